@@ -1,0 +1,308 @@
+//! Alerting rules, recording rules, built-in alert opt-outs and Alertmanager routing.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::values::{DurationStr, SecretRef};
+
+/// One alerting rule of your own.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AlertRule {
+    /// The alert name, in `UpperCamelCase` (`HighErrorRate`).
+    pub name: String,
+    /// The `PromQL` expression; the alert fires for every series it returns.
+    pub expr: String,
+    /// How long the expression must hold before the alert fires.
+    #[serde(default, rename = "for")]
+    pub for_: Option<DurationStr>,
+    /// `critical`, `warning` or `info`: selects the Alertmanager severity route.
+    #[serde(default)]
+    pub severity: Severity,
+    /// The team that gets the alert (selects the team route).
+    #[serde(default)]
+    pub team: Option<String>,
+    /// The service the alert is about.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// The rule group (and file) the alert goes into; `custom` by default.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// More labels on the alert.
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+    /// A one-line summary; `{{ $labels.x }}` and `{{ $value }}` are Prometheus templates and are kept as written.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// A longer description (Prometheus templates allowed).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A link to the runbook.
+    #[serde(default)]
+    pub runbook_url: Option<String>,
+    /// Unit tests for this alert, run with `promtool test rules`.
+    #[serde(default)]
+    pub tests: Vec<AlertTest>,
+}
+
+/// An alert severity.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Wake someone up.
+    Critical,
+    /// Look at it today.
+    #[default]
+    Warning,
+    /// For the record.
+    Info,
+}
+
+impl Severity {
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Critical => "critical",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        }
+    }
+}
+
+/// A unit test of an alert: synthetic series, a time, and the alerts expected then.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AlertTest {
+    /// The sample interval of the input series.
+    #[serde(default)]
+    pub interval: Option<DurationStr>,
+    /// Input series in promtool notation.
+    pub series: Vec<AlertTestSeries>,
+    /// When to evaluate the alert.
+    pub eval_time: DurationStr,
+    /// The alerts expected at `eval-time`; empty means the alert must not fire.
+    #[serde(default)]
+    pub expect: Vec<AlertTestAlert>,
+}
+
+/// One synthetic input series.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AlertTestSeries {
+    /// The series selector, such as `up{job="api", instance="api-1:8000"}`.
+    pub series: String,
+    /// Values in promtool's expanding notation, such as `1x10 0x10`.
+    pub values: String,
+}
+
+/// One alert expected to fire.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AlertTestAlert {
+    /// The alert's labels besides `alertname` (severity and team are added).
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+    /// The alert's annotations after templating; omitted ones are taken from the rule when it has no templates.
+    #[serde(default)]
+    pub annotations: IndexMap<String, String>,
+}
+
+/// A recording rule.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RecordingRule {
+    /// The new series name, in `level:metric:operations` form.
+    pub record: String,
+    /// The `PromQL` expression to record.
+    pub expr: String,
+    /// The rule group (and file); `recording` by default.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Labels added to the recorded series.
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+}
+
+/// How a service uses the built-in alert library for its kind.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LibraryAlerts {
+    /// Set to `false` to turn the built-in alerts off for this service.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Built-in rules to leave out, by alert name.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Threshold overrides, by alert name.
+    #[serde(default)]
+    pub thresholds: IndexMap<String, f64>,
+}
+
+const fn yes() -> bool {
+    true
+}
+
+/// The Alertmanager server and its routing.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Alertmanager {
+    /// The image.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// The published port (9093 by default).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// The receiver for alerts no other route takes.
+    pub default_receiver: String,
+    /// Labels that group alerts into one notification.
+    #[serde(default)]
+    pub group_by: Vec<String>,
+    /// How long to wait to batch the first notification of a group.
+    #[serde(default)]
+    pub group_wait: Option<DurationStr>,
+    /// How long to wait before notifying about new alerts in a group.
+    #[serde(default)]
+    pub group_interval: Option<DurationStr>,
+    /// How long to wait before repeating a notification.
+    #[serde(default)]
+    pub repeat_interval: Option<DurationStr>,
+    /// How long before an alert without updates is resolved.
+    #[serde(default)]
+    pub resolve_timeout: Option<DurationStr>,
+    /// Outgoing mail settings, for email receivers.
+    #[serde(default)]
+    pub smtp: Option<Smtp>,
+    /// Receivers, keyed by name.
+    #[serde(default)]
+    pub receivers: IndexMap<String, Receiver>,
+    /// Routes by severity (`critical`, `warning`, `info`).
+    #[serde(default)]
+    pub severity_routes: IndexMap<Severity, SeverityRoute>,
+    /// Routes by team, keyed by the `team` label value.
+    #[serde(default)]
+    pub team_routes: IndexMap<String, TeamRoute>,
+    /// Inhibit rules; a critical-inhibits-warning rule is added unless `default-inhibit = false`.
+    #[serde(default)]
+    pub inhibit: Vec<InhibitRule>,
+    /// Add the rule where a critical alert mutes warnings with the same alertname and service.
+    #[serde(default = "yes")]
+    pub default_inhibit: bool,
+}
+
+/// Outgoing mail settings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Smtp {
+    /// `host:port` of the mail relay.
+    pub smarthost: String,
+    /// The sender address.
+    pub from: String,
+    /// The login name.
+    #[serde(default)]
+    pub auth_username: Option<String>,
+    /// The password, as `${VAR}`.
+    #[serde(default)]
+    pub auth_password: Option<SecretRef>,
+    /// Require STARTTLS.
+    #[serde(default = "yes")]
+    pub require_tls: bool,
+}
+
+/// A receiver: any mix of email, Slack, `PagerDuty` and webhook targets.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Receiver {
+    /// Email addresses to notify.
+    #[serde(default)]
+    pub email: Vec<String>,
+    /// Slack channels to post to.
+    #[serde(default)]
+    pub slack: Vec<SlackTarget>,
+    /// `PagerDuty` services to page.
+    #[serde(default)]
+    pub pagerduty: Vec<PagerdutyTarget>,
+    /// Webhooks to call.
+    #[serde(default)]
+    pub webhook: Vec<WebhookTarget>,
+}
+
+/// A Slack channel.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SlackTarget {
+    /// The incoming-webhook URL, as `${VAR}`.
+    pub webhook_url: SecretRef,
+    /// The channel, such as `#alerts`.
+    pub channel: String,
+}
+
+/// A `PagerDuty` service.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PagerdutyTarget {
+    /// The Events API v2 routing key, as `${VAR}`.
+    pub routing_key: SecretRef,
+}
+
+/// A webhook.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WebhookTarget {
+    /// The URL to POST alerts to.
+    pub url: String,
+}
+
+/// The route for one severity.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SeverityRoute {
+    /// The receiver.
+    pub receiver: String,
+    /// Overrides the top-level `group-wait`.
+    #[serde(default)]
+    pub group_wait: Option<DurationStr>,
+    /// Overrides the top-level `group-interval`.
+    #[serde(default)]
+    pub group_interval: Option<DurationStr>,
+    /// Overrides the top-level `repeat-interval`.
+    #[serde(default)]
+    pub repeat_interval: Option<DurationStr>,
+}
+
+/// The route for one team.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TeamRoute {
+    /// The receiver.
+    pub receiver: String,
+    /// Overrides the top-level `repeat-interval`.
+    #[serde(default)]
+    pub repeat_interval: Option<DurationStr>,
+}
+
+/// An inhibit rule: while an alert matching `source` fires, alerts matching `target` are muted.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct InhibitRule {
+    /// Matchers of the muting alert, such as `severity="critical"`.
+    pub source: Vec<String>,
+    /// Matchers of the muted alerts.
+    pub target: Vec<String>,
+    /// Labels that must be equal in both.
+    #[serde(default)]
+    pub equal: Vec<String>,
+}

@@ -1,0 +1,125 @@
+//! The nginx ingress: listeners, TLS, routes to services, rate limits.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::values::{ByteSize, DurationStr};
+
+/// The nginx reverse proxy and load balancer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Ingress {
+    /// The nginx image.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// The host port for plain HTTP (80 by default).
+    #[serde(default)]
+    pub http_port: Option<u16>,
+    /// The host port for HTTPS (443 by default, when `tls` is set).
+    #[serde(default)]
+    pub https_port: Option<u16>,
+    /// Server names, such as `example.com`.
+    #[serde(default)]
+    pub server_names: Vec<String>,
+    /// TLS termination.
+    #[serde(default)]
+    pub tls: Option<Tls>,
+    /// The largest request body accepted.
+    #[serde(default)]
+    pub client_max_body_size: Option<ByteSize>,
+    /// Compress text responses.
+    #[serde(default = "yes")]
+    pub gzip: bool,
+    /// Addresses allowed to read the `stub_status` page (the Docker networks by default).
+    #[serde(default)]
+    pub status_allow: Vec<String>,
+    /// Run `nginx-prometheus-exporter` against the `stub_status` page.
+    #[serde(default)]
+    pub exporter: bool,
+    /// Rate-limit zones, keyed by name, such as `{ api = { rate = "10r/s", burst = 20 } }`.
+    #[serde(default)]
+    pub rate_limits: IndexMap<String, RateLimit>,
+    /// Routes from paths to services.
+    #[serde(default)]
+    pub routes: Vec<IngressRoute>,
+}
+
+const fn yes() -> bool {
+    true
+}
+
+/// TLS termination.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Tls {
+    /// The certificate chain (PEM), relative to the stack file; copied into the bundle.
+    pub certificate: String,
+    /// The private key (PEM), relative to the stack file; copied into the bundle.
+    pub key: String,
+    /// Redirect plain HTTP to HTTPS.
+    #[serde(default = "yes")]
+    pub redirect_http: bool,
+}
+
+/// A rate-limit zone.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RateLimit {
+    /// The rate per client address, such as `10r/s` or `300r/m`.
+    pub rate: String,
+    /// Requests allowed above the rate before refusing.
+    #[serde(default)]
+    pub burst: Option<u32>,
+}
+
+/// A route from a path to a service.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IngressRoute {
+    /// The path prefix, such as `/api/`.
+    pub path: String,
+    /// The service that serves it; all its replicas form the upstream.
+    pub service: String,
+    /// The service port (its first container port by default).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// `http` (default), `sse` or `websocket`.
+    #[serde(default)]
+    pub kind: RouteKind,
+    /// The rate-limit zone to apply.
+    #[serde(default)]
+    pub rate_limit: Option<String>,
+    /// How long to wait for the upstream to send data.
+    #[serde(default)]
+    pub read_timeout: Option<DurationStr>,
+    /// How the upstream spreads requests over replicas.
+    #[serde(default)]
+    pub balance: Option<Balance>,
+}
+
+/// The kind of traffic a route carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RouteKind {
+    /// Ordinary request/response HTTP.
+    #[default]
+    Http,
+    /// Server-sent events: no buffering, long reads.
+    Sse,
+    /// Websockets: upgraded connections.
+    Websocket,
+}
+
+/// A load-balancing method.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Balance {
+    /// Take turns.
+    #[default]
+    RoundRobin,
+    /// The replica with the fewest open connections.
+    LeastConn,
+    /// Pin each client address to one replica.
+    IpHash,
+}

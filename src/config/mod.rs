@@ -1,0 +1,117 @@
+//! The serde model of `stack.toml`: what users write, before any checking.
+//!
+//! Every struct denies unknown keys and every field carries a doc comment, so
+//! the JSON Schema generated from these types documents the file format.
+
+mod alerting;
+mod dashboards;
+mod ingress;
+mod monitoring;
+mod service;
+mod values;
+
+pub use alerting::{
+    AlertRule, AlertTest, AlertTestAlert, AlertTestSeries, Alertmanager, InhibitRule,
+    LibraryAlerts, PagerdutyTarget, Receiver, RecordingRule, Severity, SeverityRoute, SlackTarget,
+    Smtp, TeamRoute, WebhookTarget,
+};
+pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row};
+pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
+pub use monitoring::{ExtraScrape, Grafana, Prometheus};
+pub use service::{
+    Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
+    ExporterSettings, Healthcheck, HttpTool, Metrics, PortMapping, PortSpec, Reservations,
+    Resources, RestartPolicy, Service, ServiceKind, VolumeMount, VolumeMountLong,
+};
+pub use values::{
+    BYTE_SIZE_PATTERN, ByteSize, DURATION_PATTERN, DurationStr, SECRET_REF_PATTERN, SecretRef,
+    format_millis, parse_duration_millis,
+};
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole stack: services, monitoring, alerting, ingress and dashboards.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Stack {
+    /// Stack-wide metadata.
+    pub stack: StackMeta,
+    /// The services of the stack, keyed by name. A name becomes the compose
+    /// service name, the DNS name on the network and part of file names.
+    #[serde(default)]
+    pub services: IndexMap<String, Service>,
+    /// Named volumes, keyed by name.
+    #[serde(default)]
+    pub volumes: IndexMap<String, NamedVolume>,
+    /// Networks, keyed by name. Without any, one network named after the stack is created.
+    #[serde(default)]
+    pub networks: IndexMap<String, Network>,
+    /// The Prometheus server: scrape settings, retention, external labels.
+    #[serde(default)]
+    pub prometheus: Option<Prometheus>,
+    /// Alertmanager: receivers, severity and team routing, inhibit rules.
+    #[serde(default)]
+    pub alertmanager: Option<Alertmanager>,
+    /// Grafana: datasources are provisioned from the stack, dashboards from `[[dashboards]]`.
+    #[serde(default)]
+    pub grafana: Option<Grafana>,
+    /// The nginx reverse proxy / load balancer in front of the services.
+    #[serde(default)]
+    pub ingress: Option<Ingress>,
+    /// Your own alerting rules, written to `prometheus/rules/`.
+    #[serde(default)]
+    pub alerts: Vec<AlertRule>,
+    /// Recording rules, for expressions that dashboards and alerts share.
+    #[serde(default)]
+    pub recording_rules: Vec<RecordingRule>,
+    /// Grafana dashboards, written to `grafana/dashboards/`.
+    #[serde(default)]
+    pub dashboards: Vec<Dashboard>,
+    /// Per-environment overlays (`[env.production]`), merged over the base with `--env`.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, serde_json::Map<String, serde_json::Value>>")]
+    pub env: IndexMap<String, toml::Table>,
+}
+
+/// Stack-wide metadata.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StackMeta {
+    /// The stack's name: the compose project name and a label on every metric.
+    pub name: String,
+    /// One line on what the stack is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The environment this rendering targets (`production`, `staging`, `dev`).
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// The cluster name, added to Prometheus `external_labels`.
+    #[serde(default)]
+    pub cluster: Option<String>,
+}
+
+/// A named volume.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NamedVolume {
+    /// The volume driver (`local` when unset).
+    #[serde(default)]
+    pub driver: Option<String>,
+    /// Labels on the volume.
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+}
+
+/// A network.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Network {
+    /// The network driver (`bridge` when unset).
+    #[serde(default)]
+    pub driver: Option<String>,
+    /// An internal network has no route to the outside world.
+    #[serde(default)]
+    pub internal: bool,
+}

@@ -1,0 +1,87 @@
+//! Prometheus and Grafana server settings.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::values::{ByteSize, DurationStr, SecretRef};
+
+/// The Prometheus server.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Prometheus {
+    /// The image.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// The published port (9090 by default).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// How often to scrape targets (15s by default).
+    #[serde(default)]
+    pub scrape_interval: Option<DurationStr>,
+    /// How often to evaluate rules (15s by default).
+    #[serde(default)]
+    pub evaluation_interval: Option<DurationStr>,
+    /// How long to keep data (15d by default).
+    #[serde(default)]
+    pub retention: Option<DurationStr>,
+    /// The most disk the data may take, such as `10GB`.
+    #[serde(default)]
+    pub retention_size: Option<ByteSize>,
+    /// Labels added to every series and alert leaving this server.
+    #[serde(default)]
+    pub external_labels: IndexMap<String, String>,
+    /// Run node-exporter for host metrics.
+    #[serde(default)]
+    pub node_exporter: bool,
+    /// Run cAdvisor for container metrics.
+    #[serde(default)]
+    pub cadvisor: bool,
+    /// Extra scrape jobs for targets outside the stack's services.
+    #[serde(default)]
+    pub scrape: Vec<ExtraScrape>,
+}
+
+/// An extra scrape job.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ExtraScrape {
+    /// The job name.
+    pub job: String,
+    /// `host:port` targets.
+    pub targets: Vec<String>,
+    /// The metrics path.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// `http` or `https`.
+    #[serde(default)]
+    pub scheme: Option<String>,
+    /// The scrape interval.
+    #[serde(default)]
+    pub interval: Option<DurationStr>,
+}
+
+/// The Grafana server.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Grafana {
+    /// The image.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// The published port (3000 by default).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// The admin user name.
+    #[serde(default)]
+    pub admin_user: Option<String>,
+    /// The admin password, as `${VAR}`.
+    #[serde(default)]
+    pub admin_password: Option<SecretRef>,
+    /// Generate a RED dashboard per service with metrics and one per exporter kind.
+    #[serde(default = "yes")]
+    pub auto_dashboards: bool,
+}
+
+const fn yes() -> bool {
+    true
+}

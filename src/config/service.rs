@@ -1,0 +1,493 @@
+//! One service of the stack: its container, ports, health and monitoring.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::values::{ByteSize, DurationStr};
+
+/// A service: one container, or `replicas` identical containers named `NAME-1..NAME-N`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Service {
+    /// The container image, such as `redis:7-alpine`. Either `image` or `build` is required.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Build the image from a directory with a Dockerfile.
+    #[serde(default)]
+    pub build: Option<Build>,
+    /// What the service is. Known kinds get built-in alerts, exporters and dashboards.
+    #[serde(default)]
+    pub kind: ServiceKind,
+    /// The team that owns the service; alerts about it carry `team=<this>`.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// One line on what the service does.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The command, as a list of arguments (no shell involved).
+    #[serde(default)]
+    pub command: Option<Vec<String>>,
+    /// The entrypoint, as a list of arguments.
+    #[serde(default)]
+    pub entrypoint: Option<Vec<String>>,
+    /// Environment variables. Secret-like names (password, token, key, secret,
+    /// dsn, webhook) must take a `${VAR}` reference, never a literal.
+    #[serde(default)]
+    pub environment: IndexMap<String, EnvValue>,
+    /// Files of environment variables, relative to the output directory.
+    #[serde(default)]
+    pub env_file: Vec<String>,
+    /// Published ports: `"8080:80"`, `"127.0.0.1:8080:80"`, `"9000"` or a table.
+    #[serde(default)]
+    pub ports: Vec<PortSpec>,
+    /// Ports reachable only from other containers on the stack's networks.
+    #[serde(default)]
+    pub expose: Vec<u16>,
+    /// Mounts: `"volume-name:/path"`, `"volume-name:/path:ro"` or a table.
+    #[serde(default)]
+    pub volumes: Vec<VolumeMount>,
+    /// How many identical containers to run (named `NAME-1..NAME-N` when more than one).
+    #[serde(default = "one")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub replicas: u32,
+    /// The restart policy.
+    #[serde(default)]
+    pub restart: Option<RestartPolicy>,
+    /// CPU and memory limits and reservations.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Compose profiles: the service starts only when one of them is active.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// Container labels.
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+    /// Networks to join; the stack's default network when empty.
+    #[serde(default)]
+    pub networks: Vec<String>,
+    /// The container's health check.
+    #[serde(default)]
+    pub healthcheck: Option<Healthcheck>,
+    /// Services that must start first, as a list of names or a table of name = condition.
+    #[serde(default)]
+    pub depends_on: DependsOn,
+    /// Where Prometheus scrapes the service's own metrics.
+    #[serde(default)]
+    pub metrics: Option<Metrics>,
+    /// Run the Prometheus exporter for this service's kind beside it (redis, postgres, mongodb, kafka, elasticsearch, nginx).
+    #[serde(default)]
+    pub exporter: Option<Exporter>,
+    /// HTTP paths that the blackbox exporter probes, such as `/health/live`.
+    #[serde(default)]
+    pub probes: Vec<String>,
+    /// The built-in alerts for this service's kind: opt out, disable rules, override thresholds.
+    #[serde(default)]
+    pub alerts: Option<super::LibraryAlerts>,
+    /// The container hostname (defaults to the service name).
+    #[serde(default)]
+    pub hostname: Option<String>,
+    /// The user the container runs as.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The working directory inside the container.
+    #[serde(default)]
+    pub working_dir: Option<String>,
+}
+
+const fn one() -> u32 {
+    1
+}
+
+/// The kind of a service. Known kinds get built-in alerts, exporters and dashboards.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    /// Anything without built-in knowledge.
+    #[default]
+    Generic,
+    /// An HTTP application that exposes Prometheus metrics.
+    App,
+    /// A background worker.
+    Worker,
+    /// Redis.
+    Redis,
+    /// `PostgreSQL`.
+    Postgres,
+    /// `MongoDB`.
+    Mongodb,
+    /// Apache Kafka.
+    Kafka,
+    /// Apache `ZooKeeper`.
+    Zookeeper,
+    /// Elasticsearch.
+    Elasticsearch,
+    /// Kibana.
+    Kibana,
+    /// `MinIO` object storage.
+    Minio,
+    /// Apache Spark (master or worker).
+    Spark,
+    /// Grafana Loki.
+    Loki,
+    /// Grafana Promtail.
+    Promtail,
+    /// `LocalStack` (AWS emulation).
+    Localstack,
+}
+
+impl ServiceKind {
+    /// The kebab-case name used in stack.toml and file names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Generic => "generic",
+            Self::App => "app",
+            Self::Worker => "worker",
+            Self::Redis => "redis",
+            Self::Postgres => "postgres",
+            Self::Mongodb => "mongodb",
+            Self::Kafka => "kafka",
+            Self::Zookeeper => "zookeeper",
+            Self::Elasticsearch => "elasticsearch",
+            Self::Kibana => "kibana",
+            Self::Minio => "minio",
+            Self::Spark => "spark",
+            Self::Loki => "loki",
+            Self::Promtail => "promtail",
+            Self::Localstack => "localstack",
+        }
+    }
+}
+
+/// Exporter settings for a service: `true` runs the default exporter for its kind.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Exporter {
+    /// `exporter = true` runs the exporter with its defaults.
+    Enabled(bool),
+    /// An exporter with explicit settings.
+    Custom(ExporterSettings),
+}
+
+/// Explicit exporter settings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ExporterSettings {
+    /// The exporter image, overriding the default for the service's kind.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Environment for the exporter (connection strings as `${VAR}`).
+    #[serde(default)]
+    pub environment: IndexMap<String, EnvValue>,
+}
+
+/// A build from a Dockerfile.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Build {
+    /// The build context directory.
+    pub context: String,
+    /// The Dockerfile, relative to the context.
+    #[serde(default)]
+    pub dockerfile: Option<String>,
+    /// Build arguments.
+    #[serde(default)]
+    pub args: IndexMap<String, String>,
+    /// The build stage to stop at.
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+/// An environment value: text, a number or a boolean.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnvValue {
+    /// Text.
+    Text(String),
+    /// A whole number.
+    Integer(i64),
+    /// A number with a fraction.
+    Float(f64),
+    /// A boolean, written as `true`/`false`.
+    Bool(bool),
+}
+
+impl EnvValue {
+    /// The value as the text compose passes to the container.
+    pub fn to_text(&self) -> String {
+        match self {
+            Self::Text(text) => text.clone(),
+            Self::Integer(number) => number.to_string(),
+            Self::Float(number) => number.to_string(),
+            Self::Bool(flag) => flag.to_string(),
+        }
+    }
+}
+
+/// A published port, in short or long form.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PortSpec {
+    /// `"HOST:CONTAINER"`, `"IP:HOST:CONTAINER"`, `"CONTAINER"`, with an optional `/udp`.
+    Short(String),
+    /// A bare container port number published on the same host port.
+    Number(u16),
+    /// The long form.
+    Long(PortMapping),
+}
+
+/// A published port in long form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PortMapping {
+    /// The port inside the container.
+    pub container: u16,
+    /// The port on the host; unpublished when unset.
+    #[serde(default)]
+    pub host: Option<u16>,
+    /// The host address to bind, such as `127.0.0.1`.
+    #[serde(default)]
+    pub bind: Option<String>,
+    /// `tcp` (default) or `udp`.
+    #[serde(default)]
+    pub protocol: Option<String>,
+}
+
+/// A mount, in short or long form.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum VolumeMount {
+    /// `"SOURCE:TARGET"` or `"SOURCE:TARGET:ro"`.
+    Short(String),
+    /// The long form.
+    Long(VolumeMountLong),
+}
+
+/// A mount in long form.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VolumeMountLong {
+    /// A named volume, or a host path starting with `./` or `/`.
+    pub source: String,
+    /// The path inside the container.
+    pub target: String,
+    /// Mount read-only.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// A restart policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestartPolicy {
+    /// Never restart.
+    No,
+    /// Always restart.
+    Always,
+    /// Restart when the container exits non-zero.
+    OnFailure,
+    /// Restart unless stopped by hand.
+    UnlessStopped,
+}
+
+impl RestartPolicy {
+    /// The compose spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::No => "no",
+            Self::Always => "always",
+            Self::OnFailure => "on-failure",
+            Self::UnlessStopped => "unless-stopped",
+        }
+    }
+}
+
+/// CPU and memory limits.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Resources {
+    /// The CPU limit in cores, such as `0.5` or `2`.
+    #[serde(default)]
+    #[schemars(range(min = 0.01, max = 1024.0))]
+    pub cpus: Option<f64>,
+    /// The memory limit, such as `512M`.
+    #[serde(default)]
+    pub memory: Option<ByteSize>,
+    /// Guaranteed resources.
+    #[serde(default)]
+    pub reservations: Option<Reservations>,
+}
+
+/// Guaranteed CPU and memory.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Reservations {
+    /// Reserved CPU cores.
+    #[serde(default)]
+    #[schemars(range(min = 0.01, max = 1024.0))]
+    pub cpus: Option<f64>,
+    /// Reserved memory.
+    #[serde(default)]
+    pub memory: Option<ByteSize>,
+}
+
+/// A health check: a command, or an HTTP path probed from inside the container.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Healthcheck {
+    /// The check as a list of arguments, run without a shell (`["redis-cli", "ping"]`).
+    #[serde(default)]
+    pub command: Option<Vec<String>>,
+    /// The check as one shell line (`pg_isready -U app || exit 1`).
+    #[serde(default)]
+    pub shell: Option<String>,
+    /// An HTTP path to probe with `http-tool`, such as `/health`.
+    #[serde(default)]
+    pub http: Option<String>,
+    /// The port for `http` (the service's first container port by default).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// The tool that probes `http`: `wget` (default) or `curl`.
+    #[serde(default)]
+    pub http_tool: Option<HttpTool>,
+    /// Time between checks.
+    #[serde(default)]
+    pub interval: Option<DurationStr>,
+    /// How long one check may take.
+    #[serde(default)]
+    pub timeout: Option<DurationStr>,
+    /// Consecutive failures before the container is unhealthy.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
+    pub retries: Option<u32>,
+    /// Grace period after start during which failures do not count.
+    #[serde(default)]
+    pub start_period: Option<DurationStr>,
+}
+
+/// The tool that runs an HTTP health check inside the container.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HttpTool {
+    /// `wget --spider` (busybox and alpine images have it).
+    #[default]
+    Wget,
+    /// `curl --fail`.
+    Curl,
+}
+
+/// Dependencies: a list of names (condition `started`), or a table of name = condition.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DependsOn {
+    /// `["redis", "kafka"]`: start after these.
+    List(Vec<String>),
+    /// `{ kafka = "healthy", migrate = "completed" }`.
+    Map(IndexMap<String, DependsOnEntry>),
+}
+
+impl Default for DependsOn {
+    fn default() -> Self {
+        Self::List(Vec::new())
+    }
+}
+
+impl DependsOn {
+    /// Each dependency with its condition, in the order written.
+    pub fn entries(&self) -> Vec<(String, DependsCondition)> {
+        match self {
+            Self::List(names) => names
+                .iter()
+                .map(|name| (name.clone(), DependsCondition::Started))
+                .collect(),
+            Self::Map(map) => map
+                .iter()
+                .map(|(name, entry)| (name.clone(), entry.condition()))
+                .collect(),
+        }
+    }
+
+    /// The JSON pointer suffix under `depends-on` for the dependency at `index` named `name`.
+    pub fn pointer(&self, index: usize, name: &str) -> String {
+        match self {
+            Self::List(_) => index.to_string(),
+            Self::Map(_) => crate::load::escape_pointer(name),
+        }
+    }
+}
+
+/// One dependency's condition, as a bare word or a table.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DependsOnEntry {
+    /// `"started"`, `"healthy"` or `"completed"`.
+    Condition(DependsCondition),
+    /// `{ condition = "healthy", restart = true }`.
+    Table(DependsOnTable),
+}
+
+impl DependsOnEntry {
+    /// The condition.
+    pub fn condition(&self) -> DependsCondition {
+        match self {
+            Self::Condition(condition) => *condition,
+            Self::Table(table) => table.condition,
+        }
+    }
+}
+
+/// A dependency in table form.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DependsOnTable {
+    /// When the dependency counts as ready.
+    pub condition: DependsCondition,
+}
+
+/// When a dependency counts as ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DependsCondition {
+    /// The container has started.
+    Started,
+    /// The container's health check passes (it must have one).
+    Healthy,
+    /// The container ran to completion with exit code 0.
+    Completed,
+}
+
+impl DependsCondition {
+    /// The compose condition name.
+    pub fn compose_name(self) -> &'static str {
+        match self {
+            Self::Started => "service_started",
+            Self::Healthy => "service_healthy",
+            Self::Completed => "service_completed_successfully",
+        }
+    }
+}
+
+/// Where Prometheus scrapes a service.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Metrics {
+    /// The port serving metrics (the service's first container port by default).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// The metrics path.
+    #[serde(default = "default_metrics_path")]
+    pub path: String,
+    /// The scrape interval for this job (the global one by default).
+    #[serde(default)]
+    pub interval: Option<DurationStr>,
+    /// The scrape timeout for this job.
+    #[serde(default)]
+    pub timeout: Option<DurationStr>,
+    /// `http` (default) or `https`.
+    #[serde(default)]
+    pub scheme: Option<String>,
+}
+
+fn default_metrics_path() -> String {
+    "/metrics".to_owned()
+}

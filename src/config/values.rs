@@ -1,0 +1,245 @@
+//! Scalar value types shared by the model: durations, byte sizes and secret references.
+//!
+//! Each keeps the text the user wrote (so diagnostics and outputs can quote
+//! it) and carries a JSON Schema pattern, so editors flag bad values early
+//! and the loader reports them with a span.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+/// The pattern a duration must match: one or more `<number><unit>` pairs.
+pub const DURATION_PATTERN: &str = "^([0-9]+(ms|s|m|h|d|w|y))+$";
+/// The pattern a byte size must match, as compose understands it.
+pub const BYTE_SIZE_PATTERN: &str = "^[0-9]+(\\.[0-9]+)?([bkmgtBKMGT]|[kmgtKMGT][iI]?[bB])?$";
+/// The pattern a secret reference must match: `${NAME}`.
+pub const SECRET_REF_PATTERN: &str = "^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$";
+
+/// A duration in Prometheus notation, such as `30s`, `5m`, `1h30m` or `30d`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct DurationStr(pub String);
+
+impl DurationStr {
+    /// The duration in milliseconds, or `None` when the text is not a duration.
+    pub fn millis(&self) -> Option<u64> {
+        parse_duration_millis(&self.0)
+    }
+
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The duration in the units Go's `time.ParseDuration` accepts (compose
+    /// health checks): hours, minutes, seconds and milliseconds only.
+    pub fn to_go(&self) -> String {
+        format_millis(self.millis().unwrap_or(0))
+    }
+}
+
+impl fmt::Display for DurationStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for DurationStr {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+impl JsonSchema for DurationStr {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "description": "A duration such as `30s`, `5m`, `1h30m` or `30d` (units: ms, s, m, h, d, w, y).",
+            "examples": ["15s", "5m", "1h30m"]
+        })
+    }
+}
+
+/// Parses a Prometheus-style duration (`1h30m`, `500ms`, `30d`) into milliseconds.
+pub fn parse_duration_millis(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let number: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let (unit_millis, unit_len) = if rest.starts_with("ms") {
+            (1, 2)
+        } else {
+            let unit = match rest.chars().next()? {
+                's' => 1_000,
+                'm' => 60_000,
+                'h' => 3_600_000,
+                'd' => 86_400_000,
+                'w' => 604_800_000,
+                'y' => 31_536_000_000,
+                _ => return None,
+            };
+            (unit, 1)
+        };
+        rest = &rest[unit_len..];
+        total = total.checked_add(number.checked_mul(unit_millis)?)?;
+    }
+    Some(total)
+}
+
+/// Formats milliseconds with the largest exact units among h, m, s and ms.
+pub fn format_millis(millis: u64) -> String {
+    if millis == 0 {
+        return "0s".to_owned();
+    }
+    let mut out = String::new();
+    let mut rest = millis;
+    for (unit, suffix) in [(3_600_000, "h"), (60_000, "m"), (1_000, "s"), (1, "ms")] {
+        if rest >= unit {
+            out.push_str(&(rest / unit).to_string());
+            out.push_str(suffix);
+            rest %= unit;
+        }
+    }
+    out
+}
+
+/// A memory size such as `512M` or `2G`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct ByteSize(pub String);
+
+impl ByteSize {
+    /// The size in bytes, or `None` when the text is not a size.
+    pub fn bytes(&self) -> Option<u64> {
+        let text = self.0.trim();
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len());
+        let number: f64 = text[..split].parse().ok()?;
+        let unit = text[split..].to_ascii_lowercase();
+        let multiplier: f64 = match unit.trim_end_matches('b').trim_end_matches('i') {
+            "" => 1.0,
+            "k" => 1024.0,
+            "m" => 1024.0 * 1024.0,
+            "g" => 1024.0 * 1024.0 * 1024.0,
+            "t" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+            _ => return None,
+        };
+        let bytes = number * multiplier;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        (bytes.is_finite() && (0.0..1.0e18).contains(&bytes)).then_some(bytes as u64)
+    }
+
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl JsonSchema for ByteSize {
+    fn schema_name() -> Cow<'static, str> {
+        "ByteSize".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": BYTE_SIZE_PATTERN,
+            "description": "A size in bytes with an optional unit: `512M`, `2G`, `1.5g`.",
+            "examples": ["256M", "1G"]
+        })
+    }
+}
+
+/// A reference to a secret in the environment, written `${NAME}`. Literal
+/// secrets are refused, so they never land in generated files or in git.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct SecretRef(pub String);
+
+impl SecretRef {
+    /// The variable name inside `${...}`.
+    pub fn var(&self) -> &str {
+        self.0
+            .strip_prefix("${")
+            .and_then(|rest| rest.strip_suffix('}'))
+            .unwrap_or(&self.0)
+    }
+
+    /// The reference as written, `${NAME}`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl JsonSchema for SecretRef {
+    fn schema_name() -> Cow<'static, str> {
+        "SecretRef".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": SECRET_REF_PATTERN,
+            "description": "A secret taken from the environment, written `${NAME}`; literal secrets are refused.",
+            "examples": ["${GRAFANA_ADMIN_PASSWORD}"]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_to_millis() {
+        assert_eq!(parse_duration_millis("30s"), Some(30_000));
+        assert_eq!(parse_duration_millis("1h30m"), Some(5_400_000));
+        assert_eq!(parse_duration_millis("500ms"), Some(500));
+        assert_eq!(parse_duration_millis("30d"), Some(2_592_000_000));
+        assert_eq!(parse_duration_millis("10"), None);
+        assert_eq!(parse_duration_millis("s"), None);
+        assert_eq!(parse_duration_millis(""), None);
+        assert_eq!(parse_duration_millis("99999999999999999999y"), None);
+    }
+
+    #[test]
+    fn go_durations_use_only_go_units() {
+        assert_eq!(DurationStr::from("1d").to_go(), "24h");
+        assert_eq!(DurationStr::from("90s").to_go(), "1m30s");
+        assert_eq!(DurationStr::from("1500ms").to_go(), "1s500ms");
+    }
+
+    #[test]
+    fn byte_sizes_parse() {
+        assert_eq!(ByteSize("512M".into()).bytes(), Some(512 * 1024 * 1024));
+        assert_eq!(ByteSize("1g".into()).bytes(), Some(1024 * 1024 * 1024));
+        assert_eq!(
+            ByteSize("2GiB".into()).bytes(),
+            Some(2 * 1024 * 1024 * 1024)
+        );
+        assert_eq!(ByteSize("lots".into()).bytes(), None);
+    }
+
+    #[test]
+    fn secret_ref_names_its_variable() {
+        assert_eq!(SecretRef("${SLACK_URL}".into()).var(), "SLACK_URL");
+    }
+}

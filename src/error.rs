@@ -1,0 +1,247 @@
+//! The one error type of stackgen.
+//!
+//! A [`Diagnostic`] is one problem found in a stack file: a [`ErrorKind`]
+//! (message, stable code, help line) plus where it is, as a byte span in a
+//! source file. [`Error`] is what a command fails with: a list of
+//! diagnostics when the stack is invalid, or an I/O or usage problem.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, Severity, SourceCode};
+
+mod kind;
+
+pub use kind::ErrorKind;
+
+/// A source file that diagnostics point into.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The name shown in diagnostics (the path as the user gave it).
+    pub name: String,
+    /// The file's text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// A source file from a name and its text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            name: name.into(),
+            text: text.into(),
+        })
+    }
+
+    /// The 1-based line and column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map_or(0, |tail| tail.chars().count())
+            + 1;
+        (line, column)
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Where a diagnostic points: a span in a source file, with a label.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The file.
+    pub source: Arc<SourceFile>,
+    /// The byte range in the file.
+    pub span: Range<usize>,
+}
+
+/// One problem in a stack file.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// What is wrong.
+    pub kind: ErrorKind,
+    /// Where.
+    pub location: Location,
+    /// Other places that explain the problem (the first of two clashing ports).
+    pub related: Vec<(Range<usize>, String)>,
+    /// Whether it blocks rendering.
+    pub severity: Severity,
+}
+
+impl Diagnostic {
+    /// An error at `location`.
+    pub fn error(kind: ErrorKind, location: Location) -> Self {
+        Self {
+            kind,
+            location,
+            related: Vec::new(),
+            severity: Severity::Error,
+        }
+    }
+
+    /// A warning at `location`: reported, but rendering goes on.
+    pub fn warning(kind: ErrorKind, location: Location) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(kind, location)
+        }
+    }
+
+    /// Adds a labelled secondary span in the same file.
+    #[must_use]
+    pub fn with_related(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
+
+    /// Whether this diagnostic blocks rendering.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The 1-based line and column where the diagnostic points.
+    pub fn line_column(&self) -> (usize, usize) {
+        self.location.source.line_column(self.location.span.start)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.kind.fmt(f)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.kind.code()))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.kind.help()))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.location.source.as_ref())
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary =
+            LabeledSpan::new_primary_with_span(Some(self.kind.label()), self.location.span.clone());
+        let related = self
+            .related
+            .iter()
+            .map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), span.clone()));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The stack file has problems; each diagnostic says where.
+    #[error("{} found in the stack", count_errors(.0))]
+    Invalid(Vec<Diagnostic>),
+    /// A file could not be read or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done (`read`, `write`, `create directory`).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The output directory holds a file stackgen did not write.
+    #[error("refusing to overwrite {}: stackgen did not write it", path.display())]
+    ForeignFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Rendered files differ from what is on disk (`--check`).
+    #[error("{count} generated file(s) are out of date")]
+    Drift {
+        /// How many files differ.
+        count: usize,
+    },
+    /// Something went wrong inside stackgen.
+    #[error("internal error: {0}; this is a stackgen bug, please report it")]
+    Bug(String),
+}
+
+impl Error {
+    /// The help line for this error.
+    pub fn help(&self) -> String {
+        match self {
+            Self::Invalid(_) => "fix the problems above and run the command again".to_owned(),
+            Self::Io { .. } => "check that the path exists and that you may read and write it".to_owned(),
+            Self::ForeignFile { .. } => {
+                "move the file away, choose another output directory with `-o`, or pass `--force` to take it over".to_owned()
+            }
+            Self::Drift { .. } => "run `stackgen render` to update the generated files".to_owned(),
+            Self::Bug(_) => "re-run with the same stack file and report the output".to_owned(),
+        }
+    }
+
+    /// The process exit code: 1 for an invalid stack or drift, 2 for usage and I/O, 3 for bugs.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Invalid(_) | Self::Drift { .. } => 1,
+            Self::Io { .. } | Self::ForeignFile { .. } => 2,
+            Self::Bug(_) => 3,
+        }
+    }
+
+    /// An I/O error with the path it concerns.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+fn count_errors(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors == 1 {
+        "1 problem".to_owned()
+    } else {
+        format!("{errors} problems")
+    }
+}

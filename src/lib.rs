@@ -1,0 +1,58 @@
+//! stackgen: compile one `stack.toml` into a validated deployment bundle.
+//!
+//! The pipeline runs in stages, one module each:
+//! [`load`] (parse, schema check) → [`validate`] (semantic checks) →
+//! [`plan`] (normalize) → [`render`] (one module per output target) →
+//! [`write`] (atomic output, manifest, drift check).
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod load;
+pub mod plan;
+pub mod render;
+pub mod validate;
+pub mod write;
+
+use std::path::Path;
+
+pub use error::{Diagnostic, Error};
+
+/// A validated stack, rendered in memory.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The files.
+    pub bundle: render::Bundle,
+    /// Warnings found on the way (errors stop the pipeline).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates the stack at `path`; returns the plan and the warnings.
+pub fn check_stack(path: &Path) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
+    let loaded = load::load_file(path)?;
+    plan_loaded(&loaded)
+}
+
+/// Validates an already loaded stack and plans it.
+pub fn plan_loaded(loaded: &load::Loaded) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
+    let diagnostics = validate::validate(loaded);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Invalid(diagnostics));
+    }
+    Ok((plan::plan(loaded), diagnostics))
+}
+
+/// Loads, validates, plans and renders the stack at `path`.
+pub fn render_stack(path: &Path) -> Result<Rendered, Error> {
+    let (plan, warnings) = check_stack(path)?;
+    let bundle = render::render(&plan)?;
+    Ok(Rendered { bundle, warnings })
+}
+
+/// Like [`render_stack`], from text (for tests and fuzzing); `name` names the file in diagnostics.
+pub fn render_str(name: &str, text: &str) -> Result<Rendered, Error> {
+    let loaded = load::load_str(name, text)?;
+    let (plan, warnings) = plan_loaded(&loaded)?;
+    let bundle = render::render(&plan)?;
+    Ok(Rendered { bundle, warnings })
+}

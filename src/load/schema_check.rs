@@ -1,0 +1,281 @@
+//! Checks the parsed document against the JSON Schema and turns every
+//! violation into a spanned diagnostic, all at once.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use super::spans::{SpanIndex, escape_pointer};
+use crate::config::{BYTE_SIZE_PATTERN, DURATION_PATTERN, SECRET_REF_PATTERN};
+use crate::error::{Diagnostic, ErrorKind};
+
+/// Every schema violation in `document`, as diagnostics.
+pub fn check(document: &Value, spans: &SpanIndex) -> Vec<Diagnostic> {
+    let Some((validator, schema)) = validator() else {
+        return vec![Diagnostic::error(
+            ErrorKind::InvalidValue {
+                value: "schema".to_owned(),
+                reason: "the built-in schema does not compile; this is a stackgen bug".to_owned(),
+                fix: "report this as a bug".to_owned(),
+            },
+            spans.value(""),
+        )];
+    };
+    let mut out = Vec::new();
+    for error in validator.iter_errors(document) {
+        translate(&error, schema, spans, &mut out);
+    }
+    out.sort_by_key(|d| (d.location.span.start, d.kind.code()));
+    out.dedup_by(|a, b| a.location.span == b.location.span && a.kind == b.kind);
+    out
+}
+
+fn validator() -> Option<&'static (Validator, Value)> {
+    static VALIDATOR: OnceLock<Option<(Validator, Value)>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let schema = super::schema::stack_schema();
+            jsonschema::validator_for(&schema)
+                .ok()
+                .map(|validator| (validator, schema))
+        })
+        .as_ref()
+}
+
+fn translate(
+    error: &ValidationError<'_>,
+    schema: &Value,
+    spans: &SpanIndex,
+    out: &mut Vec<Diagnostic>,
+) {
+    let at = error.instance_path().as_str().to_owned();
+    let instance = error.instance();
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_keys(schema, error.schema_path().as_str());
+            for key in unexpected {
+                let suggestion = closest(key, &allowed);
+                out.push(Diagnostic::error(
+                    ErrorKind::UnknownKey {
+                        key: key.clone(),
+                        suggestion,
+                        allowed: allowed.clone(),
+                    },
+                    spans.key(&format!("{at}/{}", escape_pointer(key))),
+                ));
+            }
+        }
+        ValidationErrorKind::Required { property } => out.push(Diagnostic::error(
+            ErrorKind::MissingKey {
+                key: property.as_str().unwrap_or_default().to_owned(),
+            },
+            spans.value(&at),
+        )),
+        ValidationErrorKind::Type { kind } => out.push(Diagnostic::error(
+            ErrorKind::WrongType {
+                expected: describe_types(kind),
+                found: describe_value(instance),
+            },
+            spans.value(&at),
+        )),
+        ValidationErrorKind::Pattern { pattern } => out.push(Diagnostic::error(
+            pattern_kind(pattern, instance, &at),
+            spans.value(&at),
+        )),
+        ValidationErrorKind::Enum { options } => out.push(Diagnostic::error(
+            ErrorKind::InvalidValue {
+                value: instance.to_string(),
+                reason: "not one of the allowed values".to_owned(),
+                fix: format!("write one of: {}", list_options(options)),
+            },
+            spans.value(&at),
+        )),
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            out.push(range_error(
+                instance,
+                &format!("at least {limit}"),
+                spans.value(&at),
+            ));
+        }
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            out.push(range_error(
+                instance,
+                &format!("at most {limit}"),
+                spans.value(&at),
+            ));
+        }
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            translate_alternatives(context, &at, instance, schema, spans, out);
+        }
+        _ => out.push(Diagnostic::error(
+            ErrorKind::InvalidValue {
+                value: instance.to_string(),
+                reason: error.to_string(),
+                fix: "see schema/stack.schema.json for what this key takes".to_owned(),
+            },
+            spans.value(&at),
+        )),
+    }
+}
+
+/// For untagged alternatives (a port as text or a table), report the errors
+/// of the one alternative of the right shape; otherwise list the shapes.
+fn translate_alternatives(
+    context: &[Vec<ValidationError<'static>>],
+    at: &str,
+    instance: &Value,
+    schema: &Value,
+    spans: &SpanIndex,
+    out: &mut Vec<Diagnostic>,
+) {
+    let shaped: Vec<&Vec<ValidationError<'static>>> = context
+        .iter()
+        .filter(|errors| {
+            !errors.iter().any(|error| {
+                error.instance_path().as_str() == at
+                    && matches!(error.kind(), ValidationErrorKind::Type { .. })
+            })
+        })
+        .collect();
+    if let Some(best) = shaped.into_iter().min_by_key(|errors| errors.len()) {
+        for error in best {
+            translate(error, schema, spans, out);
+        }
+        return;
+    }
+    let mut expected: Vec<String> = context
+        .iter()
+        .flatten()
+        .filter_map(|error| match error.kind() {
+            ValidationErrorKind::Type { kind } if error.instance_path().as_str() == at => {
+                Some(describe_types(kind))
+            }
+            _ => None,
+        })
+        .collect();
+    expected.dedup();
+    out.push(Diagnostic::error(
+        ErrorKind::WrongType {
+            expected: expected.join(" or "),
+            found: describe_value(instance),
+        },
+        spans.value(at),
+    ));
+}
+
+fn range_error(instance: &Value, bound: &str, location: crate::error::Location) -> Diagnostic {
+    Diagnostic::error(
+        ErrorKind::InvalidValue {
+            value: instance.to_string(),
+            reason: format!("must be {bound}"),
+            fix: format!("write a number {bound}"),
+        },
+        location,
+    )
+}
+
+fn pattern_kind(pattern: &str, instance: &Value, at: &str) -> ErrorKind {
+    let value = instance.as_str().unwrap_or_default().to_owned();
+    if pattern == DURATION_PATTERN {
+        ErrorKind::BadDuration { value }
+    } else if pattern == BYTE_SIZE_PATTERN {
+        ErrorKind::BadSize { value }
+    } else if pattern == SECRET_REF_PATTERN {
+        let field = at.rsplit('/').next().unwrap_or_default().to_owned();
+        ErrorKind::LiteralSecret {
+            variable: super::secret_variable_name(at),
+            field,
+        }
+    } else {
+        ErrorKind::InvalidValue {
+            value: instance.to_string(),
+            reason: format!("does not match `{pattern}`"),
+            fix: "write a value of the documented form".to_owned(),
+        }
+    }
+}
+
+/// The keys allowed by the object schema that owns the `additionalProperties`
+/// keyword at `schema_path`.
+fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
+    let owner = schema_path
+        .strip_suffix("/additionalProperties")
+        .unwrap_or(schema_path);
+    let mut node = schema.pointer(owner);
+    if let Some(reference) = node.and_then(|n| n.get("$ref")).and_then(Value::as_str) {
+        node = reference.strip_prefix('#').and_then(|p| schema.pointer(p));
+    }
+    node.and_then(|n| n.get("properties"))
+        .and_then(Value::as_object)
+        .map(|properties| properties.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The allowed key closest to `key`, if it is close enough to be a typo.
+pub fn closest(key: &str, allowed: &[String]) -> Option<String> {
+    let normalized = key.replace('_', "-").to_ascii_lowercase();
+    allowed
+        .iter()
+        .map(|candidate| {
+            (
+                strsim::damerau_levenshtein(&normalized, candidate),
+                candidate,
+            )
+        })
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 3))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.clone())
+}
+
+fn describe_types(kind: &TypeKind) -> String {
+    let name = |t: &jsonschema::JsonType| match t.to_string().as_str() {
+        "object" => "a table".to_owned(),
+        "array" => "an array".to_owned(),
+        "string" => "a string".to_owned(),
+        "integer" => "an integer".to_owned(),
+        "number" => "a number".to_owned(),
+        "boolean" => "a boolean".to_owned(),
+        "null" => "nothing".to_owned(),
+        other => other.to_owned(),
+    };
+    match kind {
+        TypeKind::Single(single) => name(single),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| name(&t))
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}
+
+fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".to_owned(),
+        Value::Bool(_) => "a boolean".to_owned(),
+        Value::Number(number) if number.is_i64() || number.is_u64() => "an integer".to_owned(),
+        Value::Number(_) => "a number".to_owned(),
+        Value::String(_) => "a string".to_owned(),
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "a table".to_owned(),
+    }
+}
+
+fn list_options(options: &Value) -> String {
+    options
+        .as_array()
+        .map(|values| {
+            values
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .map_or_else(|| v.to_string(), |s| format!("\"{s}\""))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,224 @@
+//! Where every key and value sits in the TOML text.
+//!
+//! The parsed document is turned into a JSON value (for the schema check and
+//! for serde) and, alongside it, an index from JSON pointer (`/services/app/ports/0`)
+//! to the byte ranges of the key and the value. Every later stage reports
+//! problems by pointer; the index turns the pointer back into a span.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde_json::{Map, Number, Value};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::{Location, SourceFile};
+
+/// Spans of one key/value pair.
+#[derive(Debug, Clone)]
+struct Entry {
+    source: Arc<SourceFile>,
+    key: Option<Range<usize>>,
+    value: Range<usize>,
+}
+
+/// An index from JSON pointer to source spans.
+#[derive(Debug, Clone)]
+pub struct SpanIndex {
+    root: Arc<SourceFile>,
+    entries: HashMap<String, Entry>,
+}
+
+impl SpanIndex {
+    /// An empty index whose fallback location is the start of `root`.
+    pub fn new(root: Arc<SourceFile>) -> Self {
+        Self {
+            root,
+            entries: HashMap::new(),
+        }
+    }
+
+    /// The file the stack was loaded from.
+    pub fn root(&self) -> &Arc<SourceFile> {
+        &self.root
+    }
+
+    /// The value at `pointer`, or the nearest enclosing value that has a span.
+    pub fn value(&self, pointer: &str) -> Location {
+        self.find(pointer, |entry| Some(entry.value.clone()))
+    }
+
+    /// The key at `pointer` (falls back to the value, then to enclosing entries).
+    pub fn key(&self, pointer: &str) -> Location {
+        self.find(pointer, |entry| {
+            entry.key.clone().or_else(|| Some(entry.value.clone()))
+        })
+    }
+
+    /// Whether the document has a value at `pointer`.
+    pub fn contains(&self, pointer: &str) -> bool {
+        self.entries.contains_key(pointer)
+    }
+
+    fn find(&self, pointer: &str, pick: impl Fn(&Entry) -> Option<Range<usize>>) -> Location {
+        let mut current = pointer;
+        loop {
+            if let Some(entry) = self.entries.get(current)
+                && let Some(span) = pick(entry)
+            {
+                return Location {
+                    source: Arc::clone(&entry.source),
+                    span,
+                };
+            }
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => {
+                    return Location {
+                        source: Arc::clone(&self.root),
+                        span: 0..0,
+                    };
+                }
+            }
+        }
+    }
+
+    fn insert(&mut self, pointer: String, entry: Entry) {
+        self.entries.insert(pointer, entry);
+    }
+
+    /// Takes over every entry of `other` (an overlay): its spans win.
+    pub fn overlay(&mut self, other: Self) {
+        self.entries.extend(other.entries);
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Builds a JSON pointer from tokens, escaping each.
+pub fn pointer<I, S>(tokens: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    tokens.into_iter().fold(String::new(), |mut out, token| {
+        out.push('/');
+        out.push_str(&escape_pointer(token.as_ref()));
+        out
+    })
+}
+
+/// Converts a parsed TOML document into JSON, recording spans as it goes.
+pub fn to_json(table: &Spanned<DeTable<'_>>, source: &Arc<SourceFile>) -> (Value, SpanIndex) {
+    let mut index = SpanIndex::new(Arc::clone(source));
+    index.insert(
+        String::new(),
+        Entry {
+            source: Arc::clone(source),
+            key: None,
+            value: table.span(),
+        },
+    );
+    let value = convert_table(table.get_ref(), "", source, &mut index);
+    (value, index)
+}
+
+fn convert_table(
+    table: &DeTable<'_>,
+    at: &str,
+    source: &Arc<SourceFile>,
+    index: &mut SpanIndex,
+) -> Value {
+    let mut map = Map::new();
+    for (key, value) in table {
+        let path = format!("{at}/{}", escape_pointer(key.get_ref()));
+        index.insert(
+            path.clone(),
+            Entry {
+                source: Arc::clone(source),
+                key: Some(key.span()),
+                value: value.span(),
+            },
+        );
+        let converted = convert_value(value.get_ref(), &path, source, index);
+        map.insert(key.get_ref().to_string(), converted);
+    }
+    Value::Object(map)
+}
+
+fn convert_value(
+    value: &DeValue<'_>,
+    at: &str,
+    source: &Arc<SourceFile>,
+    index: &mut SpanIndex,
+) -> Value {
+    match value {
+        DeValue::String(text) => Value::String(text.to_string()),
+        DeValue::Integer(integer) => integer_to_json(integer.as_str(), integer.radix()),
+        DeValue::Float(float) => float_to_json(float.as_str()),
+        DeValue::Boolean(flag) => Value::Bool(*flag),
+        DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
+        DeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(position, item)| {
+                    let path = format!("{at}/{position}");
+                    index.insert(
+                        path.clone(),
+                        Entry {
+                            source: Arc::clone(source),
+                            key: None,
+                            value: item.span(),
+                        },
+                    );
+                    convert_value(item.get_ref(), &path, source, index)
+                })
+                .collect(),
+        ),
+        DeValue::Table(table) => convert_table(table, at, source, index),
+    }
+}
+
+fn integer_to_json(text: &str, radix: u32) -> Value {
+    i64::from_str_radix(text, radix).map_or_else(
+        |_| Value::String(text.to_owned()),
+        |number| Value::Number(Number::from(number)),
+    )
+}
+
+fn float_to_json(text: &str) -> Value {
+    text.parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map_or_else(|| Value::String(text.to_owned()), Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_map_back_to_exact_spans() {
+        let text = "[services.app]\nimage = \"x\"\nports = [\"80:80\", \"81:81\"]\n";
+        let source = SourceFile::new("stack.toml", text);
+        let parsed = DeTable::parse(text).expect("valid toml");
+        let (json, index) = to_json(&parsed, &source);
+        assert_eq!(json["services"]["app"]["image"], "x");
+        let at = index.value("/services/app/ports/1");
+        assert_eq!(&text[at.span], "\"81:81\"");
+        let key = index.key("/services/app/image");
+        assert_eq!(&text[key.span], "image");
+        let missing = index.value("/services/app/ports/7");
+        assert_eq!(&text[missing.span], "[\"80:80\", \"81:81\"]");
+    }
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        assert_eq!(pointer(["a/b", "c~d"]), "/a~1b/c~0d");
+    }
+}

@@ -1,0 +1,95 @@
+//! Stage 3: the normalized plan every renderer reads.
+//!
+//! Replicas are expanded (`app` with 3 replicas becomes `app-1..app-3`),
+//! defaults are applied, ports and mounts are parsed, dependencies on a
+//! replicated service fan out to every replica, and the services that the
+//! `[prometheus]`, `[alertmanager]`, `[grafana]` and `[ingress]` sections
+//! imply are added with the generated files mounted.
+
+mod alertmanager;
+mod grafana;
+mod ingress;
+mod prometheus;
+mod service;
+
+use indexmap::IndexMap;
+
+pub use service::{Origin, PlannedHealthcheck, PlannedMetrics, PlannedService};
+
+use crate::config::{NamedVolume, Network, Stack};
+use crate::load::Loaded;
+
+/// The name of the network created when the stack declares none.
+pub const DEFAULT_NETWORK: &str = "default";
+
+/// The normalized stack.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The stack as written (renderers read alerts, dashboards and routing from it).
+    pub stack: Stack,
+    /// Every container, user-defined first, then generated ones, in a stable order.
+    pub services: Vec<PlannedService>,
+    /// Named volumes, including those generated services need.
+    pub volumes: IndexMap<String, NamedVolume>,
+    /// Networks; `default` when the stack declares none.
+    pub networks: IndexMap<String, Network>,
+    /// The stack file's directory, for files the stack names (TLS certificates).
+    pub base_dir: std::path::PathBuf,
+    /// The stack file's name, for headers.
+    pub source_name: String,
+}
+
+impl Plan {
+    /// The planned service called `name`.
+    pub fn service(&self, name: &str) -> Option<&PlannedService> {
+        self.services.iter().find(|s| s.name == name)
+    }
+
+    /// The replicas of the `[services]` entry `group`, in order.
+    pub fn replicas<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a PlannedService> + 'a {
+        self.services.iter().filter(move |s| s.group == group)
+    }
+
+    /// Adds a volume unless the stack already declares one of that name.
+    pub fn ensure_volume(&mut self, name: &str) {
+        self.volumes.entry(name.to_owned()).or_default();
+    }
+}
+
+/// Builds the plan from a validated stack.
+pub fn plan(loaded: &Loaded) -> Plan {
+    let stack = loaded.stack.clone();
+    let networks = if stack.networks.is_empty() {
+        let mut networks = IndexMap::new();
+        networks.insert(DEFAULT_NETWORK.to_owned(), Network::default());
+        networks
+    } else {
+        stack.networks.clone()
+    };
+    let default_networks: Vec<String> = networks.keys().take(1).cloned().collect();
+    let mut services = Vec::new();
+    for (name, service) in &stack.services {
+        services.extend(service::expand(name, service, &stack, &default_networks));
+    }
+    let source_name = loaded
+        .spans
+        .root()
+        .name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("stack.toml")
+        .to_owned();
+    let mut plan = Plan {
+        volumes: stack.volumes.clone(),
+        stack,
+        services,
+        networks,
+        base_dir: loaded.base_dir.clone(),
+        source_name,
+    };
+    prometheus::add_services(&mut plan);
+    alertmanager::add_services(&mut plan);
+    grafana::add_services(&mut plan);
+    ingress::add_services(&mut plan);
+    plan
+}

@@ -1,0 +1,347 @@
+//! `docker-compose.yml`: every planned service, with health checks,
+//! `depends_on` conditions, profiles, resources, volumes and networks.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::OutputFile;
+use super::format::yaml_file;
+use crate::error::Error;
+use crate::plan::{Plan, PlannedService};
+use crate::validate::volumes::MountSource;
+
+/// The compose file's path in the bundle.
+pub const PATH: &str = "docker-compose.yml";
+
+/// Renders `docker-compose.yml`.
+pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+    let file = ComposeFile {
+        name: plan.stack.stack.name.clone(),
+        services: plan
+            .services
+            .iter()
+            .map(|s| (s.name.clone(), service(s)))
+            .collect(),
+        volumes: plan
+            .volumes
+            .iter()
+            .map(|(name, volume)| {
+                (
+                    name.clone(),
+                    ComposeVolume {
+                        driver: volume.driver.clone(),
+                        labels: volume.labels.clone(),
+                    },
+                )
+            })
+            .collect(),
+        networks: plan
+            .networks
+            .iter()
+            .map(|(name, network)| {
+                (
+                    name.clone(),
+                    ComposeNetwork {
+                        driver: network.driver.clone().or_else(|| Some("bridge".to_owned())),
+                        internal: network.internal,
+                    },
+                )
+            })
+            .collect(),
+    };
+    Ok(vec![OutputFile::text(PATH, yaml_file(plan, &file)?)])
+}
+
+fn service(planned: &PlannedService) -> ComposeService {
+    ComposeService {
+        image: planned.image.clone(),
+        build: planned.build.as_ref().map(|build| ComposeBuild {
+            context: build.context.clone(),
+            dockerfile: build.dockerfile.clone(),
+            args: build.args.clone(),
+            target: build.target.clone(),
+        }),
+        container_name: None,
+        hostname: planned.hostname.clone(),
+        command: planned.command.as_ref().map(|args| escape_all(args)),
+        entrypoint: planned.entrypoint.as_ref().map(|args| escape_all(args)),
+        user: planned.user.clone(),
+        working_dir: planned.working_dir.clone(),
+        profiles: planned.profiles.clone(),
+        restart: planned.restart.map(|r| r.as_str().to_owned()),
+        env_file: planned.env_file.clone(),
+        environment: planned
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), escape_dollars(v)))
+            .collect(),
+        ports: planned
+            .ports
+            .iter()
+            .map(|port| ComposePort {
+                target: port.container,
+                published: port.host.map(|h| h.to_string()),
+                host_ip: port.bind.clone(),
+                protocol: port.protocol.clone().unwrap_or_else(|| "tcp".to_owned()),
+            })
+            .collect(),
+        expose: planned.expose.iter().map(ToString::to_string).collect(),
+        volumes: planned
+            .mounts
+            .iter()
+            .map(|mount| match &mount.source {
+                MountSource::Volume(volume) => ComposeMount {
+                    kind: "volume",
+                    source: volume.clone(),
+                    target: mount.target.clone(),
+                    read_only: mount.read_only,
+                },
+                MountSource::Host(path) => ComposeMount {
+                    kind: "bind",
+                    source: path.clone(),
+                    target: mount.target.clone(),
+                    read_only: mount.read_only,
+                },
+            })
+            .collect(),
+        networks: planned.networks.clone(),
+        depends_on: planned
+            .depends_on
+            .iter()
+            .map(|(name, condition)| {
+                (
+                    name.clone(),
+                    ComposeDependency {
+                        condition: condition.compose_name(),
+                        restart: true,
+                    },
+                )
+            })
+            .collect(),
+        healthcheck: planned
+            .healthcheck
+            .as_ref()
+            .map(|check| ComposeHealthcheck {
+                test: escape_all(&check.test),
+                interval: check.interval.clone(),
+                timeout: check.timeout.clone(),
+                retries: check.retries,
+                start_period: check.start_period.clone(),
+            }),
+        deploy: planned.resources.as_ref().map(|resources| ComposeDeploy {
+            resources: ComposeResources {
+                limits: ComposeLimits {
+                    cpus: resources.cpus.map(format_cpus),
+                    memory: resources.memory.as_ref().map(|m| m.as_str().to_owned()),
+                },
+                reservations: resources.reservations.as_ref().map(|r| ComposeLimits {
+                    cpus: r.cpus.map(format_cpus),
+                    memory: r.memory.as_ref().map(|m| m.as_str().to_owned()),
+                }),
+            },
+        }),
+        labels: planned
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), escape_dollars(v)))
+            .collect(),
+    }
+}
+
+fn escape_all(args: &[String]) -> Vec<String> {
+    args.iter().map(|arg| escape_dollars(arg)).collect()
+}
+
+/// Compose interpolates `$`: keep `${NAME}` references (how secrets reach
+/// containers) and double every other `$` so it reaches the container as written.
+pub fn escape_dollars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(len) = reference_len(tail) {
+            out.push_str(&tail[..len]);
+            rest = &tail[len..];
+        } else {
+            out.push_str("$$");
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of a `${NAME}` reference at the start of `text`.
+fn reference_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix("${")?;
+    let end = inner.find('}')?;
+    let name = &inner[..end];
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(end + 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_dollars;
+
+    #[test]
+    fn dollars_are_escaped_but_references_kept() {
+        assert_eq!(escape_dollars("${DB_PASSWORD}"), "${DB_PASSWORD}");
+        assert_eq!(escape_dollars("cost $5"), "cost $$5");
+        assert_eq!(
+            escape_dollars("$HOME and ${X} and ${bad-name}"),
+            "$$HOME and ${X} and $${bad-name}"
+        );
+    }
+}
+
+fn format_cpus(cpus: f64) -> String {
+    let text = format!("{cpus}");
+    if text.contains('.') {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
+#[derive(Serialize)]
+struct ComposeFile {
+    name: String,
+    services: IndexMap<String, ComposeService>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    volumes: IndexMap<String, ComposeVolume>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    networks: IndexMap<String, ComposeNetwork>,
+}
+
+#[derive(Serialize)]
+struct ComposeService {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    build: Option<ComposeBuild>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hostname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entrypoint: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    working_dir: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    profiles: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restart: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    env_file: Vec<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    environment: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ports: Vec<ComposePort>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    expose: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    volumes: Vec<ComposeMount>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    networks: Vec<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    depends_on: IndexMap<String, ComposeDependency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    healthcheck: Option<ComposeHealthcheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deploy: Option<ComposeDeploy>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    labels: IndexMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct ComposeBuild {
+    context: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dockerfile: Option<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    args: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ComposePort {
+    target: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host_ip: Option<String>,
+    protocol: String,
+}
+
+#[derive(Serialize)]
+struct ComposeMount {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    source: String,
+    target: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    read_only: bool,
+}
+
+#[derive(Serialize)]
+struct ComposeDependency {
+    condition: &'static str,
+    restart: bool,
+}
+
+#[derive(Serialize)]
+struct ComposeHealthcheck {
+    test: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retries: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_period: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ComposeDeploy {
+    resources: ComposeResources,
+}
+
+#[derive(Serialize)]
+struct ComposeResources {
+    limits: ComposeLimits,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reservations: Option<ComposeLimits>,
+}
+
+#[derive(Serialize)]
+struct ComposeLimits {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpus: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    memory: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ComposeVolume {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    driver: Option<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    labels: IndexMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct ComposeNetwork {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    driver: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    internal: bool,
+}

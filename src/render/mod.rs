@@ -1,0 +1,62 @@
+//! Stage 4: one renderer per output target, each producing files of the bundle.
+//!
+//! A renderer reads the [`Plan`], builds a typed value (serialized to YAML
+//! or JSON) or a template context, and returns [`OutputFile`]s. Every
+//! emitted YAML/JSON file is parsed again before it leaves this stage.
+
+mod compose;
+pub mod format;
+
+use std::collections::BTreeMap;
+
+use crate::error::Error;
+use crate::plan::Plan;
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// The path inside the output directory, with `/` separators.
+    pub path: String,
+    /// The contents.
+    pub contents: Vec<u8>,
+}
+
+impl OutputFile {
+    /// A text file.
+    pub fn text(path: impl Into<String>, contents: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            contents: contents.into().into_bytes(),
+        }
+    }
+}
+
+/// The whole rendered bundle, keyed by path (sorted, so output order is stable).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bundle {
+    /// The files.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Bundle {
+    /// Adds files, refusing a path twice (a stackgen bug).
+    pub fn extend(&mut self, files: Vec<OutputFile>) -> Result<(), Error> {
+        for file in files {
+            if self
+                .files
+                .insert(file.path.clone(), file.contents)
+                .is_some()
+            {
+                return Err(Error::Bug(format!("two renderers produced {}", file.path)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Renders every target.
+pub fn render(plan: &Plan) -> Result<Bundle, Error> {
+    let mut bundle = Bundle::default();
+    bundle.extend(compose::render(plan)?)?;
+    Ok(bundle)
+}

@@ -1,0 +1,73 @@
+//! Stage 2: semantic checks on the model, all run, every problem reported.
+//!
+//! Each submodule checks one concern and reports through a [`Checker`],
+//! which turns JSON pointers into spans.
+
+pub mod dependencies;
+mod names;
+pub mod ports;
+mod promql;
+pub mod secrets;
+pub mod text;
+pub mod volumes;
+
+use crate::config::Stack;
+use crate::error::{Diagnostic, ErrorKind};
+use crate::load::{Loaded, SpanIndex};
+
+pub use names::{check_dns_label, is_safe_name};
+pub use promql::parse_promql;
+pub use text::forbid_unsafe_text;
+
+/// Runs every check; returns errors and warnings in file order.
+pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        stack: &loaded.stack,
+        spans: &loaded.spans,
+        diagnostics: Vec::new(),
+    };
+    names::check(&mut checker);
+    dependencies::check(&mut checker);
+    ports::check(&mut checker);
+    volumes::check(&mut checker);
+    secrets::check(&mut checker);
+    promql::check(&mut checker);
+    text::check(&mut checker);
+    let mut diagnostics = checker.diagnostics;
+    diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
+    diagnostics
+}
+
+/// Collects diagnostics, locating them through the span index.
+pub struct Checker<'a> {
+    /// The stack being checked.
+    pub stack: &'a Stack,
+    /// Where each value is in the source.
+    pub spans: &'a SpanIndex,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    /// An error pointing at the value at `pointer`.
+    pub fn error(&mut self, pointer: &str, kind: ErrorKind) {
+        let location = self.spans.value(pointer);
+        self.diagnostics.push(Diagnostic::error(kind, location));
+    }
+
+    /// An error pointing at the key at `pointer`.
+    pub fn error_at_key(&mut self, pointer: &str, kind: ErrorKind) {
+        let location = self.spans.key(pointer);
+        self.diagnostics.push(Diagnostic::error(kind, location));
+    }
+
+    /// A warning pointing at the value at `pointer`.
+    pub fn warn(&mut self, pointer: &str, kind: ErrorKind) {
+        let location = self.spans.value(pointer);
+        self.diagnostics.push(Diagnostic::warning(kind, location));
+    }
+
+    /// Adds a ready diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}

@@ -1,0 +1,247 @@
+//! Ports: each one parses, and no host port is published twice.
+
+use std::collections::HashMap;
+
+use super::Checker;
+use crate::config::{PortMapping, PortSpec};
+use crate::error::{Diagnostic, ErrorKind};
+use crate::load::pointer;
+
+/// Checks every service's ports and the ports the generated services publish.
+pub fn check(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    // (bind address, host port, protocol) -> (owner, pointer)
+    let mut taken: HashMap<(String, u16, String), (String, String)> = HashMap::new();
+    for (name, service) in &stack.services {
+        for (position, spec) in service.ports.iter().enumerate() {
+            let at = pointer(["services", name, "ports", &position.to_string()]);
+            let mapping = match resolve_port(spec) {
+                Ok(mapping) => mapping,
+                Err(reason) => {
+                    checker.error(
+                        &at,
+                        ErrorKind::BadPort {
+                            value: describe(spec),
+                            reason,
+                        },
+                    );
+                    continue;
+                }
+            };
+            let Some(host) = mapping.host else { continue };
+            if service.replicas > 1 {
+                checker.error(
+                    &at,
+                    ErrorKind::PortConflict {
+                        port: host,
+                        first: format!("{name}-1"),
+                    },
+                );
+                continue;
+            }
+            claim(checker, &mut taken, &mapping, host, name, &at);
+        }
+    }
+    for (owner, section, port) in generated_ports(checker) {
+        let mapping = PortMapping {
+            container: port,
+            host: Some(port),
+            bind: None,
+            protocol: None,
+        };
+        claim(checker, &mut taken, &mapping, port, &owner, &section);
+    }
+}
+
+fn claim(
+    checker: &mut Checker<'_>,
+    taken: &mut HashMap<(String, u16, String), (String, String)>,
+    mapping: &PortMapping,
+    host: u16,
+    owner: &str,
+    at: &str,
+) {
+    let bind = mapping.bind.clone().unwrap_or_default();
+    let protocol = mapping.protocol.clone().unwrap_or_else(|| "tcp".to_owned());
+    let clashes = taken
+        .iter()
+        .find(|((other_bind, port, other_protocol), _)| {
+            *port == host
+                && *other_protocol == protocol
+                && (other_bind.is_empty() || bind.is_empty() || *other_bind == bind)
+        })
+        .map(|(_, first)| first.clone());
+    if let Some((first_owner, first_at)) = clashes {
+        let first = checker.spans.value(&first_at);
+        let here = checker.spans.value(at);
+        let mut diagnostic = Diagnostic::error(
+            ErrorKind::PortConflict {
+                port: host,
+                first: first_owner.clone(),
+            },
+            here,
+        );
+        if std::sync::Arc::ptr_eq(&first.source, &diagnostic.location.source) {
+            diagnostic = diagnostic.with_related(
+                first.span,
+                format!("first published by `{first_owner}` here"),
+            );
+        }
+        checker.push(diagnostic);
+    } else {
+        taken.insert((bind, host, protocol), (owner.to_owned(), at.to_owned()));
+    }
+}
+
+/// Host ports of the services that the stack's sections generate.
+fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16)> {
+    let stack = checker.stack;
+    let mut ports = Vec::new();
+    if let Some(prometheus) = &stack.prometheus {
+        ports.push((
+            "prometheus".to_owned(),
+            port_pointer("prometheus", "port", prometheus.port),
+            prometheus.port.unwrap_or(9090),
+        ));
+    }
+    if let Some(alertmanager) = &stack.alertmanager {
+        ports.push((
+            "alertmanager".to_owned(),
+            port_pointer("alertmanager", "port", alertmanager.port),
+            alertmanager.port.unwrap_or(9093),
+        ));
+    }
+    if let Some(grafana) = &stack.grafana {
+        ports.push((
+            "grafana".to_owned(),
+            port_pointer("grafana", "port", grafana.port),
+            grafana.port.unwrap_or(3000),
+        ));
+    }
+    if let Some(ingress) = &stack.ingress {
+        ports.push((
+            "nginx".to_owned(),
+            port_pointer("ingress", "http-port", ingress.http_port),
+            ingress.http_port.unwrap_or(80),
+        ));
+        if ingress.tls.is_some() {
+            ports.push((
+                "nginx".to_owned(),
+                port_pointer("ingress", "https-port", ingress.https_port),
+                ingress.https_port.unwrap_or(443),
+            ));
+        }
+    }
+    ports
+}
+
+fn port_pointer(section: &str, key: &str, set: Option<u16>) -> String {
+    if set.is_some() {
+        pointer([section, key])
+    } else {
+        pointer([section])
+    }
+}
+
+fn describe(spec: &PortSpec) -> String {
+    match spec {
+        PortSpec::Short(text) => text.clone(),
+        PortSpec::Number(number) => number.to_string(),
+        PortSpec::Long(long) => format!(
+            "{}:{}",
+            long.host.map(|h| h.to_string()).unwrap_or_default(),
+            long.container
+        ),
+    }
+}
+
+/// Parses a port in any of its forms.
+pub fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
+    match spec {
+        PortSpec::Number(number) => Ok(PortMapping {
+            container: *number,
+            host: Some(*number),
+            bind: None,
+            protocol: None,
+        }),
+        PortSpec::Long(long) => {
+            check_protocol(long.protocol.as_deref())?;
+            if let Some(bind) = &long.bind {
+                check_address(bind)?;
+            }
+            Ok(long.clone())
+        }
+        PortSpec::Short(text) => parse_short(text),
+    }
+}
+
+fn parse_short(text: &str) -> Result<PortMapping, String> {
+    let (body, protocol) = match text.split_once('/') {
+        Some((body, protocol)) => (body, Some(protocol.to_owned())),
+        None => (text, None),
+    };
+    check_protocol(protocol.as_deref())?;
+    let parts: Vec<&str> = body.split(':').collect();
+    let number = |part: &str| -> Result<u16, String> {
+        let value: u16 = part
+            .parse()
+            .map_err(|_| format!("`{part}` is not a port number"))?;
+        if value == 0 {
+            Err("port 0 is not allowed".to_owned())
+        } else {
+            Ok(value)
+        }
+    };
+    let (bind, host, container) = match parts.as_slice() {
+        [container] => (None, None, number(container)?),
+        [host, container] => (None, Some(number(host)?), number(container)?),
+        [bind, host, container] => {
+            check_address(bind)?;
+            (
+                Some((*bind).to_owned()),
+                Some(number(host)?),
+                number(container)?,
+            )
+        }
+        _ => return Err("too many `:` separators".to_owned()),
+    };
+    Ok(PortMapping {
+        container,
+        host,
+        bind,
+        protocol,
+    })
+}
+
+fn check_protocol(protocol: Option<&str>) -> Result<(), String> {
+    match protocol {
+        None | Some("tcp" | "udp") => Ok(()),
+        Some(other) => Err(format!("protocol `{other}` is neither tcp nor udp")),
+    }
+}
+
+fn check_address(address: &str) -> Result<(), String> {
+    address
+        .parse::<std::net::IpAddr>()
+        .map(|_| ())
+        .map_err(|_| format!("`{address}` is not an IP address"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_ports_parse() {
+        let mapping =
+            resolve_port(&PortSpec::Short("127.0.0.1:8080:80/udp".into())).expect("valid");
+        assert_eq!(mapping.host, Some(8080));
+        assert_eq!(mapping.container, 80);
+        assert_eq!(mapping.bind.as_deref(), Some("127.0.0.1"));
+        assert_eq!(mapping.protocol.as_deref(), Some("udp"));
+        assert!(resolve_port(&PortSpec::Short("80:x".into())).is_err());
+        assert!(resolve_port(&PortSpec::Short("1:2:3:4".into())).is_err());
+        assert!(resolve_port(&PortSpec::Short("70000".into())).is_err());
+        assert!(resolve_port(&PortSpec::Short("80/sctp".into())).is_err());
+    }
+}

@@ -1,0 +1,70 @@
+//! Every `PromQL` expression in the stack parses.
+
+use super::Checker;
+use crate::error::ErrorKind;
+use crate::load::pointer;
+
+/// Parses an expression, returning the parser's message on failure.
+pub fn parse_promql(expr: &str) -> Result<(), String> {
+    if expr.trim().is_empty() {
+        return Err("the expression is empty".to_owned());
+    }
+    promql_parser::parser::parse(expr)
+        .map(|_| ())
+        .map_err(|message| message.trim().to_owned())
+}
+
+/// Checks alert, recording-rule and dashboard expressions.
+pub fn check(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    let mut exprs: Vec<(String, &str)> = Vec::new();
+    for (position, alert) in stack.alerts.iter().enumerate() {
+        exprs.push((
+            pointer(["alerts", &position.to_string(), "expr"]),
+            &alert.expr,
+        ));
+    }
+    for (position, rule) in stack.recording_rules.iter().enumerate() {
+        exprs.push((
+            pointer(["recording-rules", &position.to_string(), "expr"]),
+            &rule.expr,
+        ));
+    }
+    for (d, dashboard) in stack.dashboards.iter().enumerate() {
+        for (r, row) in dashboard.rows.iter().enumerate() {
+            for (p, panel) in row.panels.iter().enumerate() {
+                for (q, query) in panel.queries.iter().enumerate() {
+                    let at = pointer([
+                        "dashboards",
+                        &d.to_string(),
+                        "rows",
+                        &r.to_string(),
+                        "panels",
+                        &p.to_string(),
+                        "queries",
+                        &q.to_string(),
+                        "expr",
+                    ]);
+                    exprs.push((at, &query.expr));
+                }
+            }
+        }
+    }
+    for (at, expr) in exprs {
+        if let Err(message) = parse_promql(expr) {
+            checker.error(&at, ErrorKind::InvalidPromql { message });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn promql_parses_or_explains() {
+        assert!(parse_promql("rate(http_requests_total[5m]) > 0.1").is_ok());
+        assert!(parse_promql("rate(http_requests_total[5m]").is_err());
+        assert!(parse_promql("  ").is_err());
+    }
+}

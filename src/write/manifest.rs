@@ -1,0 +1,71 @@
+//! The manifest: which files in the output directory stackgen wrote, with hashes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::render::Bundle;
+
+/// The manifest's file name inside the output directory.
+pub const MANIFEST: &str = ".stackgen-manifest.json";
+
+/// Paths stackgen wrote, with the SHA-256 of what it wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `"stackgen"`.
+    pub generator: String,
+    /// Path → hex SHA-256.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// The manifest describing `bundle`.
+    pub fn of(bundle: &Bundle) -> Self {
+        Self {
+            generator: "stackgen".to_owned(),
+            files: bundle
+                .files
+                .iter()
+                .map(|(path, contents)| (path.clone(), hex(&Sha256::digest(contents))))
+                .collect(),
+        }
+    }
+
+    /// Reads the manifest in `dir`; an absent one is empty.
+    pub fn read(dir: &Path) -> Result<Self, Error> {
+        let path = dir.join(MANIFEST);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(serde_json::from_str(&text).unwrap_or_default()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(error) => Err(Error::io("read", path, error)),
+        }
+    }
+
+    /// Whether stackgen wrote `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Every recorded path.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The manifest as pretty JSON.
+    pub fn to_text(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
