@@ -7,6 +7,7 @@
 //! imply are added with the generated files mounted.
 
 mod alertmanager;
+pub mod alerts;
 mod grafana;
 mod ingress;
 mod prometheus;
@@ -37,6 +38,8 @@ pub struct Plan {
     pub base_dir: std::path::PathBuf,
     /// The stack file's name, for headers.
     pub source_name: String,
+    /// Every alerting rule: the user's, then the built-in library's.
+    pub alerts: Vec<alerts::PlannedAlert>,
 }
 
 impl Plan {
@@ -86,7 +89,9 @@ pub fn plan(loaded: &Loaded) -> Plan {
         networks,
         base_dir: loaded.base_dir.clone(),
         source_name,
+        alerts: Vec::new(),
     };
+    plan.alerts = alerts::user_alerts(&plan.stack);
     prometheus::add_services(&mut plan);
     alertmanager::add_services(&mut plan);
     grafana::add_services(&mut plan);
