@@ -6,6 +6,7 @@
 
 mod compose;
 pub mod format;
+pub mod templates;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,108 @@
+//! The templates compiled into the binary from `templates/`.
+//!
+//! Two minijinja environments: [`environment`] for `.j2` templates of
+//! hand-written formats (nginx.conf), with undefined values as errors; and
+//! [`bracket_environment`], whose `[[ ]]` / `[% %]` delimiters leave the
+//! `{{ $labels.x }}` of Prometheus and Alertmanager templates untouched.
+
+use include_dir::{Dir, include_dir};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{Environment, UndefinedBehavior};
+
+use crate::error::Error;
+
+/// Everything under `templates/`.
+pub static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// The text of `templates/<path>`.
+pub fn file(path: &str) -> Result<&'static str, Error> {
+    TEMPLATES
+        .get_file(path)
+        .and_then(include_dir::File::contents_utf8)
+        .ok_or_else(|| Error::Bug(format!("template {path} is missing from the binary")))
+}
+
+/// Every template path under `dir` with the given extension, sorted.
+pub fn files_in(dir: &str, extension: &str) -> Vec<&'static str> {
+    let mut paths: Vec<&'static str> = TEMPLATES
+        .get_dir(dir)
+        .map(|d| {
+            d.files()
+                .filter_map(|f| f.path().to_str())
+                .filter(|p| p.ends_with(extension))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort_unstable();
+    paths
+}
+
+/// The environment for `.j2` templates: strict about undefined values,
+/// with every `.j2` file under `templates/` loaded.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    if let Ok(syntax) = SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_loader(|name| Ok(file(name).ok().map(str::to_owned)));
+    env
+}
+
+/// An environment with `[[ ]]`, `[% %]` and `[# #]` delimiters, for text that
+/// itself contains `{{ }}` (Prometheus alert annotations).
+pub fn bracket_environment() -> Result<Environment<'static>, Error> {
+    let syntax = SyntaxConfig::builder()
+        .block_delimiters("[%", "%]")
+        .variable_delimiters("[[", "]]")
+        .comment_delimiters("[#", "#]")
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| Error::Bug(format!("template syntax: {e}")))?;
+    let mut env = Environment::new();
+    env.set_syntax(syntax);
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    Ok(env)
+}
+
+/// Renders `name` from `templates/` with `context`.
+pub fn render<S: serde::Serialize>(name: &str, context: S) -> Result<String, Error> {
+    let env = environment();
+    let template = env
+        .get_template(name)
+        .map_err(|e| Error::Bug(format!("template {name}: {e}")))?;
+    template
+        .render(minijinja::value::Serde(context))
+        .map_err(|e| Error::Bug(format!("rendering {name}: {e:#}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bracket_syntax_leaves_prometheus_templates_alone() {
+        let env = bracket_environment().expect("syntax");
+        let out = env
+            .render_str(
+                "up{job=\"[[ job ]]\"} {{ $labels.instance }}",
+                minijinja::context! { job => "api" },
+            )
+            .expect("renders");
+        assert_eq!(out, "up{job=\"api\"} {{ $labels.instance }}");
+    }
+
+    #[test]
+    fn every_j2_template_parses() {
+        let env = environment();
+        for path in files_in("", ".j2") {
+            env.get_template(path)
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
+}
