@@ -1,7 +1,10 @@
 //! Grafana dashboards: rows of panels with `PromQL` targets.
 
+use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use super::values::DurationStr;
 
 /// A dashboard.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -9,21 +12,50 @@ use serde::{Deserialize, Serialize};
 pub struct Dashboard {
     /// The dashboard title.
     pub title: String,
-    /// A stable uid (derived from the title when unset).
+    /// A stable uid: letters, digits, `-` and `_`, at most 40 characters
+    /// (derived from the title when unset).
     #[serde(default)]
     pub uid: Option<String>,
+    /// A description, shown in the dashboard settings.
+    #[serde(default)]
+    pub description: Option<String>,
     /// Tags, for the dashboard list.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Auto-refresh interval, such as `30s`.
+    /// Auto-refresh interval, such as `30s` (`30s` by default).
     #[serde(default)]
-    pub refresh: Option<String>,
-    /// The default time range, such as `6h` (meaning now-6h to now).
+    pub refresh: Option<DurationStr>,
+    /// The default time range, such as `6h` (meaning now-6h to now; `6h` by default).
     #[serde(default)]
-    pub time: Option<String>,
+    pub time: Option<DurationStr>,
+    /// Whether the dashboard can be edited in the UI (changes are not saved to the bundle).
+    #[serde(default = "yes")]
+    pub editable: bool,
+    /// Template variables, such as an `instance` picker, usable as `$name` in queries.
+    #[serde(default)]
+    pub variables: Vec<Variable>,
     /// Rows of panels.
     #[serde(default)]
     pub rows: Vec<Row>,
+}
+
+/// A template variable filled from Prometheus label values.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Variable {
+    /// The name, used as `$name` in queries (letters, digits and `_`).
+    pub name: String,
+    /// The label whose values are offered, such as `instance`.
+    pub label: String,
+    /// The series to read the label from, such as `up{job="api"}` (all series when unset).
+    #[serde(default)]
+    pub metric: Option<String>,
+    /// The text shown before the picker (the name when unset).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Allow picking several values and offer "All" (match them with `=~"$name"`).
+    #[serde(default = "yes")]
+    pub multi: bool,
 }
 
 /// A row of panels.
@@ -51,9 +83,30 @@ pub struct Panel {
     /// The unit, in Grafana's names (`reqps`, `percentunit`, `s`, `bytes`).
     #[serde(default)]
     pub unit: Option<String>,
-    /// Threshold steps: values at which the colour turns amber, then red.
+    /// Threshold steps: values at which the colour turns amber, then red
+    /// (one value: green below, red from it; at most two, ascending).
     #[serde(default)]
     pub thresholds: Vec<f64>,
+    /// Reverse the threshold colours: red below the first value, green from the last
+    /// (for availability, cache hit ratio, error budget remaining).
+    #[serde(default)]
+    pub higher_is_better: bool,
+    /// Decimal places shown.
+    #[serde(default)]
+    #[schemars(range(max = 10))]
+    pub decimals: Option<u8>,
+    /// The axis or gauge minimum.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// The axis or gauge maximum.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Stack the series of a time series panel.
+    #[serde(default)]
+    pub stacked: bool,
+    /// Text shown in place of exact values, such as `{ "0" = "down", "1" = "up" }`.
+    #[serde(default)]
+    pub value_text: IndexMap<String, String>,
     /// Width in grid columns (1–24).
     #[serde(default)]
     #[schemars(range(min = 1, max = 24))]
@@ -93,4 +146,31 @@ pub enum PanelKind {
     Table,
     /// A bar gauge.
     BarGauge,
+}
+
+impl PanelKind {
+    /// Grafana's plugin id for the visualisation.
+    pub fn grafana_type(self) -> &'static str {
+        match self {
+            Self::Timeseries => "timeseries",
+            Self::Stat => "stat",
+            Self::Gauge => "gauge",
+            Self::Table => "table",
+            Self::BarGauge => "bargauge",
+        }
+    }
+
+    /// The default (width, height) in grid units.
+    pub fn default_size(self) -> (u8, u8) {
+        match self {
+            Self::Timeseries | Self::BarGauge => (12, 8),
+            Self::Stat => (6, 4),
+            Self::Gauge => (6, 6),
+            Self::Table => (24, 8),
+        }
+    }
+}
+
+const fn yes() -> bool {
+    true
 }

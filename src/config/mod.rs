@@ -15,7 +15,7 @@ pub use alerting::{
     LibraryAlerts, PagerdutyTarget, Receiver, RecordingRule, Severity, SeverityRoute, SlackTarget,
     Smtp, TeamRoute, WebhookTarget,
 };
-pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row};
+pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
 pub use monitoring::{ExtraScrape, Grafana, Prometheus};
 pub use service::{

@@ -65,16 +65,17 @@ pub struct ExtraScrape {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Grafana {
-    /// The image.
+    /// The image (`grafana/grafana` at a pinned version by default).
     #[serde(default)]
     pub image: Option<String>,
-    /// The published port (3000 by default).
+    /// The published host port (3000 by default; Grafana listens on 3000 inside).
     #[serde(default)]
     pub port: Option<u16>,
-    /// The admin user name.
+    /// The admin user name (`admin` by default).
     #[serde(default)]
     pub admin_user: Option<String>,
-    /// The admin password, as `${VAR}`.
+    /// The admin password, as `${VAR}`. Required: without it Grafana would
+    /// start with its well-known default password.
     #[serde(default)]
     pub admin_password: Option<SecretRef>,
     /// Generate a RED dashboard per service with metrics and one per exporter kind.

@@ -1,8 +1,101 @@
-//! Services the `[grafana]` section adds to the plan.
+//! Services the `[grafana]` section adds to the plan: Grafana itself, with
+//! the provisioning and dashboards directories mounted read-only.
 
-use super::Plan;
+use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
+use crate::config::{DependsCondition, PortMapping, ServiceKind};
+use crate::render::grafana::DASHBOARDS_MOUNT;
+use crate::validate::volumes::{MountSource, ResolvedMount};
+
+/// The image when `[grafana] image` is unset.
+pub const DEFAULT_IMAGE: &str = "grafana/grafana:10.4.5";
+/// The port Grafana listens on inside its container.
+pub const CONTAINER_PORT: u16 = 3000;
+/// The named volume holding Grafana's database.
+pub const DATA_VOLUME: &str = "grafana-data";
 
 /// Adds the services, volumes and mounts the `[grafana]` section implies.
 pub fn add_services(plan: &mut Plan) {
-    let _ = plan;
+    let Some(grafana) = plan.stack.grafana.clone() else {
+        return;
+    };
+    let image = grafana.image.as_deref().unwrap_or(DEFAULT_IMAGE);
+    let mut service = PlannedService::generated("grafana", image, ServiceKind::Generic, "grafana");
+    service.ports.push(PortMapping {
+        container: CONTAINER_PORT,
+        host: Some(grafana.port.unwrap_or(CONTAINER_PORT)),
+        bind: None,
+        protocol: None,
+    });
+    service.mounts = vec![
+        bind("./grafana/provisioning", "/etc/grafana/provisioning"),
+        bind("./grafana/dashboards", DASHBOARDS_MOUNT),
+        ResolvedMount {
+            source: MountSource::Volume(DATA_VOLUME.to_owned()),
+            target: "/var/lib/grafana".to_owned(),
+            read_only: false,
+        },
+    ];
+    plan.ensure_volume(DATA_VOLUME);
+    let environment = [
+        (
+            "GF_SECURITY_ADMIN_USER",
+            grafana.admin_user.as_deref().unwrap_or("admin"),
+        ),
+        (
+            "GF_SECURITY_ADMIN_PASSWORD",
+            grafana.admin_password.as_ref().map_or("", |p| p.as_str()),
+        ),
+        ("GF_USERS_ALLOW_SIGN_UP", "false"),
+        ("GF_AUTH_ANONYMOUS_ENABLED", "false"),
+        ("GF_ANALYTICS_REPORTING_ENABLED", "false"),
+        ("GF_METRICS_ENABLED", "true"),
+    ];
+    service.environment = environment
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| (key.to_owned(), value.to_owned()))
+        .collect();
+    service.healthcheck = Some(PlannedHealthcheck {
+        test: [
+            "CMD",
+            "wget",
+            "--quiet",
+            "--tries=1",
+            "--spider",
+            "http://localhost:3000/api/health",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        interval: Some("15s".to_owned()),
+        timeout: Some("5s".to_owned()),
+        retries: Some(5),
+        start_period: Some("30s".to_owned()),
+    });
+    service.metrics = Some(PlannedMetrics {
+        port: CONTAINER_PORT,
+        path: "/metrics".to_owned(),
+        interval: None,
+        timeout: None,
+        scheme: "http".to_owned(),
+    });
+    if let Some(prometheus) = plan.service("prometheus") {
+        let condition = if prometheus.healthcheck.is_some() {
+            DependsCondition::Healthy
+        } else {
+            DependsCondition::Started
+        };
+        service
+            .depends_on
+            .insert("prometheus".to_owned(), condition);
+    }
+    service.networks = plan.networks.keys().take(1).cloned().collect();
+    plan.services.push(service);
+}
+
+fn bind(source: &str, target: &str) -> ResolvedMount {
+    ResolvedMount {
+        source: MountSource::Host(source.to_owned()),
+        target: target.to_owned(),
+        read_only: true,
+    }
 }

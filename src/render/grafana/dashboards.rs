@@ -1,0 +1,261 @@
+//! One `[[dashboards]]` entry (or an automatic one) to Grafana's JSON.
+
+use serde_json::{Value, json};
+
+use super::layout::Layout;
+use super::model::{
+    DashboardJson, DatasourceRef, FieldConfig, FieldDefaults, List, PanelJson, SCHEMA_VERSION,
+    Step, Target, Thresholds, TimeRange,
+};
+use super::uid::dashboard_uid;
+use crate::config::{Dashboard, Panel, PanelKind, Variable};
+
+/// The Prometheus datasource every panel queries.
+pub const PROMETHEUS: DatasourceRef = DatasourceRef {
+    kind: "prometheus",
+    uid: "prometheus",
+};
+
+/// Builds the dashboard JSON, laying out rows and panels on the grid.
+pub fn dashboard_json(dashboard: &Dashboard) -> DashboardJson {
+    let mut layout = Layout::default();
+    let mut panels = Vec::new();
+    let mut next_id = 1;
+    for row in &dashboard.rows {
+        panels.push(PanelJson {
+            id: next_id,
+            kind: "row",
+            title: row.title.clone(),
+            description: None,
+            grid_pos: layout.row_header(),
+            collapsed: Some(false),
+            datasource: None,
+            targets: Vec::new(),
+            field_config: None,
+            options: None,
+            panels: Some(Vec::new()),
+        });
+        next_id += 1;
+        for panel in &row.panels {
+            let (width, height) = panel.kind.default_size();
+            let grid_pos =
+                layout.place(panel.width.unwrap_or(width), panel.height.unwrap_or(height));
+            panels.push(PanelJson {
+                id: next_id,
+                kind: panel.kind.grafana_type(),
+                title: panel.title.clone(),
+                description: panel.description.clone(),
+                grid_pos,
+                collapsed: None,
+                datasource: Some(PROMETHEUS),
+                targets: targets(panel),
+                field_config: Some(field_config(panel)),
+                options: Some(options(panel.kind)),
+                panels: None,
+            });
+            next_id += 1;
+        }
+    }
+    DashboardJson {
+        uid: dashboard_uid(dashboard),
+        title: dashboard.title.clone(),
+        description: dashboard.description.clone(),
+        tags: dashboard.tags.clone(),
+        timezone: "browser",
+        editable: dashboard.editable,
+        graph_tooltip: 1,
+        schema_version: SCHEMA_VERSION,
+        version: 1,
+        time: TimeRange {
+            from: format!(
+                "now-{}",
+                dashboard.time.as_ref().map_or("6h", |t| t.as_str())
+            ),
+            to: "now".to_owned(),
+        },
+        refresh: dashboard
+            .refresh
+            .as_ref()
+            .map_or("30s", |r| r.as_str())
+            .to_owned(),
+        templating: List {
+            list: dashboard.variables.iter().map(variable).collect(),
+        },
+        annotations: List {
+            list: vec![builtin_annotation()],
+        },
+        links: Vec::new(),
+        panels,
+    }
+}
+
+/// `A`, `B`, ... `Z`, then `AA`, `AB`, ...
+pub fn ref_id(index: usize) -> String {
+    let letter = |i: usize| char::from(b'A' + u8::try_from(i % 26).unwrap_or(0));
+    if index < 26 {
+        letter(index).to_string()
+    } else {
+        format!("{}{}", letter(index / 26 - 1), letter(index))
+    }
+}
+
+fn targets(panel: &Panel) -> Vec<Target> {
+    let table = panel.kind == PanelKind::Table;
+    panel
+        .queries
+        .iter()
+        .enumerate()
+        .map(|(index, query)| Target {
+            ref_id: ref_id(index),
+            datasource: PROMETHEUS,
+            expr: query.expr.clone(),
+            legend_format: query.legend.clone(),
+            range: !table,
+            instant: table,
+            format: if table { "table" } else { "time_series" },
+            editor_mode: "code",
+        })
+        .collect()
+}
+
+fn field_config(panel: &Panel) -> FieldConfig {
+    let custom = (panel.kind == PanelKind::Timeseries).then(|| {
+        json!({
+            "drawStyle": "line",
+            "lineWidth": 1,
+            "fillOpacity": if panel.stacked { 30 } else { 10 },
+            "showPoints": "never",
+            "spanNulls": false,
+            "stacking": { "mode": if panel.stacked { "normal" } else { "none" }, "group": "A" },
+        })
+    });
+    FieldConfig {
+        defaults: FieldDefaults {
+            unit: panel.unit.clone(),
+            decimals: panel.decimals,
+            min: panel.min,
+            max: panel.max,
+            color: if panel.kind == PanelKind::Timeseries {
+                json!({ "mode": "palette-classic" })
+            } else {
+                json!({ "mode": "thresholds" })
+            },
+            thresholds: thresholds(&panel.thresholds, panel.higher_is_better),
+            mappings: mappings(panel),
+            custom,
+        },
+        overrides: Vec::new(),
+    }
+}
+
+/// Green, then amber, then red at the given values (reversed when higher is better).
+fn thresholds(values: &[f64], higher_is_better: bool) -> Thresholds {
+    let colors: &[&'static str] = match (values.len(), higher_is_better) {
+        (0, _) => &["green"],
+        (1, false) => &["green", "red"],
+        (1, true) => &["red", "green"],
+        (_, false) => &["green", "orange", "red"],
+        (_, true) => &["red", "orange", "green"],
+    };
+    let mut steps = vec![Step {
+        color: colors[0],
+        value: None,
+    }];
+    for (value, color) in values.iter().zip(&colors[1..]) {
+        steps.push(Step {
+            color,
+            value: Some(*value),
+        });
+    }
+    Thresholds {
+        mode: "absolute",
+        steps,
+    }
+}
+
+fn mappings(panel: &Panel) -> Vec<Value> {
+    if panel.value_text.is_empty() {
+        return Vec::new();
+    }
+    let options: serde_json::Map<String, Value> = panel
+        .value_text
+        .iter()
+        .enumerate()
+        .map(|(index, (value, text))| (value.clone(), json!({ "text": text, "index": index })))
+        .collect();
+    vec![json!({ "type": "value", "options": options })]
+}
+
+fn options(kind: PanelKind) -> Value {
+    let reduce = json!({ "calcs": ["lastNotNull"], "fields": "", "values": false });
+    match kind {
+        PanelKind::Timeseries => json!({
+            "legend": { "displayMode": "list", "placement": "bottom", "showLegend": true, "calcs": [] },
+            "tooltip": { "mode": "multi", "sort": "desc" },
+        }),
+        PanelKind::Stat => json!({
+            "reduceOptions": reduce,
+            "colorMode": "value",
+            "graphMode": "area",
+            "justifyMode": "auto",
+            "orientation": "auto",
+            "textMode": "auto",
+        }),
+        PanelKind::Gauge => json!({
+            "reduceOptions": reduce,
+            "orientation": "auto",
+            "showThresholdLabels": false,
+            "showThresholdMarkers": true,
+        }),
+        PanelKind::BarGauge => json!({
+            "reduceOptions": reduce,
+            "displayMode": "gradient",
+            "orientation": "horizontal",
+            "showUnfilled": true,
+        }),
+        PanelKind::Table => json!({
+            "showHeader": true,
+            "cellHeight": "sm",
+            "footer": { "show": false, "reducer": ["sum"], "fields": "" },
+        }),
+    }
+}
+
+fn variable(variable: &Variable) -> Value {
+    let query = match &variable.metric {
+        Some(metric) => format!("label_values({metric}, {})", variable.label),
+        None => format!("label_values({})", variable.label),
+    };
+    let mut value = json!({
+        "name": variable.name,
+        "label": variable.title.clone().unwrap_or_else(|| variable.name.clone()),
+        "type": "query",
+        "datasource": PROMETHEUS,
+        "definition": query,
+        "query": { "query": query, "refId": "StandardVariableQuery" },
+        "refresh": 2,
+        "sort": 1,
+        "hide": 0,
+        "regex": "",
+        "multi": variable.multi,
+        "includeAll": variable.multi,
+        "current": {},
+        "options": [],
+    });
+    if variable.multi {
+        value["allValue"] = json!(".*");
+    }
+    value
+}
+
+fn builtin_annotation() -> Value {
+    json!({
+        "builtIn": 1,
+        "datasource": { "type": "grafana", "uid": "-- Grafana --" },
+        "enable": true,
+        "hide": true,
+        "iconColor": "rgba(0, 211, 255, 1)",
+        "name": "Annotations & Alerts",
+        "type": "dashboard",
+    })
+}

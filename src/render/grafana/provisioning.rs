@@ -1,0 +1,176 @@
+//! `grafana/provisioning/`: the datasources the stack implies and the file
+//! provider that loads `grafana/dashboards/`.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::DASHBOARDS_MOUNT;
+use crate::config::ServiceKind;
+use crate::error::Error;
+use crate::plan::{Origin, Plan};
+use crate::render::OutputFile;
+use crate::render::format::yaml_file;
+
+/// The datasources file's path in the bundle.
+pub const DATASOURCES_PATH: &str = "grafana/provisioning/datasources/datasources.yml";
+/// The dashboard provider file's path in the bundle.
+pub const PROVIDERS_PATH: &str = "grafana/provisioning/dashboards/dashboards.yml";
+
+/// Renders both provisioning files.
+pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+    let datasources = DatasourcesFile {
+        api_version: 1,
+        datasources: datasources(plan),
+    };
+    let providers = ProvidersFile {
+        api_version: 1,
+        providers: vec![Provider {
+            name: "stackgen".to_owned(),
+            org_id: 1,
+            folder: String::new(),
+            kind: "file",
+            disable_deletion: true,
+            update_interval_seconds: 30,
+            allow_ui_updates: false,
+            options: ProviderOptions {
+                path: DASHBOARDS_MOUNT,
+                folders_from_files_structure: false,
+            },
+        }],
+    };
+    Ok(vec![
+        OutputFile::text(DATASOURCES_PATH, yaml_file(plan, &datasources)?),
+        OutputFile::text(PROVIDERS_PATH, yaml_file(plan, &providers)?),
+    ])
+}
+
+/// The uids of the datasources provisioned for `plan`.
+pub fn datasource_uids(plan: &Plan) -> Vec<&'static str> {
+    datasources(plan).iter().map(|d| d.uid).collect()
+}
+
+/// Prometheus (the default), then Alertmanager, Loki and Elasticsearch when the stack has them.
+fn datasources(plan: &Plan) -> Vec<Datasource> {
+    let mut list = vec![Datasource {
+        name: "Prometheus".to_owned(),
+        kind: "prometheus",
+        uid: "prometheus",
+        access: "proxy",
+        url: "http://prometheus:9090".to_owned(),
+        is_default: true,
+        editable: false,
+        json_data: json_map(&json!({ "httpMethod": "POST", "timeInterval": "15s" })),
+    }];
+    if plan.stack.alertmanager.is_some() {
+        list.push(Datasource {
+            name: "Alertmanager".to_owned(),
+            kind: "alertmanager",
+            uid: "alertmanager",
+            access: "proxy",
+            url: "http://alertmanager:9093".to_owned(),
+            is_default: false,
+            editable: false,
+            json_data: json_map(
+                &json!({ "implementation": "prometheus", "handleGrafanaManagedAlerts": false }),
+            ),
+        });
+    }
+    if let Some(url) = service_url(plan, ServiceKind::Loki, 3100) {
+        list.push(Datasource {
+            name: "Loki".to_owned(),
+            kind: "loki",
+            uid: "loki",
+            access: "proxy",
+            url,
+            is_default: false,
+            editable: false,
+            json_data: json_map(&json!({ "maxLines": 1000 })),
+        });
+    }
+    if let Some(url) = service_url(plan, ServiceKind::Elasticsearch, 9200) {
+        list.push(Datasource {
+            name: "Elasticsearch".to_owned(),
+            kind: "elasticsearch",
+            uid: "elasticsearch",
+            access: "proxy",
+            url,
+            is_default: false,
+            editable: false,
+            json_data: json_map(&json!({
+                "index": "*",
+                "timeField": "@timestamp",
+                "logMessageField": "message",
+                "logLevelField": "level",
+                "maxConcurrentShardRequests": 5,
+            })),
+        });
+    }
+    list
+}
+
+/// `http://NAME:PORT` of the first user container of `kind`.
+fn service_url(plan: &Plan, kind: ServiceKind, default_port: u16) -> Option<String> {
+    let service = plan
+        .services
+        .iter()
+        .find(|s| s.kind == kind && s.origin == Origin::User)?;
+    let port = service.primary_port().unwrap_or(default_port);
+    Some(format!("http://{}:{port}", service.name))
+}
+
+fn json_map(value: &Value) -> IndexMap<String, Value> {
+    value
+        .as_object()
+        .map(|map| map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DatasourcesFile {
+    api_version: u8,
+    datasources: Vec<Datasource>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Datasource {
+    name: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    uid: &'static str,
+    access: &'static str,
+    url: String,
+    is_default: bool,
+    editable: bool,
+    json_data: IndexMap<String, Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProvidersFile {
+    api_version: u8,
+    providers: Vec<Provider>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Provider {
+    name: String,
+    org_id: u32,
+    folder: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    disable_deletion: bool,
+    update_interval_seconds: u32,
+    allow_ui_updates: bool,
+    options: ProviderOptions,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProviderOptions {
+    path: &'static str,
+    folders_from_files_structure: bool,
+}

@@ -1,0 +1,168 @@
+//! Grafana and dashboards: the sections Grafana needs, dashboard uids (valid
+//! and unique, the automatic dashboards' included), thresholds, ranges and
+//! template variables.
+
+use std::collections::HashSet;
+
+use super::Checker;
+use super::promql::parse_promql;
+use super::text::is_label_name;
+use crate::config::{Dashboard, Panel};
+use crate::error::ErrorKind;
+use crate::load::pointer;
+use crate::render::grafana::{auto_dashboards, dashboard_uid, uid_problem};
+
+/// Runs the Grafana checks.
+pub fn check(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    if let Some(grafana) = &stack.grafana {
+        if grafana.admin_password.is_none() {
+            checker.error_at_key(
+                "/grafana",
+                ErrorKind::MissingKey {
+                    key: "admin-password".to_owned(),
+                },
+            );
+        }
+        if stack.prometheus.is_none() {
+            checker.error_at_key(
+                "/grafana",
+                ErrorKind::MissingSection {
+                    feature: "Grafana (its datasource)".to_owned(),
+                    section: "prometheus".to_owned(),
+                },
+            );
+        }
+    } else if !stack.dashboards.is_empty() {
+        checker.error_at_key(
+            "/dashboards",
+            ErrorKind::MissingSection {
+                feature: "`[[dashboards]]`".to_owned(),
+                section: "grafana".to_owned(),
+            },
+        );
+    }
+    let mut seen: HashSet<String> = auto_dashboards(stack).iter().map(dashboard_uid).collect();
+    for (index, dashboard) in stack.dashboards.iter().enumerate() {
+        let position = index.to_string();
+        check_uid(checker, &position, dashboard, &mut seen);
+        for (v, variable) in dashboard.variables.iter().enumerate() {
+            let at =
+                |key: &str| pointer(["dashboards", &position, "variables", &v.to_string(), key]);
+            if !is_label_name(&variable.name) {
+                checker.error(
+                    &at("name"),
+                    invalid(
+                        &variable.name,
+                        "not a variable name",
+                        "use letters, digits and `_`, starting with a letter",
+                    ),
+                );
+            }
+            if !is_label_name(&variable.label) {
+                checker.error(
+                    &at("label"),
+                    invalid(
+                        &variable.label,
+                        "not a label name",
+                        "use a Prometheus label name such as `instance` or `job`",
+                    ),
+                );
+            }
+            if let Some(metric) = &variable.metric
+                && let Err(message) = parse_promql(metric)
+            {
+                checker.error(&at("metric"), ErrorKind::InvalidPromql { message });
+            }
+        }
+        for (r, row) in dashboard.rows.iter().enumerate() {
+            for (p, panel) in row.panels.iter().enumerate() {
+                let at = pointer([
+                    "dashboards",
+                    &position,
+                    "rows",
+                    &r.to_string(),
+                    "panels",
+                    &p.to_string(),
+                ]);
+                check_panel(checker, &at, panel);
+            }
+        }
+    }
+}
+
+fn check_uid(
+    checker: &mut Checker<'_>,
+    position: &str,
+    dashboard: &Dashboard,
+    seen: &mut HashSet<String>,
+) {
+    let at = match &dashboard.uid {
+        Some(uid) => {
+            let at = pointer(["dashboards", position, "uid"]);
+            if let Some(reason) = uid_problem(uid) {
+                checker.error(
+                    &at,
+                    invalid(uid, &reason, "use at most 40 letters, digits, `-` and `_`"),
+                );
+                return;
+            }
+            at
+        }
+        None => pointer(["dashboards", position, "title"]),
+    };
+    let uid = dashboard_uid(dashboard);
+    if !seen.insert(uid.clone()) {
+        checker.error(
+            &at,
+            ErrorKind::DuplicateName {
+                what: "dashboard uid",
+                name: uid,
+            },
+        );
+    }
+}
+
+fn check_panel(checker: &mut Checker<'_>, at: &str, panel: &Panel) {
+    if panel.queries.is_empty() {
+        checker.error(
+            &format!("{at}/queries"),
+            invalid(
+                "[]",
+                "a panel needs at least one query",
+                "add `{ expr = \"...\" }`",
+            ),
+        );
+    }
+    let ascending = panel.thresholds.windows(2).all(|w| w[0] < w[1]);
+    if panel.thresholds.len() > 2 || !ascending {
+        checker.error(
+            &format!("{at}/thresholds"),
+            invalid(
+                &format!("{:?}", panel.thresholds),
+                "thresholds are at most two ascending values (amber, then red)",
+                "write `[amber, red]` such as `[0.8, 0.9]`, or one value for green/red",
+            ),
+        );
+    }
+    if let (Some(min), Some(max)) = (panel.min, panel.max)
+        && min >= max
+    {
+        checker.error(
+            &format!("{at}/max"),
+            invalid(
+                &max.to_string(),
+                &format!("max must be above min ({min})"),
+                "raise `max` or lower `min`",
+            ),
+        );
+    }
+}
+
+fn invalid(value: &str, reason: &str, fix: &str) -> ErrorKind {
+    ErrorKind::InvalidValue {
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+        fix: fix.to_owned(),
+    }
+}
