@@ -2,13 +2,14 @@
 //! and unique, the automatic dashboards' included), thresholds, ranges and
 //! template variables.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::ops::Range;
 
 use super::Checker;
 use super::promql::parse_promql;
 use super::text::is_label_name;
 use crate::config::{Dashboard, Panel};
-use crate::error::ErrorKind;
+use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
 use crate::render::grafana::{auto_dashboards, dashboard_uid, uid_problem};
 
@@ -42,7 +43,11 @@ pub fn check(checker: &mut Checker<'_>) {
             },
         );
     }
-    let mut seen: HashSet<String> = auto_dashboards(stack).iter().map(dashboard_uid).collect();
+    // Each uid with the span that first defined it (none for automatic dashboards).
+    let mut seen: HashMap<String, Option<Range<usize>>> = auto_dashboards(stack)
+        .iter()
+        .map(|d| (dashboard_uid(d), None))
+        .collect();
     for (index, dashboard) in stack.dashboards.iter().enumerate() {
         let position = index.to_string();
         check_uid(checker, &position, dashboard, &mut seen);
@@ -95,7 +100,7 @@ fn check_uid(
     checker: &mut Checker<'_>,
     position: &str,
     dashboard: &Dashboard,
-    seen: &mut HashSet<String>,
+    seen: &mut HashMap<String, Option<Range<usize>>>,
 ) {
     let at = match &dashboard.uid {
         Some(uid) => {
@@ -112,14 +117,25 @@ fn check_uid(
         None => pointer(["dashboards", position, "title"]),
     };
     let uid = dashboard_uid(dashboard);
-    if !seen.insert(uid.clone()) {
-        checker.error(
-            &at,
-            ErrorKind::DuplicateName {
+    let location = checker.spans.value(&at);
+    match seen.get(&uid) {
+        None => {
+            seen.insert(uid, Some(location.span));
+        }
+        Some(first) => {
+            let kind = ErrorKind::DuplicateName {
                 what: "dashboard uid",
-                name: uid,
-            },
-        );
+                name: uid.clone(),
+            };
+            let diagnostic = Diagnostic::error(kind, location);
+            checker.push(match first {
+                Some(span) => {
+                    diagnostic.with_related(span.clone(), format!("`{uid}` first used here"))
+                }
+                // An automatic dashboard has no span of its own.
+                None => diagnostic,
+            });
+        }
     }
 }
 

@@ -1,0 +1,318 @@
+//! Grafana output: structural checks on every generated dashboard, snapshots
+//! of one dashboard and the provisioning files, and dashboard diagnostics.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde_json::Value;
+use stackgen::render::Bundle;
+use stackgen::render::grafana::layout::GridPos;
+
+const ALL_EXPORTERS: &str = r#"
+[stack]
+name = "many"
+
+[services.api]
+image = "api:1"
+kind = "app"
+expose = [8000]
+metrics = { path = "/metrics" }
+probes = ["/health"]
+
+[services.redis]
+image = "redis:7"
+kind = "redis"
+exporter = true
+
+[services.postgres]
+image = "postgres:16"
+kind = "postgres"
+exporter = true
+environment = { POSTGRES_PASSWORD = "${POSTGRES_PASSWORD}" }
+
+[services.mongo]
+image = "mongo:7"
+kind = "mongodb"
+exporter = true
+
+[services.kafka]
+image = "bitnami/kafka:3.7"
+kind = "kafka"
+exporter = true
+
+[services.search]
+image = "elasticsearch:8.13.0"
+kind = "elasticsearch"
+expose = [9200]
+exporter = true
+
+[prometheus]
+node-exporter = true
+cadvisor = true
+
+[grafana]
+admin-password = "${GRAFANA_ADMIN_PASSWORD}"
+"#;
+
+#[test]
+fn example_dashboards_are_well_formed() {
+    let rendered =
+        stackgen::render_stack(Path::new("examples/dashboards.toml")).expect("the example renders");
+    let uids = check_bundle(&rendered.bundle);
+    assert!(uids.iter().any(|u| u == "sse-overview"));
+    assert!(uids.iter().any(|u| u == "availability-latency-slos"));
+    assert!(uids.iter().any(|u| u == "svc-app"));
+    assert!(uids.iter().any(|u| u == "exporter-redis"));
+    assert!(uids.iter().any(|u| u == "stack-overview"));
+}
+
+#[test]
+fn automatic_dashboards_for_every_exporter_are_well_formed() {
+    let rendered = stackgen::render_str("many.toml", ALL_EXPORTERS).expect("the stack renders");
+    let uids = check_bundle(&rendered.bundle);
+    let expected = [
+        "stack-overview",
+        "svc-api",
+        "exporter-elasticsearch",
+        "exporter-kafka",
+        "exporter-mongodb",
+        "exporter-postgres",
+        "exporter-redis",
+        "host-node",
+        "host-containers",
+        "blackbox-probes",
+    ];
+    let mut expected: Vec<String> = expected.iter().map(|&u| u.to_owned()).collect();
+    expected.sort();
+    assert_eq!(uids, expected);
+    let datasources = text(
+        &rendered.bundle,
+        "grafana/provisioning/datasources/datasources.yml",
+    );
+    assert!(datasources.contains("url: http://search:9200"));
+}
+
+#[test]
+fn no_grafana_section_means_no_grafana_files() {
+    let rendered = stackgen::render_str(
+        "plain.toml",
+        "[stack]\nname = \"plain\"\n[services.web]\nimage = \"nginx:1\"\n",
+    )
+    .expect("the stack renders");
+    assert!(
+        rendered
+            .bundle
+            .files
+            .keys()
+            .all(|path| !path.starts_with("grafana/"))
+    );
+}
+
+#[test]
+fn snapshots_of_one_dashboard_and_the_provisioning_files() {
+    let rendered =
+        stackgen::render_stack(Path::new("examples/dashboards.toml")).expect("the example renders");
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(
+            "grafana_sse_overview",
+            text(&rendered.bundle, "grafana/dashboards/sse-overview.json")
+        );
+        insta::assert_snapshot!(
+            "grafana_provisioning",
+            format!(
+                "{}\n{}",
+                text(&rendered.bundle, "grafana/provisioning/datasources/datasources.yml"),
+                text(&rendered.bundle, "grafana/provisioning/dashboards/dashboards.yml")
+            )
+        );
+    });
+}
+
+#[test]
+fn duplicate_dashboard_uid_points_at_the_second_one() {
+    let source = r#"[stack]
+name = "dup"
+[prometheus]
+[grafana]
+admin-password = "${GRAFANA_ADMIN_PASSWORD}"
+[[dashboards]]
+title = "First"
+uid = "same"
+[[dashboards]]
+title = "Same"
+"#;
+    let loaded = stackgen::load::load_str("dup.toml", source).expect("the stack loads");
+    let diagnostics = stackgen::validate::validate(&loaded);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic.kind.code(), "stackgen::names::duplicate");
+    assert_eq!(
+        diagnostic.kind.to_string(),
+        "dashboard uid `same` is defined more than once"
+    );
+    let second = source.rfind("\"Same\"").expect("second title");
+    assert_eq!(diagnostic.location.span, second..second + "\"Same\"".len());
+    let first = source.find("\"same\"").expect("first uid");
+    assert_eq!(
+        diagnostic.related,
+        vec![(
+            first..first + "\"same\"".len(),
+            "`same` first used here".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn grafana_problems_are_reported_where_they_are() {
+    let source = r#"[stack]
+name = "bad"
+[grafana]
+[[dashboards]]
+title = "Board"
+uid = "stack-overview"
+[[dashboards.rows]]
+title = "Row"
+[[dashboards.rows.panels]]
+title = "Panel"
+thresholds = [5, 1]
+min = 1
+max = 0
+queries = [{ expr = "up" }]
+"#;
+    let loaded = stackgen::load::load_str("bad.toml", source).expect("the stack loads");
+    let found: Vec<(String, String)> = stackgen::validate::validate(&loaded)
+        .iter()
+        .map(|d| {
+            (
+                d.kind.to_string(),
+                source[d.location.span.clone()].to_owned(),
+            )
+        })
+        .collect();
+    let expect = |message: &str, at: &str| (message.to_owned(), at.to_owned());
+    assert_eq!(
+        found,
+        vec![
+            expect("missing key `admin-password`", "grafana"),
+            expect(
+                "Grafana (its datasource) needs a `[prometheus]` section",
+                "grafana"
+            ),
+            expect(
+                "dashboard uid `stack-overview` is defined more than once",
+                "\"stack-overview\""
+            ),
+            expect(
+                "invalid value [5.0, 1.0]: thresholds are at most two ascending values (amber, then red)",
+                "[5, 1]"
+            ),
+            expect("invalid value 0: max must be above min (1)", "0"),
+        ]
+    );
+}
+
+/// Checks every Grafana file of a bundle; returns the dashboard uids sorted by file path.
+fn check_bundle(bundle: &Bundle) -> Vec<String> {
+    let provisioned = datasource_uids(bundle);
+    let mut uids = Vec::new();
+    for (path, contents) in &bundle.files {
+        let body = String::from_utf8(contents.clone()).expect("UTF-8");
+        assert!(!body.contains("${DS_"), "{path} has an import placeholder");
+        if !path.starts_with("grafana/dashboards/") {
+            continue;
+        }
+        let dashboard: Value = serde_json::from_str(&body).expect("dashboard JSON");
+        assert!(dashboard.get("dashboard").is_none(), "{path} is wrapped");
+        let uid = dashboard["uid"].as_str().expect("uid").to_owned();
+        assert!(uid.len() <= 40, "{path}: uid too long");
+        assert_eq!(path, &format!("grafana/dashboards/{uid}.json"));
+        check_panels(path, &dashboard, &provisioned);
+        uids.push(uid);
+    }
+    let unique: HashSet<&String> = uids.iter().collect();
+    assert_eq!(unique.len(), uids.len(), "dashboard uids repeat: {uids:?}");
+    uids
+}
+
+fn check_panels(path: &str, dashboard: &Value, provisioned: &HashSet<String>) {
+    let panels = dashboard["panels"].as_array().expect("panels");
+    assert!(!panels.is_empty(), "{path} has no panels");
+    let mut ids = HashSet::new();
+    let mut places: Vec<GridPos> = Vec::new();
+    for panel in panels {
+        assert!(
+            ids.insert(panel["id"].as_u64().expect("id")),
+            "{path}: panel id repeats"
+        );
+        assert!(panel["type"].as_str().is_some_and(|t| !t.is_empty()));
+        let grid = &panel["gridPos"];
+        let number = |key: &str| {
+            u32::try_from(grid[key].as_u64().expect("integer gridPos")).expect("small gridPos")
+        };
+        let place = GridPos {
+            h: number("h"),
+            w: number("w"),
+            x: number("x"),
+            y: number("y"),
+        };
+        assert!(
+            place.x + place.w <= 24 && place.w > 0 && place.h > 0,
+            "{path}: {place:?}"
+        );
+        for other in &places {
+            assert!(
+                !place.overlaps(other),
+                "{path}: {place:?} overlaps {other:?}"
+            );
+        }
+        places.push(place);
+        let mut refs = HashSet::new();
+        let targets = panel["targets"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for target in targets {
+            assert!(refs.insert(target["refId"].as_str().expect("refId").to_owned()));
+            assert!(provisioned.contains(target["datasource"]["uid"].as_str().expect("uid")));
+            let expr = target["expr"].as_str().expect("expr");
+            assert_eq!(
+                stackgen::validate::parse_promql(expr),
+                Ok(()),
+                "{path}: {expr}"
+            );
+        }
+        if let Some(uid) = panel["datasource"]["uid"].as_str() {
+            assert!(
+                provisioned.contains(uid),
+                "{path}: datasource {uid} not provisioned"
+            );
+        }
+    }
+    for variable in dashboard["templating"]["list"]
+        .as_array()
+        .expect("templating")
+    {
+        let uid = variable["datasource"]["uid"]
+            .as_str()
+            .expect("pinned datasource");
+        assert!(provisioned.contains(uid));
+    }
+}
+
+fn datasource_uids(bundle: &Bundle) -> HashSet<String> {
+    let file: Value = serde_saphyr::from_str(&text(
+        bundle,
+        "grafana/provisioning/datasources/datasources.yml",
+    ))
+    .expect("datasources YAML");
+    let list = file["datasources"].as_array().expect("datasources");
+    let defaults = list.iter().filter(|d| d["isDefault"] == true).count();
+    assert_eq!(defaults, 1, "exactly one default datasource");
+    list.iter()
+        .map(|d| d["uid"].as_str().expect("pinned uid").to_owned())
+        .collect()
+}
+
+fn text(bundle: &Bundle, path: &str) -> String {
+    String::from_utf8(bundle.files.get(path).expect(path).clone()).expect("UTF-8")
+}
