@@ -174,3 +174,42 @@ struct ProviderOptions {
     path: &'static str,
     folders_from_files_structure: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datasources_follow_the_stack() {
+        let source = r#"
+[stack]
+name = "logs"
+[services.loki]
+image = "grafana/loki:2.9.4"
+kind = "loki"
+replicas = 2
+[services.search]
+image = "elasticsearch:8.13.0"
+kind = "elasticsearch"
+[prometheus]
+[alertmanager]
+default-receiver = "ops"
+[grafana]
+admin-password = "${GRAFANA_ADMIN_PASSWORD}"
+"#;
+        let loaded = crate::load::load_str("logs.toml", source).expect("the stack loads");
+        let plan = crate::plan::plan(&loaded);
+        assert_eq!(
+            datasource_uids(&plan),
+            ["prometheus", "alertmanager", "loki", "elasticsearch"]
+        );
+        let list = datasources(&plan);
+        assert_eq!(list.iter().filter(|d| d.is_default).count(), 1);
+        assert_eq!(list[2].url, "http://loki-1:3100");
+        assert_eq!(list[3].url, "http://search:9200");
+        assert_eq!(
+            list[1].json_data.get("implementation"),
+            Some(&json!("prometheus"))
+        );
+    }
+}
