@@ -316,3 +316,14 @@ fn datasource_uids(bundle: &Bundle) -> HashSet<String> {
 fn text(bundle: &Bundle, path: &str) -> String {
     String::from_utf8(bundle.files.get(path).expect(path).clone()).expect("UTF-8")
 }
+
+#[test]
+fn without_dashboards_the_dashboards_directory_is_not_mounted() {
+    let source = "[stack]\nname = \"bare\"\n[prometheus]\n[grafana]\nauto-dashboards = false\nadmin-password = \"${GRAFANA_ADMIN_PASSWORD}\"\n";
+    let rendered = stackgen::render_str("bare.toml", source).expect("the stack renders");
+    let paths: Vec<&String> = rendered.bundle.files.keys().collect();
+    assert!(paths.iter().all(|p| !p.starts_with("grafana/dashboards/")));
+    let compose = text(&rendered.bundle, "docker-compose.yml");
+    assert!(compose.contains("target: /etc/grafana/provisioning"));
+    assert!(!compose.contains("target: /etc/grafana/dashboards"));
+}

@@ -3,7 +3,7 @@
 
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
-use crate::render::grafana::DASHBOARDS_MOUNT;
+use crate::render::grafana::{DASHBOARDS_MOUNT, all_dashboards};
 use crate::validate::volumes::{MountSource, ResolvedMount};
 
 /// The image when `[grafana] image` is unset.
@@ -26,15 +26,19 @@ pub fn add_services(plan: &mut Plan) {
         bind: None,
         protocol: None,
     });
-    service.mounts = vec![
-        bind("./grafana/provisioning", "/etc/grafana/provisioning"),
-        bind("./grafana/dashboards", DASHBOARDS_MOUNT),
-        ResolvedMount {
-            source: MountSource::Volume(DATA_VOLUME.to_owned()),
-            target: "/var/lib/grafana".to_owned(),
-            read_only: false,
-        },
-    ];
+    service.mounts = vec![bind("./grafana/provisioning", "/etc/grafana/provisioning")];
+    // Without any dashboard the directory is not written, and Docker would
+    // create an empty one owned by root in its place.
+    if !all_dashboards(&plan.stack).is_empty() {
+        service
+            .mounts
+            .push(bind("./grafana/dashboards", DASHBOARDS_MOUNT));
+    }
+    service.mounts.push(ResolvedMount {
+        source: MountSource::Volume(DATA_VOLUME.to_owned()),
+        target: "/var/lib/grafana".to_owned(),
+        read_only: false,
+    });
     plan.ensure_volume(DATA_VOLUME);
     let environment = [
         (
