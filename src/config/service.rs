@@ -93,6 +93,100 @@ pub struct Service {
     /// The working directory inside the container.
     #[serde(default)]
     pub working_dir: Option<String>,
+    /// A fixed container name, for `docker exec NAME`; replicas get `NAME-1..NAME-N`.
+    #[serde(default)]
+    #[schemars(pattern(CONTAINER_NAME_PATTERN))]
+    pub container_name: Option<String>,
+    /// How long to wait after the stop signal before killing the container, for graceful shutdown.
+    #[serde(default)]
+    pub stop_grace_period: Option<DurationStr>,
+    /// Process limits inside the container, such as `{ memlock = -1, nofile = { soft = 65536, hard = 65536 } }`.
+    #[serde(default)]
+    pub ulimits: IndexMap<UlimitName, Ulimit>,
+}
+
+/// The pattern a container name must match: what Docker accepts.
+pub const CONTAINER_NAME_PATTERN: &str = "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$";
+
+/// A process limit (`setrlimit`) that a container can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum UlimitName {
+    /// Core file size.
+    Core,
+    /// CPU time in seconds.
+    Cpu,
+    /// Data segment size.
+    Data,
+    /// File size.
+    Fsize,
+    /// File locks.
+    Locks,
+    /// Locked-in-memory address space (`-1` for unlimited, as Elasticsearch wants).
+    Memlock,
+    /// POSIX message queue bytes.
+    Msgqueue,
+    /// Nice priority ceiling.
+    Nice,
+    /// Open file descriptors.
+    Nofile,
+    /// Processes.
+    Nproc,
+    /// Resident set size.
+    Rss,
+    /// Real-time priority.
+    Rtprio,
+    /// Real-time CPU time in microseconds.
+    Rttime,
+    /// Pending signals.
+    Sigpending,
+    /// Stack size.
+    Stack,
+}
+
+impl UlimitName {
+    /// The compose spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Core => "core",
+            Self::Cpu => "cpu",
+            Self::Data => "data",
+            Self::Fsize => "fsize",
+            Self::Locks => "locks",
+            Self::Memlock => "memlock",
+            Self::Msgqueue => "msgqueue",
+            Self::Nice => "nice",
+            Self::Nofile => "nofile",
+            Self::Nproc => "nproc",
+            Self::Rss => "rss",
+            Self::Rtprio => "rtprio",
+            Self::Rttime => "rttime",
+            Self::Sigpending => "sigpending",
+            Self::Stack => "stack",
+        }
+    }
+}
+
+/// One process limit: a single value for both soft and hard, or the pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Ulimit {
+    /// The same soft and hard limit; `-1` means unlimited.
+    Single(#[schemars(range(min = -1))] i64),
+    /// Separate soft and hard limits.
+    Pair(UlimitPair),
+}
+
+/// Separate soft and hard limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UlimitPair {
+    /// The limit the process starts with; `-1` means unlimited.
+    #[schemars(range(min = -1))]
+    pub soft: i64,
+    /// The ceiling the process may raise the soft limit to; `-1` means unlimited.
+    #[schemars(range(min = -1))]
+    pub hard: i64,
 }
 
 const fn one() -> u32 {

@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 
 use crate::config::{
     DependsCondition, HttpTool, PortMapping, Resources, RestartPolicy, Service, ServiceKind, Stack,
+    Ulimit, UlimitName,
 };
 use crate::validate::ports::resolve_port;
 use crate::validate::volumes::{ResolvedMount, resolve_mount};
@@ -74,6 +75,12 @@ pub struct PlannedService {
     pub user: Option<String>,
     /// The working directory.
     pub working_dir: Option<String>,
+    /// The fixed container name (with `-N` appended for replicas).
+    pub container_name: Option<String>,
+    /// The stop grace period, as a Go-style duration.
+    pub stop_grace_period: Option<String>,
+    /// Process limits.
+    pub ulimits: IndexMap<UlimitName, Ulimit>,
 }
 
 impl PlannedService {
@@ -107,6 +114,9 @@ impl PlannedService {
             hostname: None,
             user: None,
             working_dir: None,
+            container_name: None,
+            stop_grace_period: None,
+            ulimits: IndexMap::new(),
         }
     }
 
@@ -286,6 +296,14 @@ pub fn expand(
             hostname: service.hostname.clone(),
             user: service.user.clone(),
             working_dir: service.working_dir.clone(),
+            container_name: service.container_name.as_ref().map(|container| {
+                replica.map_or_else(|| container.clone(), |index| format!("{container}-{index}"))
+            }),
+            stop_grace_period: service
+                .stop_grace_period
+                .as_ref()
+                .map(crate::config::DurationStr::to_go),
+            ulimits: service.ulimits.clone(),
         })
         .collect()
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::OutputFile;
 use super::format::yaml_file;
+use crate::config::Ulimit;
 use crate::error::Error;
 use crate::plan::{Plan, PlannedService};
 use crate::validate::volumes::MountSource;
@@ -61,7 +62,7 @@ fn service(planned: &PlannedService) -> ComposeService {
             args: build.args.clone(),
             target: build.target.clone(),
         }),
-        container_name: None,
+        container_name: planned.container_name.clone(),
         hostname: planned.hostname.clone(),
         command: planned.command.as_ref().map(|args| escape_all(args)),
         entrypoint: planned.entrypoint.as_ref().map(|args| escape_all(args)),
@@ -145,6 +146,22 @@ fn service(planned: &PlannedService) -> ComposeService {
             .iter()
             .map(|(k, v)| (k.clone(), escape_dollars(v)))
             .collect(),
+        stop_grace_period: planned.stop_grace_period.clone(),
+        ulimits: planned
+            .ulimits
+            .iter()
+            .map(|(name, limit)| (name.as_str(), ulimit(*limit)))
+            .collect(),
+    }
+}
+
+fn ulimit(limit: Ulimit) -> ComposeUlimit {
+    match limit {
+        Ulimit::Single(value) => ComposeUlimit::Single(value),
+        Ulimit::Pair(pair) => ComposeUlimit::Pair {
+            soft: pair.soft,
+            hard: pair.hard,
+        },
     }
 }
 
@@ -258,6 +275,17 @@ struct ComposeService {
     deploy: Option<ComposeDeploy>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     labels: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop_grace_period: Option<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    ulimits: IndexMap<&'static str, ComposeUlimit>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ComposeUlimit {
+    Single(i64),
+    Pair { soft: i64, hard: i64 },
 }
 
 #[derive(Serialize)]
