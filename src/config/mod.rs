@@ -21,7 +21,7 @@ pub use monitoring::{ExtraScrape, Grafana, Prometheus};
 pub use service::{
     Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
     ExporterSettings, Healthcheck, HttpTool, Metrics, PortMapping, PortSpec, Reservations,
-    Resources, RestartPolicy, Service, ServiceKind, Ulimit, UlimitName, UlimitPair, VolumeMount,
+    Resources, RestartPolicy, Service, ServiceKind, Ulimit, UlimitPair, Ulimits, VolumeMount,
     VolumeMountLong,
 };
 pub use values::{

@@ -102,68 +102,86 @@ pub struct Service {
     pub stop_grace_period: Option<DurationStr>,
     /// Process limits inside the container, such as `{ memlock = -1, nofile = { soft = 65536, hard = 65536 } }`.
     #[serde(default)]
-    pub ulimits: IndexMap<UlimitName, Ulimit>,
+    pub ulimits: Ulimits,
 }
 
 /// The pattern a container name must match: what Docker accepts.
 pub const CONTAINER_NAME_PATTERN: &str = "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$";
 
-/// A process limit (`setrlimit`) that a container can set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum UlimitName {
+/// Process limits (`setrlimit`) for a container; unset ones keep the runtime default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Ulimits {
     /// Core file size.
-    Core,
+    #[serde(default)]
+    pub core: Option<Ulimit>,
     /// CPU time in seconds.
-    Cpu,
+    #[serde(default)]
+    pub cpu: Option<Ulimit>,
     /// Data segment size.
-    Data,
+    #[serde(default)]
+    pub data: Option<Ulimit>,
     /// File size.
-    Fsize,
+    #[serde(default)]
+    pub fsize: Option<Ulimit>,
     /// File locks.
-    Locks,
+    #[serde(default)]
+    pub locks: Option<Ulimit>,
     /// Locked-in-memory address space (`-1` for unlimited, as Elasticsearch wants).
-    Memlock,
+    #[serde(default)]
+    pub memlock: Option<Ulimit>,
     /// POSIX message queue bytes.
-    Msgqueue,
+    #[serde(default)]
+    pub msgqueue: Option<Ulimit>,
     /// Nice priority ceiling.
-    Nice,
+    #[serde(default)]
+    pub nice: Option<Ulimit>,
     /// Open file descriptors.
-    Nofile,
+    #[serde(default)]
+    pub nofile: Option<Ulimit>,
     /// Processes.
-    Nproc,
+    #[serde(default)]
+    pub nproc: Option<Ulimit>,
     /// Resident set size.
-    Rss,
+    #[serde(default)]
+    pub rss: Option<Ulimit>,
     /// Real-time priority.
-    Rtprio,
+    #[serde(default)]
+    pub rtprio: Option<Ulimit>,
     /// Real-time CPU time in microseconds.
-    Rttime,
+    #[serde(default)]
+    pub rttime: Option<Ulimit>,
     /// Pending signals.
-    Sigpending,
+    #[serde(default)]
+    pub sigpending: Option<Ulimit>,
     /// Stack size.
-    Stack,
+    #[serde(default)]
+    pub stack: Option<Ulimit>,
 }
 
-impl UlimitName {
-    /// The compose spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Core => "core",
-            Self::Cpu => "cpu",
-            Self::Data => "data",
-            Self::Fsize => "fsize",
-            Self::Locks => "locks",
-            Self::Memlock => "memlock",
-            Self::Msgqueue => "msgqueue",
-            Self::Nice => "nice",
-            Self::Nofile => "nofile",
-            Self::Nproc => "nproc",
-            Self::Rss => "rss",
-            Self::Rtprio => "rtprio",
-            Self::Rttime => "rttime",
-            Self::Sigpending => "sigpending",
-            Self::Stack => "stack",
-        }
+impl Ulimits {
+    /// The limits that are set, with their compose names, in a fixed order.
+    pub fn entries(&self) -> Vec<(&'static str, Ulimit)> {
+        [
+            ("core", self.core),
+            ("cpu", self.cpu),
+            ("data", self.data),
+            ("fsize", self.fsize),
+            ("locks", self.locks),
+            ("memlock", self.memlock),
+            ("msgqueue", self.msgqueue),
+            ("nice", self.nice),
+            ("nofile", self.nofile),
+            ("nproc", self.nproc),
+            ("rss", self.rss),
+            ("rtprio", self.rtprio),
+            ("rttime", self.rttime),
+            ("sigpending", self.sigpending),
+            ("stack", self.stack),
+        ]
+        .into_iter()
+        .filter_map(|(name, limit)| limit.map(|limit| (name, limit)))
+        .collect()
     }
 }
 

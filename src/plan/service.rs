@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 
 use crate::config::{
     DependsCondition, HttpTool, PortMapping, Resources, RestartPolicy, Service, ServiceKind, Stack,
-    Ulimit, UlimitName,
+    Ulimits,
 };
 use crate::validate::ports::resolve_port;
 use crate::validate::volumes::{ResolvedMount, resolve_mount};
@@ -80,7 +80,7 @@ pub struct PlannedService {
     /// The stop grace period, as a Go-style duration.
     pub stop_grace_period: Option<String>,
     /// Process limits.
-    pub ulimits: IndexMap<UlimitName, Ulimit>,
+    pub ulimits: Ulimits,
 }
 
 impl PlannedService {
@@ -116,7 +116,7 @@ impl PlannedService {
             working_dir: None,
             container_name: None,
             stop_grace_period: None,
-            ulimits: IndexMap::new(),
+            ulimits: Ulimits::default(),
         }
     }
 
@@ -303,7 +303,7 @@ pub fn expand(
                 .stop_grace_period
                 .as_ref()
                 .map(crate::config::DurationStr::to_go),
-            ulimits: service.ulimits.clone(),
+            ulimits: service.ulimits,
         })
         .collect()
 }

@@ -149,8 +149,9 @@ fn service(planned: &PlannedService) -> ComposeService {
         stop_grace_period: planned.stop_grace_period.clone(),
         ulimits: planned
             .ulimits
-            .iter()
-            .map(|(name, limit)| (name.as_str(), ulimit(*limit)))
+            .entries()
+            .into_iter()
+            .map(|(name, limit)| (name, ulimit(limit)))
             .collect(),
     }
 }
@@ -202,6 +203,64 @@ fn reference_len(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::escape_dollars;
+    use crate::Error;
+
+    const PROCESS_SETTINGS: &str = r#"
+[stack]
+name = "t"
+
+[services.search]
+image = "elasticsearch:8.11.1"
+container-name = "es"
+stop-grace-period = "1m30s"
+ulimits = { memlock = -1, nofile = { soft = 1024, hard = 65536 } }
+
+[services.web]
+image = "nginx:1.25"
+replicas = 2
+container-name = "web"
+"#;
+
+    fn compose(text: &str) -> String {
+        let rendered = crate::render_str("stack.toml", text).expect("the stack renders");
+        String::from_utf8(rendered.bundle.files[super::PATH].clone()).expect("utf-8")
+    }
+
+    #[test]
+    fn process_settings_reach_compose() {
+        let yaml = compose(PROCESS_SETTINGS);
+        assert!(yaml.contains("    container_name: es\n"), "{yaml}");
+        assert!(yaml.contains("    stop_grace_period: 1m30s\n"), "{yaml}");
+        assert!(
+            yaml.contains(
+                "    ulimits:\n      memlock: -1\n      nofile:\n        soft: 1024\n        hard: 65536\n"
+            ),
+            "{yaml}"
+        );
+    }
+
+    #[test]
+    fn replicas_get_numbered_container_names() {
+        let yaml = compose(PROCESS_SETTINGS);
+        assert!(yaml.contains("  web-1:\n    image: nginx:1.25\n    container_name: web-1\n"));
+        assert!(yaml.contains("  web-2:\n    image: nginx:1.25\n    container_name: web-2\n"));
+    }
+
+    #[test]
+    fn unknown_ulimit_and_bad_container_name_are_refused_with_spans() {
+        let text = PROCESS_SETTINGS
+            .replace("memlock = -1", "memlok = -1")
+            .replace(r#"container-name = "es""#, r#"container-name = "-es""#);
+        let Err(Error::Invalid(diagnostics)) = crate::render_str("stack.toml", &text) else {
+            panic!("the stack must be refused");
+        };
+        let spans: Vec<&str> = diagnostics
+            .iter()
+            .map(|d| &text[d.location.span.clone()])
+            .collect();
+        assert!(spans.contains(&r#""-es""#), "{spans:?}");
+        assert!(spans.iter().any(|s| s.contains("memlok")), "{spans:?}");
+    }
 
     #[test]
     fn dollars_are_escaped_but_references_kept() {
