@@ -103,6 +103,27 @@ pub struct Service {
     /// Process limits inside the container, such as `{ memlock = -1, nofile = { soft = 65536, hard = 65536 } }`.
     #[serde(default)]
     pub ulimits: Ulimits,
+    /// Files next to the stack file (init scripts, configs), copied into the bundle
+    /// under `files/<service>/` and mounted read-only.
+    #[serde(default)]
+    pub files: Vec<ServiceFile>,
+}
+
+/// A file shipped in the bundle and mounted read-only into the container.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServiceFile {
+    /// The file, relative to the stack file and inside its directory, such as `telemetra/init-db.sql`.
+    pub source: String,
+    /// Where the container sees it: an absolute path, such as `/docker-entrypoint-initdb.d/init-db.sql`.
+    pub target: String,
+}
+
+impl ServiceFile {
+    /// The copy's path inside the bundle, for the `[services]` entry `service`.
+    pub fn bundle_path(&self, service: &str) -> String {
+        format!("files/{service}/{}", self.source.trim_start_matches("./"))
+    }
 }
 
 /// The pattern a container name must match: what Docker accepts.

@@ -7,7 +7,7 @@ use crate::config::{
     Ulimits,
 };
 use crate::validate::ports::resolve_port;
-use crate::validate::volumes::{ResolvedMount, resolve_mount};
+use crate::validate::volumes::{MountSource, ResolvedMount, resolve_mount};
 
 /// Who asked for a planned service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +175,11 @@ pub fn expand(
         .volumes
         .iter()
         .filter_map(|m| resolve_mount(m).ok())
+        .chain(service.files.iter().map(|file| ResolvedMount {
+            source: MountSource::Host(format!("./{}", file.bundle_path(name))),
+            target: file.target.clone(),
+            read_only: true,
+        }))
         .collect();
     let primary_port = ports
         .first()

@@ -1,5 +1,6 @@
 //! `docker-compose.yml`: every planned service, with health checks,
-//! `depends_on` conditions, profiles, resources, volumes and networks.
+//! `depends_on` conditions, profiles, resources, volumes and networks, plus
+//! copies of the files services mount from beside the stack file.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -50,7 +51,29 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             })
             .collect(),
     };
-    Ok(vec![OutputFile::text(PATH, yaml_file(plan, &file)?)])
+    let mut files = vec![OutputFile::text(PATH, yaml_file(plan, &file)?)];
+    files.extend(shipped_files(plan)?);
+    Ok(files)
+}
+
+/// The services' `files`, copied from beside the stack file into the bundle.
+fn shipped_files(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+    let mut out = Vec::new();
+    for (name, service) in &plan.stack.services {
+        for file in &service.files {
+            let path = plan.base_dir.join(&file.source);
+            let contents = std::fs::read(&path).map_err(|source| Error::Io {
+                action: "read",
+                path,
+                source,
+            })?;
+            out.push(OutputFile {
+                path: file.bundle_path(name),
+                contents,
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn service(planned: &PlannedService) -> ComposeService {
@@ -244,6 +267,38 @@ container-name = "web"
         let yaml = compose(PROCESS_SETTINGS);
         assert!(yaml.contains("  web-1:\n    image: nginx:1.25\n    container_name: web-1\n"));
         assert!(yaml.contains("  web-2:\n    image: nginx:1.25\n    container_name: web-2\n"));
+    }
+
+    #[test]
+    fn files_are_copied_into_the_bundle_and_mounted_read_only() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("sql")).expect("mkdir");
+        std::fs::write(dir.path().join("sql/init.sql"), "create table t ();\n").expect("write");
+        let stack_file = dir.path().join("stack.toml");
+        std::fs::write(
+            &stack_file,
+            r#"
+[stack]
+name = "t"
+
+[services.db]
+image = "postgres:16"
+files = [{ source = "sql/init.sql", target = "/docker-entrypoint-initdb.d/init.sql" }]
+"#,
+        )
+        .expect("write");
+        let rendered = crate::render_stack(&stack_file).expect("renders");
+        assert_eq!(
+            rendered.bundle.files["files/db/sql/init.sql"],
+            b"create table t ();\n"
+        );
+        let yaml = String::from_utf8(rendered.bundle.files[super::PATH].clone()).expect("utf-8");
+        assert!(
+            yaml.contains(
+                "    - type: bind\n      source: ./files/db/sql/init.sql\n      target: /docker-entrypoint-initdb.d/init.sql\n      read_only: true\n"
+            ),
+            "{yaml}"
+        );
     }
 
     #[test]
