@@ -68,6 +68,12 @@ fn source_problem(source: &str) -> Option<String> {
         Some("the source must be a path relative to the stack file, with `/`".to_owned())
     } else if source.split('/').any(|part| part == "..") {
         Some("the source must stay inside the stack file's directory (no `..`)".to_owned())
+    } else if source
+        .trim_start_matches("./")
+        .split('/')
+        .any(|part| part.is_empty() || part == ".")
+    {
+        Some("the source has an empty or `.` path segment".to_owned())
     } else if source.chars().any(char::is_control) {
         Some("it contains a control character".to_owned())
     } else {
@@ -109,6 +115,9 @@ mod tests {
         assert!(source_problem("../secrets.env").is_some());
         assert!(source_problem("a/../../b").is_some());
         assert!(source_problem("./").is_some());
+        assert!(source_problem("a//b.sql").is_some());
+        assert!(source_problem("a/./b.sql").is_some());
+        assert!(source_problem("dir/").is_some());
     }
 
     #[test]
