@@ -21,7 +21,8 @@ pub use monitoring::{ExtraScrape, Grafana, Prometheus};
 pub use service::{
     Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
     ExporterSettings, Healthcheck, HttpTool, Metrics, PortMapping, PortSpec, Reservations,
-    Resources, RestartPolicy, Service, ServiceKind, VolumeMount, VolumeMountLong,
+    Resources, RestartPolicy, Service, ServiceFile, ServiceKind, Ulimit, UlimitPair, Ulimits,
+    VolumeMount, VolumeMountLong,
 };
 pub use values::{
     BYTE_SIZE_PATTERN, ByteSize, DURATION_PATTERN, DurationStr, SECRET_REF_PATTERN, SecretRef,

@@ -93,6 +93,139 @@ pub struct Service {
     /// The working directory inside the container.
     #[serde(default)]
     pub working_dir: Option<String>,
+    /// A fixed container name, for `docker exec NAME`; replicas get `NAME-1..NAME-N`.
+    #[serde(default)]
+    #[schemars(pattern(CONTAINER_NAME_PATTERN))]
+    pub container_name: Option<String>,
+    /// How long to wait after the stop signal before killing the container, for graceful shutdown.
+    #[serde(default)]
+    pub stop_grace_period: Option<DurationStr>,
+    /// Process limits inside the container, such as `{ memlock = -1, nofile = { soft = 65536, hard = 65536 } }`.
+    #[serde(default)]
+    pub ulimits: Ulimits,
+    /// Files next to the stack file (init scripts, configs), copied into the bundle
+    /// under `files/<service>/` and mounted read-only.
+    #[serde(default)]
+    pub files: Vec<ServiceFile>,
+}
+
+/// A file shipped in the bundle and mounted read-only into the container.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServiceFile {
+    /// The file, relative to the stack file and inside its directory, such as `telemetra/init-db.sql`.
+    pub source: String,
+    /// Where the container sees it: an absolute path, such as `/docker-entrypoint-initdb.d/init-db.sql`.
+    pub target: String,
+}
+
+impl ServiceFile {
+    /// The copy's path inside the bundle, for the `[services]` entry `service`.
+    pub fn bundle_path(&self, service: &str) -> String {
+        format!("files/{service}/{}", self.source.trim_start_matches("./"))
+    }
+}
+
+/// The pattern a container name must match: what Docker accepts.
+pub const CONTAINER_NAME_PATTERN: &str = "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$";
+
+/// Process limits (`setrlimit`) for a container; unset ones keep the runtime default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Ulimits {
+    /// Core file size.
+    #[serde(default)]
+    pub core: Option<Ulimit>,
+    /// CPU time in seconds.
+    #[serde(default)]
+    pub cpu: Option<Ulimit>,
+    /// Data segment size.
+    #[serde(default)]
+    pub data: Option<Ulimit>,
+    /// File size.
+    #[serde(default)]
+    pub fsize: Option<Ulimit>,
+    /// File locks.
+    #[serde(default)]
+    pub locks: Option<Ulimit>,
+    /// Locked-in-memory address space (`-1` for unlimited, as Elasticsearch wants).
+    #[serde(default)]
+    pub memlock: Option<Ulimit>,
+    /// POSIX message queue bytes.
+    #[serde(default)]
+    pub msgqueue: Option<Ulimit>,
+    /// Nice priority ceiling.
+    #[serde(default)]
+    pub nice: Option<Ulimit>,
+    /// Open file descriptors.
+    #[serde(default)]
+    pub nofile: Option<Ulimit>,
+    /// Processes.
+    #[serde(default)]
+    pub nproc: Option<Ulimit>,
+    /// Resident set size.
+    #[serde(default)]
+    pub rss: Option<Ulimit>,
+    /// Real-time priority.
+    #[serde(default)]
+    pub rtprio: Option<Ulimit>,
+    /// Real-time CPU time in microseconds.
+    #[serde(default)]
+    pub rttime: Option<Ulimit>,
+    /// Pending signals.
+    #[serde(default)]
+    pub sigpending: Option<Ulimit>,
+    /// Stack size.
+    #[serde(default)]
+    pub stack: Option<Ulimit>,
+}
+
+impl Ulimits {
+    /// The limits that are set, with their compose names, in a fixed order.
+    pub fn entries(&self) -> Vec<(&'static str, Ulimit)> {
+        [
+            ("core", self.core),
+            ("cpu", self.cpu),
+            ("data", self.data),
+            ("fsize", self.fsize),
+            ("locks", self.locks),
+            ("memlock", self.memlock),
+            ("msgqueue", self.msgqueue),
+            ("nice", self.nice),
+            ("nofile", self.nofile),
+            ("nproc", self.nproc),
+            ("rss", self.rss),
+            ("rtprio", self.rtprio),
+            ("rttime", self.rttime),
+            ("sigpending", self.sigpending),
+            ("stack", self.stack),
+        ]
+        .into_iter()
+        .filter_map(|(name, limit)| limit.map(|limit| (name, limit)))
+        .collect()
+    }
+}
+
+/// One process limit: a single value for both soft and hard, or the pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Ulimit {
+    /// The same soft and hard limit; `-1` means unlimited.
+    Single(#[schemars(range(min = -1))] i64),
+    /// Separate soft and hard limits.
+    Pair(UlimitPair),
+}
+
+/// Separate soft and hard limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UlimitPair {
+    /// The limit the process starts with; `-1` means unlimited.
+    #[schemars(range(min = -1))]
+    pub soft: i64,
+    /// The ceiling the process may raise the soft limit to; `-1` means unlimited.
+    #[schemars(range(min = -1))]
+    pub hard: i64,
 }
 
 const fn one() -> u32 {

@@ -4,9 +4,10 @@ use indexmap::IndexMap;
 
 use crate::config::{
     DependsCondition, HttpTool, PortMapping, Resources, RestartPolicy, Service, ServiceKind, Stack,
+    Ulimits,
 };
 use crate::validate::ports::resolve_port;
-use crate::validate::volumes::{ResolvedMount, resolve_mount};
+use crate::validate::volumes::{MountSource, ResolvedMount, resolve_mount};
 
 /// Who asked for a planned service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +75,12 @@ pub struct PlannedService {
     pub user: Option<String>,
     /// The working directory.
     pub working_dir: Option<String>,
+    /// The fixed container name (with `-N` appended for replicas).
+    pub container_name: Option<String>,
+    /// The stop grace period, as a Go-style duration.
+    pub stop_grace_period: Option<String>,
+    /// Process limits.
+    pub ulimits: Ulimits,
 }
 
 impl PlannedService {
@@ -107,6 +114,9 @@ impl PlannedService {
             hostname: None,
             user: None,
             working_dir: None,
+            container_name: None,
+            stop_grace_period: None,
+            ulimits: Ulimits::default(),
         }
     }
 
@@ -165,6 +175,11 @@ pub fn expand(
         .volumes
         .iter()
         .filter_map(|m| resolve_mount(m).ok())
+        .chain(service.files.iter().map(|file| ResolvedMount {
+            source: MountSource::Host(format!("./{}", file.bundle_path(name))),
+            target: file.target.clone(),
+            read_only: true,
+        }))
         .collect();
     let primary_port = ports
         .first()
@@ -286,6 +301,14 @@ pub fn expand(
             hostname: service.hostname.clone(),
             user: service.user.clone(),
             working_dir: service.working_dir.clone(),
+            container_name: service.container_name.as_ref().map(|container| {
+                replica.map_or_else(|| container.clone(), |index| format!("{container}-{index}"))
+            }),
+            stop_grace_period: service
+                .stop_grace_period
+                .as_ref()
+                .map(crate::config::DurationStr::to_go),
+            ulimits: service.ulimits,
         })
         .collect()
 }

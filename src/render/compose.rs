@@ -1,11 +1,13 @@
 //! `docker-compose.yml`: every planned service, with health checks,
-//! `depends_on` conditions, profiles, resources, volumes and networks.
+//! `depends_on` conditions, profiles, resources, volumes and networks, plus
+//! copies of the files services mount from beside the stack file.
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::OutputFile;
 use super::format::yaml_file;
+use crate::config::Ulimit;
 use crate::error::Error;
 use crate::plan::{Plan, PlannedService};
 use crate::validate::volumes::MountSource;
@@ -49,7 +51,29 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             })
             .collect(),
     };
-    Ok(vec![OutputFile::text(PATH, yaml_file(plan, &file)?)])
+    let mut files = vec![OutputFile::text(PATH, yaml_file(plan, &file)?)];
+    files.extend(shipped_files(plan)?);
+    Ok(files)
+}
+
+/// The services' `files`, copied from beside the stack file into the bundle.
+fn shipped_files(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+    let mut out = Vec::new();
+    for (name, service) in &plan.stack.services {
+        for file in &service.files {
+            let path = plan.base_dir.join(&file.source);
+            let contents = std::fs::read(&path).map_err(|source| Error::Io {
+                action: "read",
+                path,
+                source,
+            })?;
+            out.push(OutputFile {
+                path: file.bundle_path(name),
+                contents,
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn service(planned: &PlannedService) -> ComposeService {
@@ -61,7 +85,7 @@ fn service(planned: &PlannedService) -> ComposeService {
             args: build.args.clone(),
             target: build.target.clone(),
         }),
-        container_name: None,
+        container_name: planned.container_name.clone(),
         hostname: planned.hostname.clone(),
         command: planned.command.as_ref().map(|args| escape_all(args)),
         entrypoint: planned.entrypoint.as_ref().map(|args| escape_all(args)),
@@ -145,6 +169,23 @@ fn service(planned: &PlannedService) -> ComposeService {
             .iter()
             .map(|(k, v)| (k.clone(), escape_dollars(v)))
             .collect(),
+        stop_grace_period: planned.stop_grace_period.clone(),
+        ulimits: planned
+            .ulimits
+            .entries()
+            .into_iter()
+            .map(|(name, limit)| (name, ulimit(limit)))
+            .collect(),
+    }
+}
+
+fn ulimit(limit: Ulimit) -> ComposeUlimit {
+    match limit {
+        Ulimit::Single(value) => ComposeUlimit::Single(value),
+        Ulimit::Pair(pair) => ComposeUlimit::Pair {
+            soft: pair.soft,
+            hard: pair.hard,
+        },
     }
 }
 
@@ -185,6 +226,96 @@ fn reference_len(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::escape_dollars;
+    use crate::Error;
+
+    const PROCESS_SETTINGS: &str = r#"
+[stack]
+name = "t"
+
+[services.search]
+image = "elasticsearch:8.11.1"
+container-name = "es"
+stop-grace-period = "1m30s"
+ulimits = { memlock = -1, nofile = { soft = 1024, hard = 65536 } }
+
+[services.web]
+image = "nginx:1.25"
+replicas = 2
+container-name = "web"
+"#;
+
+    fn compose(text: &str) -> String {
+        let rendered = crate::render_str("stack.toml", text).expect("the stack renders");
+        String::from_utf8(rendered.bundle.files[super::PATH].clone()).expect("utf-8")
+    }
+
+    #[test]
+    fn process_settings_reach_compose() {
+        let yaml = compose(PROCESS_SETTINGS);
+        assert!(yaml.contains("    container_name: es\n"), "{yaml}");
+        assert!(yaml.contains("    stop_grace_period: 1m30s\n"), "{yaml}");
+        assert!(
+            yaml.contains(
+                "    ulimits:\n      memlock: -1\n      nofile:\n        soft: 1024\n        hard: 65536\n"
+            ),
+            "{yaml}"
+        );
+    }
+
+    #[test]
+    fn replicas_get_numbered_container_names() {
+        let yaml = compose(PROCESS_SETTINGS);
+        assert!(yaml.contains("  web-1:\n    image: nginx:1.25\n    container_name: web-1\n"));
+        assert!(yaml.contains("  web-2:\n    image: nginx:1.25\n    container_name: web-2\n"));
+    }
+
+    #[test]
+    fn files_are_copied_into_the_bundle_and_mounted_read_only() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("sql")).expect("mkdir");
+        std::fs::write(dir.path().join("sql/init.sql"), "create table t ();\n").expect("write");
+        let stack_file = dir.path().join("stack.toml");
+        std::fs::write(
+            &stack_file,
+            r#"
+[stack]
+name = "t"
+
+[services.db]
+image = "postgres:16"
+files = [{ source = "sql/init.sql", target = "/docker-entrypoint-initdb.d/init.sql" }]
+"#,
+        )
+        .expect("write");
+        let rendered = crate::render_stack(&stack_file).expect("renders");
+        assert_eq!(
+            rendered.bundle.files["files/db/sql/init.sql"],
+            b"create table t ();\n"
+        );
+        let yaml = String::from_utf8(rendered.bundle.files[super::PATH].clone()).expect("utf-8");
+        assert!(
+            yaml.contains(
+                "    - type: bind\n      source: ./files/db/sql/init.sql\n      target: /docker-entrypoint-initdb.d/init.sql\n      read_only: true\n"
+            ),
+            "{yaml}"
+        );
+    }
+
+    #[test]
+    fn unknown_ulimit_and_bad_container_name_are_refused_with_spans() {
+        let text = PROCESS_SETTINGS
+            .replace("memlock = -1", "memlok = -1")
+            .replace(r#"container-name = "es""#, r#"container-name = "-es""#);
+        let Err(Error::Invalid(diagnostics)) = crate::render_str("stack.toml", &text) else {
+            panic!("the stack must be refused");
+        };
+        let spans: Vec<&str> = diagnostics
+            .iter()
+            .map(|d| &text[d.location.span.clone()])
+            .collect();
+        assert!(spans.contains(&r#""-es""#), "{spans:?}");
+        assert!(spans.iter().any(|s| s.contains("memlok")), "{spans:?}");
+    }
 
     #[test]
     fn dollars_are_escaped_but_references_kept() {
@@ -258,6 +389,17 @@ struct ComposeService {
     deploy: Option<ComposeDeploy>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     labels: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop_grace_period: Option<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    ulimits: IndexMap<&'static str, ComposeUlimit>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ComposeUlimit {
+    Single(i64),
+    Pair { soft: i64, hard: i64 },
 }
 
 #[derive(Serialize)]

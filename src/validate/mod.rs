@@ -5,6 +5,7 @@
 
 pub mod dashboards;
 pub mod dependencies;
+mod files;
 mod names;
 pub mod ports;
 mod promql;
@@ -25,12 +26,14 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut checker = Checker {
         stack: &loaded.stack,
         spans: &loaded.spans,
+        base_dir: &loaded.base_dir,
         diagnostics: Vec::new(),
     };
     names::check(&mut checker);
     dependencies::check(&mut checker);
     ports::check(&mut checker);
     volumes::check(&mut checker);
+    files::check(&mut checker);
     secrets::check(&mut checker);
     promql::check(&mut checker);
     text::check(&mut checker);
@@ -46,6 +49,8 @@ pub struct Checker<'a> {
     pub stack: &'a Stack,
     /// Where each value is in the source.
     pub spans: &'a SpanIndex,
+    /// The stack file's directory, which files the stack names are relative to.
+    pub base_dir: &'a std::path::Path,
     diagnostics: Vec<Diagnostic>,
 }
 

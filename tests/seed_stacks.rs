@@ -1,0 +1,62 @@
+//! Every stack under `stacks/` (the seeds rebuilt with stackgen) validates and renders.
+
+use std::path::{Path, PathBuf};
+
+fn seed_stacks() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let mut stacks: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("stacks/ exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    stacks.sort();
+    stacks
+}
+
+#[test]
+fn all_five_seed_stacks_are_present() {
+    let names: Vec<String> = seed_stacks()
+        .iter()
+        .map(|path| {
+            path.file_stem()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "data-aggregator",
+            "ecommerce",
+            "sre-playground",
+            "sse",
+            "telemetra"
+        ]
+    );
+}
+
+#[test]
+fn every_seed_stack_renders() {
+    for path in seed_stacks() {
+        match stackgen::render_stack(&path) {
+            Ok(rendered) => assert!(
+                rendered.bundle.files.contains_key("docker-compose.yml"),
+                "{} rendered no compose file",
+                path.display()
+            ),
+            Err(error) => panic!("{} does not render: {error:?}", path.display()),
+        }
+    }
+}
+
+#[test]
+fn shipped_files_land_in_the_bundle() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let telemetra = stackgen::render_stack(&dir.join("telemetra.toml")).expect("renders");
+    let sql = &telemetra.bundle.files["files/postgres/telemetra/init-db.sql"];
+    assert_eq!(
+        sql,
+        &std::fs::read(dir.join("telemetra/init-db.sql")).expect("readable")
+    );
+}
