@@ -74,6 +74,8 @@ pub struct PlannedService {
     pub user: Option<String>,
     /// The working directory.
     pub working_dir: Option<String>,
+    /// Compose secrets mounted at `/run/secrets/<name>`.
+    pub secrets: Vec<PlannedSecret>,
 }
 
 impl PlannedService {
@@ -107,6 +109,7 @@ impl PlannedService {
             hostname: None,
             user: None,
             working_dir: None,
+            secrets: Vec::new(),
         }
     }
 
@@ -117,6 +120,15 @@ impl PlannedService {
             .map(|p| p.container)
             .or_else(|| self.expose.first().copied())
     }
+}
+
+/// A compose secret read from an environment variable when the stack starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSecret {
+    /// The secret's name; the container sees it at `/run/secrets/<name>`.
+    pub name: String,
+    /// The environment variable holding the value.
+    pub environment: String,
 }
 
 /// The health check as compose runs it.
@@ -286,6 +298,7 @@ pub fn expand(
             hostname: service.hostname.clone(),
             user: service.user.clone(),
             working_dir: service.working_dir.clone(),
+            secrets: Vec::new(),
         })
         .collect()
 }

@@ -48,6 +48,19 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
                 )
             })
             .collect(),
+        secrets: plan
+            .services
+            .iter()
+            .flat_map(|s| &s.secrets)
+            .map(|secret| {
+                (
+                    secret.name.clone(),
+                    ComposeSecret {
+                        environment: secret.environment.clone(),
+                    },
+                )
+            })
+            .collect(),
     };
     Ok(vec![OutputFile::text(PATH, yaml_file(plan, &file)?)])
 }
@@ -145,6 +158,7 @@ fn service(planned: &PlannedService) -> ComposeService {
             .iter()
             .map(|(k, v)| (k.clone(), escape_dollars(v)))
             .collect(),
+        secrets: planned.secrets.iter().map(|s| s.name.clone()).collect(),
     }
 }
 
@@ -214,6 +228,14 @@ struct ComposeFile {
     volumes: IndexMap<String, ComposeVolume>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     networks: IndexMap<String, ComposeNetwork>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    secrets: IndexMap<String, ComposeSecret>,
+}
+
+/// A top-level secret whose value compose reads from an environment variable.
+#[derive(Serialize)]
+struct ComposeSecret {
+    environment: String,
 }
 
 #[derive(Serialize)]
@@ -258,6 +280,8 @@ struct ComposeService {
     deploy: Option<ComposeDeploy>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     labels: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    secrets: Vec<String>,
 }
 
 #[derive(Serialize)]

@@ -3,7 +3,9 @@
 //! Each submodule checks one concern and reports through a [`Checker`],
 //! which turns JSON pointers into spans.
 
+mod alerting;
 pub mod dependencies;
+pub mod matchers;
 mod names;
 pub mod ports;
 mod promql;
@@ -33,6 +35,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     secrets::check(&mut checker);
     promql::check(&mut checker);
     text::check(&mut checker);
+    alerting::check(&mut checker);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
     diagnostics
