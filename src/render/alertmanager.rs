@@ -13,7 +13,7 @@ use crate::config::{Alertmanager, DurationStr, Receiver};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::alertmanager::{PlannedRoute, expected_receivers, routes, secret_file};
-use crate::validate::matchers::parse_matcher;
+use crate::validate::matchers::{LabelMatcher, parse_matcher};
 
 /// The configuration's path in the bundle.
 pub const CONFIG: &str = "alertmanager/alertmanager.yml";
@@ -158,7 +158,11 @@ fn config(settings: &Alertmanager) -> Result<AmConfig, Error> {
 fn child_route(route: &PlannedRoute) -> AmChildRoute {
     AmChildRoute {
         receiver: route.receiver.clone(),
-        matchers: route.matchers.iter().map(|m| m.to_alertmanager()).collect(),
+        matchers: route
+            .matchers
+            .iter()
+            .map(LabelMatcher::to_alertmanager)
+            .collect(),
         continue_: route.continue_,
         group_wait: route.group_wait.as_ref().map(text),
         group_interval: route.group_interval.as_ref().map(text),
@@ -223,14 +227,16 @@ fn route_tests(plan: &Plan, settings: &Alertmanager) -> String {
         header_lines(plan)
     );
     for case in route_cases(plan, settings) {
-        out.push_str(&format!(
-            "\n# {}\n{}",
-            case.comment,
-            case.receivers.join(",")
-        ));
-        for (name, value) in &case.labels {
-            out.push_str(&format!(" {name}={value}"));
-        }
+        let mut words = vec![case.receivers.join(",")];
+        words.extend(
+            case.labels
+                .iter()
+                .map(|(name, value)| format!("{name}={value}")),
+        );
+        out.push_str("\n# ");
+        out.push_str(&case.comment);
+        out.push('\n');
+        out.push_str(&words.join(" "));
         out.push('\n');
     }
     out
