@@ -165,3 +165,23 @@ fn bad_targets_and_matchers_are_refused() {
         span_in(&text, "\"team\" }", "\"team\"".len())
     );
 }
+
+#[test]
+fn matcher_routes_get_cases_with_fitting_labels() {
+    let text = format!(
+        "{BASE}\n[alertmanager.receivers.drop]\n\n[[alertmanager.routes]]\nmatchers = ['alertname=~\"Watchdog|Heartbeat\"']\nreceiver = \"drop\"\n\n[[alertmanager.routes]]\nmatchers = ['service=\"api\"', 'env!=\"dev\"']\nreceiver = \"fallback\"\ncontinue = true\n"
+    );
+    let rendered = render_str("stack.toml", &text).expect("renders");
+    let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
+        .expect("utf-8");
+    assert!(
+        tests.contains("# route /alertmanager/routes/0\ndrop alertname=Watchdog\n"),
+        "{tests}"
+    );
+    assert!(
+        tests.contains(
+            "# route /alertmanager/routes/1\nfallback alertname=StackgenRouteTest service=api\n"
+        ),
+        "{tests}"
+    );
+}

@@ -242,17 +242,30 @@ fn route_tests(plan: &Plan, settings: &Alertmanager) -> String {
     out
 }
 
-/// Labels that satisfy a route's equality matchers; `None` when it has other kinds.
+/// Labels that satisfy every matcher of a route: the value of `=`, the first
+/// fitting alternative of `=~`, no label for `!=`/`!~`; `None` when that fails.
 fn labels_matching(route: &PlannedRoute) -> Option<Vec<(String, String)>> {
     let mut labels = vec![("alertname".to_owned(), "StackgenRouteTest".to_owned())];
     for matcher in &route.matchers {
-        if matcher.op != "=" || !is_plain_value(&matcher.value) {
-            return None;
-        }
+        let candidates: Vec<&str> = match matcher.op {
+            "=" => vec![matcher.value.as_str()],
+            "=~" => matcher.value.split('|').collect(),
+            _ => vec![""],
+        };
+        let choice = candidates.into_iter().find(|candidate| {
+            let probe = [(matcher.name.clone(), (*candidate).to_owned())];
+            (candidate.is_empty() || is_plain_value(candidate)) && matcher.matches(&probe)
+        })?;
         labels.retain(|(name, _)| *name != matcher.name);
-        labels.push((matcher.name.clone(), matcher.value.clone()));
+        if !choice.is_empty() {
+            labels.push((matcher.name.clone(), choice.to_owned()));
+        }
     }
-    Some(labels)
+    route
+        .matchers
+        .iter()
+        .all(|m| m.matches(&labels))
+        .then_some(labels)
 }
 
 /// Whether a label value can be passed to amtool as a bare `name=value` word.
