@@ -61,7 +61,7 @@ fn example_stack_renders_alertmanager_files() {
         insta::assert_snapshot!("alerting_route_tests", file("alertmanager/route-tests.txt"));
     });
     let compose = file("docker-compose.yml");
-    assert!(compose.contains("slack_webhook_url:\n    environment: SLACK_WEBHOOK_URL"));
+    assert!(compose.contains("SLACK_WEBHOOK_URL:\n    environment: SLACK_WEBHOOK_URL"));
 }
 
 #[test]

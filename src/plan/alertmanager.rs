@@ -232,9 +232,9 @@ fn secrets(settings: &Alertmanager) -> Vec<SecretRef> {
     all
 }
 
-/// The compose secret's name: the variable in lowercase.
+/// The compose secret's name: the variable's own name, so distinct variables never share a file.
 fn secret_name(secret: &SecretRef) -> String {
-    secret.var().to_ascii_lowercase()
+    secret.var().to_owned()
 }
 
 #[cfg(test)]
