@@ -104,6 +104,25 @@ fn alert_without_route_is_a_warning_at_the_alert() {
 }
 
 #[test]
+fn without_routes_everything_goes_to_the_default_receiver_silently() {
+    let text = format!(
+        "{}\n[[alerts]]\nname = \"SlowCheckout\"\nexpr = \"up == 0\"\n",
+        BASE.replace(
+            "[alertmanager.severity-routes.critical]\nreceiver = \"oncall\"",
+            ""
+        )
+    );
+    let rendered = render_str("stack.toml", &text).expect("renders");
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
+        .expect("utf-8");
+    assert!(
+        tests.contains("\nfallback alertname=SlowCheckout severity=warning\n"),
+        "{tests}"
+    );
+}
+
+#[test]
 fn team_alert_reaches_team_and_severity_receivers_in_tests() {
     let text = format!(
         "{BASE}\n[alertmanager.team-routes.payments]\nreceiver = \"fallback\"\n\n[[alerts]]\nname = \"ApiDown\"\nexpr = \"up == 0\"\nseverity = \"critical\"\nservice = \"api\"\n"
