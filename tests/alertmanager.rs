@@ -113,7 +113,8 @@ fn without_routes_everything_goes_to_the_default_receiver_silently() {
         )
     );
     let rendered = render_str("stack.toml", &text).expect("renders");
-    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let codes: Vec<&str> = rendered.warnings.iter().map(|w| w.kind.code()).collect();
+    assert_eq!(codes, ["stackgen::alerting::unused-receiver"]);
     let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
         .expect("utf-8");
     assert!(
@@ -169,6 +170,8 @@ fn bad_targets_and_matchers_are_refused() {
         codes,
         [
             "stackgen::alerting::empty-receiver",
+            "stackgen::alerting::unused-receiver",
+            "stackgen::alerting::unused-receiver",
             "stackgen::schema::value",
             "stackgen::schema::value",
             "stackgen::alerting::matcher",
@@ -176,11 +179,11 @@ fn bad_targets_and_matchers_are_refused() {
     );
     assert!(!diagnostics[0].is_error());
     assert_eq!(
-        diagnostics[1].location.span,
+        diagnostics[3].location.span,
         span_of(&text, "\"not-an-address\"")
     );
     assert_eq!(
-        diagnostics[2].location.span,
+        diagnostics[4].location.span,
         span_in(&text, "\"team\" }", "\"team\"".len())
     );
 }

@@ -211,6 +211,12 @@ pub enum ErrorKind {
         /// The earlier route, described.
         shadowed_by: String,
     },
+    /// A receiver that no route and not the default receiver names.
+    #[error("receiver `{receiver}` is not used by any route")]
+    UnusedReceiver {
+        /// The receiver.
+        receiver: String,
+    },
     /// An Alertmanager label matcher that does not parse.
     #[error("invalid matcher `{matcher}`: {reason}")]
     InvalidMatcher {
@@ -253,6 +259,7 @@ impl ErrorKind {
             Self::EmptyReceiver { .. } => "stackgen::alerting::empty-receiver",
             Self::UnreachableRoute { .. } => "stackgen::alerting::unreachable-route",
             Self::InvalidMatcher { .. } => "stackgen::alerting::matcher",
+            Self::UnusedReceiver { .. } => "stackgen::alerting::unused-receiver",
         }
     }
 
@@ -335,6 +342,9 @@ impl ErrorKind {
             Self::UnreachableRoute { shadowed_by, .. } => format!(
                 "{shadowed_by} takes every alert this route matches; set `continue = true` there, or remove this route"
             ),
+            Self::UnusedReceiver { .. } => {
+                "name it in a route or as `default-receiver`, or remove it".to_owned()
+            }
             Self::InvalidMatcher { .. } => {
                 "write `label=\"value\"`, `label!=\"value\"`, `label=~\"regex\"` or `label!~\"regex\"`".to_owned()
             }
@@ -374,6 +384,7 @@ impl ErrorKind {
             Self::EmptyReceiver { .. } => "no targets".to_owned(),
             Self::UnreachableRoute { .. } => "never reached".to_owned(),
             Self::InvalidMatcher { .. } => "invalid matcher".to_owned(),
+            Self::UnusedReceiver { .. } => "never notified".to_owned(),
         }
     }
 }

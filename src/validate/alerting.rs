@@ -189,16 +189,33 @@ fn check_route_targets(checker: &mut Checker<'_>, settings: &Alertmanager) {
     for route in routes(settings) {
         references.push((format!("{}/receiver", route.pointer), route.receiver));
     }
-    for (at, name) in references {
-        if !settings.receivers.contains_key(&name) {
+    let mut suggested = Vec::new();
+    for (at, name) in &references {
+        if !settings.receivers.contains_key(name) {
+            let suggestion = closest(name, &names);
+            suggested.extend(suggestion.clone());
             checker.error(
-                &at,
+                at,
                 ErrorKind::DanglingReference {
                     what: "receiver",
-                    suggestion: closest(&name, &names),
-                    name,
+                    suggestion,
+                    name: name.clone(),
                 },
             );
+        }
+    }
+    // A receiver offered as the fix of a misspelled reference is not reported unused as well.
+    for name in settings.receivers.keys() {
+        if !references.iter().any(|(_, used)| used == name) && !suggested.contains(name) {
+            let location = checker
+                .spans
+                .key(&pointer(["alertmanager", "receivers", name]));
+            checker.push(Diagnostic::warning(
+                ErrorKind::UnusedReceiver {
+                    receiver: name.clone(),
+                },
+                location,
+            ));
         }
     }
     for team in settings.team_routes.keys() {
