@@ -157,27 +157,32 @@ const fn yes() -> bool {
 }
 
 /// The Alertmanager server and its routing.
+///
+/// Routes are tried in this order: `[[alertmanager.routes]]` (your own
+/// matchers), then the team routes (by the `team` label), then the severity
+/// routes (by the `severity` label). An alert reaches its team's receiver and
+/// its severity's receiver; one that matches no route goes to `default-receiver`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Alertmanager {
-    /// The image.
+    /// The image (`prom/alertmanager:v0.25.0` by default).
     #[serde(default)]
     pub image: Option<String>,
-    /// The published port (9093 by default).
+    /// The published host port (9093 by default).
     #[serde(default)]
     pub port: Option<u16>,
     /// The receiver for alerts no other route takes.
     pub default_receiver: String,
-    /// Labels that group alerts into one notification.
+    /// Labels that group alerts into one notification (`alertname`, `service`, `severity` by default).
     #[serde(default)]
     pub group_by: Vec<String>,
-    /// How long to wait to batch the first notification of a group.
+    /// How long to wait to batch the first notification of a group (30s by default).
     #[serde(default)]
     pub group_wait: Option<DurationStr>,
-    /// How long to wait before notifying about new alerts in a group.
+    /// How long to wait before notifying about new alerts in a group (5m by default).
     #[serde(default)]
     pub group_interval: Option<DurationStr>,
-    /// How long to wait before repeating a notification.
+    /// How long to wait before repeating a notification (4h by default).
     #[serde(default)]
     pub repeat_interval: Option<DurationStr>,
     /// How long before an alert without updates is resolved.
@@ -189,12 +194,15 @@ pub struct Alertmanager {
     /// Receivers, keyed by name.
     #[serde(default)]
     pub receivers: IndexMap<String, Receiver>,
-    /// Routes by severity (`critical`, `warning`, `info`).
+    /// Routes by severity (`critical`, `warning`, `info`), tried after the team routes.
     #[serde(default)]
     pub severity_routes: IndexMap<Severity, SeverityRoute>,
-    /// Routes by team, keyed by the `team` label value.
+    /// Routes by team, keyed by the `team` label value, tried before the severity routes.
     #[serde(default)]
     pub team_routes: IndexMap<String, TeamRoute>,
+    /// Routes on any labels, tried first, in order.
+    #[serde(default)]
+    pub routes: Vec<MatcherRoute>,
     /// Inhibit rules; a critical-inhibits-warning rule is added unless `default-inhibit = false`.
     #[serde(default)]
     pub inhibit: Vec<InhibitRule>,
@@ -222,7 +230,7 @@ pub struct Smtp {
     pub require_tls: bool,
 }
 
-/// A receiver: any mix of email, Slack, `PagerDuty` and webhook targets.
+/// A receiver: any mix of email, Slack, `PagerDuty` and webhook targets, all notified together.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Receiver {
@@ -238,6 +246,16 @@ pub struct Receiver {
     /// Webhooks to call.
     #[serde(default)]
     pub webhook: Vec<WebhookTarget>,
+}
+
+impl Receiver {
+    /// Whether the receiver notifies anyone at all.
+    pub fn has_integration(&self) -> bool {
+        !(self.email.is_empty()
+            && self.slack.is_empty()
+            && self.pagerduty.is_empty()
+            && self.webhook.is_empty())
+    }
 }
 
 /// A Slack channel.
@@ -262,7 +280,8 @@ pub struct PagerdutyTarget {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct WebhookTarget {
-    /// The URL to POST alerts to.
+    /// The URL to POST alerts to (`http://` or `https://`). It lands in
+    /// alertmanager.yml as written: Alertmanager 0.25 reads no webhook URL from a file.
     pub url: String,
 }
 
@@ -289,6 +308,37 @@ pub struct SeverityRoute {
 pub struct TeamRoute {
     /// The receiver.
     pub receiver: String,
+    /// Keep the team's alerts from the severity routes (by default they reach both).
+    #[serde(default)]
+    pub exclusive: bool,
+    /// Overrides the top-level `group-wait`.
+    #[serde(default)]
+    pub group_wait: Option<DurationStr>,
+    /// Overrides the top-level `group-interval`.
+    #[serde(default)]
+    pub group_interval: Option<DurationStr>,
+    /// Overrides the top-level `repeat-interval`.
+    #[serde(default)]
+    pub repeat_interval: Option<DurationStr>,
+}
+
+/// A route on any labels.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MatcherRoute {
+    /// Alertmanager matchers that must all hold, such as `service="postgres"` or `alertname=~"Disk.*"`.
+    pub matchers: Vec<String>,
+    /// The receiver.
+    pub receiver: String,
+    /// Keep trying the routes after this one when it matches (by default this route takes the alert).
+    #[serde(default, rename = "continue")]
+    pub continue_: bool,
+    /// Overrides the top-level `group-wait`.
+    #[serde(default)]
+    pub group_wait: Option<DurationStr>,
+    /// Overrides the top-level `group-interval`.
+    #[serde(default)]
+    pub group_interval: Option<DurationStr>,
     /// Overrides the top-level `repeat-interval`.
     #[serde(default)]
     pub repeat_interval: Option<DurationStr>,

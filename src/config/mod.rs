@@ -12,8 +12,8 @@ mod values;
 
 pub use alerting::{
     AlertRule, AlertTest, AlertTestAlert, AlertTestSeries, Alertmanager, InhibitRule,
-    LibraryAlerts, PagerdutyTarget, Receiver, RecordingRule, Severity, SeverityRoute, SlackTarget,
-    Smtp, TeamRoute, WebhookTarget,
+    LibraryAlerts, MatcherRoute, PagerdutyTarget, Receiver, RecordingRule, Severity, SeverityRoute,
+    SlackTarget, Smtp, TeamRoute, WebhookTarget,
 };
 pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};

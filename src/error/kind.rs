@@ -197,6 +197,34 @@ pub enum ErrorKind {
         /// Why.
         reason: String,
     },
+    /// A receiver with no email, Slack, `PagerDuty` or webhook target.
+    #[error("receiver `{receiver}` notifies no one")]
+    EmptyReceiver {
+        /// The receiver.
+        receiver: String,
+    },
+    /// An Alertmanager route that an earlier route always takes first.
+    #[error("route to `{receiver}` is unreachable")]
+    UnreachableRoute {
+        /// The route's receiver.
+        receiver: String,
+        /// The earlier route, described.
+        shadowed_by: String,
+    },
+    /// A receiver that no route and not the default receiver names.
+    #[error("receiver `{receiver}` is not used by any route")]
+    UnusedReceiver {
+        /// The receiver.
+        receiver: String,
+    },
+    /// An Alertmanager label matcher that does not parse.
+    #[error("invalid matcher `{matcher}`: {reason}")]
+    InvalidMatcher {
+        /// The matcher as written.
+        matcher: String,
+        /// Why it is refused.
+        reason: String,
+    },
 }
 
 impl ErrorKind {
@@ -228,6 +256,10 @@ impl ErrorKind {
             Self::MissingSection { .. } => "stackgen::refs::missing-section",
             Self::UnroutedAlert { .. } => "stackgen::alerting::unrouted",
             Self::UnreadableFile { .. } => "stackgen::files::unreadable",
+            Self::EmptyReceiver { .. } => "stackgen::alerting::empty-receiver",
+            Self::UnreachableRoute { .. } => "stackgen::alerting::unreachable-route",
+            Self::InvalidMatcher { .. } => "stackgen::alerting::matcher",
+            Self::UnusedReceiver { .. } => "stackgen::alerting::unused-receiver",
         }
     }
 
@@ -304,6 +336,18 @@ impl ErrorKind {
             Self::UnreadableFile { .. } => {
                 "paths are relative to the stack file; check that the file exists".to_owned()
             }
+            Self::EmptyReceiver { .. } => {
+                "add `email`, `slack`, `pagerduty` or `webhook` targets, or keep it empty to drop alerts on purpose".to_owned()
+            }
+            Self::UnreachableRoute { shadowed_by, .. } => format!(
+                "{shadowed_by} takes every alert this route matches; set `continue = true` there, or remove this route"
+            ),
+            Self::UnusedReceiver { .. } => {
+                "name it in a route or as `default-receiver`, or remove it".to_owned()
+            }
+            Self::InvalidMatcher { .. } => {
+                "write `label=\"value\"`, `label!=\"value\"`, `label=~\"regex\"` or `label!~\"regex\"`".to_owned()
+            }
         }
     }
 
@@ -337,6 +381,10 @@ impl ErrorKind {
             Self::MissingSection { .. } => "needs the section".to_owned(),
             Self::UnroutedAlert { .. } => "falls to the default receiver".to_owned(),
             Self::UnreadableFile { .. } => "unreadable".to_owned(),
+            Self::EmptyReceiver { .. } => "no targets".to_owned(),
+            Self::UnreachableRoute { .. } => "never reached".to_owned(),
+            Self::InvalidMatcher { .. } => "invalid matcher".to_owned(),
+            Self::UnusedReceiver { .. } => "never notified".to_owned(),
         }
     }
 }

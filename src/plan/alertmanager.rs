@@ -1,8 +1,319 @@
-//! Services the `[alertmanager]` section adds to the plan.
+//! The `[alertmanager]` section: the `alertmanager` service, its routes in
+//! the order Alertmanager tries them, and which receivers an alert should reach.
 
-use super::Plan;
+use crate::config::{Alertmanager, DurationStr, SecretRef, ServiceKind};
+use crate::load::pointer;
+use crate::validate::matchers::{LabelMatcher, parse_matcher};
+use crate::validate::volumes::{MountSource, ResolvedMount};
 
-/// Adds the services, volumes and mounts the `[alertmanager]` section implies.
+use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedSecret, PlannedService};
+
+/// The compose service name.
+pub const SERVICE: &str = "alertmanager";
+/// The image used unless `[alertmanager] image` says otherwise.
+pub const DEFAULT_IMAGE: &str = "prom/alertmanager:v0.25.0";
+/// The port Alertmanager listens on inside the container.
+pub const CONTAINER_PORT: u16 = 9093;
+/// The named volume holding silences and notification state.
+pub const DATA_VOLUME: &str = "alertmanager-data";
+/// Where the generated configuration is mounted.
+pub const CONFIG_PATH: &str = "/etc/alertmanager/alertmanager.yml";
+
+/// Adds the `alertmanager` service, its data volume and the secrets its receivers read.
 pub fn add_services(plan: &mut Plan) {
-    let _ = plan;
+    let Some(settings) = plan.stack.alertmanager.clone() else {
+        return;
+    };
+    let image = settings.image.as_deref().unwrap_or(DEFAULT_IMAGE);
+    let mut service =
+        PlannedService::generated(SERVICE, image, ServiceKind::Generic, "alertmanager");
+    service.command = Some(vec![
+        format!("--config.file={CONFIG_PATH}"),
+        "--storage.path=/alertmanager".to_owned(),
+    ]);
+    service.ports = vec![crate::config::PortMapping {
+        container: CONTAINER_PORT,
+        host: Some(settings.port.unwrap_or(CONTAINER_PORT)),
+        bind: None,
+        protocol: None,
+    }];
+    service.mounts = vec![
+        ResolvedMount {
+            source: MountSource::Host("./alertmanager/alertmanager.yml".to_owned()),
+            target: CONFIG_PATH.to_owned(),
+            read_only: true,
+        },
+        ResolvedMount {
+            source: MountSource::Volume(DATA_VOLUME.to_owned()),
+            target: "/alertmanager".to_owned(),
+            read_only: false,
+        },
+    ];
+    service.healthcheck = Some(PlannedHealthcheck {
+        test: vec![
+            "CMD".into(),
+            "wget".into(),
+            "--quiet".into(),
+            "--tries=1".into(),
+            "--spider".into(),
+            format!("http://localhost:{CONTAINER_PORT}/-/healthy"),
+        ],
+        interval: Some("30s".to_owned()),
+        timeout: Some("5s".to_owned()),
+        retries: Some(3),
+        start_period: Some("10s".to_owned()),
+    });
+    service.metrics = Some(PlannedMetrics {
+        port: CONTAINER_PORT,
+        path: "/metrics".to_owned(),
+        interval: None,
+        timeout: None,
+        scheme: "http".to_owned(),
+    });
+    // Alertmanager must reach the outside world (Slack, PagerDuty, mail) and Prometheus: join every network.
+    service.networks = plan.networks.keys().cloned().collect();
+    service.secrets = secrets(&settings)
+        .into_iter()
+        .map(|secret| PlannedSecret {
+            name: secret_name(&secret),
+            environment: secret.var().to_owned(),
+        })
+        .collect();
+    plan.ensure_volume(DATA_VOLUME);
+    plan.services.push(service);
+}
+
+/// Where the container reads the secret `${VAR}`: a compose secret fed from
+/// the environment variable, since Alertmanager does not expand variables in its config.
+pub fn secret_file(secret: &SecretRef) -> String {
+    format!("/run/secrets/{}", secret_name(secret))
+}
+
+/// One child of the root route, in the order Alertmanager tries them.
+#[derive(Debug, Clone)]
+pub struct PlannedRoute {
+    /// The JSON pointer of the route in the stack, for diagnostics.
+    pub pointer: String,
+    /// Every matcher must hold.
+    pub matchers: Vec<LabelMatcher>,
+    /// The receiver.
+    pub receiver: String,
+    /// Whether later routes are tried after this one matches.
+    pub continue_: bool,
+    /// Overrides.
+    pub group_wait: Option<DurationStr>,
+    /// Overrides.
+    pub group_interval: Option<DurationStr>,
+    /// Overrides.
+    pub repeat_interval: Option<DurationStr>,
+}
+
+/// The routes under the root: `[[alertmanager.routes]]`, then the team routes
+/// (continuing to the severity routes unless exclusive), then the severity routes.
+/// Matchers that do not parse are left out (validation reports them).
+pub fn routes(settings: &Alertmanager) -> Vec<PlannedRoute> {
+    let mut routes = Vec::new();
+    for (index, route) in settings.routes.iter().enumerate() {
+        routes.push(PlannedRoute {
+            pointer: pointer(["alertmanager", "routes", &index.to_string()]),
+            matchers: route
+                .matchers
+                .iter()
+                .filter_map(|m| parse_matcher(m).ok())
+                .collect(),
+            receiver: route.receiver.clone(),
+            continue_: route.continue_,
+            group_wait: route.group_wait.clone(),
+            group_interval: route.group_interval.clone(),
+            repeat_interval: route.repeat_interval.clone(),
+        });
+    }
+    for (team, route) in &settings.team_routes {
+        routes.push(PlannedRoute {
+            pointer: pointer(["alertmanager", "team-routes", team]),
+            matchers: vec![LabelMatcher::equal("team", team)],
+            receiver: route.receiver.clone(),
+            continue_: !route.exclusive,
+            group_wait: route.group_wait.clone(),
+            group_interval: route.group_interval.clone(),
+            repeat_interval: route.repeat_interval.clone(),
+        });
+    }
+    for (severity, route) in &settings.severity_routes {
+        routes.push(PlannedRoute {
+            pointer: pointer(["alertmanager", "severity-routes", severity.as_str()]),
+            matchers: vec![LabelMatcher::equal("severity", severity.as_str())],
+            receiver: route.receiver.clone(),
+            continue_: false,
+            group_wait: route.group_wait.clone(),
+            group_interval: route.group_interval.clone(),
+            repeat_interval: route.repeat_interval.clone(),
+        });
+    }
+    routes
+}
+
+/// The receivers an alert with `labels` should reach: those of
+/// [`routed_receivers`], or the default receiver when no route takes it.
+pub fn expected_receivers(settings: &Alertmanager, labels: &[(String, String)]) -> Vec<String> {
+    let receivers = routed_receivers(settings, labels);
+    if receivers.is_empty() {
+        vec![settings.default_receiver.clone()]
+    } else {
+        receivers
+    }
+}
+
+/// The receivers of the routes that take an alert with `labels`, worked out
+/// from the section's intent rather than from the route list: the matching
+/// `[[alertmanager.routes]]` entries (until one does not continue), then the
+/// team's receiver (unless exclusive), then the severity's receiver.
+pub fn routed_receivers(settings: &Alertmanager, labels: &[(String, String)]) -> Vec<String> {
+    let label = |name: &str| {
+        labels
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    let mut receivers = Vec::new();
+    for route in &settings.routes {
+        let matchers: Vec<LabelMatcher> = route
+            .matchers
+            .iter()
+            .filter_map(|m| parse_matcher(m).ok())
+            .collect();
+        if matchers.iter().all(|m| m.matches(labels)) {
+            receivers.push(route.receiver.clone());
+            if !route.continue_ {
+                return receivers;
+            }
+        }
+    }
+    let team_route = label("team").and_then(|team| settings.team_routes.get(team));
+    if let Some(route) = team_route {
+        receivers.push(route.receiver.clone());
+        if route.exclusive {
+            return receivers;
+        }
+    }
+    let severity_route = settings
+        .severity_routes
+        .iter()
+        .find(|(severity, _)| Some(severity.as_str()) == label("severity"));
+    if let Some((_, route)) = severity_route {
+        receivers.push(route.receiver.clone());
+    }
+    receivers
+}
+
+/// Every distinct secret the receivers and SMTP settings use, in order of appearance.
+fn secrets(settings: &Alertmanager) -> Vec<SecretRef> {
+    let mut all: Vec<SecretRef> = Vec::new();
+    let mut add = |secret: &SecretRef| {
+        if !all.iter().any(|s| s.var() == secret.var()) {
+            all.push(secret.clone());
+        }
+    };
+    if let Some(password) = settings
+        .smtp
+        .as_ref()
+        .and_then(|s| s.auth_password.as_ref())
+    {
+        add(password);
+    }
+    for receiver in settings.receivers.values() {
+        for slack in &receiver.slack {
+            add(&slack.webhook_url);
+        }
+        for pagerduty in &receiver.pagerduty {
+            add(&pagerduty.routing_key);
+        }
+    }
+    all
+}
+
+/// The compose secret's name: the variable's own name, so distinct variables never share a file.
+fn secret_name(secret: &SecretRef) -> String {
+    secret.var().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{MatcherRoute, Severity, SeverityRoute, TeamRoute};
+
+    fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn settings() -> Alertmanager {
+        let mut settings = Alertmanager {
+            default_receiver: "fallback".to_owned(),
+            ..Alertmanager::default()
+        };
+        settings.severity_routes.insert(
+            Severity::Critical,
+            SeverityRoute {
+                receiver: "oncall".to_owned(),
+                ..SeverityRoute::default()
+            },
+        );
+        settings.team_routes.insert(
+            "database".to_owned(),
+            TeamRoute {
+                receiver: "dba".to_owned(),
+                ..TeamRoute::default()
+            },
+        );
+        settings.team_routes.insert(
+            "security".to_owned(),
+            TeamRoute {
+                receiver: "secops".to_owned(),
+                exclusive: true,
+                ..TeamRoute::default()
+            },
+        );
+        settings
+    }
+
+    #[test]
+    fn alerts_reach_team_and_severity_receivers() {
+        let settings = settings();
+        let expect = |pairs: &[(&str, &str)]| expected_receivers(&settings, &labels(pairs));
+        assert_eq!(
+            expect(&[("severity", "critical"), ("team", "database")]),
+            ["dba", "oncall"]
+        );
+        assert_eq!(expect(&[("severity", "critical")]), ["oncall"]);
+        assert_eq!(
+            expect(&[("severity", "warning"), ("team", "database")]),
+            ["dba"]
+        );
+        assert_eq!(
+            expect(&[("severity", "critical"), ("team", "security")]),
+            ["secops"],
+            "an exclusive team route keeps its alerts"
+        );
+        assert_eq!(expect(&[("severity", "info")]), ["fallback"]);
+    }
+
+    #[test]
+    fn matcher_routes_come_first() {
+        let mut settings = settings();
+        settings.routes.push(MatcherRoute {
+            matchers: vec!["service=~\"pg.*\"".to_owned()],
+            receiver: "dba".to_owned(),
+            ..MatcherRoute::default()
+        });
+        let got = expected_receivers(
+            &settings,
+            &labels(&[("severity", "critical"), ("service", "pg-main")]),
+        );
+        assert_eq!(got, ["dba"]);
+        let order: Vec<String> = routes(&settings).into_iter().map(|r| r.receiver).collect();
+        assert_eq!(order, ["dba", "dba", "secops", "oncall"]);
+    }
 }

@@ -6,7 +6,7 @@
 //! `[prometheus]`, `[alertmanager]`, `[grafana]` and `[ingress]` sections
 //! imply are added with the generated files mounted.
 
-mod alertmanager;
+pub mod alertmanager;
 pub mod alerts;
 mod grafana;
 mod ingress;
@@ -15,7 +15,7 @@ mod service;
 
 use indexmap::IndexMap;
 
-pub use service::{Origin, PlannedHealthcheck, PlannedMetrics, PlannedService};
+pub use service::{Origin, PlannedHealthcheck, PlannedMetrics, PlannedSecret, PlannedService};
 
 use crate::config::{NamedVolume, Network, Stack};
 use crate::load::Loaded;

@@ -75,6 +75,8 @@ pub struct PlannedService {
     pub user: Option<String>,
     /// The working directory.
     pub working_dir: Option<String>,
+    /// Compose secrets mounted at `/run/secrets/<name>`.
+    pub secrets: Vec<PlannedSecret>,
     /// The fixed container name (with `-N` appended for replicas).
     pub container_name: Option<String>,
     /// The stop grace period, as a Go-style duration.
@@ -114,6 +116,7 @@ impl PlannedService {
             hostname: None,
             user: None,
             working_dir: None,
+            secrets: Vec::new(),
             container_name: None,
             stop_grace_period: None,
             ulimits: Ulimits::default(),
@@ -127,6 +130,15 @@ impl PlannedService {
             .map(|p| p.container)
             .or_else(|| self.expose.first().copied())
     }
+}
+
+/// A compose secret read from an environment variable when the stack starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSecret {
+    /// The secret's name; the container sees it at `/run/secrets/<name>`.
+    pub name: String,
+    /// The environment variable holding the value.
+    pub environment: String,
 }
 
 /// The health check as compose runs it.
@@ -301,6 +313,7 @@ pub fn expand(
             hostname: service.hostname.clone(),
             user: service.user.clone(),
             working_dir: service.working_dir.clone(),
+            secrets: Vec::new(),
             container_name: service.container_name.as_ref().map(|container| {
                 replica.map_or_else(|| container.clone(), |index| format!("{container}-{index}"))
             }),

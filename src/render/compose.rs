@@ -50,6 +50,19 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
                 )
             })
             .collect(),
+        secrets: plan
+            .services
+            .iter()
+            .flat_map(|s| &s.secrets)
+            .map(|secret| {
+                (
+                    secret.name.clone(),
+                    ComposeSecret {
+                        environment: secret.environment.clone(),
+                    },
+                )
+            })
+            .collect(),
     };
     let mut files = vec![OutputFile::text(PATH, yaml_file(plan, &file)?)];
     files.extend(shipped_files(plan)?);
@@ -169,6 +182,7 @@ fn service(planned: &PlannedService) -> ComposeService {
             .iter()
             .map(|(k, v)| (k.clone(), escape_dollars(v)))
             .collect(),
+        secrets: planned.secrets.iter().map(|s| s.name.clone()).collect(),
         stop_grace_period: planned.stop_grace_period.clone(),
         ulimits: planned
             .ulimits
@@ -345,6 +359,14 @@ struct ComposeFile {
     volumes: IndexMap<String, ComposeVolume>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     networks: IndexMap<String, ComposeNetwork>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    secrets: IndexMap<String, ComposeSecret>,
+}
+
+/// A top-level secret whose value compose reads from an environment variable.
+#[derive(Serialize)]
+struct ComposeSecret {
+    environment: String,
 }
 
 #[derive(Serialize)]
@@ -389,6 +411,8 @@ struct ComposeService {
     deploy: Option<ComposeDeploy>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     labels: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    secrets: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stop_grace_period: Option<String>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]

@@ -4,6 +4,7 @@
 //! or JSON) or a template context, and returns [`OutputFile`]s. Every
 //! emitted YAML/JSON file is parsed again before it leaves this stage.
 
+mod alertmanager;
 mod compose;
 pub mod format;
 pub mod grafana;
@@ -60,6 +61,7 @@ impl Bundle {
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     let mut bundle = Bundle::default();
     bundle.extend(compose::render(plan)?)?;
+    bundle.extend(alertmanager::render(plan)?)?;
     bundle.extend(grafana::render(plan)?)?;
     Ok(bundle)
 }

@@ -3,9 +3,11 @@
 //! Each submodule checks one concern and reports through a [`Checker`],
 //! which turns JSON pointers into spans.
 
+mod alerting;
 pub mod dashboards;
 pub mod dependencies;
 mod files;
+pub mod matchers;
 mod names;
 pub mod ports;
 mod promql;
@@ -37,6 +39,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     secrets::check(&mut checker);
     promql::check(&mut checker);
     text::check(&mut checker);
+    alerting::check(&mut checker);
     dashboards::check(&mut checker);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));

@@ -1,0 +1,209 @@
+//! Alertmanager output and routing diagnostics, end to end from stack text.
+
+use std::path::Path;
+
+use stackgen::error::ErrorKind;
+use stackgen::{Diagnostic, Error, render_stack, render_str};
+
+const BASE: &str = r##"
+[stack]
+name = "shop"
+
+[services.api]
+image = "shop:1"
+team = "payments"
+
+[alertmanager]
+default-receiver = "fallback"
+
+[alertmanager.receivers.fallback]
+email = ["ops@example.com"]
+
+[alertmanager.receivers.oncall]
+slack = [{ webhook-url = "${SLACK_URL}", channel = "#oncall" }]
+pagerduty = [{ routing-key = "${PD_KEY}" }]
+
+[alertmanager.smtp]
+smarthost = "smtp.example.com:587"
+from = "alerts@example.com"
+
+[alertmanager.severity-routes.critical]
+receiver = "oncall"
+"##;
+
+fn errors(text: &str) -> Vec<Diagnostic> {
+    match render_str("stack.toml", text) {
+        Err(Error::Invalid(diagnostics)) => diagnostics,
+        Err(other) => panic!("unexpected failure: {other}"),
+        Ok(_) => panic!("the stack should be refused"),
+    }
+}
+
+fn span_of(text: &str, needle: &str) -> std::ops::Range<usize> {
+    span_in(text, needle, needle.len())
+}
+
+/// The first `len` bytes of `needle` in `text`.
+fn span_in(text: &str, needle: &str, len: usize) -> std::ops::Range<usize> {
+    let start = text.find(needle).expect("needle in text");
+    start..start + len
+}
+
+#[test]
+fn example_stack_renders_alertmanager_files() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/alerting.toml");
+    let rendered = render_stack(&path).expect("the example renders");
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let file =
+        |name: &str| String::from_utf8(rendered.bundle.files[name].clone()).expect("utf-8 output");
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_snapshot!("alerting_alertmanager_yml", file("alertmanager/alertmanager.yml"));
+        insta::assert_snapshot!("alerting_route_tests", file("alertmanager/route-tests.txt"));
+    });
+    let compose = file("docker-compose.yml");
+    assert!(compose.contains("SLACK_WEBHOOK_URL:\n    environment: SLACK_WEBHOOK_URL"));
+}
+
+#[test]
+fn unknown_receiver_is_pointed_at_with_a_suggestion() {
+    let text = BASE.replace(
+        "[alertmanager.severity-routes.critical]\nreceiver = \"oncall\"",
+        "[alertmanager.severity-routes.critical]\nreceiver = \"oncal\"",
+    );
+    let diagnostics = errors(&text);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(
+        diagnostic.kind,
+        ErrorKind::DanglingReference {
+            what: "receiver",
+            name: "oncal".to_owned(),
+            suggestion: Some("oncall".to_owned()),
+        }
+    );
+    assert_eq!(diagnostic.location.span, span_of(&text, "\"oncal\""));
+    assert_eq!(diagnostic.kind.help(), "did you mean `oncall`?");
+}
+
+#[test]
+fn alert_without_route_is_a_warning_at_the_alert() {
+    let text = format!(
+        "{BASE}\n[[alerts]]\nname = \"SlowCheckout\"\nexpr = \"up == 0\"\nseverity = \"warning\"\n"
+    );
+    let rendered = render_str("stack.toml", &text).expect("warnings do not block");
+    assert_eq!(rendered.warnings.len(), 1);
+    let warning = &rendered.warnings[0];
+    assert!(!warning.is_error());
+    assert_eq!(
+        warning.kind,
+        ErrorKind::UnroutedAlert {
+            alert: "SlowCheckout".to_owned()
+        }
+    );
+    assert_eq!(warning.location.span, span_of(&text, "\"SlowCheckout\""));
+}
+
+#[test]
+fn without_routes_everything_goes_to_the_default_receiver_silently() {
+    let text = format!(
+        "{}\n[[alerts]]\nname = \"SlowCheckout\"\nexpr = \"up == 0\"\n",
+        BASE.replace(
+            "[alertmanager.severity-routes.critical]\nreceiver = \"oncall\"",
+            ""
+        )
+    );
+    let rendered = render_str("stack.toml", &text).expect("renders");
+    let codes: Vec<&str> = rendered.warnings.iter().map(|w| w.kind.code()).collect();
+    assert_eq!(codes, ["stackgen::alerting::unused-receiver"]);
+    let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
+        .expect("utf-8");
+    assert!(
+        tests.contains("\nfallback alertname=SlowCheckout severity=warning\n"),
+        "{tests}"
+    );
+}
+
+#[test]
+fn team_alert_reaches_team_and_severity_receivers_in_tests() {
+    let text = format!(
+        "{BASE}\n[alertmanager.team-routes.payments]\nreceiver = \"fallback\"\n\n[[alerts]]\nname = \"ApiDown\"\nexpr = \"up == 0\"\nseverity = \"critical\"\nservice = \"api\"\n"
+    );
+    let rendered = render_str("stack.toml", &text).expect("renders");
+    let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
+        .expect("utf-8");
+    assert!(
+        tests.contains(
+            "\nfallback,oncall alertname=ApiDown severity=critical team=payments service=api\n"
+        ),
+        "{tests}"
+    );
+}
+
+#[test]
+fn shadowed_route_is_unreachable() {
+    let text = format!(
+        "{BASE}\n[[alertmanager.routes]]\nmatchers = ['severity=\"critical\"']\nreceiver = \"fallback\"\n"
+    );
+    let diagnostics = errors(&text);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(
+        diagnostics[0].kind,
+        ErrorKind::UnreachableRoute {
+            receiver: "oncall".to_owned(),
+            shadowed_by: "the route to `fallback`".to_owned(),
+        }
+    );
+    assert_eq!(
+        diagnostics[0].location.span,
+        span_in(&text, "critical]", "critical".len())
+    );
+}
+
+#[test]
+fn bad_targets_and_matchers_are_refused() {
+    let text = format!(
+        "{BASE}\n[alertmanager.receivers.empty]\n\n[alertmanager.receivers.team]\nemail = [\"not-an-address\"]\nslack = [{{ webhook-url = \"${{SLACK_URL}}\", channel = \"team\" }}]\n\n[[alertmanager.inhibit]]\nsource = ['severity=~\"(\"']\ntarget = ['severity=\"info\"']\n"
+    );
+    let diagnostics = errors(&text);
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.kind.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "stackgen::alerting::empty-receiver",
+            "stackgen::alerting::unused-receiver",
+            "stackgen::alerting::unused-receiver",
+            "stackgen::schema::value",
+            "stackgen::schema::value",
+            "stackgen::alerting::matcher",
+        ]
+    );
+    assert!(!diagnostics[0].is_error());
+    assert_eq!(
+        diagnostics[3].location.span,
+        span_of(&text, "\"not-an-address\"")
+    );
+    assert_eq!(
+        diagnostics[4].location.span,
+        span_in(&text, "\"team\" }", "\"team\"".len())
+    );
+}
+
+#[test]
+fn matcher_routes_get_cases_with_fitting_labels() {
+    let text = format!(
+        "{BASE}\n[alertmanager.receivers.drop]\n\n[[alertmanager.routes]]\nmatchers = ['alertname=~\"Watchdog|Heartbeat\"']\nreceiver = \"drop\"\n\n[[alertmanager.routes]]\nmatchers = ['service=\"api\"', 'env!=\"dev\"']\nreceiver = \"fallback\"\ncontinue = true\n"
+    );
+    let rendered = render_str("stack.toml", &text).expect("renders");
+    let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
+        .expect("utf-8");
+    assert!(
+        tests.contains("# route /alertmanager/routes/0\ndrop alertname=Watchdog\n"),
+        "{tests}"
+    );
+    assert!(
+        tests.contains(
+            "# route /alertmanager/routes/1\nfallback alertname=StackgenRouteTest service=api\n"
+        ),
+        "{tests}"
+    );
+}
