@@ -197,6 +197,22 @@ pub enum ErrorKind {
         /// Why.
         reason: String,
     },
+    /// A file the stack names is not the PEM data it should be.
+    #[error("`{path}` is not a PEM {expected}")]
+    NotPem {
+        /// The path as written.
+        path: String,
+        /// What it should hold (`certificate`, `private key`).
+        expected: &'static str,
+    },
+    /// An ingress route to a service that only runs with a compose profile.
+    #[error("route target `{service}` only runs with the profile(s) {profiles}")]
+    RouteToProfiledService {
+        /// The service.
+        service: String,
+        /// Its profiles, quoted and joined.
+        profiles: String,
+    },
 }
 
 impl ErrorKind {
@@ -228,6 +244,8 @@ impl ErrorKind {
             Self::MissingSection { .. } => "stackgen::refs::missing-section",
             Self::UnroutedAlert { .. } => "stackgen::alerting::unrouted",
             Self::UnreadableFile { .. } => "stackgen::files::unreadable",
+            Self::NotPem { .. } => "stackgen::files::not-pem",
+            Self::RouteToProfiledService { .. } => "stackgen::ingress::profiled-upstream",
         }
     }
 
@@ -304,6 +322,12 @@ impl ErrorKind {
             Self::UnreadableFile { .. } => {
                 "paths are relative to the stack file; check that the file exists".to_owned()
             }
+            Self::NotPem { expected, .. } => format!(
+                "point at a PEM file starting with `-----BEGIN ...`; `openssl x509`/`openssl pkey` convert DER to PEM (the {expected} is copied into the bundle as is)"
+            ),
+            Self::RouteToProfiledService { .. } => {
+                "nginx waits for no profiled service and fails to start while it is down; drop the profile or start it with nginx".to_owned()
+            }
         }
     }
 
@@ -337,6 +361,8 @@ impl ErrorKind {
             Self::MissingSection { .. } => "needs the section".to_owned(),
             Self::UnroutedAlert { .. } => "falls to the default receiver".to_owned(),
             Self::UnreadableFile { .. } => "unreadable".to_owned(),
+            Self::NotPem { expected, .. } => format!("not a PEM {expected}"),
+            Self::RouteToProfiledService { .. } => "routed here".to_owned(),
         }
     }
 }

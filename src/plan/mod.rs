@@ -9,7 +9,7 @@
 mod alertmanager;
 pub mod alerts;
 mod grafana;
-mod ingress;
+pub mod ingress;
 mod prometheus;
 mod service;
 

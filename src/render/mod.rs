@@ -6,6 +6,7 @@
 
 mod compose;
 pub mod format;
+pub mod nginx;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -59,5 +60,6 @@ impl Bundle {
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     let mut bundle = Bundle::default();
     bundle.extend(compose::render(plan)?)?;
+    bundle.extend(nginx::render(plan)?)?;
     Ok(bundle)
 }

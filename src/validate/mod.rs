@@ -4,6 +4,7 @@
 //! which turns JSON pointers into spans.
 
 pub mod dependencies;
+pub mod ingress;
 mod names;
 pub mod ports;
 mod promql;
@@ -24,6 +25,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut checker = Checker {
         stack: &loaded.stack,
         spans: &loaded.spans,
+        base_dir: &loaded.base_dir,
         diagnostics: Vec::new(),
     };
     names::check(&mut checker);
@@ -33,6 +35,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     secrets::check(&mut checker);
     promql::check(&mut checker);
     text::check(&mut checker);
+    ingress::check(&mut checker);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
     diagnostics
@@ -44,6 +47,8 @@ pub struct Checker<'a> {
     pub stack: &'a Stack,
     /// Where each value is in the source.
     pub spans: &'a SpanIndex,
+    /// The directory that paths in the stack are relative to.
+    pub base_dir: &'a std::path::Path,
     diagnostics: Vec<Diagnostic>,
 }
 
