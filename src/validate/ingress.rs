@@ -368,3 +368,197 @@ fn invalid(value: &str, reason: String, fix: &str) -> ErrorKind {
         fix: fix.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STACK: &str = r#"[stack]
+name = "t"
+
+[services.app]
+image = "app:1"
+replicas = 2
+expose = [8000]
+
+[services.tools]
+image = "tools:1"
+expose = [80]
+profiles = ["tools"]
+
+[services.bare]
+image = "bare:1"
+
+[ingress]
+"#;
+
+    /// (code, the source text the span covers, message) of every diagnostic.
+    fn diagnostics(ingress: &str) -> Vec<(&'static str, String, String)> {
+        let text = format!("{STACK}{ingress}");
+        let loaded = crate::load::load_str("stack.toml", &text).expect("loads");
+        crate::validate::validate(&loaded)
+            .into_iter()
+            .map(|d| {
+                (
+                    d.kind.code(),
+                    text[d.location.span.clone()].to_owned(),
+                    format!("{}{}", if d.is_error() { "" } else { "warning: " }, d.kind),
+                )
+            })
+            .collect()
+    }
+
+    fn one(code: &'static str, span: &str, message: &str) -> Vec<(&'static str, String, String)> {
+        vec![(code, span.to_owned(), message.to_owned())]
+    }
+
+    #[test]
+    fn a_valid_ingress_has_no_diagnostics() {
+        let found = diagnostics(
+            "server-names = [\"example.com\", \"*.example.org\", \"_\"]\nstatus-allow = [\"10.0.0.0/8\", \"::1\"]\n[ingress.rate-limits]\napi = { rate = \"5r/s\" }\n[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\nrate-limit = \"api\"\n[[ingress.routes]]\npath = \"/bare/\"\nservice = \"bare\"\nport = 3000\n",
+        );
+        assert_eq!(found, []);
+    }
+
+    #[test]
+    fn unknown_service_suggests_a_name() {
+        assert_eq!(
+            diagnostics("[[ingress.routes]]\npath = \"/\"\nservice = \"ap\"\n"),
+            one(
+                "stackgen::refs::dangling",
+                "\"ap\"",
+                "service `ap` does not exist"
+            )
+        );
+    }
+
+    #[test]
+    fn service_without_port_is_reported() {
+        assert_eq!(
+            diagnostics("[[ingress.routes]]\npath = \"/\"\nservice = \"bare\"\n"),
+            one(
+                "stackgen::service::no-port",
+                "\"bare\"",
+                "service `bare` has no port for the ingress route (`port`)"
+            )
+        );
+    }
+
+    #[test]
+    fn unknown_rate_limit_zone_is_reported() {
+        let found = diagnostics(
+            "[ingress.rate-limits]\napi = { rate = \"5r/s\" }\n[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\nrate-limit = \"apii\"\n",
+        );
+        assert_eq!(
+            found,
+            one(
+                "stackgen::refs::dangling",
+                "\"apii\"",
+                "rate-limit zone `apii` does not exist"
+            )
+        );
+    }
+
+    #[test]
+    fn duplicate_paths_point_at_the_second() {
+        let text = "[[ingress.routes]]\npath = \"/x/\"\nservice = \"app\"\n[[ingress.routes]]\npath = \"/x/\"\nservice = \"app\"\n";
+        let loaded = crate::load::load_str("stack.toml", &format!("{STACK}{text}")).expect("loads");
+        let found = crate::validate::validate(&loaded);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind.code(), "stackgen::names::duplicate");
+        let second = STACK.len() + text.rfind("\"/x/\"").expect("second path");
+        assert_eq!(found[0].location.span, second..second + 5);
+    }
+
+    #[test]
+    fn routes_to_profiled_services_warn() {
+        assert_eq!(
+            diagnostics("[[ingress.routes]]\npath = \"/\"\nservice = \"tools\"\n"),
+            one(
+                "stackgen::ingress::profiled-upstream",
+                "\"tools\"",
+                "warning: route target `tools` only runs with the profile(s) `tools`"
+            )
+        );
+    }
+
+    #[test]
+    fn bad_values_are_reported_where_they_are() {
+        let found = diagnostics(
+            "server-names = [\"exa mple.com\", \"-bad.com\"]\nstatus-allow = [\"10.0.0.0/33\", \"localhost\"]\n[ingress.rate-limits]\nApi = { rate = \"5r/h\" }\n[[ingress.routes]]\npath = \"api\"\nservice = \"app\"\n",
+        );
+        let summary: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(code, span, _)| (*code, span.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("stackgen::schema::value", "\"exa mple.com\""),
+                ("stackgen::schema::value", "\"-bad.com\""),
+                ("stackgen::schema::value", "\"10.0.0.0/33\""),
+                ("stackgen::schema::value", "\"localhost\""),
+                ("stackgen::names::unsafe", "Api"),
+                ("stackgen::schema::value", "\"5r/h\""),
+                ("stackgen::schema::value", "\"api\""),
+            ]
+        );
+        assert_eq!(
+            found[0].2,
+            "invalid value `exa mple.com`: it contains a space"
+        );
+    }
+
+    #[test]
+    fn tls_files_must_exist_and_be_pem() {
+        assert_eq!(
+            diagnostics(
+                "tls = { certificate = \"examples/certs/missing.crt\", key = \"examples/certs/dev.key\" }\n"
+            )[0]
+            .0,
+            "stackgen::files::unreadable"
+        );
+        assert_eq!(
+            diagnostics(
+                "tls = { certificate = \"examples/certs/dev.key\", key = \"examples/certs/README.md\" }\n"
+            ),
+            [
+                (
+                    "stackgen::files::not-pem",
+                    "\"examples/certs/dev.key\"".to_owned(),
+                    "`examples/certs/dev.key` is not a PEM certificate".to_owned()
+                ),
+                (
+                    "stackgen::files::not-pem",
+                    "\"examples/certs/README.md\"".to_owned(),
+                    "`examples/certs/README.md` is not a PEM private key".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            diagnostics(
+                "tls = { certificate = \"examples/certs/dev.crt\", key = \"other/dev.crt\" }\n"
+            )[0]
+            .0,
+            "stackgen::schema::value"
+        );
+    }
+
+    #[test]
+    fn predicates() {
+        assert!(is_rate("10r/s") && is_rate("300r/m"));
+        assert!(!is_rate("0r/s") && !is_rate("r/s") && !is_rate("10r/h") && !is_rate("1 r/s"));
+        assert_eq!(parse_allow("10.0.0.0/8").as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(parse_allow("fd00::/8").as_deref(), Some("fd00::/8"));
+        assert_eq!(parse_allow("10.0.0.1/"), None);
+        assert_eq!(parse_allow("all"), None);
+        assert_eq!(tls_bundle_name("../../etc/site.crt"), Ok("site.crt"));
+        assert!(tls_bundle_name("certs/..").is_err());
+        assert!(tls_bundle_name("certs/.hidden").is_err());
+        assert!(route_path_problem("/api/v1/").is_none());
+        assert!(route_path_problem("~ /x").is_some());
+        assert!(route_path_problem("@named").is_some());
+        assert!(server_name_problem("*.example.com").is_none());
+        assert!(server_name_problem("ex_ample.com").is_some());
+    }
+}
