@@ -125,3 +125,75 @@ fn bind(source: &str, target: &str) -> ResolvedMount {
         read_only: true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(ingress: &str) -> Plan {
+        let text = format!(
+            "[stack]\nname = \"t\"\n[services.app]\nimage = \"app:1\"\nreplicas = 2\nexpose = [8000]\nhealthcheck = {{ http = \"/health\" }}\n[services.ws]\nimage = \"ws:1\"\nexpose = [9000]\n[ingress]\n{ingress}\n[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\n[[ingress.routes]]\npath = \"/ws/\"\nservice = \"ws\"\nkind = \"websocket\"\n"
+        );
+        let loaded = crate::load::load_str("stack.toml", &text).expect("loads");
+        crate::plan_loaded(&loaded).expect("valid").0
+    }
+
+    #[test]
+    fn nginx_waits_for_routed_replicas() {
+        let plan = plan("http-port = 8080");
+        let nginx = plan.service("nginx").expect("nginx");
+        assert_eq!(nginx.image.as_deref(), Some(DEFAULT_IMAGE));
+        let ports: Vec<(u16, Option<u16>)> =
+            nginx.ports.iter().map(|p| (p.container, p.host)).collect();
+        assert_eq!(ports, [(80, Some(8080))]);
+        assert_eq!(nginx.mounts.len(), 1);
+        let depends: Vec<(&str, DependsCondition)> = nginx
+            .depends_on
+            .iter()
+            .map(|(name, condition)| (name.as_str(), *condition))
+            .collect();
+        assert_eq!(
+            depends,
+            [
+                ("app-1", DependsCondition::Healthy),
+                ("app-2", DependsCondition::Healthy),
+                ("ws", DependsCondition::Started)
+            ]
+        );
+        assert!(
+            nginx
+                .healthcheck
+                .as_ref()
+                .is_some_and(|h| h.test.last().is_some_and(|url| url.ends_with(HEALTH_PATH)))
+        );
+        assert!(plan.service("nginx-exporter").is_none());
+    }
+
+    #[test]
+    fn tls_and_exporter_add_a_port_a_mount_and_a_scraped_service() {
+        let plan = plan(
+            "exporter = true\ntls = { certificate = \"examples/certs/dev.crt\", key = \"examples/certs/dev.key\" }",
+        );
+        let nginx = plan.service("nginx").expect("nginx");
+        let ports: Vec<(u16, Option<u16>)> =
+            nginx.ports.iter().map(|p| (p.container, p.host)).collect();
+        assert_eq!(ports, [(80, Some(80)), (443, Some(443))]);
+        assert_eq!(
+            nginx.mounts[1],
+            ResolvedMount {
+                source: MountSource::Host("./nginx/certs".to_owned()),
+                target: CERTS_DIR.to_owned(),
+                read_only: true,
+            }
+        );
+        let exporter = plan.service("nginx-exporter").expect("exporter");
+        assert_eq!(
+            exporter.metrics.as_ref().map(|m| m.port),
+            Some(EXPORTER_PORT)
+        );
+        assert_eq!(
+            exporter.command.as_deref(),
+            Some(&["--nginx.scrape-uri=http://nginx:80/nginx-status".to_owned()][..])
+        );
+    }
+}
