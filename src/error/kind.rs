@@ -326,7 +326,7 @@ impl ErrorKind {
                 "point at a PEM file starting with `-----BEGIN ...`; `openssl x509`/`openssl pkey` convert DER to PEM (the {expected} is copied into the bundle as is)"
             ),
             Self::RouteToProfiledService { .. } => {
-                "nginx resolves every upstream when it starts and exits while the service is not running; remove the profile, or always start the profile with the stack".to_owned()
+                "requests to it fail while the profile is off (a replicated target even keeps nginx from starting); remove the profile, or always start it with the stack".to_owned()
             }
         }
     }

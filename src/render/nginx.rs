@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::OutputFile;
 use super::templates;
-use crate::config::{Balance, Ingress, RouteKind};
+use crate::config::{Balance, Ingress, IngressRoute, RouteKind};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::ingress::{CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
@@ -38,6 +38,8 @@ const DEFAULT_BODY_SIZE: &str = "10m";
 const HTTP_READ_TIMEOUT_MS: u64 = 60_000;
 /// `proxy_read_timeout` of SSE and websocket routes, in milliseconds.
 const STREAM_READ_TIMEOUT_MS: u64 = 3_600_000;
+/// Docker's embedded DNS server, for targets resolved per request.
+const DOCKER_DNS: &str = "127.0.0.11";
 /// The size of each rate-limit zone's shared memory.
 const ZONE_SIZE: &str = "10m";
 
@@ -83,6 +85,7 @@ struct Context {
     client_max_body_size: String,
     gzip: bool,
     websocket: bool,
+    resolver: Option<&'static str>,
     rate_limits: Vec<ZoneContext>,
     tls: Option<TlsContext>,
     upstreams: Vec<UpstreamContext>,
@@ -126,6 +129,8 @@ struct RouteContext {
     path: String,
     kind: &'static str,
     proxy_pass: String,
+    /// `host:port` resolved per request through Docker's DNS, instead of an upstream.
+    resolved_target: Option<String>,
     limit: Option<LimitContext>,
     read_timeout: String,
 }
@@ -150,6 +155,18 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
             .get(&route.service)
             .and_then(|service| service_port(service, route.port))
             .ok_or_else(|| bug(&route.service, "the routed service has no port"))?;
+        let containers: Vec<&crate::plan::PlannedService> = plan.replicas(&route.service).collect();
+        if let [single] = containers.as_slice() {
+            if !single.profiles.is_empty() {
+                // Resolved per request, so nginx starts while the profile is off.
+                routes.push((
+                    Target::Resolved(format!("{}:{port}", single.name)),
+                    route,
+                    route_limit(ingress, route)?,
+                ));
+                continue;
+            }
+        }
         let key = (route.service.clone(), port);
         let index = if let Some(index) = upstream_keys.iter().position(|k| *k == key) {
             index
@@ -172,31 +189,7 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
         if upstreams[index].balance.is_none() {
             upstreams[index].balance = route.balance.and_then(balance_directive);
         }
-        let limit = match &route.rate_limit {
-            None => None,
-            Some(zone) => {
-                let limit = ingress
-                    .rate_limits
-                    .get(zone)
-                    .ok_or_else(|| bug(zone, "no such rate-limit zone"))?;
-                Some(LimitContext {
-                    zone_arg: format!("zone={zone}"),
-                    burst_arg: limit.burst.map(|burst| format!("burst={burst}")),
-                })
-            }
-        };
-        let default_timeout = match route.kind {
-            RouteKind::Http => HTTP_READ_TIMEOUT_MS,
-            RouteKind::Sse | RouteKind::Websocket => STREAM_READ_TIMEOUT_MS,
-        };
-        routes.push((index, route.path.clone(), route.kind, limit, {
-            let millis = route
-                .read_timeout
-                .as_ref()
-                .and_then(crate::config::DurationStr::millis)
-                .unwrap_or(default_timeout);
-            nginx_time(millis)
-        }));
+        routes.push((Target::Upstream(index), route, route_limit(ingress, route)?));
     }
     // Name upstreams after their service; add the port when one service is routed on two ports.
     for (index, (service, port)) in upstream_keys.iter().enumerate() {
@@ -207,18 +200,38 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
             service.clone()
         };
     }
+    let resolver = routes
+        .iter()
+        .any(|(target, _, _)| matches!(target, Target::Resolved(_)));
     let routes = routes
         .into_iter()
-        .map(|(index, path, kind, limit, read_timeout)| RouteContext {
-            path,
-            kind: match kind {
-                RouteKind::Http => "http",
-                RouteKind::Sse => "sse",
-                RouteKind::Websocket => "websocket",
-            },
-            proxy_pass: format!("http://{}", upstreams[index].name),
-            limit,
-            read_timeout,
+        .map(|(target, route, limit)| {
+            let default_timeout = match route.kind {
+                RouteKind::Http => HTTP_READ_TIMEOUT_MS,
+                RouteKind::Sse | RouteKind::Websocket => STREAM_READ_TIMEOUT_MS,
+            };
+            let (proxy_pass, resolved_target) = match target {
+                Target::Upstream(index) => (format!("http://{}", upstreams[index].name), None),
+                Target::Resolved(address) => (String::new(), Some(address)),
+            };
+            RouteContext {
+                path: route.path.clone(),
+                kind: match route.kind {
+                    RouteKind::Http => "http",
+                    RouteKind::Sse => "sse",
+                    RouteKind::Websocket => "websocket",
+                },
+                proxy_pass,
+                resolved_target,
+                limit,
+                read_timeout: nginx_time(
+                    route
+                        .read_timeout
+                        .as_ref()
+                        .and_then(crate::config::DurationStr::millis)
+                        .unwrap_or(default_timeout),
+                ),
+            }
         })
         .collect();
 
@@ -299,6 +312,7 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
             .routes
             .iter()
             .any(|r| r.kind == RouteKind::Websocket),
+        resolver: resolver.then_some(DOCKER_DNS),
         rate_limits,
         tls,
         upstreams,
@@ -342,6 +356,28 @@ fn quoting_formatter(
     };
     out.write_str(&text)
         .map_err(|e| refuse(format!("writing nginx.conf: {e}")))
+}
+
+/// Where a route sends requests.
+enum Target {
+    /// The upstream at this index.
+    Upstream(usize),
+    /// One container, by `host:port`, resolved per request.
+    Resolved(String),
+}
+
+fn route_limit(ingress: &Ingress, route: &IngressRoute) -> Result<Option<LimitContext>, Error> {
+    let Some(zone) = &route.rate_limit else {
+        return Ok(None);
+    };
+    let limit = ingress
+        .rate_limits
+        .get(zone)
+        .ok_or_else(|| bug(zone, "no such rate-limit zone"))?;
+    Ok(Some(LimitContext {
+        zone_arg: format!("zone={zone}"),
+        burst_arg: limit.burst.map(|burst| format!("burst={burst}")),
+    }))
 }
 
 fn balance_directive(balance: Balance) -> Option<&'static str> {
@@ -608,6 +644,36 @@ mod tests {
             .as_deref()
             .expect("block");
         assert_eq!(root[0].args, ["301", "https://$host$request_uri"]);
+    }
+
+    #[test]
+    fn profiled_single_containers_are_resolved_per_request() {
+        let text = "[stack]\nname = \"t\"\n[services.admin]\nimage = \"a:1\"\nexpose = [8080]\nprofiles = [\"tools\"]\n[ingress]\n[[ingress.routes]]\npath = \"/admin/\"\nservice = \"admin\"\n";
+        let rendered = crate::render_str("stack.toml", text).expect("renders with a warning");
+        assert_eq!(rendered.warnings.len(), 1);
+        let config = parse(&nginx_conf(&rendered));
+        let http = find(&config, "http")[0]
+            .block
+            .as_deref()
+            .expect("http block");
+        assert_eq!(
+            find(http, "resolver")[0].args,
+            ["127.0.0.11", "valid=10s", "ipv6=off"]
+        );
+        assert!(find(http, "upstream").is_empty());
+        let server = find(http, "server")[0].block.as_deref().expect("server");
+        let location = find(server, "location")[2]
+            .block
+            .as_deref()
+            .expect("location");
+        assert_eq!(
+            find(location, "set")[0].args,
+            ["$stackgen_target_1", "admin:8080"]
+        );
+        assert_eq!(
+            find(location, "proxy_pass")[0].args,
+            ["http://$stackgen_target_1"]
+        );
     }
 
     /// Stack text with one field replaced by a hostile value.
