@@ -10,7 +10,7 @@ use super::values::{ByteSize, DurationStr};
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Ingress {
-    /// The nginx image.
+    /// The nginx image (`nginx:1.22-alpine` by default).
     #[serde(default)]
     pub image: Option<String>,
     /// The host port for plain HTTP (80 by default).
@@ -19,22 +19,24 @@ pub struct Ingress {
     /// The host port for HTTPS (443 by default, when `tls` is set).
     #[serde(default)]
     pub https_port: Option<u16>,
-    /// Server names, such as `example.com`.
+    /// Server names, such as `example.com` or `*.example.com` (any name when empty).
     #[serde(default)]
     pub server_names: Vec<String>,
     /// TLS termination.
     #[serde(default)]
     pub tls: Option<Tls>,
-    /// The largest request body accepted.
+    /// The largest request body accepted (`10M` by default).
     #[serde(default)]
     pub client_max_body_size: Option<ByteSize>,
     /// Compress text responses.
     #[serde(default = "yes")]
     pub gzip: bool,
-    /// Addresses allowed to read the `stub_status` page (the Docker networks by default).
+    /// IP addresses or CIDR blocks allowed to read the `stub_status` page at `/nginx-status`
+    /// (loopback and the private ranges by default, which include the Docker networks).
     #[serde(default)]
     pub status_allow: Vec<String>,
-    /// Run `nginx-prometheus-exporter` against the `stub_status` page.
+    /// Run `nginx-prometheus-exporter` (service `nginx-exporter`, port 9113) against the
+    /// `stub_status` page; Prometheus scrapes it.
     #[serde(default)]
     pub exporter: bool,
     /// Rate-limit zones, keyed by name, such as `{ api = { rate = "10r/s", burst = 20 } }`.
@@ -53,9 +55,11 @@ const fn yes() -> bool {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Tls {
-    /// The certificate chain (PEM), relative to the stack file; copied into the bundle.
+    /// The certificate chain (PEM), relative to the stack file; copied into the bundle as
+    /// `nginx/certs/<file name>`.
     pub certificate: String,
-    /// The private key (PEM), relative to the stack file; copied into the bundle.
+    /// The private key (PEM), relative to the stack file; copied into the bundle as
+    /// `nginx/certs/<file name>`.
     pub key: String,
     /// Redirect plain HTTP to HTTPS.
     #[serde(default = "yes")]
@@ -66,7 +70,7 @@ pub struct Tls {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RateLimit {
-    /// The rate per client address, such as `10r/s` or `300r/m`.
+    /// The rate per client address: `<n>r/s` or `<n>r/m`, such as `10r/s` or `300r/m`.
     pub rate: String,
     /// Requests allowed above the rate before refusing.
     #[serde(default)]
@@ -90,7 +94,7 @@ pub struct IngressRoute {
     /// The rate-limit zone to apply.
     #[serde(default)]
     pub rate_limit: Option<String>,
-    /// How long to wait for the upstream to send data.
+    /// How long to wait for the upstream to send data (60s for `http`, 1h for `sse` and `websocket`).
     #[serde(default)]
     pub read_timeout: Option<DurationStr>,
     /// How the upstream spreads requests over replicas.

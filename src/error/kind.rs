@@ -225,6 +225,22 @@ pub enum ErrorKind {
         /// Why it is refused.
         reason: String,
     },
+    /// A file the stack names is not the PEM data it should be.
+    #[error("`{path}` is not a PEM {expected}")]
+    NotPem {
+        /// The path as written.
+        path: String,
+        /// What it should hold (`certificate`, `private key`).
+        expected: &'static str,
+    },
+    /// An ingress route to a service that only runs with a compose profile.
+    #[error("route target `{service}` only runs with the profile(s) {profiles}")]
+    RouteToProfiledService {
+        /// The service.
+        service: String,
+        /// Its profiles, quoted and joined.
+        profiles: String,
+    },
 }
 
 impl ErrorKind {
@@ -260,6 +276,8 @@ impl ErrorKind {
             Self::UnreachableRoute { .. } => "stackgen::alerting::unreachable-route",
             Self::InvalidMatcher { .. } => "stackgen::alerting::matcher",
             Self::UnusedReceiver { .. } => "stackgen::alerting::unused-receiver",
+            Self::NotPem { .. } => "stackgen::files::not-pem",
+            Self::RouteToProfiledService { .. } => "stackgen::ingress::profiled-upstream",
         }
     }
 
@@ -348,6 +366,12 @@ impl ErrorKind {
             Self::InvalidMatcher { .. } => {
                 "write `label=\"value\"`, `label!=\"value\"`, `label=~\"regex\"` or `label!~\"regex\"`".to_owned()
             }
+            Self::NotPem { expected, .. } => format!(
+                "point at a PEM file starting with `-----BEGIN ...`; `openssl x509`/`openssl pkey` convert DER to PEM (the {expected} is copied into the bundle as is)"
+            ),
+            Self::RouteToProfiledService { .. } => {
+                "requests to it fail while the profile is off (a replicated target even keeps nginx from starting); remove the profile, or always start it with the stack".to_owned()
+            }
         }
     }
 
@@ -385,6 +409,8 @@ impl ErrorKind {
             Self::UnreachableRoute { .. } => "never reached".to_owned(),
             Self::InvalidMatcher { .. } => "invalid matcher".to_owned(),
             Self::UnusedReceiver { .. } => "never notified".to_owned(),
+            Self::NotPem { expected, .. } => format!("not a PEM {expected}"),
+            Self::RouteToProfiledService { .. } => "routed here".to_owned(),
         }
     }
 }

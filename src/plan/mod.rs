@@ -9,7 +9,7 @@
 pub mod alertmanager;
 pub mod alerts;
 mod grafana;
-mod ingress;
+pub mod ingress;
 mod prometheus;
 mod service;
 

@@ -8,6 +8,7 @@ mod alertmanager;
 mod compose;
 pub mod format;
 pub mod grafana;
+pub mod nginx;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -63,5 +64,6 @@ pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     bundle.extend(compose::render(plan)?)?;
     bundle.extend(alertmanager::render(plan)?)?;
     bundle.extend(grafana::render(plan)?)?;
+    bundle.extend(nginx::render(plan)?)?;
     Ok(bundle)
 }

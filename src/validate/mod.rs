@@ -7,6 +7,7 @@ mod alerting;
 pub mod dashboards;
 pub mod dependencies;
 mod files;
+pub mod ingress;
 pub mod matchers;
 mod names;
 pub mod ports;
@@ -41,6 +42,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     text::check(&mut checker);
     alerting::check(&mut checker);
     dashboards::check(&mut checker);
+    ingress::check(&mut checker);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
     diagnostics

@@ -1,0 +1,564 @@
+//! `[ingress]`: routes point at services with a port, rate-limit zones exist,
+//! TLS files are readable PEM, and every value that lands in nginx.conf is
+//! one nginx reads as a single plain token.
+//!
+//! The predicates here are public because the nginx renderer applies them
+//! again before it emits anything: validation explains, rendering refuses.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::Path;
+
+use super::Checker;
+use super::names::check_dns_label;
+use super::ports::resolve_port;
+use super::text::unsafe_char;
+use crate::config::{Ingress, Service};
+use crate::error::ErrorKind;
+use crate::load::{closest, pointer};
+
+/// The largest TLS file read, in bytes (a certificate chain is a few KiB).
+const MAX_TLS_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Runs the ingress checks.
+pub fn check(checker: &mut Checker<'_>) {
+    let Some(ingress) = checker.stack.ingress.as_ref() else {
+        return;
+    };
+    check_values(checker, ingress);
+    check_routes(checker, ingress);
+    check_tls(checker, ingress);
+}
+
+/// Why `path` is not a route path nginx can take as a plain prefix, or `None`.
+pub fn route_path_problem(path: &str) -> Option<String> {
+    if let Some(what) = unsafe_char(path, false) {
+        return Some(format!("it contains {what}"));
+    }
+    if !path.starts_with('/') {
+        return Some("it must start with `/`".to_owned());
+    }
+    path.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "/-._~%!*+,:=@&()".contains(*c)))
+        .map(|c| format!("it contains `{c}`, which is not a URL path character"))
+}
+
+/// Why `name` is not a server name (`example.com`, `*.example.com`, `_`), or `None`.
+pub fn server_name_problem(name: &str) -> Option<String> {
+    if let Some(what) = unsafe_char(name, false) {
+        return Some(format!("it contains {what}"));
+    }
+    if name == "_" {
+        return None;
+    }
+    let host = name.strip_prefix("*.").unwrap_or(name);
+    if host.is_empty() || host.len() > 253 {
+        return Some("it is not a host name".to_owned());
+    }
+    for label in host.split('.') {
+        let valid = !label.is_empty()
+            && label.len() <= 63
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-');
+        if !valid {
+            return Some(format!("`{label}` is not a host name label"));
+        }
+    }
+    None
+}
+
+/// Whether `rate` is an nginx request rate: `<n>r/s` or `<n>r/m`.
+pub fn is_rate(rate: &str) -> bool {
+    let Some(number) = rate
+        .strip_suffix("r/s")
+        .or_else(|| rate.strip_suffix("r/m"))
+    else {
+        return false;
+    };
+    !number.is_empty()
+        && number.len() <= 9
+        && number.chars().all(|c| c.is_ascii_digit())
+        && number.chars().any(|c| c != '0')
+}
+
+/// Parses an `allow` address: an IP address or a CIDR block, returned in canonical form.
+pub fn parse_allow(address: &str) -> Option<String> {
+    let (ip, prefix) = match address.split_once('/') {
+        Some((ip, prefix)) => (ip, Some(prefix)),
+        None => (address, None),
+    };
+    let ip: IpAddr = ip.parse().ok()?;
+    let Some(prefix) = prefix else {
+        return Some(ip.to_string());
+    };
+    if prefix.is_empty() || prefix.len() > 3 || !prefix.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let bits: u8 = prefix.parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    (bits <= max).then(|| format!("{ip}/{bits}"))
+}
+
+/// The file name a TLS file gets in the bundle (`nginx/certs/<name>`), or why it has none.
+pub fn tls_bundle_name(path: &str) -> Result<&str, String> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    if name.is_empty() || name == "." || name == ".." {
+        return Err("it names no file".to_owned());
+    }
+    if name.starts_with('.') {
+        return Err("its file name starts with `.`".to_owned());
+    }
+    match name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
+    {
+        Some(c) => Err(format!(
+            "its file name contains {}",
+            unsafe_char(&c.to_string(), false).unwrap_or_else(|| format!("`{c}`"))
+        )),
+        None => Ok(name),
+    }
+}
+
+/// The container port a route reaches on `service`: its own `port`, else the service's first port.
+pub fn service_port(service: &Service, route_port: Option<u16>) -> Option<u16> {
+    route_port.or_else(|| {
+        service
+            .ports
+            .iter()
+            .find_map(|p| resolve_port(p).ok())
+            .map(|p| p.container)
+            .or_else(|| service.expose.first().copied())
+    })
+}
+
+fn check_values(checker: &mut Checker<'_>, ingress: &Ingress) {
+    for (position, name) in ingress.server_names.iter().enumerate() {
+        if let Some(reason) = server_name_problem(name) {
+            checker.error(
+                &pointer(["ingress", "server-names", &position.to_string()]),
+                invalid(
+                    name,
+                    reason,
+                    "write a host name such as `example.com` or `*.example.com`",
+                ),
+            );
+        }
+    }
+    for (position, address) in ingress.status_allow.iter().enumerate() {
+        if parse_allow(address).is_none() {
+            checker.error(
+                &pointer(["ingress", "status-allow", &position.to_string()]),
+                invalid(
+                    address,
+                    "not an IP address or CIDR block".to_owned(),
+                    "write an address such as `10.0.0.5` or a block such as `172.16.0.0/12`",
+                ),
+            );
+        }
+    }
+    if let Some(size) = &ingress.client_max_body_size {
+        if size.bytes().is_none() {
+            checker.error(
+                "/ingress/client-max-body-size",
+                ErrorKind::BadSize {
+                    value: size.as_str().to_owned(),
+                },
+            );
+        }
+    }
+    for (name, limit) in &ingress.rate_limits {
+        if let Some(reason) = check_dns_label(name) {
+            checker.error_at_key(
+                &pointer(["ingress", "rate-limits", name]),
+                ErrorKind::UnsafeName {
+                    what: "rate-limit zone",
+                    name: name.clone(),
+                    reason,
+                },
+            );
+        }
+        if !is_rate(&limit.rate) {
+            checker.error(
+                &pointer(["ingress", "rate-limits", name, "rate"]),
+                invalid(
+                    &limit.rate,
+                    "not a request rate".to_owned(),
+                    "write requests per second or minute, such as `10r/s` or `300r/m`",
+                ),
+            );
+        }
+    }
+}
+
+fn check_routes(checker: &mut Checker<'_>, ingress: &Ingress) {
+    let stack = checker.stack;
+    let services: Vec<String> = stack.services.keys().cloned().collect();
+    let zones: Vec<String> = ingress.rate_limits.keys().cloned().collect();
+    let mut seen_paths: HashMap<&str, usize> = HashMap::new();
+    for (position, route) in ingress.routes.iter().enumerate() {
+        let index = position.to_string();
+        let at = |field: &str| pointer(["ingress", "routes", &index, field]);
+        if let Some(reason) = route_path_problem(&route.path) {
+            checker.error(
+                &at("path"),
+                invalid(
+                    &route.path,
+                    reason,
+                    "write a URL path prefix such as `/api/`",
+                ),
+            );
+        } else if seen_paths.insert(&route.path, position).is_some() {
+            checker.error(
+                &at("path"),
+                ErrorKind::DuplicateName {
+                    what: "route path",
+                    name: route.path.clone(),
+                },
+            );
+        }
+        match stack.services.get(&route.service) {
+            None => checker.error(
+                &at("service"),
+                ErrorKind::DanglingReference {
+                    what: "service",
+                    suggestion: closest(&route.service, &services),
+                    name: route.service.clone(),
+                },
+            ),
+            Some(service) => {
+                if service_port(service, route.port).is_none() {
+                    checker.error(
+                        &at("service"),
+                        ErrorKind::MissingPort {
+                            service: route.service.clone(),
+                            purpose: "the ingress route (`port`)".to_owned(),
+                        },
+                    );
+                }
+                if !service.profiles.is_empty() {
+                    checker.warn(
+                        &at("service"),
+                        ErrorKind::RouteToProfiledService {
+                            service: route.service.clone(),
+                            profiles: service
+                                .profiles
+                                .iter()
+                                .map(|p| format!("`{p}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        },
+                    );
+                }
+            }
+        }
+        if let Some(zone) = &route.rate_limit {
+            if !ingress.rate_limits.contains_key(zone) {
+                checker.error(
+                    &at("rate-limit"),
+                    ErrorKind::DanglingReference {
+                        what: "rate-limit zone",
+                        suggestion: closest(zone, &zones),
+                        name: zone.clone(),
+                    },
+                );
+            }
+        }
+        if let Some(timeout) = &route.read_timeout {
+            if timeout.millis().is_none_or(|ms| ms == 0) {
+                checker.error(
+                    &at("read-timeout"),
+                    ErrorKind::BadDuration {
+                        value: timeout.as_str().to_owned(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn check_tls(checker: &mut Checker<'_>, ingress: &Ingress) {
+    let Some(tls) = &ingress.tls else {
+        return;
+    };
+    let base_dir = checker.base_dir;
+    let files = [
+        ("certificate", tls.certificate.as_str(), "certificate"),
+        ("key", tls.key.as_str(), "private key"),
+    ];
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for (field, path, expected) in files {
+        let at = pointer(["ingress", "tls", field]);
+        let name = match tls_bundle_name(path) {
+            Ok(name) => name,
+            Err(reason) => {
+                checker.error(
+                    &at,
+                    invalid(path, reason, "name a file such as `certs/site.crt`"),
+                );
+                continue;
+            }
+        };
+        if names.insert(name, field).is_some() {
+            checker.error(
+                &at,
+                invalid(
+                    path,
+                    format!(
+                        "the certificate and the key would both be copied to `nginx/certs/{name}`"
+                    ),
+                    "give the certificate and the key different file names",
+                ),
+            );
+            continue;
+        }
+        match read_pem(&base_dir.join(path)) {
+            Err(reason) => checker.error(
+                &at,
+                ErrorKind::UnreadableFile {
+                    path: path.to_owned(),
+                    reason,
+                },
+            ),
+            Ok(text) if !looks_like_pem(&text, expected) => checker.error(
+                &at,
+                ErrorKind::NotPem {
+                    path: path.to_owned(),
+                    expected,
+                },
+            ),
+            Ok(_) => {}
+        }
+    }
+}
+
+fn read_pem(path: &Path) -> Result<String, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    if metadata.len() > MAX_TLS_FILE_BYTES {
+        return Err(format!("larger than {MAX_TLS_FILE_BYTES} bytes"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Whether `text` holds a PEM block of the expected kind.
+fn looks_like_pem(text: &str, expected: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_end();
+        line.strip_prefix("-----BEGIN ")
+            .and_then(|rest| rest.strip_suffix("-----"))
+            .is_some_and(|label| {
+                if expected == "certificate" {
+                    label == "CERTIFICATE" || label == "TRUSTED CERTIFICATE"
+                } else {
+                    label.ends_with("PRIVATE KEY")
+                }
+            })
+    })
+}
+
+fn invalid(value: &str, reason: String, fix: &str) -> ErrorKind {
+    ErrorKind::InvalidValue {
+        value: format!("`{}`", value.escape_debug()),
+        reason,
+        fix: fix.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STACK: &str = r#"[stack]
+name = "t"
+
+[services.app]
+image = "app:1"
+replicas = 2
+expose = [8000]
+
+[services.tools]
+image = "tools:1"
+expose = [80]
+profiles = ["tools"]
+
+[services.bare]
+image = "bare:1"
+
+[ingress]
+"#;
+
+    /// (code, the source text the span covers, message) of every diagnostic.
+    fn diagnostics(ingress: &str) -> Vec<(&'static str, String, String)> {
+        let text = format!("{STACK}{ingress}");
+        let loaded = crate::load::load_str("stack.toml", &text).expect("loads");
+        crate::validate::validate(&loaded)
+            .into_iter()
+            .map(|d| {
+                (
+                    d.kind.code(),
+                    text[d.location.span.clone()].to_owned(),
+                    format!("{}{}", if d.is_error() { "" } else { "warning: " }, d.kind),
+                )
+            })
+            .collect()
+    }
+
+    fn one(code: &'static str, span: &str, message: &str) -> Vec<(&'static str, String, String)> {
+        vec![(code, span.to_owned(), message.to_owned())]
+    }
+
+    #[test]
+    fn a_valid_ingress_has_no_diagnostics() {
+        let found = diagnostics(
+            "server-names = [\"example.com\", \"*.example.org\", \"_\"]\nstatus-allow = [\"10.0.0.0/8\", \"::1\"]\n[ingress.rate-limits]\napi = { rate = \"5r/s\" }\n[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\nrate-limit = \"api\"\n[[ingress.routes]]\npath = \"/bare/\"\nservice = \"bare\"\nport = 3000\n",
+        );
+        assert_eq!(found, []);
+    }
+
+    #[test]
+    fn unknown_service_suggests_a_name() {
+        assert_eq!(
+            diagnostics("[[ingress.routes]]\npath = \"/\"\nservice = \"ap\"\n"),
+            one(
+                "stackgen::refs::dangling",
+                "\"ap\"",
+                "service `ap` does not exist"
+            )
+        );
+    }
+
+    #[test]
+    fn service_without_port_is_reported() {
+        assert_eq!(
+            diagnostics("[[ingress.routes]]\npath = \"/\"\nservice = \"bare\"\n"),
+            one(
+                "stackgen::service::no-port",
+                "\"bare\"",
+                "service `bare` has no port for the ingress route (`port`)"
+            )
+        );
+    }
+
+    #[test]
+    fn unknown_rate_limit_zone_is_reported() {
+        let found = diagnostics(
+            "[ingress.rate-limits]\napi = { rate = \"5r/s\" }\n[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\nrate-limit = \"apii\"\n",
+        );
+        assert_eq!(
+            found,
+            one(
+                "stackgen::refs::dangling",
+                "\"apii\"",
+                "rate-limit zone `apii` does not exist"
+            )
+        );
+    }
+
+    #[test]
+    fn duplicate_paths_point_at_the_second() {
+        let text = "[[ingress.routes]]\npath = \"/x/\"\nservice = \"app\"\n[[ingress.routes]]\npath = \"/x/\"\nservice = \"app\"\n";
+        let loaded = crate::load::load_str("stack.toml", &format!("{STACK}{text}")).expect("loads");
+        let found = crate::validate::validate(&loaded);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind.code(), "stackgen::names::duplicate");
+        let second = STACK.len() + text.rfind("\"/x/\"").expect("second path");
+        assert_eq!(found[0].location.span, second..second + 5);
+    }
+
+    #[test]
+    fn routes_to_profiled_services_warn() {
+        assert_eq!(
+            diagnostics("[[ingress.routes]]\npath = \"/\"\nservice = \"tools\"\n"),
+            one(
+                "stackgen::ingress::profiled-upstream",
+                "\"tools\"",
+                "warning: route target `tools` only runs with the profile(s) `tools`"
+            )
+        );
+    }
+
+    #[test]
+    fn bad_values_are_reported_where_they_are() {
+        let found = diagnostics(
+            "server-names = [\"exa mple.com\", \"-bad.com\"]\nstatus-allow = [\"10.0.0.0/33\", \"localhost\"]\n[ingress.rate-limits]\nApi = { rate = \"5r/h\" }\n[[ingress.routes]]\npath = \"api\"\nservice = \"app\"\n",
+        );
+        let summary: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(code, span, _)| (*code, span.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("stackgen::schema::value", "\"exa mple.com\""),
+                ("stackgen::schema::value", "\"-bad.com\""),
+                ("stackgen::schema::value", "\"10.0.0.0/33\""),
+                ("stackgen::schema::value", "\"localhost\""),
+                ("stackgen::names::unsafe", "Api"),
+                ("stackgen::schema::value", "\"5r/h\""),
+                ("stackgen::schema::value", "\"api\""),
+            ]
+        );
+        assert_eq!(
+            found[0].2,
+            "invalid value `exa mple.com`: it contains a space"
+        );
+    }
+
+    #[test]
+    fn tls_files_must_exist_and_be_pem() {
+        assert_eq!(
+            diagnostics(
+                "tls = { certificate = \"examples/certs/missing.crt\", key = \"examples/certs/dev.key\" }\n"
+            )[0]
+            .0,
+            "stackgen::files::unreadable"
+        );
+        assert_eq!(
+            diagnostics(
+                "tls = { certificate = \"examples/certs/dev.key\", key = \"examples/certs/README.md\" }\n"
+            ),
+            [
+                (
+                    "stackgen::files::not-pem",
+                    "\"examples/certs/dev.key\"".to_owned(),
+                    "`examples/certs/dev.key` is not a PEM certificate".to_owned()
+                ),
+                (
+                    "stackgen::files::not-pem",
+                    "\"examples/certs/README.md\"".to_owned(),
+                    "`examples/certs/README.md` is not a PEM private key".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            diagnostics(
+                "tls = { certificate = \"examples/certs/dev.crt\", key = \"other/dev.crt\" }\n"
+            )[0]
+            .0,
+            "stackgen::schema::value"
+        );
+    }
+
+    #[test]
+    fn predicates() {
+        assert!(is_rate("10r/s") && is_rate("300r/m"));
+        assert!(!is_rate("0r/s") && !is_rate("r/s") && !is_rate("10r/h") && !is_rate("1 r/s"));
+        assert_eq!(parse_allow("10.0.0.0/8").as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(parse_allow("fd00::/8").as_deref(), Some("fd00::/8"));
+        assert_eq!(parse_allow("10.0.0.1/"), None);
+        assert_eq!(parse_allow("all"), None);
+        assert_eq!(tls_bundle_name("../../etc/site.crt"), Ok("site.crt"));
+        assert!(tls_bundle_name("certs/..").is_err());
+        assert!(tls_bundle_name("certs/.hidden").is_err());
+        assert!(route_path_problem("/api/v1/").is_none());
+        assert!(route_path_problem("~ /x").is_some());
+        assert!(route_path_problem("@named").is_some());
+        assert!(server_name_problem("*.example.com").is_none());
+        assert!(server_name_problem("ex_ample.com").is_some());
+    }
+}
