@@ -66,8 +66,12 @@ pub struct JobContext {
     pub target: String,
 }
 
-/// The library rules and recording rules for every scrape job of `plan`.
+/// Adds the library rules and recording rules for every scrape job of `plan`
+/// (with a `[prometheus]` section, which does the scraping).
 pub fn add_library(plan: &mut Plan) {
+    if plan.stack.prometheus.is_none() {
+        return;
+    }
     let (alerts, recordings) =
         library_for(plan).expect("the built-in alert library renders; its unit tests prove it");
     plan.alerts.extend(alerts);

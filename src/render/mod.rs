@@ -6,6 +6,9 @@
 
 mod compose;
 pub mod format;
+mod prometheus;
+mod rule_tests;
+mod rules;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -59,5 +62,8 @@ impl Bundle {
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     let mut bundle = Bundle::default();
     bundle.extend(compose::render(plan)?)?;
+    bundle.extend(prometheus::render(plan)?)?;
+    bundle.extend(rules::render(plan)?)?;
+    bundle.extend(rule_tests::render(plan)?)?;
     Ok(bundle)
 }
