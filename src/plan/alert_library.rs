@@ -143,7 +143,7 @@ pub fn render_kind(
                 service => &context.service,
                 target => &context.target,
                 probe_job => PROBE_JOB,
-                threshold => threshold,
+                threshold => threshold.map(threshold_value),
             },
         )
         .map_err(|e| Error::Bug(format!("alert library {kind}: {e:#}")))
@@ -266,6 +266,16 @@ fn library_for(plan: &Plan) -> Result<(Vec<PlannedAlert>, Vec<PlannedRecording>)
     Ok((alerts, recordings))
 }
 
+/// Whole thresholds render as integers (`90`, not `90.0`).
+#[allow(clippy::cast_possible_truncation)]
+fn threshold_value(threshold: f64) -> minijinja::Value {
+    if threshold.fract() == 0.0 && threshold.abs() < 1e15 {
+        minijinja::Value::from(threshold as i64)
+    } else {
+        minijinja::Value::from(threshold)
+    }
+}
+
 fn load(kind: &str) -> Result<LibraryFile, Error> {
     let text = templates::file(&format!("{DIR}/{kind}.toml"))?;
     toml::from_str(text).map_err(|e| Error::Bug(format!("alert library {kind}: {e}")))
@@ -376,7 +386,7 @@ mod tests {
             .iter()
             .find(|a| a.name == "HostHighCpuUsage")
             .expect("cpu rule");
-        assert!(cpu.expr.ends_with("> 75.0"), "{}", cpu.expr);
+        assert!(cpu.expr.ends_with("> 75"), "{}", cpu.expr);
         assert_eq!(cpu.team.as_deref(), Some("ops"));
         assert_eq!(cpu.group, "library-api");
         let default = render_kind("node", &context(), None, None).expect("renders");

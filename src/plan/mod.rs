@@ -101,6 +101,7 @@ pub fn plan(loaded: &Loaded) -> Plan {
     alertmanager::add_services(&mut plan);
     grafana::add_services(&mut plan);
     ingress::add_services(&mut plan);
+    prometheus::depend_on_later_services(&mut plan);
     alert_library::add_library(&mut plan);
     plan
 }

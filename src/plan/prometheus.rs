@@ -192,13 +192,21 @@ pub fn add_services(plan: &mut Plan) {
             server.depends_on.insert(name, DependsCondition::Started);
         }
     }
-    if stack.alertmanager.is_some() {
-        server
-            .depends_on
-            .insert("alertmanager".to_owned(), DependsCondition::Started);
-    }
     plan.ensure_volume("prometheus-data");
     plan.services.push(server);
+}
+
+/// Makes Prometheus start after the services added by later sections
+/// (Alertmanager), once they are in the plan.
+pub fn depend_on_later_services(plan: &mut Plan) {
+    let has_alertmanager = plan.service("alertmanager").is_some();
+    if let Some(server) = plan.services.iter_mut().find(|s| s.name == PROMETHEUS) {
+        if has_alertmanager {
+            server
+                .depends_on
+                .insert("alertmanager".to_owned(), DependsCondition::Started);
+        }
+    }
 }
 
 /// The default exporter image and port for a service kind that has one.

@@ -3,6 +3,7 @@
 //! Each submodule checks one concern and reports through a [`Checker`],
 //! which turns JSON pointers into spans.
 
+mod alerts;
 pub mod dependencies;
 mod names;
 pub mod ports;
@@ -32,6 +33,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     volumes::check(&mut checker);
     secrets::check(&mut checker);
     promql::check(&mut checker);
+    alerts::check(&mut checker);
     text::check(&mut checker);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
