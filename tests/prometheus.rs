@@ -42,7 +42,12 @@ fn a_typical_stack_gets_forty_library_alerts() {
     let library = plan
         .alerts
         .iter()
-        .filter(|a| matches!(a.origin, stackgen::plan::alerts::AlertOrigin::Library { .. }))
+        .filter(|a| {
+            matches!(
+                a.origin,
+                stackgen::plan::alerts::AlertOrigin::Library { .. }
+            )
+        })
         .count();
     assert!(library >= 40, "{library} library alerts");
     // `RedisLowHitRatio` is disabled in the example; the postgres override applies.
@@ -63,6 +68,9 @@ fn a_typical_stack_gets_forty_library_alerts() {
         "blackbox-exporter",
         "prometheus",
     ] {
-        assert!(names.contains(&generated), "{generated} missing from {names:?}");
+        assert!(
+            names.contains(&generated),
+            "{generated} missing from {names:?}"
+        );
     }
 }

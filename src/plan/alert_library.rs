@@ -131,10 +131,10 @@ pub fn render_kind(
     settings: Option<&LibraryAlerts>,
     team: Option<&str>,
 ) -> Result<(Vec<PlannedAlert>, Vec<PlannedRecording>), Error> {
-    let file = load(kind)?;
+    let library = load(kind)?;
     let env = templates::bracket_environment()?;
     let group = format!("library-{}", context.service);
-    let team = team.unwrap_or(&file.team).to_owned();
+    let team = team.unwrap_or(&library.team).to_owned();
     let fill = |text: &str, threshold: Option<f64>| -> Result<String, Error> {
         env.render_str(
             text,
@@ -148,7 +148,7 @@ pub fn render_kind(
         )
         .map_err(|e| Error::Bug(format!("alert library {kind}: {e:#}")))
     };
-    let recordings = file
+    let recordings = library
         .recording
         .iter()
         .map(|rule| {
@@ -163,7 +163,7 @@ pub fn render_kind(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let mut alerts = Vec::new();
-    for rule in &file.rules {
+    for rule in &library.rules {
         if settings.is_some_and(|s| s.disable.contains(&rule.name)) {
             continue;
         }
@@ -172,7 +172,10 @@ pub fn render_kind(
             .or(rule.threshold);
         let mut annotations = IndexMap::new();
         annotations.insert("summary".to_owned(), fill(&rule.summary, threshold)?);
-        annotations.insert("description".to_owned(), fill(&rule.description, threshold)?);
+        annotations.insert(
+            "description".to_owned(),
+            fill(&rule.description, threshold)?,
+        );
         let mut alert = PlannedAlert {
             name: rule.name.clone(),
             group: group.clone(),
@@ -180,7 +183,7 @@ pub fn render_kind(
             for_: rule.for_.clone(),
             severity: rule.severity,
             team: Some(team.clone()),
-            service: file.service_label.then(|| context.service.clone()),
+            service: library.service_label.then(|| context.service.clone()),
             labels: IndexMap::new(),
             annotations,
             origin: AlertOrigin::Library {
@@ -352,11 +355,14 @@ mod tests {
     #[test]
     fn every_library_rule_renders_and_parses() {
         let kinds = kinds();
-        assert!(kinds.contains(&"targets") && kinds.contains(&"node"), "{kinds:?}");
+        assert!(
+            kinds.contains(&"targets") && kinds.contains(&"node"),
+            "{kinds:?}"
+        );
         let mut total = 0;
         for kind in kinds {
-            let (alerts, recordings) = render_kind(kind, &context(), None, None)
-                .unwrap_or_else(|e| panic!("{kind}: {e}"));
+            let (alerts, recordings) =
+                render_kind(kind, &context(), None, None).unwrap_or_else(|e| panic!("{kind}: {e}"));
             assert!(!alerts.is_empty(), "{kind} has no rules");
             for alert in &alerts {
                 parse_promql(&alert.expr)
@@ -379,8 +385,8 @@ mod tests {
             disable: vec!["HostHighLoad".to_owned()],
             thresholds: [("HostHighCpuUsage".to_owned(), 75.0)].into(),
         };
-        let (alerts, _) = render_kind("node", &context(), Some(&settings), Some("ops"))
-            .expect("renders");
+        let (alerts, _) =
+            render_kind("node", &context(), Some(&settings), Some("ops")).expect("renders");
         assert!(alerts.iter().all(|a| a.name != "HostHighLoad"));
         let cpu = alerts
             .iter()
@@ -401,7 +407,14 @@ mod tests {
         assert_eq!(library_kind(&pg), Some("postgres"));
         let worker = PlannedService::generated("worker", "x", ServiceKind::Worker, "t");
         assert_eq!(library_kind(&worker), None);
-        for kind in ["app", "redis", "postgres", "mongodb", "kafka", "elasticsearch"] {
+        for kind in [
+            "app",
+            "redis",
+            "postgres",
+            "mongodb",
+            "kafka",
+            "elasticsearch",
+        ] {
             assert!(kinds().contains(&kind), "{kind}");
             assert!(!rule_names(kind).is_empty(), "{kind}");
         }

@@ -135,7 +135,11 @@ pub fn add_services(plan: &mut Plan) {
             prometheus.retention.as_ref().map_or("15d", |r| r.as_str())
         ),
     ];
-    if let Some(bytes) = prometheus.retention_size.as_ref().and_then(|s| s.bytes()) {
+    if let Some(bytes) = prometheus
+        .retention_size
+        .as_ref()
+        .and_then(crate::config::ByteSize::bytes)
+    {
         // Prometheus reads sizes in base-2 units; whole mebibytes are exact enough.
         command.push(format!(
             "--storage.tsdb.retention.size={}MB",
@@ -216,10 +220,9 @@ pub fn exporter_defaults(kind: ServiceKind) -> Option<(&'static str, u16)> {
         ServiceKind::Postgres => Some(("prometheuscommunity/postgres-exporter:v0.12.0", 9187)),
         ServiceKind::Mongodb => Some(("percona/mongodb_exporter:0.39", 9216)),
         ServiceKind::Kafka => Some(("danielqsj/kafka-exporter:v1.6.0", 9308)),
-        ServiceKind::Elasticsearch => Some((
-            "prometheuscommunity/elasticsearch-exporter:v1.5.0",
-            9114,
-        )),
+        ServiceKind::Elasticsearch => {
+            Some(("prometheuscommunity/elasticsearch-exporter:v1.5.0", 9114))
+        }
         _ => None,
     }
 }
@@ -286,10 +289,7 @@ fn service_exporter(name: &str, service: &Service, plan: &Plan) -> Option<Planne
         }
         ServiceKind::Mongodb => {
             let port = target_port.unwrap_or(27017);
-            environment.insert(
-                "MONGODB_URI".to_owned(),
-                format!("mongodb://{host}:{port}"),
-            );
+            environment.insert("MONGODB_URI".to_owned(), format!("mongodb://{host}:{port}"));
             exporter.command = Some(vec![
                 "--collect-all".to_owned(),
                 "--compatible-mode".to_owned(),

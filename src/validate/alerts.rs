@@ -182,8 +182,14 @@ fn check_library_settings(
 /// A scrape timeout within the interval; probes are paths on a known port.
 fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Service) {
     if let Some(metrics) = &service.metrics {
-        let interval = metrics.interval.as_ref().and_then(|d| d.millis());
-        let timeout = metrics.timeout.as_ref().and_then(|d| d.millis());
+        let interval = metrics
+            .interval
+            .as_ref()
+            .and_then(crate::config::DurationStr::millis);
+        let timeout = metrics
+            .timeout
+            .as_ref()
+            .and_then(crate::config::DurationStr::millis);
         if let (Some(interval), Some(timeout)) = (interval, timeout) {
             if timeout > interval {
                 checker.error(
@@ -209,7 +215,9 @@ fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Ser
     }
     for (position, path) in service.probes.iter().enumerate() {
         let at = pointer(["services", name, "probes", &position.to_string()]);
-        if !path.starts_with('/') {
+        if path.starts_with('/') {
+            super::forbid_unsafe_text(checker, &at, "probe path", path, false);
+        } else {
             checker.error(
                 &at,
                 ErrorKind::InvalidValue {
@@ -218,8 +226,6 @@ fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Ser
                     fix: format!("write `/{}`", path.trim_start_matches('/')),
                 },
             );
-        } else {
-            super::forbid_unsafe_text(checker, &at, "probe path", path, false);
         }
     }
 }
@@ -325,10 +331,19 @@ metrics = { path = "/metrics" }
         assert_eq!(
             found,
             vec![
-                ("stackgen::schema::value".to_owned(), "\"high-errors\"".to_owned()),
+                (
+                    "stackgen::schema::value".to_owned(),
+                    "\"high-errors\"".to_owned()
+                ),
                 ("stackgen::refs::dangling".to_owned(), "\"apj\"".to_owned()),
-                ("stackgen::names::unsafe".to_owned(), "\"My Group\"".to_owned()),
-                ("stackgen::schema::value".to_owned(), "\"bad-name\"".to_owned()),
+                (
+                    "stackgen::names::unsafe".to_owned(),
+                    "\"My Group\"".to_owned()
+                ),
+                (
+                    "stackgen::schema::value".to_owned(),
+                    "\"bad-name\"".to_owned()
+                ),
             ]
         );
         let probes = BASE.replace("expose = [8000]", "probes = [\"health\"]");
