@@ -345,3 +345,90 @@ fn host_mount(source: &str, target: &str) -> ResolvedMount {
         read_only: true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::DependsCondition;
+    use crate::load::load_str;
+    use crate::validate::volumes::MountSource;
+
+    const STACK: &str = r#"
+[stack]
+name = "shop"
+
+[services.db]
+image = "postgres:16"
+kind = "postgres"
+expose = [5432]
+environment = { POSTGRES_USER = "shop", POSTGRES_DB = "shop", POSTGRES_PASSWORD = "${DB_PASSWORD}" }
+exporter = true
+
+[services.cache]
+image = "redis:7"
+kind = "redis"
+expose = [6380]
+exporter = { image = "oliver006/redis_exporter:v1.45.0" }
+
+[services.api]
+image = "api:1"
+kind = "app"
+expose = [8000]
+probes = ["/health"]
+
+[prometheus]
+retention = "30d"
+retention-size = "2GB"
+node-exporter = true
+"#;
+
+    #[test]
+    fn exporters_point_at_their_service_and_pass_secrets_through() {
+        let plan = crate::plan::plan(&load_str("stack.toml", STACK).expect("loads"));
+        let db = plan.service("db-exporter").expect("postgres exporter");
+        assert_eq!(
+            db.environment["DATA_SOURCE_URI"],
+            "db:5432/shop?sslmode=disable"
+        );
+        assert_eq!(db.environment["DATA_SOURCE_USER"], "shop");
+        assert_eq!(db.environment["DATA_SOURCE_PASS"], "${DB_PASSWORD}");
+        assert_eq!(db.metrics.as_ref().map(|m| m.port), Some(9187));
+        let cache = plan.service("cache-exporter").expect("redis exporter");
+        assert_eq!(
+            cache.image.as_deref(),
+            Some("oliver006/redis_exporter:v1.45.0")
+        );
+        assert_eq!(cache.environment["REDIS_ADDR"], "redis://cache:6380");
+        assert!(plan.service("cadvisor").is_none());
+        assert!(plan.service("blackbox-exporter").is_some());
+    }
+
+    #[test]
+    fn the_server_gets_flags_mounts_and_dependencies() {
+        let plan = crate::plan::plan(&load_str("stack.toml", STACK).expect("loads"));
+        let server = plan.service("prometheus").expect("prometheus");
+        let command = server.command.clone().unwrap_or_default();
+        assert!(command.contains(&"--storage.tsdb.retention.time=30d".to_owned()));
+        assert!(command.contains(&"--storage.tsdb.retention.size=2048MB".to_owned()));
+        assert!(command.contains(&"--web.enable-lifecycle".to_owned()));
+        assert!(server.mounts.iter().any(|m| m.source
+            == MountSource::Host("./prometheus/rules".to_owned())
+            && m.target == "/etc/prometheus/rules"));
+        assert!(plan.volumes.contains_key("prometheus-data"));
+        let dependencies: Vec<&String> = server.depends_on.keys().collect();
+        assert_eq!(
+            dependencies,
+            [
+                "db-exporter",
+                "cache-exporter",
+                "node-exporter",
+                "blackbox-exporter"
+            ]
+        );
+        assert!(
+            server
+                .depends_on
+                .values()
+                .all(|c| *c == DependsCondition::Started)
+        );
+    }
+}

@@ -7,6 +7,7 @@ use crate::config::{LibraryAlerts, Service};
 use crate::error::ErrorKind;
 use crate::load::{closest, pointer};
 use crate::plan::alert_library::{TARGETS, kind_file, rule_names};
+use crate::plan::prometheus::{PROBE_JOB, exporter_defaults};
 
 /// Checks `[[alerts]]`, `[[recording-rules]]` and the services' `alerts`,
 /// `metrics` and `probes`.
@@ -18,7 +19,9 @@ pub fn check(checker: &mut Checker<'_>) {
             check_library_settings(checker, name, service, settings);
         }
         check_metrics_and_probes(checker, name, service);
+        check_exporter(checker, name, service);
     }
+    check_extra_jobs(checker);
 }
 
 /// Whether `name` is a valid alert name: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -176,6 +179,69 @@ fn check_library_settings(
                 },
             );
         }
+    }
+}
+
+/// `exporter` only on kinds that have a built-in exporter.
+fn check_exporter(checker: &mut Checker<'_>, name: &str, service: &Service) {
+    let wanted = match &service.exporter {
+        Some(crate::config::Exporter::Enabled(flag)) => *flag,
+        Some(crate::config::Exporter::Custom(_)) => true,
+        None => false,
+    };
+    if wanted && exporter_defaults(service.kind).is_none() {
+        checker.error_at_key(
+            &pointer(["services", name, "exporter"]),
+            ErrorKind::InvalidValue {
+                value: format!("kind `{}`", service.kind.as_str()),
+                reason: "there is no built-in exporter for this kind".to_owned(),
+                fix: "set `kind` to redis, postgres, mongodb, kafka or elasticsearch, or run the exporter as a service of its own".to_owned(),
+            },
+        );
+    }
+}
+
+/// `[prometheus] scrape` job names must not clash with generated jobs.
+fn check_extra_jobs(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    let Some(prometheus) = &stack.prometheus else {
+        return;
+    };
+    let mut taken: Vec<String> = stack
+        .services
+        .iter()
+        .filter(|(_, s)| s.metrics.is_some())
+        .map(|(name, _)| name.clone())
+        .collect();
+    taken.extend(
+        stack
+            .services
+            .iter()
+            .filter(|(_, s)| s.exporter.is_some())
+            .map(|(name, _)| format!("{name}-exporter")),
+    );
+    taken.extend(
+        [
+            PROBE_JOB,
+            "prometheus",
+            "node-exporter",
+            "cadvisor",
+            "blackbox-exporter",
+        ]
+        .map(str::to_owned),
+    );
+    for (position, extra) in prometheus.scrape.iter().enumerate() {
+        let at = pointer(["prometheus", "scrape", &position.to_string(), "job"]);
+        if taken.contains(&extra.job) {
+            checker.error(
+                &at,
+                ErrorKind::DuplicateName {
+                    what: "scrape job",
+                    name: extra.job.clone(),
+                },
+            );
+        }
+        taken.push(extra.job.clone());
     }
 }
 
@@ -350,5 +416,25 @@ metrics = { path = "/metrics" }
         let found: Vec<String> = diagnostics(&probes).into_iter().map(|d| d.2).collect();
         assert!(found.contains(&"\"health\"".to_owned()), "{found:?}");
         assert!(found.contains(&"probes".to_owned()), "{found:?}");
+    }
+
+    #[test]
+    fn exporters_need_a_known_kind_and_jobs_unique_names() {
+        let text = BASE.replace("kind = \"app\"", "kind = \"app\"\nexporter = true")
+            + "scrape = [{ job = \"api\", targets = [\"10.0.0.1:9100\"] }]\n";
+        let found: Vec<(String, String)> = diagnostics(&text)
+            .into_iter()
+            .map(|(code, _, span)| (code, span))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("stackgen::schema::value".to_owned(), "exporter".to_owned()),
+                (
+                    "stackgen::names::duplicate".to_owned(),
+                    "\"api\"".to_owned()
+                ),
+            ]
+        );
     }
 }
