@@ -200,15 +200,23 @@ pub fn add_services(plan: &mut Plan) {
     plan.services.push(server);
 }
 
-/// Makes Prometheus start after the services added by later sections
-/// (Alertmanager), once they are in the plan.
+/// Finishes the Prometheus services once every section has added its own:
+/// Prometheus starts after Alertmanager and joins every network a scraped
+/// service is on; the blackbox exporter joins those of the probed services.
 pub fn depend_on_later_services(plan: &mut Plan) {
     let has_alertmanager = plan.service("alertmanager").is_some();
-    if let Some(server) = plan.services.iter_mut().find(|s| s.name == PROMETHEUS) {
-        if has_alertmanager {
-            server
-                .depends_on
-                .insert("alertmanager".to_owned(), DependsCondition::Started);
+    let scraped = networks_of(plan, |s| s.metrics.is_some() && s.name != PROMETHEUS);
+    let probed = networks_of(plan, |s| !s.probes.is_empty());
+    for service in &mut plan.services {
+        if service.name == PROMETHEUS {
+            if has_alertmanager {
+                service
+                    .depends_on
+                    .insert("alertmanager".to_owned(), DependsCondition::Started);
+            }
+            merge_networks(&mut service.networks, &scraped);
+        } else if service.name == BLACKBOX {
+            merge_networks(&mut service.networks, &probed);
         }
     }
 }
@@ -326,6 +334,27 @@ fn service_exporter(name: &str, service: &Service, plan: &Plan) -> Option<Planne
             .insert(replica.name.clone(), DependsCondition::Started);
     }
     Some(exporter)
+}
+
+/// The networks of the services `wanted` selects, in the plan's network order.
+fn networks_of(plan: &Plan, wanted: impl Fn(&PlannedService) -> bool) -> Vec<String> {
+    plan.networks
+        .keys()
+        .filter(|network| {
+            plan.services
+                .iter()
+                .any(|s| wanted(s) && s.networks.contains(network))
+        })
+        .cloned()
+        .collect()
+}
+
+fn merge_networks(networks: &mut Vec<String>, more: &[String]) {
+    for network in more {
+        if !networks.contains(network) {
+            networks.push(network.clone());
+        }
+    }
 }
 
 fn metrics_at(port: u16) -> PlannedMetrics {
