@@ -248,10 +248,19 @@ fn check_extra_jobs(checker: &mut Checker<'_>) {
 /// A scrape timeout within the interval; probes are paths on a known port.
 fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Service) {
     if let Some(metrics) = &service.metrics {
+        // Without its own interval the job scrapes at the global one (15s by default).
+        let global = checker
+            .stack
+            .prometheus
+            .as_ref()
+            .and_then(|p| p.scrape_interval.as_ref())
+            .and_then(crate::config::DurationStr::millis)
+            .unwrap_or(15_000);
         let interval = metrics
             .interval
             .as_ref()
-            .and_then(crate::config::DurationStr::millis);
+            .and_then(crate::config::DurationStr::millis)
+            .or(Some(global));
         let timeout = metrics
             .timeout
             .as_ref()
@@ -263,7 +272,7 @@ fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Ser
                     ErrorKind::InvalidValue {
                         value: format!("`{}`", metrics.timeout.as_ref().map_or("", |d| d.as_str())),
                         reason: "the scrape timeout is longer than the scrape interval".to_owned(),
-                        fix: "make `timeout` at most `interval`".to_owned(),
+                        fix: "make `timeout` at most the scrape interval (`interval`, or `[prometheus] scrape-interval`)".to_owned(),
                     },
                 );
             }
@@ -436,5 +445,18 @@ metrics = { path = "/metrics" }
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn scrape_timeout_stays_within_the_interval() {
+        let text = BASE.replace(
+            "metrics = { path = \"/metrics\" }",
+            "metrics = { path = \"/metrics\", timeout = \"20s\" }",
+        );
+        let found = diagnostics(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "\"20s\"");
+        let within = text.replace("timeout = \"20s\"", "timeout = \"20s\", interval = \"30s\"");
+        assert!(diagnostics(&within).is_empty());
     }
 }
