@@ -86,13 +86,29 @@ pub fn kinds() -> Vec<&'static str> {
         .collect()
 }
 
-/// The names of the rules in library file `kind`, with whether each has a threshold.
-pub fn rule_names(kind: &str) -> Vec<(String, bool)> {
+/// What the validator needs to know of a library rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleInfo {
+    /// The alert name.
+    pub name: String,
+    /// The default threshold, for rules that have one.
+    pub threshold: Option<f64>,
+    /// Overrides must stay below this (percentages below 100, ratios below 1).
+    pub max_threshold: Option<f64>,
+}
+
+/// The rules in library file `kind`.
+pub fn rule_names(kind: &str) -> Vec<RuleInfo> {
     load(kind)
-        .map(|file| {
-            file.rules
+        .map(|library| {
+            library
+                .rules
                 .into_iter()
-                .map(|rule| (rule.name, rule.threshold.is_some()))
+                .map(|rule| RuleInfo {
+                    name: rule.name,
+                    threshold: rule.threshold,
+                    max_threshold: rule.max_threshold,
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -312,6 +328,9 @@ struct LibraryRule {
     severity: Severity,
     #[serde(default)]
     threshold: Option<f64>,
+    /// Thresholds must stay below this for the rule (and its test data) to make sense.
+    #[serde(default)]
+    max_threshold: Option<f64>,
     summary: String,
     description: String,
     test: LibraryTest,

@@ -137,11 +137,11 @@ fn check_library_settings(
     if let Some(kind) = kind_file(service.kind) {
         rules.extend(rule_names(kind));
     }
-    let all: Vec<String> = rules.iter().map(|(rule, _)| rule.clone()).collect();
+    let all: Vec<String> = rules.iter().map(|rule| rule.name.clone()).collect();
     let with_threshold: Vec<String> = rules
         .iter()
-        .filter(|(_, has)| *has)
-        .map(|(rule, _)| rule.clone())
+        .filter(|rule| rule.threshold.is_some())
+        .map(|rule| rule.name.clone())
         .collect();
     for (position, rule) in settings.disable.iter().enumerate() {
         if !all.contains(rule) {
@@ -155,9 +155,9 @@ fn check_library_settings(
             );
         }
     }
-    for rule in settings.thresholds.keys() {
+    for (rule, value) in &settings.thresholds {
         let at = pointer(["services", name, "alerts", "thresholds", rule]);
-        if !all.contains(rule) {
+        let Some(info) = rules.iter().find(|info| &info.name == rule) else {
             checker.error_at_key(
                 &at,
                 ErrorKind::DanglingReference {
@@ -166,7 +166,9 @@ fn check_library_settings(
                     suggestion: closest(rule, &all),
                 },
             );
-        } else if !with_threshold.contains(rule) {
+            continue;
+        };
+        if info.threshold.is_none() {
             checker.error_at_key(
                 &at,
                 ErrorKind::InvalidValue {
@@ -176,6 +178,22 @@ fn check_library_settings(
                         "remove it; alerts with a threshold here: {}",
                         with_threshold.join(", ")
                     ),
+                },
+            );
+        } else if !value.is_finite()
+            || *value <= 0.0
+            || info.max_threshold.is_some_and(|max| *value >= max)
+        {
+            let range = info.max_threshold.map_or_else(
+                || "above 0".to_owned(),
+                |max| format!("above 0 and below {max}"),
+            );
+            checker.error(
+                &at,
+                ErrorKind::InvalidValue {
+                    value: value.to_string(),
+                    reason: format!("the threshold of `{rule}` must be {range}"),
+                    fix: format!("pick a threshold {range}"),
                 },
             );
         }
@@ -458,5 +476,23 @@ metrics = { path = "/metrics" }
         assert_eq!(found[0].2, "\"20s\"");
         let within = text.replace("timeout = \"20s\"", "timeout = \"20s\", interval = \"30s\"");
         assert!(diagnostics(&within).is_empty());
+    }
+
+    #[test]
+    fn threshold_overrides_stay_in_range() {
+        let text = BASE.replace(
+            "metrics = { path = \"/metrics\" }",
+            "metrics = { path = \"/metrics\" }\nalerts = { thresholds = { HighErrorRate = 1.5, HighLatencyP95 = 2 } }",
+        );
+        let found = diagnostics(&text);
+        assert_eq!(
+            found,
+            vec![(
+                "stackgen::schema::value".to_owned(),
+                "invalid value 1.5: the threshold of `HighErrorRate` must be above 0 and below 1"
+                    .to_owned(),
+                "1.5".to_owned(),
+            )]
+        );
     }
 }
