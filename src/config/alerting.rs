@@ -144,10 +144,11 @@ pub struct LibraryAlerts {
     /// Set to `false` to turn the built-in alerts off for this service.
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Built-in rules to leave out, by alert name.
+    /// Built-in rules to leave out, by alert name (`["HostHighLoad"]`).
     #[serde(default)]
     pub disable: Vec<String>,
-    /// Threshold overrides, by alert name.
+    /// Threshold overrides, by alert name: above 0, and below 100 for
+    /// percentages and below 1 for ratios (`{ HighErrorRate = 0.1, HostHighCpuUsage = 80 }`).
     #[serde(default)]
     pub thresholds: IndexMap<String, f64>,
 }

@@ -1,11 +1,13 @@
 //! Every alerting rule of the stack, user-written and built-in, in one list.
 //!
 //! The rules renderer writes them; the Alertmanager renderer reads their
-//! severities and teams to generate routing tests.
+//! severities and teams to generate routing tests. Each rule carries its
+//! unit tests, already expanded to the labels and annotations promtool must
+//! see, so the tests renderer only has to write them down.
 
 use indexmap::IndexMap;
 
-use crate::config::{Severity, Stack};
+use crate::config::{AlertTest, Severity, Stack};
 
 /// Where an alert came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +47,79 @@ pub struct PlannedAlert {
     pub annotations: IndexMap<String, String>,
     /// Where it came from.
     pub origin: AlertOrigin,
+    /// promtool unit tests of this rule.
+    pub tests: Vec<PlannedTest>,
 }
+
+impl PlannedAlert {
+    /// Every label the rule adds to its alerts: severity, team, service, then the others.
+    pub fn rule_labels(&self) -> IndexMap<String, String> {
+        let mut labels = IndexMap::new();
+        labels.insert("severity".to_owned(), self.severity.as_str().to_owned());
+        if let Some(team) = &self.team {
+            labels.insert("team".to_owned(), team.clone());
+        }
+        if let Some(service) = &self.service {
+            labels.insert("service".to_owned(), service.clone());
+        }
+        for (key, value) in &self.labels {
+            labels.insert(key.clone(), value.clone());
+        }
+        labels
+    }
+
+    /// The annotations of an alert carrying `labels`, when every template in
+    /// them is a plain `{{ $labels.name }}` whose label is known.
+    pub fn expanded_annotations(
+        &self,
+        labels: &IndexMap<String, String>,
+    ) -> Option<IndexMap<String, String>> {
+        self.annotations
+            .iter()
+            .map(|(key, text)| Some((key.clone(), expand_label_templates(text, labels)?)))
+            .collect()
+    }
+}
+
+/// One promtool test case: input series, an evaluation time and the alerts expected then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedTest {
+    /// The sample interval (`1m`).
+    pub interval: String,
+    /// `(series, values)` in promtool notation.
+    pub series: Vec<(String, String)>,
+    /// When to evaluate.
+    pub eval_time: String,
+    /// The alerts expected, with every label and expanded annotation; empty means none fires.
+    pub expected: Vec<ExpectedAlert>,
+}
+
+/// One alert a test expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedAlert {
+    /// All labels but `alertname`.
+    pub labels: IndexMap<String, String>,
+    /// The annotations after templating.
+    pub annotations: IndexMap<String, String>,
+}
+
+/// A recording rule, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRecording {
+    /// The recorded series name.
+    pub record: String,
+    /// The expression.
+    pub expr: String,
+    /// The rule group (and file stem).
+    pub group: String,
+    /// Labels added to the series.
+    pub labels: IndexMap<String, String>,
+}
+
+/// The group of user alerts that name none.
+pub const DEFAULT_ALERT_GROUP: &str = "custom";
+/// The group of user recording rules that name none.
+pub const DEFAULT_RECORDING_GROUP: &str = "recording";
 
 /// The user's `[[alerts]]` as planned alerts.
 pub fn user_alerts(stack: &Stack) -> Vec<PlannedAlert> {
@@ -64,9 +138,12 @@ pub fn user_alerts(stack: &Stack) -> Vec<PlannedAlert> {
             if let Some(runbook) = &alert.runbook_url {
                 annotations.insert("runbook_url".to_owned(), runbook.clone());
             }
-            PlannedAlert {
+            let mut planned = PlannedAlert {
                 name: alert.name.clone(),
-                group: alert.group.clone().unwrap_or_else(|| "custom".to_owned()),
+                group: alert
+                    .group
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_ALERT_GROUP.to_owned()),
                 expr: alert.expr.clone(),
                 for_: alert.for_.as_ref().map(|d| d.as_str().to_owned()),
                 severity: alert.severity,
@@ -81,7 +158,122 @@ pub fn user_alerts(stack: &Stack) -> Vec<PlannedAlert> {
                 labels: alert.labels.clone(),
                 annotations,
                 origin: AlertOrigin::User { index },
-            }
+                tests: Vec::new(),
+            };
+            planned.tests = alert
+                .tests
+                .iter()
+                .map(|test| user_test(&planned, test))
+                .collect();
+            planned
         })
         .collect()
+}
+
+/// The user's `[[recording-rules]]` as planned recording rules.
+pub fn user_recordings(stack: &Stack) -> Vec<PlannedRecording> {
+    stack
+        .recording_rules
+        .iter()
+        .map(|rule| PlannedRecording {
+            record: rule.record.clone(),
+            expr: rule.expr.clone(),
+            group: rule
+                .group
+                .clone()
+                .unwrap_or_else(|| DEFAULT_RECORDING_GROUP.to_owned()),
+            labels: rule.labels.clone(),
+        })
+        .collect()
+}
+
+/// Replaces every `{{ $labels.name }}` in `text` with the label's value;
+/// `None` when `text` holds any other template or names an unknown label.
+pub fn expand_label_templates(text: &str, labels: &IndexMap<String, String>) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find("}}")?;
+        let name = after[..end].trim().strip_prefix("$labels.")?;
+        out.push_str(labels.get(name)?);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A user's `[[alerts.tests]]` entry: the rule's labels are added to each
+/// expected alert, and omitted annotations are taken from the rule when
+/// they expand from the labels alone.
+fn user_test(planned: &PlannedAlert, test: &AlertTest) -> PlannedTest {
+    let expected = test
+        .expect
+        .iter()
+        .map(|expect| {
+            let mut labels = expect.labels.clone();
+            for (key, value) in planned.rule_labels() {
+                labels.insert(key, value);
+            }
+            let mut annotations = IndexMap::new();
+            for (key, text) in &planned.annotations {
+                let value = expect
+                    .annotations
+                    .get(key)
+                    .cloned()
+                    .or_else(|| expand_label_templates(text, &labels));
+                if let Some(value) = value {
+                    annotations.insert(key.clone(), value);
+                }
+            }
+            for (key, value) in &expect.annotations {
+                annotations
+                    .entry(key.clone())
+                    .or_insert_with(|| value.clone());
+            }
+            ExpectedAlert {
+                labels,
+                annotations,
+            }
+        })
+        .collect();
+    PlannedTest {
+        interval: test
+            .interval
+            .as_ref()
+            .map_or_else(|| "1m".to_owned(), |d| d.as_str().to_owned()),
+        series: test
+            .series
+            .iter()
+            .map(|s| (s.series.clone(), s.values.clone()))
+            .collect(),
+        eval_time: test.eval_time.as_str().to_owned(),
+        expected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_templates_expand_from_known_labels_only() {
+        let labels: IndexMap<String, String> =
+            [("instance".to_owned(), "app-1:8000".to_owned())].into();
+        assert_eq!(
+            expand_label_templates("{{ $labels.instance }} is down", &labels).as_deref(),
+            Some("app-1:8000 is down")
+        );
+        assert_eq!(
+            expand_label_templates("{{$labels.instance}}", &labels).as_deref(),
+            Some("app-1:8000")
+        );
+        assert_eq!(expand_label_templates("{{ $value }}", &labels), None);
+        assert_eq!(expand_label_templates("{{ $labels.job }}", &labels), None);
+        assert_eq!(
+            expand_label_templates("plain", &labels).as_deref(),
+            Some("plain")
+        );
+    }
 }

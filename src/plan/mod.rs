@@ -6,11 +6,12 @@
 //! `[prometheus]`, `[alertmanager]`, `[grafana]` and `[ingress]` sections
 //! imply are added with the generated files mounted.
 
+pub mod alert_library;
 pub mod alertmanager;
 pub mod alerts;
 mod grafana;
 pub mod ingress;
-mod prometheus;
+pub mod prometheus;
 mod service;
 
 use indexmap::IndexMap;
@@ -40,6 +41,8 @@ pub struct Plan {
     pub source_name: String,
     /// Every alerting rule: the user's, then the built-in library's.
     pub alerts: Vec<alerts::PlannedAlert>,
+    /// Every recording rule: the user's, then the built-in library's.
+    pub recording_rules: Vec<alerts::PlannedRecording>,
 }
 
 impl Plan {
@@ -90,11 +93,15 @@ pub fn plan(loaded: &Loaded) -> Plan {
         base_dir: loaded.base_dir.clone(),
         source_name,
         alerts: Vec::new(),
+        recording_rules: Vec::new(),
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
+    plan.recording_rules = alerts::user_recordings(&plan.stack);
     prometheus::add_services(&mut plan);
     alertmanager::add_services(&mut plan);
     grafana::add_services(&mut plan);
     ingress::add_services(&mut plan);
+    prometheus::depend_on_later_services(&mut plan);
+    alert_library::add_library(&mut plan);
     plan
 }

@@ -1,8 +1,463 @@
-//! Services the `[prometheus]` section adds to the plan.
+//! Services the `[prometheus]` section and the services' `exporter` and
+//! `probes` settings add to the plan: the Prometheus server, one exporter per
+//! service that asks for one (`<service>-exporter`), node-exporter, cAdvisor
+//! and the blackbox exporter.
+//!
+//! Every service added here that serves metrics has `metrics` set, so the
+//! prometheus.yml renderer scrapes it like any other service.
 
-use super::Plan;
+use indexmap::IndexMap;
+
+use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
+use crate::config::{DependsCondition, EnvValue, Exporter, PortMapping, Service, ServiceKind};
+use crate::validate::volumes::{MountSource, ResolvedMount};
+
+/// The default Prometheus image.
+pub const PROMETHEUS_IMAGE: &str = "prom/prometheus:v2.42.0";
+/// The Prometheus service name.
+pub const PROMETHEUS: &str = "prometheus";
+/// The port Prometheus listens on inside its container.
+pub const PROMETHEUS_PORT: u16 = 9090;
+/// The blackbox exporter's service name.
+pub const BLACKBOX: &str = "blackbox-exporter";
+/// The port the blackbox exporter listens on.
+pub const BLACKBOX_PORT: u16 = 9115;
+/// The scrape job that probes services' `probes` through the blackbox exporter.
+pub const PROBE_JOB: &str = "blackbox";
+/// The blackbox module the probe job uses.
+pub const PROBE_MODULE: &str = "http_2xx";
+/// The node-exporter service name.
+pub const NODE_EXPORTER: &str = "node-exporter";
+/// The cAdvisor service name.
+pub const CADVISOR: &str = "cadvisor";
+/// The `by` of exporters generated for a service's `exporter` setting.
+pub const EXPORTER_ORIGIN: &str = "exporter";
 
 /// Adds the services, volumes and mounts the `[prometheus]` section implies.
 pub fn add_services(plan: &mut Plan) {
-    let _ = plan;
+    let stack = plan.stack.clone();
+    let mut added: Vec<String> = Vec::new();
+    for (name, service) in &stack.services {
+        if let Some(exporter) = service_exporter(name, service, plan) {
+            added.push(exporter.name.clone());
+            plan.services.push(exporter);
+        }
+    }
+    let Some(prometheus) = &stack.prometheus else {
+        return;
+    };
+    let network = plan.networks.keys().next().cloned();
+    let networks: Vec<String> = network.into_iter().collect();
+    if prometheus.node_exporter {
+        let mut node = PlannedService::generated(
+            NODE_EXPORTER,
+            "prom/node-exporter:v1.5.0",
+            ServiceKind::Generic,
+            "prometheus",
+        );
+        node.command = Some(
+            [
+                "--path.procfs=/host/proc",
+                "--path.sysfs=/host/sys",
+                "--path.rootfs=/rootfs",
+                "--collector.filesystem.mount-points-exclude=^/(sys|proc|dev|host|etc)($|/)",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        );
+        node.mounts = vec![
+            host_mount("/proc", "/host/proc"),
+            host_mount("/sys", "/host/sys"),
+            host_mount("/", "/rootfs"),
+        ];
+        node.expose = vec![9100];
+        node.metrics = Some(metrics_at(9100));
+        node.networks.clone_from(&networks);
+        added.push(node.name.clone());
+        plan.services.push(node);
+    }
+    if prometheus.cadvisor {
+        let mut cadvisor = PlannedService::generated(
+            CADVISOR,
+            "gcr.io/cadvisor/cadvisor:v0.47.1",
+            ServiceKind::Generic,
+            "prometheus",
+        );
+        // Only host paths every Linux host has: `/var/lib/docker` (image layer
+        // sizes) and `/dev/disk` (disk stats) are missing on hosts that run
+        // another container engine or in CI, and Docker would create empty
+        // directories there. Container CPU, memory and OOM metrics come from
+        // the cgroup tree under /sys and the runtime socket under /var/run.
+        cadvisor.mounts = vec![
+            host_mount("/", "/rootfs"),
+            host_mount("/var/run", "/var/run"),
+            host_mount("/sys", "/sys"),
+        ];
+        cadvisor.expose = vec![8080];
+        cadvisor.metrics = Some(metrics_at(8080));
+        cadvisor.networks.clone_from(&networks);
+        added.push(cadvisor.name.clone());
+        plan.services.push(cadvisor);
+    }
+    if plan.services.iter().any(|s| !s.probes.is_empty()) {
+        let mut blackbox = PlannedService::generated(
+            BLACKBOX,
+            "prom/blackbox-exporter:v0.23.0",
+            ServiceKind::Generic,
+            "prometheus",
+        );
+        blackbox.command = Some(vec![
+            "--config.file=/etc/blackbox_exporter/config.yml".to_owned(),
+        ]);
+        blackbox.mounts = vec![ResolvedMount {
+            source: MountSource::Host("./blackbox/blackbox.yml".to_owned()),
+            target: "/etc/blackbox_exporter/config.yml".to_owned(),
+            read_only: true,
+        }];
+        blackbox.expose = vec![BLACKBOX_PORT];
+        blackbox.metrics = Some(metrics_at(BLACKBOX_PORT));
+        blackbox.networks.clone_from(&networks);
+        added.push(blackbox.name.clone());
+        plan.services.push(blackbox);
+    }
+    let port = prometheus.port.unwrap_or(PROMETHEUS_PORT);
+    let mut server = PlannedService::generated(
+        PROMETHEUS,
+        prometheus.image.as_deref().unwrap_or(PROMETHEUS_IMAGE),
+        ServiceKind::Generic,
+        "prometheus",
+    );
+    let mut command = vec![
+        "--config.file=/etc/prometheus/prometheus.yml".to_owned(),
+        "--storage.tsdb.path=/prometheus".to_owned(),
+        format!(
+            "--storage.tsdb.retention.time={}",
+            prometheus.retention.as_ref().map_or("15d", |r| r.as_str())
+        ),
+    ];
+    if let Some(bytes) = prometheus
+        .retention_size
+        .as_ref()
+        .and_then(crate::config::ByteSize::bytes)
+    {
+        // Prometheus reads sizes in base-2 units; whole mebibytes are exact enough.
+        command.push(format!(
+            "--storage.tsdb.retention.size={}MB",
+            (bytes / (1024 * 1024)).max(1)
+        ));
+    }
+    command.push("--web.enable-lifecycle".to_owned());
+    server.command = Some(command);
+    server.ports = vec![PortMapping {
+        container: PROMETHEUS_PORT,
+        host: Some(port),
+        bind: None,
+        protocol: None,
+    }];
+    server.mounts = vec![
+        ResolvedMount {
+            source: MountSource::Host("./prometheus/prometheus.yml".to_owned()),
+            target: "/etc/prometheus/prometheus.yml".to_owned(),
+            read_only: true,
+        },
+        ResolvedMount {
+            source: MountSource::Host("./prometheus/rules".to_owned()),
+            target: "/etc/prometheus/rules".to_owned(),
+            read_only: true,
+        },
+        ResolvedMount {
+            source: MountSource::Volume("prometheus-data".to_owned()),
+            target: "/prometheus".to_owned(),
+            read_only: false,
+        },
+    ];
+    server.healthcheck = Some(PlannedHealthcheck {
+        test: [
+            "CMD",
+            "wget",
+            "--quiet",
+            "--tries=1",
+            "--spider",
+            "http://localhost:9090/-/healthy",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        interval: Some("30s".to_owned()),
+        timeout: Some("10s".to_owned()),
+        retries: Some(3),
+        start_period: Some("30s".to_owned()),
+    });
+    server.metrics = Some(metrics_at(PROMETHEUS_PORT));
+    server.networks = networks;
+    for name in added {
+        // A service behind a compose profile may not run; depending on it would
+        // keep Prometheus from starting.
+        if plan.service(&name).is_some_and(|s| s.profiles.is_empty()) {
+            server.depends_on.insert(name, DependsCondition::Started);
+        }
+    }
+    plan.ensure_volume("prometheus-data");
+    plan.services.push(server);
+}
+
+/// Finishes the Prometheus services once every section has added its own:
+/// Prometheus starts after Alertmanager and joins every network a scraped
+/// service is on; the blackbox exporter joins those of the probed services.
+pub fn depend_on_later_services(plan: &mut Plan) {
+    let has_alertmanager = plan.service("alertmanager").is_some();
+    let scraped = networks_of(plan, |s| s.metrics.is_some() && s.name != PROMETHEUS);
+    let probed = networks_of(plan, |s| !s.probes.is_empty());
+    for service in &mut plan.services {
+        if service.name == PROMETHEUS {
+            if has_alertmanager {
+                service
+                    .depends_on
+                    .insert("alertmanager".to_owned(), DependsCondition::Started);
+            }
+            merge_networks(&mut service.networks, &scraped);
+        } else if service.name == BLACKBOX {
+            merge_networks(&mut service.networks, &probed);
+        }
+    }
+}
+
+/// The default exporter image and port for a service kind that has one.
+pub fn exporter_defaults(kind: ServiceKind) -> Option<(&'static str, u16)> {
+    match kind {
+        ServiceKind::Redis => Some(("oliver006/redis_exporter:v1.50.0", 9121)),
+        ServiceKind::Postgres => Some(("prometheuscommunity/postgres-exporter:v0.12.0", 9187)),
+        ServiceKind::Mongodb => Some(("percona/mongodb_exporter:0.39", 9216)),
+        ServiceKind::Kafka => Some(("danielqsj/kafka-exporter:v1.6.0", 9308)),
+        ServiceKind::Elasticsearch => {
+            Some(("prometheuscommunity/elasticsearch-exporter:v1.5.0", 9114))
+        }
+        _ => None,
+    }
+}
+
+/// The `[services]` entry an exporter or other generated service reports on:
+/// `postgres` for `postgres-exporter`; the service's own group otherwise.
+pub fn owner_of(plan: &Plan, service: &PlannedService) -> String {
+    if matches!(service.origin, super::Origin::Generated(_)) {
+        if let Some(base) = service.name.strip_suffix("-exporter") {
+            if plan.stack.services.contains_key(base) {
+                return base.to_owned();
+            }
+        }
+    }
+    service.group.clone()
+}
+
+/// The exporter for `service`, when it asks for one and its kind has one.
+fn service_exporter(name: &str, service: &Service, plan: &Plan) -> Option<PlannedService> {
+    let settings = match service.exporter.as_ref()? {
+        Exporter::Enabled(false) => return None,
+        Exporter::Enabled(true) => None,
+        Exporter::Custom(settings) => Some(settings),
+    };
+    let (default_image, port) = exporter_defaults(service.kind)?;
+    let image = settings
+        .and_then(|s| s.image.as_deref())
+        .unwrap_or(default_image);
+    let mut exporter = PlannedService::generated(
+        &format!("{name}-exporter"),
+        image,
+        service.kind,
+        EXPORTER_ORIGIN,
+    );
+    let target_port = plan
+        .replicas(name)
+        .next()
+        .and_then(PlannedService::primary_port);
+    let env = |key: &str| service.environment.get(key).map(EnvValue::to_text);
+    let host = plan.replicas(name).next().map_or(name, |s| s.name.as_str());
+    let mut environment = IndexMap::new();
+    match service.kind {
+        ServiceKind::Redis => {
+            let port = target_port.unwrap_or(6379);
+            environment.insert("REDIS_ADDR".to_owned(), format!("redis://{host}:{port}"));
+            if let Some(password) = env("REDIS_PASSWORD") {
+                environment.insert("REDIS_PASSWORD".to_owned(), password);
+            }
+        }
+        ServiceKind::Postgres => {
+            let port = target_port.unwrap_or(5432);
+            let database = env("POSTGRES_DB").unwrap_or_else(|| "postgres".to_owned());
+            environment.insert(
+                "DATA_SOURCE_URI".to_owned(),
+                format!("{host}:{port}/{database}?sslmode=disable"),
+            );
+            environment.insert(
+                "DATA_SOURCE_USER".to_owned(),
+                env("POSTGRES_USER").unwrap_or_else(|| "postgres".to_owned()),
+            );
+            if let Some(password) = env("POSTGRES_PASSWORD") {
+                environment.insert("DATA_SOURCE_PASS".to_owned(), password);
+            }
+        }
+        ServiceKind::Mongodb => {
+            let port = target_port.unwrap_or(27017);
+            environment.insert("MONGODB_URI".to_owned(), format!("mongodb://{host}:{port}"));
+            exporter.command = Some(vec![
+                "--collect-all".to_owned(),
+                "--compatible-mode".to_owned(),
+            ]);
+        }
+        ServiceKind::Kafka => {
+            let port = target_port.unwrap_or(9092);
+            exporter.command = Some(vec![format!("--kafka.server={host}:{port}")]);
+        }
+        ServiceKind::Elasticsearch => {
+            let port = target_port.unwrap_or(9200);
+            exporter.command = Some(vec![format!("--es.uri=http://{host}:{port}")]);
+        }
+        _ => {}
+    }
+    if let Some(settings) = settings {
+        for (key, value) in &settings.environment {
+            environment.insert(key.clone(), value.to_text());
+        }
+    }
+    exporter.environment = environment;
+    exporter.team.clone_from(&service.team);
+    exporter.expose = vec![port];
+    exporter.metrics = Some(metrics_at(port));
+    exporter.networks = plan
+        .replicas(name)
+        .next()
+        .map(|s| s.networks.clone())
+        .unwrap_or_default();
+    exporter.profiles.clone_from(&service.profiles);
+    for replica in plan.replicas(name) {
+        exporter
+            .depends_on
+            .insert(replica.name.clone(), DependsCondition::Started);
+    }
+    Some(exporter)
+}
+
+/// The networks of the services `wanted` selects, in the plan's network order.
+fn networks_of(plan: &Plan, wanted: impl Fn(&PlannedService) -> bool) -> Vec<String> {
+    plan.networks
+        .keys()
+        .filter(|network| {
+            plan.services
+                .iter()
+                .any(|s| wanted(s) && s.networks.contains(network))
+        })
+        .cloned()
+        .collect()
+}
+
+fn merge_networks(networks: &mut Vec<String>, more: &[String]) {
+    for network in more {
+        if !networks.contains(network) {
+            networks.push(network.clone());
+        }
+    }
+}
+
+fn metrics_at(port: u16) -> PlannedMetrics {
+    PlannedMetrics {
+        port,
+        path: "/metrics".to_owned(),
+        interval: None,
+        timeout: None,
+        scheme: "http".to_owned(),
+    }
+}
+
+fn host_mount(source: &str, target: &str) -> ResolvedMount {
+    ResolvedMount {
+        source: MountSource::Host(source.to_owned()),
+        target: target.to_owned(),
+        read_only: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::DependsCondition;
+    use crate::load::load_str;
+    use crate::validate::volumes::MountSource;
+
+    const STACK: &str = r#"
+[stack]
+name = "shop"
+
+[services.db]
+image = "postgres:16"
+kind = "postgres"
+expose = [5432]
+environment = { POSTGRES_USER = "shop", POSTGRES_DB = "shop", POSTGRES_PASSWORD = "${DB_PASSWORD}" }
+exporter = true
+
+[services.cache]
+image = "redis:7"
+kind = "redis"
+expose = [6380]
+exporter = { image = "oliver006/redis_exporter:v1.45.0" }
+
+[services.api]
+image = "api:1"
+kind = "app"
+expose = [8000]
+probes = ["/health"]
+
+[prometheus]
+retention = "30d"
+retention-size = "2GB"
+node-exporter = true
+"#;
+
+    #[test]
+    fn exporters_point_at_their_service_and_pass_secrets_through() {
+        let plan = crate::plan::plan(&load_str("stack.toml", STACK).expect("loads"));
+        let db = plan.service("db-exporter").expect("postgres exporter");
+        assert_eq!(
+            db.environment["DATA_SOURCE_URI"],
+            "db:5432/shop?sslmode=disable"
+        );
+        assert_eq!(db.environment["DATA_SOURCE_USER"], "shop");
+        assert_eq!(db.environment["DATA_SOURCE_PASS"], "${DB_PASSWORD}");
+        assert_eq!(db.metrics.as_ref().map(|m| m.port), Some(9187));
+        let cache = plan.service("cache-exporter").expect("redis exporter");
+        assert_eq!(
+            cache.image.as_deref(),
+            Some("oliver006/redis_exporter:v1.45.0")
+        );
+        assert_eq!(cache.environment["REDIS_ADDR"], "redis://cache:6380");
+        assert!(plan.service("cadvisor").is_none());
+        assert!(plan.service("blackbox-exporter").is_some());
+    }
+
+    #[test]
+    fn the_server_gets_flags_mounts_and_dependencies() {
+        let plan = crate::plan::plan(&load_str("stack.toml", STACK).expect("loads"));
+        let server = plan.service("prometheus").expect("prometheus");
+        let command = server.command.clone().unwrap_or_default();
+        assert!(command.contains(&"--storage.tsdb.retention.time=30d".to_owned()));
+        assert!(command.contains(&"--storage.tsdb.retention.size=2048MB".to_owned()));
+        assert!(command.contains(&"--web.enable-lifecycle".to_owned()));
+        assert!(server.mounts.iter().any(|m| m.source
+            == MountSource::Host("./prometheus/rules".to_owned())
+            && m.target == "/etc/prometheus/rules"));
+        assert!(plan.volumes.contains_key("prometheus-data"));
+        let dependencies: Vec<&String> = server.depends_on.keys().collect();
+        assert_eq!(
+            dependencies,
+            [
+                "db-exporter",
+                "cache-exporter",
+                "node-exporter",
+                "blackbox-exporter"
+            ]
+        );
+        assert!(
+            server
+                .depends_on
+                .values()
+                .all(|c| *c == DependsCondition::Started)
+        );
+    }
 }

@@ -9,6 +9,9 @@ mod compose;
 pub mod format;
 pub mod grafana;
 pub mod nginx;
+mod prometheus;
+mod rule_tests;
+mod rules;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -65,5 +68,8 @@ pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     bundle.extend(alertmanager::render(plan)?)?;
     bundle.extend(grafana::render(plan)?)?;
     bundle.extend(nginx::render(plan)?)?;
+    bundle.extend(prometheus::render(plan)?)?;
+    bundle.extend(rules::render(plan)?)?;
+    bundle.extend(rule_tests::render(plan)?)?;
     Ok(bundle)
 }

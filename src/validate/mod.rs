@@ -4,6 +4,7 @@
 //! which turns JSON pointers into spans.
 
 mod alerting;
+mod alerts;
 pub mod dashboards;
 pub mod dependencies;
 mod files;
@@ -39,6 +40,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     files::check(&mut checker);
     secrets::check(&mut checker);
     promql::check(&mut checker);
+    alerts::check(&mut checker);
     text::check(&mut checker);
     alerting::check(&mut checker);
     dashboards::check(&mut checker);

@@ -1,0 +1,277 @@
+//! `prometheus/prometheus.yml` and `blackbox/blackbox.yml`.
+//!
+//! One scrape job per `[services]` group of every planned service with
+//! `metrics` (user services and generated exporters alike), one static
+//! target per replica, labelled `service=<the [services] entry>`; a probe
+//! job through the blackbox exporter for services with `probes`; the extra
+//! jobs of `[prometheus] scrape`; rule files and Alertmanager.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::OutputFile;
+use super::format::yaml_file;
+use crate::error::Error;
+use crate::plan::Plan;
+use crate::plan::prometheus::{BLACKBOX, BLACKBOX_PORT, PROBE_JOB, PROBE_MODULE, owner_of};
+
+/// The path of prometheus.yml in the bundle.
+pub const PATH: &str = "prometheus/prometheus.yml";
+/// The path of the blackbox exporter's configuration in the bundle.
+pub const BLACKBOX_PATH: &str = "blackbox/blackbox.yml";
+
+/// Renders prometheus.yml (and blackbox.yml when anything is probed).
+pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+    let Some(prometheus) = &plan.stack.prometheus else {
+        return Ok(Vec::new());
+    };
+    let meta = &plan.stack.stack;
+    let mut external_labels = IndexMap::new();
+    if let Some(environment) = &meta.environment {
+        external_labels.insert("environment".to_owned(), environment.clone());
+    }
+    if let Some(cluster) = &meta.cluster {
+        external_labels.insert("cluster".to_owned(), cluster.clone());
+    }
+    for (key, value) in &prometheus.external_labels {
+        external_labels.insert(key.clone(), value.clone());
+    }
+    let config = Config {
+        global: Global {
+            scrape_interval: prometheus
+                .scrape_interval
+                .as_ref()
+                .map_or_else(|| "15s".to_owned(), |d| d.as_str().to_owned()),
+            evaluation_interval: prometheus
+                .evaluation_interval
+                .as_ref()
+                .map_or_else(|| "15s".to_owned(), |d| d.as_str().to_owned()),
+            external_labels,
+        },
+        alerting: plan.stack.alertmanager.as_ref().map(|_| Alerting {
+            alertmanagers: vec![AlertmanagerConfig {
+                static_configs: vec![StaticConfig {
+                    targets: vec!["alertmanager:9093".to_owned()],
+                    labels: IndexMap::new(),
+                }],
+            }],
+        }),
+        rule_files: vec!["rules/*.yml".to_owned()],
+        scrape_configs: scrape_configs(plan),
+    };
+    let mut files = vec![OutputFile::text(PATH, yaml_file(plan, &config)?)];
+    if plan.service(BLACKBOX).is_some() {
+        files.push(OutputFile::text(
+            BLACKBOX_PATH,
+            yaml_file(plan, &blackbox_config())?,
+        ));
+    }
+    Ok(files)
+}
+
+fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
+    let mut jobs: IndexMap<String, ScrapeConfig> = IndexMap::new();
+    for service in &plan.services {
+        let Some(metrics) = &service.metrics else {
+            continue;
+        };
+        let target = format!("{}:{}", service.name, metrics.port);
+        if let Some(job) = jobs.get_mut(&service.group) {
+            if let Some(config) = job.static_configs.first_mut() {
+                config.targets.push(target);
+            }
+            continue;
+        }
+        let mut labels = IndexMap::new();
+        labels.insert("service".to_owned(), owner_of(plan, service));
+        jobs.insert(
+            service.group.clone(),
+            ScrapeConfig {
+                job_name: service.group.clone(),
+                scrape_interval: metrics.interval.clone(),
+                scrape_timeout: metrics.timeout.clone(),
+                metrics_path: metrics.path.clone(),
+                scheme: metrics.scheme.clone(),
+                params: IndexMap::new(),
+                static_configs: vec![StaticConfig {
+                    targets: vec![target],
+                    labels,
+                }],
+                relabel_configs: Vec::new(),
+            },
+        );
+    }
+    let mut configs: Vec<ScrapeConfig> = jobs.into_values().collect();
+    if plan.service(BLACKBOX).is_some() {
+        configs.push(probe_job(plan));
+    }
+    if let Some(prometheus) = &plan.stack.prometheus {
+        for extra in &prometheus.scrape {
+            configs.push(ScrapeConfig {
+                job_name: extra.job.clone(),
+                scrape_interval: extra.interval.as_ref().map(|d| d.as_str().to_owned()),
+                scrape_timeout: None,
+                metrics_path: extra.path.clone().unwrap_or_else(|| "/metrics".to_owned()),
+                scheme: extra.scheme.clone().unwrap_or_else(|| "http".to_owned()),
+                params: IndexMap::new(),
+                static_configs: vec![StaticConfig {
+                    targets: extra.targets.clone(),
+                    labels: IndexMap::new(),
+                }],
+                relabel_configs: Vec::new(),
+            });
+        }
+    }
+    configs
+}
+
+/// The probe job: every probed URL is a target; relabeling hands it to the
+/// blackbox exporter as `?target=` and keeps it as `instance`.
+fn probe_job(plan: &Plan) -> ScrapeConfig {
+    let mut static_configs: Vec<StaticConfig> = Vec::new();
+    for service in &plan.services {
+        let Some(port) = service.primary_port() else {
+            continue;
+        };
+        if service.probes.is_empty() {
+            continue;
+        }
+        let targets: Vec<String> = service
+            .probes
+            .iter()
+            .map(|path| format!("http://{}:{port}{path}", service.name))
+            .collect();
+        let owner = owner_of(plan, service);
+        if let Some(config) = static_configs
+            .iter_mut()
+            .find(|c| c.labels.get("service") == Some(&owner))
+        {
+            config.targets.extend(targets);
+        } else {
+            let mut labels = IndexMap::new();
+            labels.insert("service".to_owned(), owner);
+            static_configs.push(StaticConfig { targets, labels });
+        }
+    }
+    let mut params = IndexMap::new();
+    params.insert("module".to_owned(), vec![PROBE_MODULE.to_owned()]);
+    ScrapeConfig {
+        job_name: PROBE_JOB.to_owned(),
+        scrape_interval: None,
+        scrape_timeout: None,
+        metrics_path: "/probe".to_owned(),
+        scheme: "http".to_owned(),
+        params,
+        static_configs,
+        relabel_configs: vec![
+            Relabel {
+                source_labels: vec!["__address__".to_owned()],
+                target_label: "__param_target".to_owned(),
+                replacement: None,
+            },
+            Relabel {
+                source_labels: vec!["__param_target".to_owned()],
+                target_label: "instance".to_owned(),
+                replacement: None,
+            },
+            Relabel {
+                source_labels: Vec::new(),
+                target_label: "__address__".to_owned(),
+                replacement: Some(format!("{BLACKBOX}:{BLACKBOX_PORT}")),
+            },
+        ],
+    }
+}
+
+fn blackbox_config() -> BlackboxConfig {
+    let mut modules = IndexMap::new();
+    modules.insert(
+        PROBE_MODULE.to_owned(),
+        BlackboxModule {
+            prober: "http",
+            timeout: "5s",
+            http: BlackboxHttp {
+                preferred_ip_protocol: "ip4",
+                follow_redirects: true,
+            },
+        },
+    );
+    BlackboxConfig { modules }
+}
+
+#[derive(Serialize)]
+struct Config {
+    global: Global,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alerting: Option<Alerting>,
+    rule_files: Vec<String>,
+    scrape_configs: Vec<ScrapeConfig>,
+}
+
+#[derive(Serialize)]
+struct Global {
+    scrape_interval: String,
+    evaluation_interval: String,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    external_labels: IndexMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct Alerting {
+    alertmanagers: Vec<AlertmanagerConfig>,
+}
+
+#[derive(Serialize)]
+struct AlertmanagerConfig {
+    static_configs: Vec<StaticConfig>,
+}
+
+#[derive(Serialize)]
+struct ScrapeConfig {
+    job_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scrape_interval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scrape_timeout: Option<String>,
+    metrics_path: String,
+    scheme: String,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    params: IndexMap<String, Vec<String>>,
+    static_configs: Vec<StaticConfig>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relabel_configs: Vec<Relabel>,
+}
+
+#[derive(Serialize)]
+struct StaticConfig {
+    targets: Vec<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    labels: IndexMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct Relabel {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    source_labels: Vec<String>,
+    target_label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replacement: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BlackboxConfig {
+    modules: IndexMap<String, BlackboxModule>,
+}
+
+#[derive(Serialize)]
+struct BlackboxModule {
+    prober: &'static str,
+    timeout: &'static str,
+    http: BlackboxHttp,
+}
+
+#[derive(Serialize)]
+struct BlackboxHttp {
+    preferred_ip_protocol: &'static str,
+    follow_redirects: bool,
+}

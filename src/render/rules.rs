@@ -1,0 +1,84 @@
+//! `prometheus/rules/<group>.yml`: one file per rule group, holding the
+//! group's recording rules first (alerts may read them), then its alerts.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::OutputFile;
+use super::format::yaml_file;
+use crate::error::Error;
+use crate::plan::Plan;
+
+/// The directory of rule files in the bundle.
+pub const DIR: &str = "prometheus/rules";
+
+/// Renders one rules file per group (nothing without `[prometheus]`).
+pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+    if plan.stack.prometheus.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut groups: IndexMap<&str, Vec<Rule>> = IndexMap::new();
+    for recording in &plan.recording_rules {
+        groups.entry(&recording.group).or_default().push(Rule {
+            record: Some(recording.record.clone()),
+            alert: None,
+            expr: recording.expr.clone(),
+            for_: None,
+            labels: recording.labels.clone(),
+            annotations: IndexMap::new(),
+        });
+    }
+    for alert in &plan.alerts {
+        groups.entry(&alert.group).or_default().push(Rule {
+            record: None,
+            alert: Some(alert.name.clone()),
+            expr: alert.expr.clone(),
+            for_: alert.for_.clone(),
+            labels: alert.rule_labels(),
+            annotations: alert.annotations.clone(),
+        });
+    }
+    groups
+        .into_iter()
+        .map(|(name, rules)| {
+            let file = RulesFile {
+                groups: vec![Group {
+                    name: name.to_owned(),
+                    rules,
+                }],
+            };
+            Ok(OutputFile::text(path(name), yaml_file(plan, &file)?))
+        })
+        .collect()
+}
+
+/// The bundle path of the rules file of `group`.
+pub fn path(group: &str) -> String {
+    format!("{DIR}/{group}.yml")
+}
+
+#[derive(Serialize)]
+struct RulesFile {
+    groups: Vec<Group>,
+}
+
+#[derive(Serialize)]
+struct Group {
+    name: String,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+struct Rule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alert: Option<String>,
+    expr: String,
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    for_: Option<String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    labels: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    annotations: IndexMap<String, String>,
+}

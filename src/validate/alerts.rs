@@ -1,0 +1,498 @@
+//! Alerting and recording rules, built-in alert settings, scrape settings
+//! and probes: names are valid and unique, references resolve, group names
+//! are safe as file names.
+
+use super::{Checker, check_dns_label};
+use crate::config::{LibraryAlerts, Service};
+use crate::error::ErrorKind;
+use crate::load::{closest, pointer};
+use crate::plan::alert_library::{TARGETS, kind_file, rule_names};
+use crate::plan::prometheus::{PROBE_JOB, exporter_defaults};
+
+/// Checks `[[alerts]]`, `[[recording-rules]]` and the services' `alerts`,
+/// `metrics` and `probes`.
+pub fn check(checker: &mut Checker<'_>) {
+    check_alerts(checker);
+    check_recording_rules(checker);
+    for (name, service) in &checker.stack.services {
+        if let Some(settings) = &service.alerts {
+            check_library_settings(checker, name, service, settings);
+        }
+        check_metrics_and_probes(checker, name, service);
+        check_exporter(checker, name, service);
+    }
+    check_extra_jobs(checker);
+}
+
+/// Whether `name` is a valid alert name: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_alert_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether `name` is a valid metric name: `[A-Za-z_:][A-Za-z0-9_:]*`.
+pub fn is_metric_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+}
+
+fn check_alerts(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    let services: Vec<String> = stack.services.keys().cloned().collect();
+    let mut seen: Vec<&str> = Vec::new();
+    for (position, alert) in stack.alerts.iter().enumerate() {
+        let index = position.to_string();
+        let at_name = pointer(["alerts", &index, "name"]);
+        if !is_alert_name(&alert.name) {
+            checker.error(
+                &at_name,
+                ErrorKind::InvalidValue {
+                    value: format!("`{}`", alert.name),
+                    reason: "not a valid alert name".to_owned(),
+                    fix: "use letters, digits and `_`, starting with a letter (`HighErrorRate`)"
+                        .to_owned(),
+                },
+            );
+        } else if seen.contains(&alert.name.as_str()) {
+            checker.error(
+                &at_name,
+                ErrorKind::DuplicateName {
+                    what: "alert",
+                    name: alert.name.clone(),
+                },
+            );
+        } else {
+            seen.push(&alert.name);
+        }
+        if let Some(service) = &alert.service {
+            if !stack.services.contains_key(service) {
+                checker.error(
+                    &pointer(["alerts", &index, "service"]),
+                    ErrorKind::DanglingReference {
+                        what: "service",
+                        name: service.clone(),
+                        suggestion: closest(service, &services),
+                    },
+                );
+            }
+        }
+        if let Some(group) = &alert.group {
+            check_group(checker, &pointer(["alerts", &index, "group"]), group);
+        }
+    }
+}
+
+fn check_recording_rules(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    for (position, rule) in stack.recording_rules.iter().enumerate() {
+        let index = position.to_string();
+        if !is_metric_name(&rule.record) {
+            checker.error(
+                &pointer(["recording-rules", &index, "record"]),
+                ErrorKind::InvalidValue {
+                    value: format!("`{}`", rule.record),
+                    reason: "not a valid metric name".to_owned(),
+                    fix: "use letters, digits, `_` and `:`, as in `job:http_requests:rate5m`"
+                        .to_owned(),
+                },
+            );
+        }
+        if let Some(group) = &rule.group {
+            check_group(
+                checker,
+                &pointer(["recording-rules", &index, "group"]),
+                group,
+            );
+        }
+    }
+}
+
+fn check_group(checker: &mut Checker<'_>, at: &str, group: &str) {
+    if let Some(reason) = check_dns_label(group) {
+        checker.error(
+            at,
+            ErrorKind::UnsafeName {
+                what: "rule group",
+                name: group.to_owned(),
+                reason,
+            },
+        );
+    }
+}
+
+/// `disable` and `thresholds` must name rules of the library files the service gets.
+fn check_library_settings(
+    checker: &mut Checker<'_>,
+    name: &str,
+    service: &Service,
+    settings: &LibraryAlerts,
+) {
+    let mut rules = rule_names(TARGETS);
+    if let Some(kind) = kind_file(service.kind) {
+        rules.extend(rule_names(kind));
+    }
+    let all: Vec<String> = rules.iter().map(|rule| rule.name.clone()).collect();
+    let with_threshold: Vec<String> = rules
+        .iter()
+        .filter(|rule| rule.threshold.is_some())
+        .map(|rule| rule.name.clone())
+        .collect();
+    for (position, rule) in settings.disable.iter().enumerate() {
+        if !all.contains(rule) {
+            checker.error(
+                &pointer(["services", name, "alerts", "disable", &position.to_string()]),
+                ErrorKind::DanglingReference {
+                    what: "built-in alert",
+                    name: rule.clone(),
+                    suggestion: closest(rule, &all),
+                },
+            );
+        }
+    }
+    for (rule, value) in &settings.thresholds {
+        let at = pointer(["services", name, "alerts", "thresholds", rule]);
+        let Some(info) = rules.iter().find(|info| &info.name == rule) else {
+            checker.error_at_key(
+                &at,
+                ErrorKind::DanglingReference {
+                    what: "built-in alert",
+                    name: rule.clone(),
+                    suggestion: closest(rule, &all),
+                },
+            );
+            continue;
+        };
+        if info.threshold.is_none() {
+            checker.error_at_key(
+                &at,
+                ErrorKind::InvalidValue {
+                    value: format!("`{rule}`"),
+                    reason: "this built-in alert has no threshold".to_owned(),
+                    fix: format!(
+                        "remove it; alerts with a threshold here: {}",
+                        with_threshold.join(", ")
+                    ),
+                },
+            );
+        } else if !value.is_finite()
+            || *value <= 0.0
+            || info.max_threshold.is_some_and(|max| *value >= max)
+        {
+            let range = info.max_threshold.map_or_else(
+                || "above 0".to_owned(),
+                |max| format!("above 0 and below {max}"),
+            );
+            checker.error(
+                &at,
+                ErrorKind::InvalidValue {
+                    value: value.to_string(),
+                    reason: format!("the threshold of `{rule}` must be {range}"),
+                    fix: format!("pick a threshold {range}"),
+                },
+            );
+        }
+    }
+}
+
+/// `exporter` only on kinds that have a built-in exporter.
+fn check_exporter(checker: &mut Checker<'_>, name: &str, service: &Service) {
+    let wanted = match &service.exporter {
+        Some(crate::config::Exporter::Enabled(flag)) => *flag,
+        Some(crate::config::Exporter::Custom(_)) => true,
+        None => false,
+    };
+    if wanted && exporter_defaults(service.kind).is_none() {
+        checker.error_at_key(
+            &pointer(["services", name, "exporter"]),
+            ErrorKind::InvalidValue {
+                value: format!("kind `{}`", service.kind.as_str()),
+                reason: "there is no built-in exporter for this kind".to_owned(),
+                fix: "set `kind` to redis, postgres, mongodb, kafka or elasticsearch, or run the exporter as a service of its own".to_owned(),
+            },
+        );
+    }
+}
+
+/// `[prometheus] scrape` job names must not clash with generated jobs.
+fn check_extra_jobs(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    let Some(prometheus) = &stack.prometheus else {
+        return;
+    };
+    let mut taken: Vec<String> = stack
+        .services
+        .iter()
+        .filter(|(_, s)| s.metrics.is_some())
+        .map(|(name, _)| name.clone())
+        .collect();
+    taken.extend(
+        stack
+            .services
+            .iter()
+            .filter(|(_, s)| s.exporter.is_some())
+            .map(|(name, _)| format!("{name}-exporter")),
+    );
+    taken.extend(
+        [
+            PROBE_JOB,
+            "prometheus",
+            "node-exporter",
+            "cadvisor",
+            "blackbox-exporter",
+        ]
+        .map(str::to_owned),
+    );
+    for (position, extra) in prometheus.scrape.iter().enumerate() {
+        let at = pointer(["prometheus", "scrape", &position.to_string(), "job"]);
+        if taken.contains(&extra.job) {
+            checker.error(
+                &at,
+                ErrorKind::DuplicateName {
+                    what: "scrape job",
+                    name: extra.job.clone(),
+                },
+            );
+        }
+        taken.push(extra.job.clone());
+    }
+}
+
+/// A scrape timeout within the interval; probes are paths on a known port.
+fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Service) {
+    if let Some(metrics) = &service.metrics {
+        // Without its own interval the job scrapes at the global one (15s by default).
+        let global = checker
+            .stack
+            .prometheus
+            .as_ref()
+            .and_then(|p| p.scrape_interval.as_ref())
+            .and_then(crate::config::DurationStr::millis)
+            .unwrap_or(15_000);
+        let interval = metrics
+            .interval
+            .as_ref()
+            .and_then(crate::config::DurationStr::millis)
+            .or(Some(global));
+        let timeout = metrics
+            .timeout
+            .as_ref()
+            .and_then(crate::config::DurationStr::millis);
+        if let (Some(interval), Some(timeout)) = (interval, timeout) {
+            if timeout > interval {
+                checker.error(
+                    &pointer(["services", name, "metrics", "timeout"]),
+                    ErrorKind::InvalidValue {
+                        value: format!("`{}`", metrics.timeout.as_ref().map_or("", |d| d.as_str())),
+                        reason: "the scrape timeout is longer than the scrape interval".to_owned(),
+                        fix: "make `timeout` at most the scrape interval (`interval`, or `[prometheus] scrape-interval`)".to_owned(),
+                    },
+                );
+            }
+        }
+    }
+    let has_port = !service.ports.is_empty() || !service.expose.is_empty();
+    if !service.probes.is_empty() && !has_port {
+        checker.error_at_key(
+            &pointer(["services", name, "probes"]),
+            ErrorKind::MissingPort {
+                service: name.to_owned(),
+                purpose: "probes".to_owned(),
+            },
+        );
+    }
+    for (position, path) in service.probes.iter().enumerate() {
+        let at = pointer(["services", name, "probes", &position.to_string()]);
+        if path.starts_with('/') {
+            super::forbid_unsafe_text(checker, &at, "probe path", path, false);
+        } else {
+            checker.error(
+                &at,
+                ErrorKind::InvalidValue {
+                    value: format!("`{path}`"),
+                    reason: "a probe is an HTTP path".to_owned(),
+                    fix: format!("write `/{}`", path.trim_start_matches('/')),
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::Diagnostic;
+    use crate::load::load_str;
+
+    /// The diagnostics of `text` as (code, message, the source text under the span).
+    fn diagnostics(text: &str) -> Vec<(String, String, String)> {
+        let loaded = load_str("stack.toml", text).expect("loads");
+        crate::validate::validate(&loaded)
+            .iter()
+            .map(|d: &Diagnostic| {
+                (
+                    d.kind.code().to_owned(),
+                    d.kind.to_string(),
+                    text[d.location.span.clone()].to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    const BASE: &str = r#"
+[stack]
+name = "shop"
+
+[services.api]
+image = "api:1"
+kind = "app"
+expose = [8000]
+metrics = { path = "/metrics" }
+
+[prometheus]
+"#;
+
+    #[test]
+    fn invalid_promql_points_at_the_expression() {
+        let text = format!(
+            "{BASE}\n[[alerts]]\nname = \"Broken\"\nexpr = 'rate(http_requests_total[5m]'\n"
+        );
+        let found = diagnostics(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "stackgen::promql::parse");
+        assert_eq!(found[0].2, "'rate(http_requests_total[5m]'");
+    }
+
+    #[test]
+    fn duplicate_alert_names_point_at_the_second() {
+        let text = format!(
+            "{BASE}\n[[alerts]]\nname = \"ApiDown\"\nexpr = \"up == 0\"\n\n[[alerts]]\nname = \"ApiDown\"\nexpr = \"up{{job='api'}} == 0\"\n"
+        );
+        let found = diagnostics(&text);
+        assert_eq!(
+            found,
+            vec![(
+                "stackgen::names::duplicate".to_owned(),
+                "alert `ApiDown` is defined more than once".to_owned(),
+                "\"ApiDown\"".to_owned(),
+            )]
+        );
+        let second = text.rfind("\"ApiDown\"").expect("second name");
+        let loaded = load_str("stack.toml", &text).expect("loads");
+        let diagnostic = &crate::validate::validate(&loaded)[0];
+        assert_eq!(diagnostic.location.span.start, second);
+    }
+
+    #[test]
+    fn unknown_library_rule_suggests_the_closest() {
+        let text = BASE.replace(
+            "metrics = { path = \"/metrics\" }",
+            "metrics = { path = \"/metrics\" }\nalerts = { disable = [\"HighErrorRat\"], thresholds = { TargetDown = 1 } }",
+        );
+        let found = diagnostics(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found[0],
+            (
+                "stackgen::refs::dangling".to_owned(),
+                "built-in alert `HighErrorRat` does not exist".to_owned(),
+                "\"HighErrorRat\"".to_owned(),
+            )
+        );
+        let loaded = load_str("stack.toml", &text).expect("loads");
+        assert_eq!(
+            crate::validate::validate(&loaded)[0].kind.help(),
+            "did you mean `HighErrorRate`?"
+        );
+        assert_eq!(found[1].0, "stackgen::schema::value");
+        assert_eq!(found[1].2, "TargetDown");
+    }
+
+    #[test]
+    fn names_groups_services_and_probes_are_checked() {
+        let text = format!(
+            "{BASE}\n[[alerts]]\nname = \"high-errors\"\nexpr = \"up == 0\"\nservice = \"apj\"\ngroup = \"My Group\"\n\n[[recording-rules]]\nrecord = \"bad-name\"\nexpr = \"up\"\n"
+        );
+        let found: Vec<(String, String)> = diagnostics(&text)
+            .into_iter()
+            .map(|(code, _, span)| (code, span))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "stackgen::schema::value".to_owned(),
+                    "\"high-errors\"".to_owned()
+                ),
+                ("stackgen::refs::dangling".to_owned(), "\"apj\"".to_owned()),
+                (
+                    "stackgen::names::unsafe".to_owned(),
+                    "\"My Group\"".to_owned()
+                ),
+                (
+                    "stackgen::schema::value".to_owned(),
+                    "\"bad-name\"".to_owned()
+                ),
+            ]
+        );
+        let probes = BASE.replace("expose = [8000]", "probes = [\"health\"]");
+        let found: Vec<String> = diagnostics(&probes).into_iter().map(|d| d.2).collect();
+        assert!(found.contains(&"\"health\"".to_owned()), "{found:?}");
+        assert!(found.contains(&"probes".to_owned()), "{found:?}");
+    }
+
+    #[test]
+    fn exporters_need_a_known_kind_and_jobs_unique_names() {
+        let text = BASE.replace("kind = \"app\"", "kind = \"app\"\nexporter = true")
+            + "scrape = [{ job = \"api\", targets = [\"10.0.0.1:9100\"] }]\n";
+        let found: Vec<(String, String)> = diagnostics(&text)
+            .into_iter()
+            .map(|(code, _, span)| (code, span))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("stackgen::schema::value".to_owned(), "exporter".to_owned()),
+                (
+                    "stackgen::names::duplicate".to_owned(),
+                    "\"api\"".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn scrape_timeout_stays_within_the_interval() {
+        let text = BASE.replace(
+            "metrics = { path = \"/metrics\" }",
+            "metrics = { path = \"/metrics\", timeout = \"20s\" }",
+        );
+        let found = diagnostics(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "\"20s\"");
+        let within = text.replace("timeout = \"20s\"", "timeout = \"20s\", interval = \"30s\"");
+        assert!(diagnostics(&within).is_empty());
+    }
+
+    #[test]
+    fn threshold_overrides_stay_in_range() {
+        let text = BASE.replace(
+            "metrics = { path = \"/metrics\" }",
+            "metrics = { path = \"/metrics\" }\nalerts = { thresholds = { HighErrorRate = 1.5, HighLatencyP95 = 2 } }",
+        );
+        let found = diagnostics(&text);
+        assert_eq!(
+            found,
+            vec![(
+                "stackgen::schema::value".to_owned(),
+                "invalid value 1.5: the threshold of `HighErrorRate` must be above 0 and below 1"
+                    .to_owned(),
+                "1.5".to_owned(),
+            )]
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! Snapshots of the Prometheus targets for `examples/monitoring.toml`, and
+//! the alert library's coverage of a typical stack.
+
+use std::path::Path;
+
+fn rendered() -> stackgen::Rendered {
+    stackgen::render_stack(Path::new("examples/monitoring.toml")).expect("the example renders")
+}
+
+fn file(rendered: &stackgen::Rendered, path: &str) -> String {
+    let bytes = rendered
+        .bundle
+        .files
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} is not rendered"));
+    String::from_utf8(bytes.clone()).expect("utf-8")
+}
+
+#[test]
+fn prometheus_yml_snapshot() {
+    let rendered = rendered();
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_snapshot!("monitoring_prometheus_yml", file(&rendered, "prometheus/prometheus.yml"));
+        insta::assert_snapshot!("monitoring_blackbox_yml", file(&rendered, "blackbox/blackbox.yml"));
+    });
+}
+
+#[test]
+fn rules_and_tests_snapshot() {
+    let rendered = rendered();
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_snapshot!("monitoring_rules_postgres", file(&rendered, "prometheus/rules/library-postgres.yml"));
+        insta::assert_snapshot!("monitoring_rules_business", file(&rendered, "prometheus/rules/business.yml"));
+        insta::assert_snapshot!("monitoring_tests_business", file(&rendered, "prometheus/tests/business.test.yml"));
+    });
+}
+
+#[test]
+fn a_typical_stack_gets_forty_library_alerts() {
+    let (plan, _) =
+        stackgen::check_stack(Path::new("examples/monitoring.toml")).expect("the example plans");
+    let library = plan
+        .alerts
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.origin,
+                stackgen::plan::alerts::AlertOrigin::Library { .. }
+            )
+        })
+        .count();
+    assert!(library >= 40, "{library} library alerts");
+    // `RedisLowHitRatio` is disabled in the example; the postgres override applies.
+    assert!(plan.alerts.iter().all(|a| a.name != "RedisLowHitRatio"));
+    let connections = plan
+        .alerts
+        .iter()
+        .find(|a| a.name == "PostgresTooManyConnections")
+        .expect("postgres rule");
+    assert!(connections.expr.ends_with("> 70"), "{}", connections.expr);
+    assert_eq!(connections.team.as_deref(), Some("database"));
+    let names: Vec<&str> = plan.services.iter().map(|s| s.name.as_str()).collect();
+    for generated in [
+        "postgres-exporter",
+        "redis-exporter",
+        "node-exporter",
+        "cadvisor",
+        "blackbox-exporter",
+        "prometheus",
+    ] {
+        assert!(
+            names.contains(&generated),
+            "{generated} missing from {names:?}"
+        );
+    }
+}
