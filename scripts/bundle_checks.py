@@ -103,20 +103,25 @@ def provisioning_files(bundle, kind):
     ]
 
 
-def check_datasources(bundle, rel, uids, names):
-    errors = []
+def provisioning_items(bundle, rel, key):
+    """Reads a provisioning file: (its `key` list or None, errors so far)."""
     try:
         docs = load_yaml(os.path.join(bundle, rel))
     except Exception as error:
-        return [f"YAML: {error}"]
+        return None, [f"YAML: {error}"]
     if len(docs) != 1 or not isinstance(docs[0], dict):
-        return ["expected one YAML mapping"]
-    doc = docs[0]
-    if doc.get("apiVersion") != 1:
-        errors.append("apiVersion must be 1")
-    items = doc.get("datasources")
+        return None, ["expected one YAML mapping"]
+    errors = [] if docs[0].get("apiVersion") == 1 else ["apiVersion must be 1"]
+    items = docs[0].get(key)
     if not isinstance(items, list) or not items:
-        return errors + ["no `datasources` list"]
+        return None, errors + [f"no `{key}` list"]
+    return items, errors
+
+
+def check_datasources(bundle, rel, uids, names):
+    items, errors = provisioning_items(bundle, rel, "datasources")
+    if items is None:
+        return errors
     defaults = 0
     for i, ds in enumerate(items):
         where = f"datasources[{i}]"
@@ -144,19 +149,9 @@ def check_datasources(bundle, rel, uids, names):
 
 
 def check_providers(bundle, rel):
-    try:
-        docs = load_yaml(os.path.join(bundle, rel))
-    except Exception as error:
-        return [f"YAML: {error}"]
-    if len(docs) != 1 or not isinstance(docs[0], dict):
-        return ["expected one YAML mapping"]
-    doc = docs[0]
-    errors = []
-    if doc.get("apiVersion") != 1:
-        errors.append("apiVersion must be 1")
-    items = doc.get("providers")
-    if not isinstance(items, list) or not items:
-        return errors + ["no `providers` list"]
+    items, errors = provisioning_items(bundle, rel, "providers")
+    if items is None:
+        return errors
     for i, provider in enumerate(items):
         where = f"providers[{i}]"
         if not isinstance(provider, dict):
