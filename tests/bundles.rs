@@ -1,0 +1,62 @@
+//! One snapshot per stack of the whole rendered bundle.
+//!
+//! Every `stacks/*.toml` and `examples/*.toml` is rendered and all its
+//! files are joined under `=== path ===` headers into
+//! `snapshots/bundle__<dir>__<stack>.snap`. A new stack file needs only its
+//! snapshot accepted: `INSTA_UPDATE=always cargo test --test bundles`, then
+//! review the `.snap` file.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[test]
+fn every_stack_renders_as_snapshotted() {
+    let stacks = stack_files();
+    assert!(
+        stacks.iter().any(|p| p.ends_with("examples/web.toml")),
+        "examples/web.toml must be among the stacks"
+    );
+    for path in stacks {
+        let rendered = stackgen::render_stack(&path)
+            .unwrap_or_else(|error| panic!("{} does not render: {error}", path.display()));
+        let mut joined = String::new();
+        for (file, contents) in &rendered.bundle.files {
+            let text = String::from_utf8(contents.clone())
+                .unwrap_or_else(|_| panic!("{file} is not UTF-8"));
+            let _ = write!(joined, "=== {file} ===\n{text}");
+            if !text.ends_with('\n') {
+                joined.push('\n');
+            }
+        }
+        let dir = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        common::snapshot(&format!("bundle__{dir}__{stem}"), &joined);
+    }
+}
+
+/// `stacks/*.toml` and `examples/*.toml`, sorted.
+fn stack_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in ["stacks", "examples"] {
+        let Ok(entries) = std::fs::read_dir(common::root().join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("dir entry").path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}

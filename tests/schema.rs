@@ -1,0 +1,36 @@
+//! The committed `schema/stack.schema.json` must match the model.
+//!
+//! Regenerate it with `STACKGEN_BLESS=1 cargo test --test schema`.
+
+use std::path::Path;
+
+#[test]
+fn committed_schema_is_up_to_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/stack.schema.json");
+    let generated = stackgen::load::stack_schema_text();
+    if std::env::var_os("STACKGEN_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &generated).expect("write schema/stack.schema.json");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schema/stack.schema.json is stale: run `STACKGEN_BLESS=1 cargo test --test schema` and commit the result"
+    );
+}
+
+#[test]
+fn examples_point_at_the_schema() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for entry in std::fs::read_dir(examples).expect("examples/") {
+        let path = entry.expect("dir entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).expect("read example");
+            assert!(
+                text.starts_with("#:schema ../schema/stack.schema.json\n"),
+                "{} must start with `#:schema ../schema/stack.schema.json`",
+                path.display()
+            );
+        }
+    }
+}
