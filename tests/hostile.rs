@@ -10,6 +10,7 @@
 #[path = "../benches/support/synth.rs"]
 mod synth;
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -191,11 +192,9 @@ fn hundred_thousand_services_are_handled() {
     let services = scaled(100_000);
     let mut text = String::from("[stack]\nname = \"many\"\n");
     for index in 0..services {
-        text.push_str(&format!(
-            "[services.s{index}]\nimage = \"x\"\nexpose = [80]\n"
-        ));
+        let _ = write!(text, "[services.s{index}]\nimage = \"x\"\nexpose = [80]\n");
         if index > 0 {
-            text.push_str(&format!("depends-on = [\"s{}\"]\n", (index - 1) / 2));
+            let _ = writeln!(text, "depends-on = [\"s{}\"]", (index - 1) / 2);
         }
     }
     let rendered = guarded(&text).expect("the stack renders");
@@ -238,12 +237,12 @@ fn huge_values_are_handled() {
         "[stack]\nname = \"keys\"\n[services.app]\nimage = \"x\"\n[services.app.labels]\n",
     );
     for index in 0..scaled(200_000) {
-        keys.push_str(&format!("k{index} = \"v\"\n"));
+        let _ = writeln!(keys, "k{index} = \"v\"");
     }
     guarded(&keys).expect("many labels are fine");
     let mut unknown = String::from("[stack]\nname = \"keys\"\n[services.app]\nimage = \"x\"\n");
     for index in 0..50_000 {
-        unknown.push_str(&format!("unknown-{index} = 1\n"));
+        let _ = writeln!(unknown, "unknown-{index} = 1");
     }
     assert!(guarded(&unknown).is_err());
 }
@@ -379,9 +378,9 @@ fn assert_handled(text: &str) {
 
 fn assert_outputs_parse(rendered: &Rendered) {
     for path in rendered.bundle.files.keys() {
-        if path.ends_with(".yml") || path.ends_with(".yaml") {
+        if has_extension(path, &["yml", "yaml"]) {
             parse_yaml(rendered, path);
-        } else if path.ends_with(".json") {
+        } else if has_extension(path, &["json"]) {
             parse_json(rendered, path);
         }
     }
@@ -607,7 +606,7 @@ fn check_dashboards(rendered: &Rendered, fields: &Fields) {
         .bundle
         .files
         .keys()
-        .filter(|p| p.starts_with("grafana/dashboards/") && p.ends_with(".json"))
+        .filter(|p| p.starts_with("grafana/dashboards/") && has_extension(p, &["json"]))
         .map(|p| parse_json(rendered, p))
         .collect();
     if dashboards.is_empty() {
@@ -855,6 +854,13 @@ fn scaled(full: usize) -> usize {
     } else {
         full
     }
+}
+
+fn has_extension(path: &str, extensions: &[&str]) -> bool {
+    Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
