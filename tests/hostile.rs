@@ -159,6 +159,22 @@ fn special_strings_round_trip() {
     check_fields(&Fields::uniform(&SPECIALS.concat()));
 }
 
+/// Found by `hostile_text_fields_round_trip`: `$` in `user` and
+/// `working-dir` reached compose unescaped and was interpolated.
+#[test]
+fn dollars_in_user_and_working_dir_are_escaped() {
+    let mut fields = Fields::uniform("plain");
+    fields.user = "${bad-name}1_000/etc/passwd0123off".to_owned();
+    fields.working_dir = "/srv/$HOME/$$/${X}".to_owned();
+    let rendered = guarded(&fields.stack()).expect("the stack renders");
+    let compose = parse_yaml(&rendered, "docker-compose.yml");
+    assert_eq!(
+        compose["services"]["app"]["user"],
+        "$${bad-name}1_000/etc/passwd0123off"
+    );
+    check_fields(&fields);
+}
+
 /// A megabyte in every free-text field.
 #[test]
 fn very_long_strings_are_handled() {
