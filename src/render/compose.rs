@@ -91,22 +91,26 @@ fn shipped_files(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
 
 fn service(planned: &PlannedService) -> ComposeService {
     ComposeService {
-        image: planned.image.clone(),
+        image: planned.image.as_deref().map(escape_dollars),
         build: planned.build.as_ref().map(|build| ComposeBuild {
-            context: build.context.clone(),
-            dockerfile: build.dockerfile.clone(),
-            args: build.args.clone(),
-            target: build.target.clone(),
+            context: escape_dollars(&build.context),
+            dockerfile: build.dockerfile.as_deref().map(escape_dollars),
+            args: build
+                .args
+                .iter()
+                .map(|(k, v)| (k.clone(), escape_dollars(v)))
+                .collect(),
+            target: build.target.as_deref().map(escape_dollars),
         }),
-        container_name: planned.container_name.clone(),
-        hostname: planned.hostname.clone(),
+        container_name: planned.container_name.as_deref().map(escape_dollars),
+        hostname: planned.hostname.as_deref().map(escape_dollars),
         command: planned.command.as_ref().map(|args| escape_all(args)),
         entrypoint: planned.entrypoint.as_ref().map(|args| escape_all(args)),
-        user: planned.user.clone(),
-        working_dir: planned.working_dir.clone(),
+        user: planned.user.as_deref().map(escape_dollars),
+        working_dir: planned.working_dir.as_deref().map(escape_dollars),
         profiles: planned.profiles.clone(),
         restart: planned.restart.map(|r| r.as_str().to_owned()),
-        env_file: planned.env_file.clone(),
+        env_file: escape_all(&planned.env_file),
         environment: planned
             .environment
             .iter()
@@ -207,7 +211,7 @@ fn escape_all(args: &[String]) -> Vec<String> {
     args.iter().map(|arg| escape_dollars(arg)).collect()
 }
 
-/// Compose interpolates `$`: keep `${NAME}` references (how secrets reach
+/// Compose interpolates `$` in every string value: keep `${NAME}` references (how secrets reach
 /// containers) and double every other `$` so it reaches the container as written.
 pub fn escape_dollars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

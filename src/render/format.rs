@@ -27,7 +27,7 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, Error> {
         .map_err(|e| Error::Bug(format!("YAML serialization failed: {e}")))?;
     let expected = serde_json::to_value(value)
         .map_err(|e| Error::Bug(format!("JSON conversion failed: {e}")))?;
-    let reparsed: serde_json::Value = serde_saphyr::from_str(&body)
+    let reparsed = parse_own_yaml(&body)
         .map_err(|e| Error::Bug(format!("emitted YAML does not parse: {e}")))?;
     if !same_data(&expected, &reparsed) {
         return Err(Error::Bug(
@@ -52,6 +52,22 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
     }
     body.push('\n');
     Ok(body)
+}
+
+/// Parses YAML that stackgen itself emitted. Its size follows the stack's
+/// (a 20,000-service compose file has over a million nodes), so the parser's
+/// limits for untrusted input (250,000 nodes, 1,000,000 events) are lifted;
+/// the stack itself is bounded by [`crate::load::MAX_STACK_BYTES`].
+pub fn parse_own_yaml(body: &str) -> Result<serde_json::Value, serde_saphyr::Error> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_reader_input_bytes: None,
+            max_events: usize::MAX,
+            max_nodes: usize::MAX,
+            max_total_scalar_bytes: usize::MAX,
+        },
+    };
+    serde_saphyr::from_str_with_options(body, options)
 }
 
 /// Equality of JSON data, treating numbers by value (YAML may read `1.0` as `1`).

@@ -1,0 +1,911 @@
+//! Hostile input: stackgen must never panic, hang or write outside its
+//! output directory, and text it accepts must reach the outputs unchanged.
+//!
+//! The properties run `PROPTEST_CASES` cases each (256 by default); run
+//! them longer by hand with, for example,
+//! `PROPTEST_CASES=1000000 cargo test --release --test hostile arbitrary_text`.
+//! Inputs that once broke stackgen live in `tests/fuzz-corpus/` and are
+//! replayed by [`corpus_replays_cleanly`].
+
+#[path = "../benches/support/synth.rs"]
+mod synth;
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use proptest::prelude::*;
+use serde_json::Value;
+use stackgen::error::ErrorKind;
+use stackgen::{Error, Rendered};
+use toml::{Table, Value as Toml};
+
+/// How long one input may take, in a debug build on a busy machine.
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// The stack text every mutation starts from.
+const SEED: &str = include_str!("../examples/web.toml");
+
+/// Strings that have broken config generators before.
+const SPECIALS: &[&str] = &[
+    "\"",
+    "'",
+    "\\",
+    "\n",
+    "\r\n",
+    "\t",
+    "{{ $labels.instance }}",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "[[",
+    "]]",
+    "[%",
+    ";",
+    "}",
+    "{",
+    "${X}",
+    "${X",
+    "$$",
+    "$",
+    "$X",
+    "${bad-name}",
+    "- ",
+    ": ",
+    ":",
+    "#",
+    " #",
+    "&a",
+    "*a",
+    "!tag",
+    "!!str",
+    "%YAML",
+    "---",
+    "...",
+    "?",
+    "|",
+    ">",
+    "@",
+    "`",
+    ",",
+    "[",
+    "]",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "~",
+    "true",
+    "0123",
+    "0x1F",
+    "0o17",
+    "1e3",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "1_000",
+    "2001-12-14",
+    "12:30:00",
+    "\u{202E}",
+    "\u{200B}",
+    "\u{FEFF}",
+    "\0",
+    "\u{1b}[31m",
+    "\u{85}",
+    "\u{2028}",
+    "😀",
+    "👩‍👩‍👧",
+    "é",
+    " ",
+    "",
+    "../",
+    "/etc/passwd",
+    "location / {",
+    "server {",
+    "-->",
+    "</script>",
+];
+
+// ---------------------------------------------------------------------------
+// Properties.
+
+proptest! {
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any text at all: never a panic, a hang or an internal error.
+    #[test]
+    fn arbitrary_text_is_handled(text in any::<String>()) {
+        assert_handled(&text);
+    }
+
+    /// Text made of TOML and stack fragments, so the parser gets further.
+    #[test]
+    fn arbitrary_toml_fragments_are_handled(parts in prop::collection::vec(fragment(), 0..60)) {
+        assert_handled(&parts.concat());
+    }
+
+    /// The example stack with a few random edits.
+    #[test]
+    fn mutated_seed_is_handled(edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..8, fragment()), 1..6)) {
+        let mut text = SEED.to_owned();
+        for (at, remove, insert) in edits {
+            let start = floor_boundary(&text, at.index(text.len() + 1));
+            let end = floor_boundary(&text, (start + remove).min(text.len()));
+            text.replace_range(start..end.max(start), &insert);
+        }
+        assert_handled(&text);
+    }
+
+    /// A well-formed stack with hostile text in every free-text field:
+    /// rejected with diagnostics, or rendered with every string in place.
+    #[test]
+    fn hostile_text_fields_round_trip(fields in hostile_fields()) {
+        check_fields(&fields);
+    }
+}
+
+/// Each special string alone in every field, then all of them at once.
+#[test]
+fn special_strings_round_trip() {
+    for special in SPECIALS {
+        check_fields(&Fields::uniform(special));
+        check_fields(&Fields::uniform(&format!("a{special}b")));
+    }
+    check_fields(&Fields::uniform(&SPECIALS.concat()));
+}
+
+/// Found by `hostile_text_fields_round_trip`: `$` in `user` and
+/// `working-dir` reached compose unescaped and was interpolated.
+#[test]
+fn dollars_in_user_and_working_dir_are_escaped() {
+    let mut fields = Fields::uniform("plain");
+    fields.user = "${bad-name}1_000/etc/passwd0123off".to_owned();
+    fields.working_dir = "/srv/$HOME/$$/${X}".to_owned();
+    let rendered = guarded(&fields.stack()).expect("the stack renders");
+    let compose = parse_yaml(&rendered, "docker-compose.yml");
+    assert_eq!(
+        compose["services"]["app"]["user"],
+        "$${bad-name}1_000/etc/passwd0123off"
+    );
+    check_fields(&fields);
+}
+
+/// A megabyte in every free-text field.
+#[test]
+fn very_long_strings_are_handled() {
+    check_fields(&Fields::uniform(&"x{{$$}}\"'\n".repeat(100_000)));
+}
+
+// ---------------------------------------------------------------------------
+// Resource limits.
+
+/// Input past the size limit is refused before parsing.
+#[test]
+fn oversized_stack_is_too_large() {
+    let mut text = String::from("[stack]\nname = \"big\"\ndescription = \"");
+    text.push_str(&"x".repeat(stackgen::load::MAX_STACK_BYTES));
+    text.push_str("\"\n");
+    let error = guarded(&text).expect_err("a stack past the limit is refused");
+    let Error::Invalid(diagnostics) = error else {
+        panic!("expected Invalid, got {error:?}");
+    };
+    assert!(
+        matches!(diagnostics[0].kind, ErrorKind::TooLarge { .. }),
+        "{:?}",
+        diagnostics[0].kind
+    );
+}
+
+/// 100,000 services in bounded time (20,000 in a debug build, to keep CI fast;
+/// `cargo test --release --test hostile` runs the full size).
+#[test]
+fn hundred_thousand_services_are_handled() {
+    let services = scaled(100_000);
+    let mut text = String::from("[stack]\nname = \"many\"\n");
+    for index in 0..services {
+        let _ = write!(text, "[services.s{index}]\nimage = \"x\"\nexpose = [80]\n");
+        if index > 0 {
+            let _ = writeln!(text, "depends-on = [\"s{}\"]", (index - 1) / 2);
+        }
+    }
+    let rendered = guarded(&text).expect("the stack renders");
+    let compose = parse_yaml(&rendered, "docker-compose.yml");
+    assert_eq!(
+        compose["services"].as_object().map(serde_json::Map::len),
+        Some(services)
+    );
+}
+
+/// Deep nesting must end in a diagnostic, not a stack overflow.
+#[test]
+fn deep_nesting_is_handled() {
+    for depth in [64, 1_000, 10_000, 100_000] {
+        let arrays = format!("a = {}{}\n", "[".repeat(depth), "]".repeat(depth));
+        let tables = format!("a = {}{}\n", "{b = ".repeat(depth), "}".repeat(depth));
+        let dotted = format!("{} = 1\n", vec!["a"; depth].join("."));
+        let header = format!("[{}]\n", vec!["a"; depth].join("."));
+        let in_stack = format!(
+            "[stack]\nname = \"deep\"\n[services.app]\nimage = \"x\"\nlabels = {}{}\n",
+            "{b = ".repeat(depth),
+            "}".repeat(depth)
+        );
+        let unclosed = format!("a = {}", "[".repeat(depth));
+        for text in [arrays, tables, dotted, header, in_stack, unclosed] {
+            assert!(guarded(&text).is_err(), "depth {depth} was accepted");
+        }
+    }
+}
+
+/// A huge string value and a huge number of keys, in bounded time.
+#[test]
+fn huge_values_are_handled() {
+    let long = format!(
+        "[stack]\nname = \"long\"\ndescription = \"{}\"\n[services.app]\nimage = \"x\"\n",
+        "é".repeat(4_000_000)
+    );
+    guarded(&long).expect("a long description is fine");
+    let mut keys = String::from(
+        "[stack]\nname = \"keys\"\n[services.app]\nimage = \"x\"\n[services.app.labels]\n",
+    );
+    for index in 0..scaled(200_000) {
+        let _ = writeln!(keys, "k{index} = \"v\"");
+    }
+    guarded(&keys).expect("many labels are fine");
+    let mut unknown = String::from("[stack]\nname = \"keys\"\n[services.app]\nimage = \"x\"\n");
+    for index in 0..50_000 {
+        let _ = writeln!(unknown, "unknown-{index} = 1");
+    }
+    assert!(guarded(&unknown).is_err());
+}
+
+// ---------------------------------------------------------------------------
+// The output directory.
+
+/// No name or path in a stack makes stackgen write outside `-o DIR`.
+#[test]
+fn nothing_is_written_outside_the_output_directory() {
+    let attempts = [
+        "[stack]\nname = \"..\"\n[services.\"..\"]\nimage = \"x\"\n",
+        "[stack]\nname = \"x\"\n[services.\"../evil\"]\nimage = \"x\"\n",
+        "[stack]\nname = \"x\"\n[services.\"/tmp/evil\"]\nimage = \"x\"\n",
+        "[stack]\nname = \"../../evil\"\n[services.app]\nimage = \"x\"\nenv-file = [\"../../etc/passwd\"]\nvolumes = [\"../../etc:/host\", \"/etc:/etc2\"]\n",
+        "[stack]\nname = \"x\"\n[services.app]\nimage = \"x\"\nbuild = { context = \"../../..\", dockerfile = \"/etc/passwd\" }\n",
+        "[stack]\nname = \"x\"\n[services.app]\nimage = \"x\"\nexpose = [80]\nmetrics = { path = \"/../../m\" }\n[[alerts]]\nname = \"A\"\nexpr = \"up == 0\"\ngroup = \"../../evil\"\n[[alerts]]\nname = \"B\"\nexpr = \"up == 0\"\ngroup = \"/tmp/evil\"\n",
+        "[stack]\nname = \"x\"\n[[dashboards]]\ntitle = \"../../evil\"\nuid = \"../../evil\"\n[[dashboards]]\ntitle = \"/tmp/evil\"\nuid = \"/tmp/evil\"\n",
+        "[stack]\nname = \"x\"\n[[recording-rules]]\nrecord = \"a:b:c\"\nexpr = \"up\"\ngroup = \"../../evil\"\n",
+        "[stack]\nname = \"x\"\n[services.app]\nimage = \"x\"\nexpose = [80]\n[ingress]\ntls = { certificate = \"../../../etc/passwd\", key = \"/etc/shadow\" }\n[[ingress.routes]]\npath = \"/../../\"\nservice = \"app\"\n",
+    ];
+    for (position, text) in attempts.iter().enumerate() {
+        let root = tempfile::tempdir().expect("temporary directory");
+        let out = root.path().join("a").join("out");
+        std::fs::create_dir_all(&out).expect("output directory");
+        if let Ok(rendered) = guarded(text) {
+            for path in rendered.bundle.files.keys() {
+                assert!(
+                    Path::new(path)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_))),
+                    "attempt {position}: unsafe bundle path {path:?}"
+                );
+            }
+            // An error is fine (it must not be a partial escape); only the effect counts.
+            let _ = stackgen::write::write_bundle(&rendered.bundle, &out, false);
+        }
+        let outside: Vec<_> = walk(root.path())
+            .into_iter()
+            .filter(|p| !p.starts_with(&out))
+            .filter(|p| p.is_file())
+            .collect();
+        assert!(outside.is_empty(), "attempt {position} wrote {outside:?}");
+    }
+}
+
+/// The benchmark generator keeps producing valid stacks as the model grows.
+#[test]
+fn synthetic_stack_renders() {
+    let rendered = guarded(&synth::stack(50)).expect("the synthetic stack renders");
+    let compose = parse_yaml(&rendered, "docker-compose.yml");
+    assert!(compose["services"].get(synth::service_name(49)).is_some());
+    assert_outputs_parse(&rendered);
+}
+
+/// Every input kept in `tests/fuzz-corpus/` is handled.
+#[test]
+fn corpus_replays_cleanly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/fuzz-corpus exists") {
+        let path = entry.expect("corpus entry").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("corpus file");
+        assert_handled(&String::from_utf8_lossy(&bytes));
+        count += 1;
+    }
+    assert!(count > 0, "the corpus is empty");
+}
+
+// ---------------------------------------------------------------------------
+// Running one input.
+
+/// Runs the whole pipeline on its own thread (2 MiB stack, like the tests
+/// themselves): a panic fails, and so does taking longer than [`TIME_LIMIT`].
+fn guarded(text: &str) -> Result<Rendered, Error> {
+    let (send, receive) = mpsc::channel();
+    let owned = text.to_owned();
+    let worker = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let result = stackgen::render_str("stack.toml", &owned);
+            let _ = send.send(result);
+        })
+        .expect("spawn a worker");
+    match receive.recv_timeout(TIME_LIMIT) {
+        Ok(result) => {
+            worker.join().expect("the worker finished");
+            result
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("took longer than {TIME_LIMIT:?} on input {}", preview(text))
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            let panic = worker.join().expect_err("the worker panicked");
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            panic!("panicked ({message}) on input {}", preview(text))
+        }
+    }
+}
+
+/// The input is rendered, or refused with diagnostics that point inside it
+/// and render as text; never an internal error.
+fn assert_handled(text: &str) {
+    match guarded(text) {
+        Ok(rendered) => assert_outputs_parse(&rendered),
+        Err(Error::Invalid(diagnostics)) => {
+            assert!(!diagnostics.is_empty(), "Invalid without diagnostics");
+            for diagnostic in &diagnostics {
+                let span = &diagnostic.location.span;
+                let source = &diagnostic.location.source.text;
+                assert!(
+                    span.start <= span.end && span.end <= source.len(),
+                    "span {span:?} outside a {}-byte source",
+                    source.len()
+                );
+                let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor());
+                let mut out = String::new();
+                handler
+                    .render_report(&mut out, diagnostic)
+                    .expect("the diagnostic renders");
+            }
+        }
+        Err(other) => panic!("{other} on input {}", preview(text)),
+    }
+}
+
+fn assert_outputs_parse(rendered: &Rendered) {
+    for path in rendered.bundle.files.keys() {
+        if has_extension(path, &["yml", "yaml"]) {
+            parse_yaml(rendered, path);
+        } else if has_extension(path, &["json"]) {
+            parse_json(rendered, path);
+        }
+    }
+}
+
+fn parse_yaml(rendered: &Rendered, path: &str) -> Value {
+    let text = std::str::from_utf8(&rendered.bundle.files[path]).expect("UTF-8 output");
+    stackgen::render::format::parse_own_yaml(text)
+        .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+}
+
+fn parse_json(rendered: &Rendered, path: &str) -> Value {
+    serde_json::from_slice(&rendered.bundle.files[path])
+        .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+}
+
+// ---------------------------------------------------------------------------
+// Structured stacks with hostile text.
+
+/// The free-text fields of one structured stack.
+#[derive(Debug, Clone)]
+struct Fields {
+    stack_name: String,
+    stack_description: String,
+    service_description: String,
+    label_key: String,
+    label_value: String,
+    env_value: String,
+    command_arg: String,
+    healthcheck_shell: String,
+    user: String,
+    working_dir: String,
+    alert_summary: String,
+    alert_description: String,
+    alert_label_value: String,
+    dashboard_title: String,
+    row_title: String,
+    panel_title: String,
+    panel_description: String,
+    legend: String,
+    route_path: String,
+    server_name: String,
+}
+
+impl Fields {
+    fn uniform(text: &str) -> Self {
+        Self {
+            stack_name: text.to_owned(),
+            stack_description: text.to_owned(),
+            service_description: text.to_owned(),
+            label_key: text.to_owned(),
+            label_value: text.to_owned(),
+            env_value: text.to_owned(),
+            command_arg: text.to_owned(),
+            healthcheck_shell: text.to_owned(),
+            user: text.to_owned(),
+            working_dir: text.to_owned(),
+            alert_summary: text.to_owned(),
+            alert_description: text.to_owned(),
+            alert_label_value: text.to_owned(),
+            dashboard_title: text.to_owned(),
+            row_title: text.to_owned(),
+            panel_title: text.to_owned(),
+            panel_description: text.to_owned(),
+            legend: text.to_owned(),
+            route_path: text.to_owned(),
+            server_name: text.to_owned(),
+        }
+    }
+
+    fn stack(&self) -> String {
+        let mut root = Table::new();
+        root.insert(
+            "stack".into(),
+            table([
+                ("name", self.stack_name.as_str().into()),
+                ("description", self.stack_description.as_str().into()),
+            ]),
+        );
+        let service = table([
+            ("image", "nginx:1.25".into()),
+            ("description", self.service_description.as_str().into()),
+            ("expose", Toml::Array(vec![Toml::Integer(8080)])),
+            (
+                "labels",
+                table([(self.label_key.as_str(), self.label_value.as_str().into())]),
+            ),
+            (
+                "environment",
+                table([("FUZZ_VALUE", self.env_value.as_str().into())]),
+            ),
+            (
+                "command",
+                Toml::Array(vec!["run".into(), self.command_arg.as_str().into()]),
+            ),
+            (
+                "healthcheck",
+                table([("shell", self.healthcheck_shell.as_str().into())]),
+            ),
+            ("user", self.user.as_str().into()),
+            ("working-dir", self.working_dir.as_str().into()),
+            ("metrics", table([("path", "/metrics".into())])),
+        ]);
+        root.insert("services".into(), table([("app", service)]));
+        root.insert(
+            "alerts".into(),
+            Toml::Array(vec![table([
+                ("name", "FuzzAlert".into()),
+                ("expr", "up == 0".into()),
+                ("summary", self.alert_summary.as_str().into()),
+                ("description", self.alert_description.as_str().into()),
+                (
+                    "labels",
+                    table([("fuzz", self.alert_label_value.as_str().into())]),
+                ),
+            ])]),
+        );
+        let panel = table([
+            ("title", self.panel_title.as_str().into()),
+            ("description", self.panel_description.as_str().into()),
+            (
+                "queries",
+                Toml::Array(vec![table([
+                    ("expr", "up".into()),
+                    ("legend", self.legend.as_str().into()),
+                ])]),
+            ),
+        ]);
+        root.insert(
+            "dashboards".into(),
+            Toml::Array(vec![table([
+                ("title", self.dashboard_title.as_str().into()),
+                (
+                    "rows",
+                    Toml::Array(vec![table([
+                        ("title", self.row_title.as_str().into()),
+                        ("panels", Toml::Array(vec![panel])),
+                    ])]),
+                ),
+            ])]),
+        );
+        root.insert(
+            "ingress".into(),
+            table([
+                (
+                    "server-names",
+                    Toml::Array(vec![self.server_name.as_str().into()]),
+                ),
+                (
+                    "routes",
+                    Toml::Array(vec![table([
+                        ("path", self.route_path.as_str().into()),
+                        ("service", "app".into()),
+                    ])]),
+                ),
+            ]),
+        );
+        toml::to_string(&root).expect("a TOML table serializes")
+    }
+}
+
+fn table<'a>(entries: impl IntoIterator<Item = (&'a str, Toml)>) -> Toml {
+    Toml::Table(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    )
+}
+
+/// Renders the stack of `fields` and checks that accepted text lands, unchanged, where it belongs.
+fn check_fields(fields: &Fields) {
+    let text = fields.stack();
+    assert_handled(&text);
+    let Ok(rendered) = guarded(&text) else {
+        return;
+    };
+    let compose = parse_yaml(&rendered, "docker-compose.yml");
+    assert_eq!(compose["name"], Value::from(fields.stack_name.as_str()));
+    let app = &compose["services"]["app"];
+    assert_interpolates_to(&app["labels"][&fields.label_key], &fields.label_value);
+    assert_interpolates_to(&app["environment"]["FUZZ_VALUE"], &fields.env_value);
+    assert_interpolates_to(&app["command"][1], &fields.command_arg);
+    assert_eq!(app["healthcheck"]["test"][0], "CMD-SHELL");
+    assert_interpolates_to(&app["healthcheck"]["test"][1], &fields.healthcheck_shell);
+    assert_interpolates_to(&app["user"], &fields.user);
+    assert_interpolates_to(&app["working_dir"], &fields.working_dir);
+    check_rules(&rendered, fields);
+    check_dashboards(&rendered, fields);
+    check_nginx(&rendered, fields);
+}
+
+/// Once a rules renderer exists, the alert carries the summary, description and label as written.
+fn check_rules(rendered: &Rendered, fields: &Fields) {
+    let rule_files: Vec<Value> = rendered
+        .bundle
+        .files
+        .keys()
+        .filter(|p| p.starts_with("prometheus/rules/"))
+        .map(|p| parse_yaml(rendered, p))
+        .collect();
+    if rule_files.is_empty() {
+        return;
+    }
+    let rule = rule_files
+        .iter()
+        .find_map(|file| find_object(file, &|o| o.get("alert") == Some(&Value::from("FuzzAlert"))))
+        .expect("the alert is in a rules file");
+    assert_eq!(
+        rule["annotations"]["summary"],
+        fields.alert_summary.as_str()
+    );
+    assert_eq!(
+        rule["annotations"]["description"],
+        fields.alert_description.as_str()
+    );
+    assert_eq!(rule["labels"]["fuzz"], fields.alert_label_value.as_str());
+}
+
+/// Once a dashboards renderer exists, titles and the legend are kept as written.
+fn check_dashboards(rendered: &Rendered, fields: &Fields) {
+    let dashboards: Vec<Value> = rendered
+        .bundle
+        .files
+        .keys()
+        .filter(|p| p.starts_with("grafana/dashboards/") && has_extension(p, &["json"]))
+        .map(|p| parse_json(rendered, p))
+        .collect();
+    if dashboards.is_empty() {
+        return;
+    }
+    let title = Value::from(fields.dashboard_title.as_str());
+    let dashboard = dashboards
+        .iter()
+        .find(|d| d.get("title") == Some(&title))
+        .expect("the dashboard keeps its title");
+    let panel_title = Value::from(fields.panel_title.as_str());
+    let panel = find_object(dashboard, &|o| {
+        o.get("title") == Some(&panel_title) && o.contains_key("targets")
+    })
+    .expect("the panel keeps its title");
+    assert_eq!(panel["targets"][0]["legendFormat"], fields.legend.as_str());
+    assert_eq!(panel["description"], fields.panel_description.as_str());
+    let row_title = Value::from(fields.row_title.as_str());
+    assert!(
+        find_object(dashboard, &|o| o.get("title") == Some(&row_title)).is_some(),
+        "the row keeps its title"
+    );
+}
+
+/// Once nginx.conf is rendered, accepted paths and names appear verbatim and hold nothing that ends a directive.
+fn check_nginx(rendered: &Rendered, fields: &Fields) {
+    let Some(conf) = rendered.bundle.files.get("nginx/nginx.conf") else {
+        return;
+    };
+    let conf = String::from_utf8_lossy(conf);
+    for accepted in [&fields.route_path, &fields.server_name] {
+        assert!(
+            conf.contains(accepted.as_str()),
+            "{accepted:?} is not in nginx.conf"
+        );
+        assert!(
+            !accepted.contains([';', '{', '}', '"', '\'', '\n', '\r', '#', '\\', '$']),
+            "{accepted:?} reached nginx.conf unquoted"
+        );
+    }
+}
+
+/// What compose makes of a string value: `$$` is one `$`, `${NAME}` is kept
+/// as a reference (stackgen passes them through on purpose), any other `$`
+/// would be interpolated and is a failure.
+fn assert_interpolates_to(value: &Value, expected: &str) {
+    let written = value
+        .as_str()
+        .unwrap_or_else(|| panic!("expected the string {expected:?}, found {value}"));
+    let mut out = String::new();
+    let mut rest = written;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(after) = tail.strip_prefix("$$") {
+            out.push('$');
+            rest = after;
+        } else if let Some(len) = reference_len(tail) {
+            out.push_str(&tail[..len]);
+            rest = &tail[len..];
+        } else {
+            panic!("compose would interpolate {tail:?} in {written:?}");
+        }
+    }
+    out.push_str(rest);
+    assert_eq!(out, expected, "written as {written:?}");
+}
+
+fn reference_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix("${")?;
+    let end = inner.find('}')?;
+    let name = &inner[..end];
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(end + 3)
+}
+
+fn find_object<'a>(
+    value: &'a Value,
+    wanted: &dyn Fn(&serde_json::Map<String, Value>) -> bool,
+) -> Option<&'a Value> {
+    match value {
+        Value::Object(map) if wanted(map) => Some(value),
+        Value::Object(map) => map.values().find_map(|v| find_object(v, wanted)),
+        Value::Array(items) => items.iter().find_map(|v| find_object(v, wanted)),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Strategies and helpers.
+
+/// A hostile string: random Unicode, special strings, or a mix of both.
+fn hostile_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(SPECIALS).prop_map(str::to_owned),
+        3 => prop::collection::vec(prop::sample::select(SPECIALS), 1..6).prop_map(|p| p.concat()),
+        2 => "[a-z/._-]{1,12}",
+        2 => any::<String>(),
+    ]
+}
+
+fn hostile_fields() -> impl Strategy<Value = Fields> {
+    let first = (
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+    );
+    let second = (
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+    );
+    (first, second).prop_map(|(a, b)| Fields {
+        stack_name: a.0,
+        stack_description: a.1,
+        service_description: a.2,
+        label_key: a.3,
+        label_value: a.4,
+        env_value: a.5,
+        command_arg: a.6,
+        healthcheck_shell: a.7,
+        user: a.8,
+        working_dir: a.9,
+        alert_summary: b.0,
+        alert_description: b.1,
+        alert_label_value: b.2,
+        dashboard_title: b.3,
+        row_title: b.4,
+        panel_title: b.5,
+        panel_description: b.6,
+        legend: b.7,
+        route_path: b.8,
+        server_name: b.9,
+    })
+}
+
+/// Pieces of stack files: syntax, keys of every section, values of every type.
+fn fragment() -> impl Strategy<Value = String> {
+    const PIECES: &[&str] = &[
+        "\n",
+        " ",
+        "=",
+        " = ",
+        "\"",
+        "'",
+        "'''",
+        "\"\"\"",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "{",
+        "}",
+        ",",
+        ".",
+        "#",
+        "\\",
+        "\\u0000",
+        "\\uD800",
+        "[stack]\n",
+        "name = \"s\"\n",
+        "[services.a]\n",
+        "[services.b]\n",
+        "[services.\"..\"]\n",
+        "image = \"x\"\n",
+        "build = { context = \".\" }\n",
+        "replicas = 1000\n",
+        "replicas = 0\n",
+        "replicas = -1\n",
+        "replicas = 4294967296\n",
+        "ports = [\"80:80\"]\n",
+        "ports = [\"65535:0/udp\", 70000, \"a:b:c:d\"]\n",
+        "expose = [80]\n",
+        "volumes = [\"v:/d\", \"./x:/y:ro\", \":\"]\n",
+        "depends-on = [\"a\", \"b\"]\n",
+        "depends-on = { a = \"healthy\" }\n",
+        "depends-on = { a = { condition = \"completed\" } }\n",
+        "healthcheck = { http = \"/h\" }\n",
+        "healthcheck = { shell = \"true\", interval = \"1ms\" }\n",
+        "metrics = { path = \"/m\", port = 0 }\n",
+        "environment = { A = \"${A}\", B = 1, C = 1.5, D = true }\n",
+        "environment = { PASSWORD = \"hunter2\" }\n",
+        "resources = { cpus = 0.5, memory = \"1G\" }\n",
+        "memory = \"99999999999999999999P\"\n",
+        "interval = \"9999999999999h\"\n",
+        "[[alerts]]\nname = \"A\"\nexpr = \"up == 0\"\n",
+        "expr = \"rate(x[5m]\"\n",
+        "for = \"1y\"\n",
+        "[[alerts.tests]]\neval-time = \"5m\"\nseries = [{ series = \"up\", values = \"1x10\" }]\n",
+        "[[recording-rules]]\nrecord = \"a:b:c\"\nexpr = \"up\"\n",
+        "[prometheus]\n",
+        "[alertmanager]\ndefault-receiver = \"r\"\n",
+        "[alertmanager.receivers.r]\n",
+        "[grafana]\n",
+        "[ingress]\n",
+        "[[ingress.routes]]\npath = \"/\"\nservice = \"a\"\n",
+        "[[dashboards]]\ntitle = \"d\"\n",
+        "[[dashboards.rows]]\ntitle = \"r\"\n",
+        "[[dashboards.rows.panels]]\ntitle = \"p\"\nqueries = [{ expr = \"up\" }]\n",
+        "[env.prod]\n",
+        "[networks.n]\n",
+        "[volumes.v]\n",
+        "1e400",
+        "-0",
+        "nan",
+        "-inf",
+        "0x7FFFFFFFFFFFFFFF",
+        "99999999999999999999",
+        "1979-05-27T07:32:00Z",
+        "07:32:00",
+        "true",
+        "\u{FEFF}",
+        "\u{202E}",
+        "\0",
+        "\r",
+        "\r\n",
+        "é",
+        "😀",
+    ];
+    prop_oneof![
+        8 => prop::sample::select(PIECES).prop_map(str::to_owned),
+        1 => hostile_string(),
+    ]
+}
+
+/// `full` in a release build, a fifth of it in a debug build.
+fn scaled(full: usize) -> usize {
+    if cfg!(debug_assertions) {
+        full / 5
+    } else {
+        full
+    }
+}
+
+fn has_extension(path: &str, extensions: &[&str]) -> bool {
+    Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn preview(text: &str) -> String {
+    if text.len() <= 400 {
+        format!("{text:?}")
+    } else {
+        let cut = floor_boundary(text, 400);
+        format!("{:?}... ({} bytes)", &text[..cut], text.len())
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(walk(&path));
+            }
+            found.push(path);
+        }
+    }
+    found
+}
