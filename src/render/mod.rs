@@ -5,6 +5,7 @@
 //! emitted YAML/JSON file is parsed again before it leaves this stage.
 
 mod compose;
+pub mod env_example;
 pub mod format;
 pub mod templates;
 
@@ -59,5 +60,6 @@ impl Bundle {
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     let mut bundle = Bundle::default();
     bundle.extend(compose::render(plan)?)?;
+    bundle.extend(env_example::render(plan)?)?;
     Ok(bundle)
 }

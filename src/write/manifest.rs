@@ -44,6 +44,24 @@ impl Manifest {
         }
     }
 
+    /// Adds the entries of `paths` as `bundle` renders them (after a partial write).
+    pub fn record<'a>(&mut self, bundle: &Bundle, paths: impl IntoIterator<Item = &'a String>) {
+        self.generator = "stackgen".to_owned();
+        for path in paths {
+            if let Some(contents) = bundle.files.get(path) {
+                self.files
+                    .insert(path.clone(), hex(&Sha256::digest(contents)));
+            }
+        }
+    }
+
+    /// Whether `contents` is exactly what stackgen wrote to `path`.
+    pub fn matches(&self, path: &str, contents: &[u8]) -> bool {
+        self.files
+            .get(path)
+            .is_some_and(|hash| *hash == hex(&Sha256::digest(contents)))
+    }
+
     /// Whether stackgen wrote `path`.
     pub fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
