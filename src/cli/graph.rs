@@ -155,10 +155,18 @@ impl Graph {
 
     /// Graphviz dot text.
     pub fn dot(&self, name: &str) -> String {
-        let mut out = format!("digraph {} {{\n  rankdir=LR;\n  node [shape=box];\n", dot_text(name));
+        let mut out = format!(
+            "digraph {} {{\n  rankdir=LR;\n  node [shape=box];\n",
+            dot_text(name)
+        );
         for (name, generated) in &self.nodes {
             let style = if *generated { " style=rounded" } else { "" };
-            let _ = writeln!(out, "  {} [label={}{style}];", dot_text(name), dot_text(name));
+            let _ = writeln!(
+                out,
+                "  {} [label={}{style}];",
+                dot_text(name),
+                dot_text(name)
+            );
         }
         for edge in &self.edges {
             let style = match edge.kind {
@@ -180,10 +188,9 @@ impl Graph {
 
     /// The generated service for `section`, added as a node when the plan has none yet.
     fn generated_node(&mut self, plan: &Plan, section: &str, fallback: &str) -> String {
-        let found = plan
-            .services
-            .iter()
-            .find(|s| matches!(s.origin, Origin::Generated(by) if by == section) || s.name == fallback);
+        let found = plan.services.iter().find(|s| {
+            matches!(s.origin, Origin::Generated(by) if by == section) || s.name == fallback
+        });
         if let Some(service) = found {
             return service.name.clone();
         }

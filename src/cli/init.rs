@@ -43,14 +43,15 @@ impl Preset {
 pub fn run(args: &Args) -> Result<(), Error> {
     let target = match &args.path {
         None => PathBuf::from("stack.toml"),
-        Some(path) if path.is_dir() || path.as_os_str().to_string_lossy().ends_with(['/', '\\']) => {
+        Some(path)
+            if path.is_dir() || path.as_os_str().to_string_lossy().ends_with(['/', '\\']) =>
+        {
             path.join("stack.toml")
         }
         Some(path) => path.clone(),
     };
     if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::io("create directory", parent, e))?;
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
     }
     write_new(&target, args.preset.text())?;
     eprintln!(
@@ -69,7 +70,10 @@ fn write_new(target: &Path, text: &str) -> Result<(), Error> {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(Error::Usage {
-                message: format!("refusing to overwrite {}: it already exists", target.display()),
+                message: format!(
+                    "refusing to overwrite {}: it already exists",
+                    target.display()
+                ),
                 help: "pass another path, or move the existing file away".to_owned(),
             });
         }

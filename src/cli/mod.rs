@@ -118,11 +118,7 @@ fn print(text: &str) -> Result<(), Error> {
 }
 
 /// Loads, validates and plans `stack` (with the overlay of `env`), printing warnings.
-fn plan_stack(
-    stack: &Path,
-    env: Option<&str>,
-    format: Format,
-) -> Result<crate::plan::Plan, Error> {
+fn plan_stack(stack: &Path, env: Option<&str>, format: Format) -> Result<crate::plan::Plan, Error> {
     let (plan, warnings) = crate::check_stack_in(stack, env)?;
     report::warnings(&warnings, format);
     Ok(plan)

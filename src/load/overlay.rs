@@ -81,9 +81,7 @@ pub(super) fn apply(
             available.join(", ")
         };
         return Err(Error::Usage {
-            message: format!(
-                "unknown environment `{env}` (available: {listed})"
-            ),
+            message: format!("unknown environment `{env}` (available: {listed})"),
             help: format!(
                 "add an `[env.{env}]` table to {} or create {}",
                 stack.display(),
@@ -169,15 +167,20 @@ mod tests {
             "stack.toml",
             "[services.app]\nimage = \"a\"\nports = [\"80:80\", \"81:81\"]\nreplicas = 1\n",
         );
-        let (overlay, overlay_spans) =
-            parsed("stack.prod.toml", "[services.app]\nports = [\"90:90\"]\nreplicas = 3\n");
+        let (overlay, overlay_spans) = parsed(
+            "stack.prod.toml",
+            "[services.app]\nports = [\"90:90\"]\nreplicas = 3\n",
+        );
         let Value::Object(table) = overlay else {
             panic!("overlay is a table");
         };
         merge_root(&mut base, table, &mut spans, &overlay_spans);
         assert_eq!(base["services"]["app"]["image"], "a");
         assert_eq!(base["services"]["app"]["replicas"], 3);
-        assert_eq!(base["services"]["app"]["ports"], serde_json::json!(["90:90"]));
+        assert_eq!(
+            base["services"]["app"]["ports"],
+            serde_json::json!(["90:90"])
+        );
         let replicas = spans.value("/services/app/replicas");
         assert_eq!(replicas.source.name, "stack.prod.toml");
         assert_eq!(&replicas.source.text[replicas.span], "3");

@@ -70,7 +70,9 @@ fn walk(value: &Value, path: &mut Vec<String>, uses: &mut BTreeMap<String, Vec<S
     match value {
         Value::String(text) => {
             for name in variables_in(text) {
-                uses.entry(name.to_owned()).or_default().push(describe(path));
+                uses.entry(name.to_owned())
+                    .or_default()
+                    .push(describe(path));
             }
         }
         Value::Array(items) => {
