@@ -20,7 +20,7 @@ pub struct Args {
 /// The starter stacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Preset {
-    /// Replicated app behind nginx, with PostgreSQL.
+    /// Replicated app behind nginx, with a Postgres database.
     Web,
     /// App with Prometheus, Alertmanager and Grafana.
     Monitoring,

@@ -104,6 +104,7 @@ impl SpanIndex {
 
     /// The entries below `prefix`, re-keyed as if `prefix` were the root
     /// (the `[env.production]` table of a stack file as an overlay document).
+    #[must_use]
     pub fn rebased(&self, prefix: &str) -> Self {
         let mut index = Self::new(Arc::clone(&self.root));
         for (at, entry) in &self.entries {

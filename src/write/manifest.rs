@@ -46,7 +46,7 @@ impl Manifest {
 
     /// Adds the entries of `paths` as `bundle` renders them (after a partial write).
     pub fn record<'a>(&mut self, bundle: &Bundle, paths: impl IntoIterator<Item = &'a String>) {
-        self.generator = "stackgen".to_owned();
+        "stackgen".clone_into(&mut self.generator);
         for path in paths {
             if let Some(contents) = bundle.files.get(path) {
                 self.files
