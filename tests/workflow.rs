@@ -415,3 +415,34 @@ fn completions_and_man_page() {
     let bad = stackgen(dir.path(), &["completions", "cmd.exe"]);
     assert_eq!(code(&bad), 2);
 }
+
+#[test]
+fn validate_and_check_take_several_stacks() {
+    let dir = project(STACK);
+    fs::write(
+        dir.path().join("broken.toml"),
+        "[stack]\nname = \"b\"\nbogus = 1\n",
+    )
+    .expect("write");
+    let output = stackgen(dir.path(), &["validate", "stack.toml", "broken.toml"]);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains("stack.toml: ok"));
+    assert!(stderr(&output).contains("bogus"));
+
+    fs::write(dir.path().join("other.toml"), STACK).expect("write");
+    for stack in ["stack.toml", "other.toml"] {
+        let output = stackgen(dir.path(), &["render", stack]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+    }
+    let clean = stackgen(dir.path(), &["check", "stack.toml", "other.toml"]);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+    fs::write(dir.path().join("out/other/.env.example"), "edited\n").expect("edit");
+    let drift = stackgen(dir.path(), &["check", "stack.toml", "other.toml"]);
+    assert_eq!(code(&drift), 1);
+    assert!(stdout(&drift).contains("+++ b/.env.example"));
+    let ambiguous = stackgen(
+        dir.path(),
+        &["check", "stack.toml", "other.toml", "-o", "x"],
+    );
+    assert_eq!(code(&ambiguous), 2);
+}

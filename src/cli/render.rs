@@ -1,6 +1,6 @@
 //! `stackgen render` and `stackgen check`: write the bundle, or diff it against the output directory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{Format, default_output, print, report};
 use crate::error::Error;
@@ -28,9 +28,10 @@ pub struct RenderArgs {
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The stack file.
-    pub stack: PathBuf,
-    /// The output directory (default: `out/<stack name>` next to the stack file).
+    /// The stack file(s).
+    #[arg(required = true, num_args = 1..)]
+    pub stacks: Vec<PathBuf>,
+    /// The output directory (default: `out/<stack name>` next to each stack file).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Merge the overlay of this environment (`stack.<env>.toml`, `[env.<env>]`).
@@ -43,7 +44,7 @@ pub fn run(args: RenderArgs, format: Format) -> Result<(), Error> {
     if args.check {
         return check(
             CheckArgs {
-                stack: args.stack,
+                stacks: vec![args.stack],
                 output: args.output,
                 env: args.env,
             },
@@ -74,9 +75,36 @@ pub fn run(args: RenderArgs, format: Format) -> Result<(), Error> {
 
 /// Runs `check`: prints a diff of every drift and fails when there is any.
 pub fn check(args: CheckArgs, format: Format) -> Result<(), Error> {
-    let rendered = crate::render_stack_in(&args.stack, args.env.as_deref())?;
+    if args.output.is_some() && args.stacks.len() > 1 {
+        return Err(Error::Usage {
+            message: "`--output` takes one stack file".to_owned(),
+            help: "check several stacks without `-o`: each is compared with `out/<name>` beside it"
+                .to_owned(),
+        });
+    }
+    let mut drifted = 0;
+    for stack in &args.stacks {
+        match check_one(stack, args.output.as_deref(), args.env.as_deref(), format) {
+            Err(Error::Drift { count }) => drifted += count,
+            other => other?,
+        }
+    }
+    if drifted == 0 {
+        Ok(())
+    } else {
+        Err(Error::Drift { count: drifted })
+    }
+}
+
+fn check_one(
+    stack: &Path,
+    output: Option<&Path>,
+    env: Option<&str>,
+    format: Format,
+) -> Result<(), Error> {
+    let rendered = crate::render_stack_in(stack, env)?;
     report::warnings(&rendered.warnings, format);
-    let dir = args.output.unwrap_or_else(|| default_output(&args.stack));
+    let dir = output.map_or_else(|| default_output(stack), Path::to_path_buf);
     let drifts = crate::write::check(&rendered.bundle, &dir)?;
     for drift in &drifts {
         print(&describe(drift))?;
