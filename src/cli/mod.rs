@@ -89,7 +89,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Validate(args) => validate::run(&args, format),
         Command::Render(args) => render::run(args, format),
-        Command::Check(args) => render::check(args, format),
+        Command::Check(args) => render::check(&args, format),
         Command::Schema => schema::run(),
         Command::Init(args) => init::run(&args),
         Command::Graph(args) => graph::run(&args, format),

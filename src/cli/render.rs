@@ -43,7 +43,7 @@ pub struct CheckArgs {
 pub fn run(args: RenderArgs, format: Format) -> Result<(), Error> {
     if args.check {
         return check(
-            CheckArgs {
+            &CheckArgs {
                 stacks: vec![args.stack],
                 output: args.output,
                 env: args.env,
@@ -74,7 +74,7 @@ pub fn run(args: RenderArgs, format: Format) -> Result<(), Error> {
 }
 
 /// Runs `check`: prints a diff of every drift and fails when there is any.
-pub fn check(args: CheckArgs, format: Format) -> Result<(), Error> {
+pub fn check(args: &CheckArgs, format: Format) -> Result<(), Error> {
     if args.output.is_some() && args.stacks.len() > 1 {
         return Err(Error::Usage {
             message: "`--output` takes one stack file".to_owned(),
