@@ -188,9 +188,11 @@ impl Graph {
 
     /// The generated service for `section`, added as a node when the plan has none yet.
     fn generated_node(&mut self, plan: &Plan, section: &str, fallback: &str) -> String {
-        let found = plan.services.iter().find(|s| {
-            matches!(s.origin, Origin::Generated(by) if by == section) || s.name == fallback
-        });
+        let found = plan
+            .services
+            .iter()
+            .find(|s| matches!(s.origin, Origin::Generated(by) if by == section))
+            .or_else(|| plan.service(fallback));
         if let Some(service) = found {
             return service.name.clone();
         }
