@@ -446,3 +446,16 @@ fn validate_and_check_take_several_stacks() {
     );
     assert_eq!(code(&ambiguous), 2);
 }
+
+#[test]
+fn a_syntax_error_in_an_overlay_names_the_overlay() {
+    let dir = project(STACK);
+    fs::write(dir.path().join("stack.dev.toml"), "[services.api\n").expect("overlay");
+    let output = stackgen(dir.path(), &["validate", "stack.toml", "--env", "dev"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("[stack.dev.toml:1:"),
+        "{}",
+        stderr(&output)
+    );
+}

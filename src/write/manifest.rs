@@ -87,3 +87,25 @@ fn hex(bytes: &[u8]) -> String {
         out
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_partial_writes_and_matches_hashes() {
+        let mut bundle = Bundle::default();
+        bundle.files.insert("a.yml".to_owned(), b"a\n".to_vec());
+        bundle.files.insert("b.yml".to_owned(), b"b\n".to_vec());
+        let mut manifest = Manifest::default();
+        manifest.record(&bundle, [&"a.yml".to_owned()]);
+        assert_eq!(manifest.paths().collect::<Vec<_>>(), vec!["a.yml"]);
+        assert!(manifest.matches("a.yml", b"a\n"));
+        assert!(!manifest.matches("a.yml", b"edited\n"));
+        assert!(!manifest.matches("b.yml", b"b\n"));
+        let text = manifest.to_text();
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(MANIFEST), &text).expect("write");
+        assert_eq!(Manifest::read(dir.path()).expect("read"), manifest);
+    }
+}
