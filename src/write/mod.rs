@@ -3,7 +3,9 @@
 //! Files are written atomically (temporary file, then rename). A manifest
 //! records what stackgen wrote; a file that is neither in the manifest nor
 //! carries the generated header is never overwritten without `--force`.
-//! Files stackgen wrote before and no longer produces are removed.
+//! Files stackgen wrote before and no longer produces are removed, unless
+//! they were edited since. The manifest is written last; after a failed
+//! write it records the files already written.
 //! [`check`] compares instead of writing and shows a diff of every drift.
 
 mod diff;
@@ -76,7 +78,8 @@ pub fn write_bundle(bundle: &Bundle, dir: &Path, force: bool) -> Result<WriteRep
         let Ok(existing) = fs::read(&target) else {
             continue;
         };
-        if !force && !previous.matches(stale, &existing) && !has_generated_header(&existing) {
+        if !force && !previous.matches(stale, &existing) {
+            // Edited since stackgen wrote it: the edit is the user's to keep.
             report.kept.push(stale.to_owned());
             continue;
         }
