@@ -199,6 +199,14 @@ pub enum Error {
         /// How many files differ.
         count: usize,
     },
+    /// The command line asks for something that cannot be done.
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
     /// Something went wrong inside stackgen.
     #[error("internal error: {0}; this is a stackgen bug, please report it")]
     Bug(String),
@@ -214,6 +222,7 @@ impl Error {
                 "move the file away, choose another output directory with `-o`, or pass `--force` to take it over".to_owned()
             }
             Self::Drift { .. } => "run `stackgen render` to update the generated files".to_owned(),
+            Self::Usage { help, .. } => help.clone(),
             Self::Bug(_) => "re-run with the same stack file and report the output".to_owned(),
         }
     }
@@ -222,7 +231,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Invalid(_) | Self::Drift { .. } => 1,
-            Self::Io { .. } | Self::ForeignFile { .. } => 2,
+            Self::Io { .. } | Self::ForeignFile { .. } | Self::Usage { .. } => 2,
             Self::Bug(_) => 3,
         }
     }

@@ -29,7 +29,15 @@ pub struct Rendered {
 
 /// Loads and validates the stack at `path`; returns the plan and the warnings.
 pub fn check_stack(path: &Path) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
-    let loaded = load::load_file(path)?;
+    check_stack_in(path, None)
+}
+
+/// Like [`check_stack`], with the overlay of environment `env` merged in.
+pub fn check_stack_in(
+    path: &Path,
+    env: Option<&str>,
+) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
+    let loaded = load::load_file_in(path, env)?;
     plan_loaded(&loaded)
 }
 
@@ -44,7 +52,12 @@ pub fn plan_loaded(loaded: &load::Loaded) -> Result<(plan::Plan, Vec<Diagnostic>
 
 /// Loads, validates, plans and renders the stack at `path`.
 pub fn render_stack(path: &Path) -> Result<Rendered, Error> {
-    let (plan, warnings) = check_stack(path)?;
+    render_stack_in(path, None)
+}
+
+/// Like [`render_stack`], with the overlay of environment `env` merged in.
+pub fn render_stack_in(path: &Path, env: Option<&str>) -> Result<Rendered, Error> {
+    let (plan, warnings) = check_stack_in(path, env)?;
     let bundle = render::render(&plan)?;
     Ok(Rendered { bundle, warnings })
 }

@@ -1,15 +1,23 @@
 //! The command line: argument parsing, dispatch and exit codes.
+//!
+//! One module per subcommand; this file only parses and dispatches.
 
+mod completions;
+mod graph;
+mod init;
+mod man;
+mod ports;
+mod render;
 mod report;
+mod schema;
+mod validate;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
-use crate::write::Drift;
 
 /// Compile one stack.toml into a validated docker-compose, Prometheus,
 /// Alertmanager, nginx and Grafana bundle.
@@ -37,34 +45,23 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a stack file and report every problem.
-    Validate {
-        /// The stack file.
-        stack: PathBuf,
-    },
+    Validate(validate::Args),
     /// Render the bundle into the output directory.
-    Render {
-        /// The stack file.
-        stack: PathBuf,
-        /// The output directory (default: `out/<stack name>` next to the stack file).
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Compare with the output directory instead of writing; exit 1 on drift.
-        #[arg(long)]
-        check: bool,
-        /// Overwrite files in the output directory that stackgen did not write.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Same as `render --check`.
-    Check {
-        /// The stack file.
-        stack: PathBuf,
-        /// The output directory (default: `out/<stack name>` next to the stack file).
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-    },
+    Render(render::RenderArgs),
+    /// Same as `render --check`: exit 1 with a diff when generated files drifted.
+    Check(render::CheckArgs),
     /// Print the JSON Schema of stack.toml.
     Schema,
+    /// Write a commented starter stack.toml.
+    Init(init::Args),
+    /// Draw the stack's services and their edges (Mermaid or Graphviz dot).
+    Graph(graph::Args),
+    /// List the ports each service publishes on the host.
+    Ports(ports::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Runs the command line and returns the exit code.
@@ -88,76 +85,17 @@ pub fn main() -> ExitCode {
 
 /// Runs a parsed command.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    let format = cli.format;
     match cli.command {
-        Command::Validate { stack } => {
-            let (_, warnings) = crate::check_stack(&stack)?;
-            report::warnings(&warnings, cli.format);
-            if cli.format == Format::Human {
-                eprintln!("{}: ok", stack.display());
-            } else {
-                report::json_ok(&warnings);
-            }
-            Ok(())
-        }
-        Command::Render {
-            stack,
-            output,
-            check,
-            force,
-        } => {
-            if check {
-                return check_drift(&stack, output, cli.format);
-            }
-            let rendered = crate::render_stack(&stack)?;
-            report::warnings(&rendered.warnings, cli.format);
-            let dir = output.unwrap_or_else(|| default_output(&stack));
-            let written = crate::write::write_bundle(&rendered.bundle, &dir, force)?;
-            if cli.format == Format::Human {
-                eprintln!(
-                    "{}: {} written, {} unchanged, {} removed",
-                    dir.display(),
-                    written.written.len(),
-                    written.unchanged.len(),
-                    written.removed.len()
-                );
-            }
-            Ok(())
-        }
-        Command::Check { stack, output } => check_drift(&stack, output, cli.format),
-        Command::Schema => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(crate::load::stack_schema_text().as_bytes())
-                .map_err(|e| Error::io("write", "stdout", e))
-        }
-    }
-}
-
-fn check_drift(stack: &Path, output: Option<PathBuf>, format: Format) -> Result<(), Error> {
-    let rendered = crate::render_stack(stack)?;
-    report::warnings(&rendered.warnings, format);
-    let dir = output.unwrap_or_else(|| default_output(stack));
-    let drifts = crate::write::check(&rendered.bundle, &dir)?;
-    let mut stdout = std::io::stdout().lock();
-    for drift in &drifts {
-        let text = match drift {
-            Drift::Changed { diff, .. } => diff.clone(),
-            Drift::Missing { path } => format!("missing: {path}\n"),
-            Drift::Extra { path } => format!("no longer generated: {path}\n"),
-        };
-        stdout
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::io("write", "stdout", e))?;
-    }
-    if drifts.is_empty() {
-        if format == Format::Human {
-            eprintln!("{}: up to date", dir.display());
-        }
-        Ok(())
-    } else {
-        Err(Error::Drift {
-            count: drifts.len(),
-        })
+        Command::Validate(args) => validate::run(&args, format),
+        Command::Render(args) => render::run(args, format),
+        Command::Check(args) => render::check(&args, format),
+        Command::Schema => schema::run(),
+        Command::Init(args) => init::run(&args),
+        Command::Graph(args) => graph::run(&args, format),
+        Command::Ports(args) => ports::run(&args, format),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     }
 }
 
@@ -168,4 +106,20 @@ pub fn default_output(stack: &Path) -> PathBuf {
         .file_stem()
         .map_or_else(|| "stack".to_owned(), |s| s.to_string_lossy().into_owned());
     parent.join("out").join(stem)
+}
+
+/// Writes `text` to stdout.
+fn print(text: &str) -> Result<(), Error> {
+    use std::io::Write as _;
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::io("write", "stdout", e))
+}
+
+/// Loads, validates and plans `stack` (with the overlay of `env`), printing warnings.
+fn plan_stack(stack: &Path, env: Option<&str>, format: Format) -> Result<crate::plan::Plan, Error> {
+    let (plan, warnings) = crate::check_stack_in(stack, env)?;
+    report::warnings(&warnings, format);
+    Ok(plan)
 }

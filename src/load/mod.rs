@@ -3,6 +3,7 @@
 //! Syntax errors and schema violations (unknown keys, wrong types, bad
 //! durations, literal secrets) are all reported together, each with its span.
 
+mod overlay;
 mod schema;
 mod schema_check;
 mod spans;
@@ -10,6 +11,7 @@ mod spans;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use overlay::{available_envs, overlay_path};
 pub use schema::{stack_schema, stack_schema_text};
 pub use schema_check::closest;
 pub use spans::{SpanIndex, escape_pointer, pointer};
@@ -36,8 +38,19 @@ pub struct Loaded {
 
 /// Reads and checks the stack file at `path`.
 pub fn load_file(path: &Path) -> Result<Loaded, Error> {
+    load_file_in(path, None)
+}
+
+/// Reads the stack file at `path`, merges the overlay of environment `env`
+/// (`<stem>.<env>.toml` and/or `[env.<env>]`) over it, and checks the result.
+pub fn load_file_in(path: &Path, env: Option<&str>) -> Result<Loaded, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::io("read", path, source))?;
-    let mut loaded = load_str(&path.display().to_string(), &text)?;
+    let source = SourceFile::new(path.display().to_string(), text);
+    let (mut document, mut spans) = parse_document(&source)?;
+    if let Some(env) = env {
+        overlay::apply(path, env, &mut document, &mut spans)?;
+    }
+    let mut loaded = from_document(document, spans)?;
     loaded.base_dir = path
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -51,6 +64,11 @@ pub fn load_file(path: &Path) -> Result<Loaded, Error> {
 pub fn load_str(name: &str, text: &str) -> Result<Loaded, Error> {
     let source = SourceFile::new(name, text);
     let (document, spans) = parse_document(&source)?;
+    from_document(document, spans)
+}
+
+/// Checks a parsed document against the schema and builds the model.
+fn from_document(document: serde_json::Value, spans: SpanIndex) -> Result<Loaded, Error> {
     let problems = schema_check::check(&document, &spans);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));

@@ -88,10 +88,43 @@ impl SpanIndex {
         self.entries.insert(pointer, entry);
     }
 
+    /// Forgets the entry at `pointer` and every entry below it.
+    pub fn remove_subtree(&mut self, pointer: &str) {
+        self.entries.retain(|at, _| !is_within(at, pointer));
+    }
+
+    /// Copies the entry at `pointer` and every entry below it from `other`.
+    pub fn copy_subtree(&mut self, other: &Self, pointer: &str) {
+        for (at, entry) in &other.entries {
+            if is_within(at, pointer) {
+                self.entries.insert(at.clone(), entry.clone());
+            }
+        }
+    }
+
+    /// The entries below `prefix`, re-keyed as if `prefix` were the root
+    /// (the `[env.production]` table of a stack file as an overlay document).
+    #[must_use]
+    pub fn rebased(&self, prefix: &str) -> Self {
+        let mut index = Self::new(Arc::clone(&self.root));
+        for (at, entry) in &self.entries {
+            if is_within(at, prefix) {
+                index.insert(at[prefix.len()..].to_owned(), entry.clone());
+            }
+        }
+        index
+    }
+
     /// Takes over every entry of `other` (an overlay): its spans win.
     pub fn overlay(&mut self, other: Self) {
         self.entries.extend(other.entries);
     }
+}
+
+/// Whether `at` is `pointer` or lies below it.
+fn is_within(at: &str, pointer: &str) -> bool {
+    at.strip_prefix(pointer)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).

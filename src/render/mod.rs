@@ -6,6 +6,7 @@
 
 mod alertmanager;
 mod compose;
+pub mod env_example;
 pub mod format;
 pub mod grafana;
 pub mod nginx;
@@ -71,5 +72,6 @@ pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     bundle.extend(prometheus::render(plan)?)?;
     bundle.extend(rules::render(plan)?)?;
     bundle.extend(rule_tests::render(plan)?)?;
+    bundle.extend(env_example::render(plan)?)?;
     Ok(bundle)
 }

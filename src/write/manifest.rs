@@ -44,6 +44,24 @@ impl Manifest {
         }
     }
 
+    /// Adds the entries of `paths` as `bundle` renders them (after a partial write).
+    pub fn record<'a>(&mut self, bundle: &Bundle, paths: impl IntoIterator<Item = &'a String>) {
+        "stackgen".clone_into(&mut self.generator);
+        for path in paths {
+            if let Some(contents) = bundle.files.get(path) {
+                self.files
+                    .insert(path.clone(), hex(&Sha256::digest(contents)));
+            }
+        }
+    }
+
+    /// Whether `contents` is exactly what stackgen wrote to `path`.
+    pub fn matches(&self, path: &str, contents: &[u8]) -> bool {
+        self.files
+            .get(path)
+            .is_some_and(|hash| *hash == hex(&Sha256::digest(contents)))
+    }
+
     /// Whether stackgen wrote `path`.
     pub fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
@@ -68,4 +86,26 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
         out
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_partial_writes_and_matches_hashes() {
+        let mut bundle = Bundle::default();
+        bundle.files.insert("a.yml".to_owned(), b"a\n".to_vec());
+        bundle.files.insert("b.yml".to_owned(), b"b\n".to_vec());
+        let mut manifest = Manifest::default();
+        manifest.record(&bundle, [&"a.yml".to_owned()]);
+        assert_eq!(manifest.paths().collect::<Vec<_>>(), vec!["a.yml"]);
+        assert!(manifest.matches("a.yml", b"a\n"));
+        assert!(!manifest.matches("a.yml", b"edited\n"));
+        assert!(!manifest.matches("b.yml", b"b\n"));
+        let text = manifest.to_text();
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(MANIFEST), &text).expect("write");
+        assert_eq!(Manifest::read(dir.path()).expect("read"), manifest);
+    }
 }

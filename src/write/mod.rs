@@ -3,7 +3,9 @@
 //! Files are written atomically (temporary file, then rename). A manifest
 //! records what stackgen wrote; a file that is neither in the manifest nor
 //! carries the generated header is never overwritten without `--force`.
-//! Files stackgen wrote before and no longer produces are removed.
+//! Files stackgen wrote before and no longer produces are removed, unless
+//! they were edited since. The manifest is written last; after a failed
+//! write it records the files already written.
 //! [`check`] compares instead of writing and shows a diff of every drift.
 
 mod diff;
@@ -28,6 +30,8 @@ pub struct WriteReport {
     pub unchanged: Vec<String>,
     /// Stale generated files removed.
     pub removed: Vec<String>,
+    /// Stale files no longer generated but edited by hand since, left in place.
+    pub kept: Vec<String>,
 }
 
 /// Writes `bundle` into `dir`.
@@ -56,7 +60,14 @@ pub fn write_bundle(bundle: &Bundle, dir: &Path, force: bool) -> Result<WriteRep
             report.unchanged.push(path.clone());
             continue;
         }
-        write_atomic(&target, contents)?;
+        if let Err(error) = write_atomic(&target, contents) {
+            // Record what is ours so far, so the next run does not take the
+            // files written before the failure for foreign ones.
+            let mut partial = previous.clone();
+            partial.record(bundle, report.written.iter().chain(&report.unchanged));
+            let _ = write_atomic(&dir.join(MANIFEST), partial.to_text().as_bytes());
+            return Err(error);
+        }
         report.written.push(path.clone());
     }
     for stale in previous.paths().filter(|p| !bundle.files.contains_key(*p)) {
@@ -64,12 +75,19 @@ pub fn write_bundle(bundle: &Bundle, dir: &Path, force: bool) -> Result<WriteRep
             continue;
         }
         let target = dir.join(stale);
-        if target.exists() {
-            fs::remove_file(&target).map_err(|e| Error::io("remove", &target, e))?;
-            report.removed.push(stale.to_owned());
+        let Ok(existing) = fs::read(&target) else {
+            continue;
+        };
+        if !force && !previous.matches(stale, &existing) {
+            // Edited since stackgen wrote it: the edit is the user's to keep.
+            report.kept.push(stale.to_owned());
+            continue;
         }
+        fs::remove_file(&target).map_err(|e| Error::io("remove", &target, e))?;
+        report.removed.push(stale.to_owned());
         remove_empty_parents(dir, &target);
     }
+    // The manifest goes last: it only ever lists files that are on disk.
     let manifest = Manifest::of(bundle);
     write_atomic(&dir.join(MANIFEST), manifest.to_text().as_bytes())?;
     Ok(report)
@@ -158,7 +176,18 @@ pub fn write_atomic(target: &Path, contents: &[u8]) -> Result<(), Error> {
         .unwrap_or_default();
     let temporary = parent.join(format!(".{name}.stackgen-{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+            .or_else(|_| {
+                // A leftover from a killed run of the same process id.
+                fs::remove_file(&temporary)?;
+                fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&temporary)
+            })?;
         file.write_all(contents)?;
         file.sync_all()?;
         fs::rename(&temporary, target)
