@@ -86,6 +86,30 @@ fn unknown_receiver_is_pointed_at_with_a_suggestion() {
 }
 
 #[test]
+fn misspelled_severity_route_is_an_unknown_key_with_a_suggestion() {
+    let text = BASE.replace(
+        "[alertmanager.severity-routes.critical]",
+        "[alertmanager.severity-routes.critcal]",
+    );
+    let diagnostics = errors(&text);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(
+        diagnostic.kind,
+        ErrorKind::UnknownKey {
+            key: "critcal".to_owned(),
+            suggestion: Some("critical".to_owned()),
+            allowed: vec![
+                "critical".to_owned(),
+                "warning".to_owned(),
+                "info".to_owned()
+            ],
+        }
+    );
+    assert_eq!(diagnostic.location.span, span_of(&text, "critcal"));
+}
+
+#[test]
 fn alert_without_route_is_a_warning_at_the_alert() {
     let text = format!(
         "{BASE}\n[[alerts]]\nname = \"SlowCheckout\"\nexpr = \"up == 0\"\nseverity = \"warning\"\n"

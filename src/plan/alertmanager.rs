@@ -139,7 +139,7 @@ pub fn routes(settings: &Alertmanager) -> Vec<PlannedRoute> {
             repeat_interval: route.repeat_interval.clone(),
         });
     }
-    for (severity, route) in &settings.severity_routes {
+    for (severity, route) in settings.severity_routes.iter() {
         routes.push(PlannedRoute {
             pointer: pointer(["alertmanager", "severity-routes", severity.as_str()]),
             matchers: vec![LabelMatcher::equal("severity", severity.as_str())],
@@ -240,7 +240,7 @@ fn secret_name(secret: &SecretRef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{MatcherRoute, Severity, SeverityRoute, TeamRoute};
+    use crate::config::{MatcherRoute, SeverityRoute, TeamRoute};
 
     fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -254,13 +254,10 @@ mod tests {
             default_receiver: "fallback".to_owned(),
             ..Alertmanager::default()
         };
-        settings.severity_routes.insert(
-            Severity::Critical,
-            SeverityRoute {
-                receiver: "oncall".to_owned(),
-                ..SeverityRoute::default()
-            },
-        );
+        settings.severity_routes.critical = Some(SeverityRoute {
+            receiver: "oncall".to_owned(),
+            ..SeverityRoute::default()
+        });
         settings.team_routes.insert(
             "database".to_owned(),
             TeamRoute {
