@@ -60,3 +60,23 @@ fn shipped_files_land_in_the_bundle() {
         &std::fs::read(dir.join("telemetra/init-db.sql")).expect("readable")
     );
 }
+
+#[test]
+fn burn_rate_alert_tests_load_the_recording_rules() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
+    let tests =
+        String::from_utf8(sre.bundle.files["prometheus/tests/slo-burn-rate.test.yml"].clone())
+            .expect("utf-8");
+    assert!(
+        tests.contains(
+            "rule_files:\n- ../rules/slo-burn-rate.yml\n- ../rules/slo-availability.yml\n- ../rules/slo-latency.yml\n"
+        ),
+        "{tests}"
+    );
+    // The rule's labels are added to the expected alert without being written in the test.
+    assert!(
+        tests.contains("    - exp_labels:\n        severity: critical\n        service: app\n        slo: availability\n        window: 1h\n"),
+        "{tests}"
+    );
+}

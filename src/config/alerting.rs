@@ -113,7 +113,9 @@ pub struct AlertTestSeries {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertTestAlert {
-    /// The alert's labels besides `alertname` (severity and team are added).
+    /// Labels the alert gets from its input series (such as `instance` and `job`).
+    /// The rule's own labels are added for you: `severity`, `team`, `service`
+    /// and its `labels` table; `alertname` is implied.
     #[serde(default)]
     pub labels: IndexMap<String, String>,
     /// The alert's annotations after templating; omitted ones are taken from the rule when it has no templates.
