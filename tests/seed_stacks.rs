@@ -80,3 +80,25 @@ fn burn_rate_alert_tests_load_the_recording_rules() {
         "{tests}"
     );
 }
+
+#[test]
+fn ecommerce_keeps_backend_and_database_on_the_internal_network() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let (plan, _) = stackgen::check_stack(&dir.join("ecommerce.toml")).expect("valid");
+    let networks = |name: &str| -> Vec<String> {
+        plan.services
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name} is planned"))
+            .networks
+            .clone()
+    };
+    assert_eq!(networks("backend"), ["internal"]);
+    assert_eq!(networks("mongodb"), ["internal"]);
+    assert_eq!(networks("mongodb-exporter"), ["internal"]);
+    // Generated services join the networks of what they talk to.
+    assert_eq!(networks("prometheus"), ["public", "internal"]);
+    assert_eq!(networks("grafana"), ["public", "internal"]);
+    // Alertmanager needs a way out, which the internal network has not.
+    assert_eq!(networks("alertmanager"), ["public"]);
+}

@@ -70,8 +70,15 @@ pub fn add_services(plan: &mut Plan) {
         timeout: None,
         scheme: "http".to_owned(),
     });
-    // Alertmanager must reach the outside world (Slack, PagerDuty, mail) and Prometheus: join every network.
-    service.networks = plan.networks.keys().cloned().collect();
+    // Alertmanager must reach Prometheus (always on the first network) and the
+    // outside world (Slack, PagerDuty, mail), which internal networks cannot.
+    service.networks = plan
+        .networks
+        .iter()
+        .enumerate()
+        .filter(|(index, (_, network))| *index == 0 || !network.internal)
+        .map(|(_, (name, _))| name.clone())
+        .collect();
     service.secrets = secrets(&settings)
         .into_iter()
         .map(|secret| PlannedSecret {
