@@ -174,6 +174,9 @@ pub struct Alertmanager {
     /// The published host port (9093 by default).
     #[serde(default)]
     pub port: Option<u16>,
+    /// The host address the port is published on, such as `127.0.0.1` to keep it off other machines (all addresses by default).
+    #[serde(default)]
+    pub bind: Option<String>,
     /// The receiver for alerts no other route takes.
     pub default_receiver: String,
     /// Labels that group alerts into one notification (`alertname`, `service`, `severity` by default).

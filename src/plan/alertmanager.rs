@@ -34,7 +34,7 @@ pub fn add_services(plan: &mut Plan) {
     service.ports = vec![crate::config::PortMapping {
         container: CONTAINER_PORT,
         host: Some(settings.port.unwrap_or(CONTAINER_PORT)),
-        bind: None,
+        bind: settings.bind.clone(),
         protocol: None,
     }];
     service.mounts = vec![

@@ -23,7 +23,7 @@ pub fn add_services(plan: &mut Plan) {
     service.ports.push(PortMapping {
         container: CONTAINER_PORT,
         host: Some(grafana.port.unwrap_or(CONTAINER_PORT)),
-        bind: None,
+        bind: grafana.bind.clone(),
         protocol: None,
     });
     service.mounts = vec![bind("./grafana/provisioning", "/etc/grafana/provisioning")];
