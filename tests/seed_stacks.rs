@@ -102,3 +102,21 @@ fn ecommerce_keeps_backend_and_database_on_the_internal_network() {
     // Alertmanager needs a way out, which the internal network has not.
     assert_eq!(networks("alertmanager"), ["public"]);
 }
+
+#[test]
+fn burn_rate_time_series_draw_their_thresholds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
+    let dashboard: serde_json::Value =
+        serde_json::from_slice(&sre.bundle.files["grafana/dashboards/slo-dashboard.json"])
+            .expect("json");
+    let burn_rate = dashboard["panels"]
+        .as_array()
+        .expect("panels")
+        .iter()
+        .find(|p| p["title"] == "Burn rate" && p["type"] == "timeseries")
+        .expect("a burn-rate time series");
+    let defaults = &burn_rate["fieldConfig"]["defaults"];
+    assert_eq!(defaults["custom"]["thresholdsStyle"]["mode"], "dashed");
+    assert_eq!(defaults["thresholds"]["steps"][2]["value"], 14.4);
+}
