@@ -196,7 +196,8 @@ fn check_values(checker: &mut Checker<'_>, ingress: &Ingress) {
 /// Routes to the same service and port share one nginx upstream, so they
 /// cannot ask for different load-balancing methods.
 fn check_balance(checker: &mut Checker<'_>, ingress: &Ingress) {
-    let mut first: Vec<((&str, Option<u16>), Balance, usize)> = Vec::new();
+    // (service, port as written) -> the first balance asked for, and by which route.
+    let mut first: Vec<(Upstream<'_>, Balance, usize)> = Vec::new();
     for (position, route) in ingress.routes.iter().enumerate() {
         let Some(balance) = route.balance else {
             continue;
@@ -233,6 +234,9 @@ fn check_balance(checker: &mut Checker<'_>, ingress: &Ingress) {
         }
     }
 }
+
+/// A routed service and the port the route names.
+type Upstream<'a> = (&'a str, Option<u16>);
 
 fn balance_name(balance: Balance) -> &'static str {
     match balance {
