@@ -43,11 +43,14 @@ pub fn check_stack_in(
 
 /// Validates an already loaded stack and plans it.
 pub fn plan_loaded(loaded: &load::Loaded) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
-    let diagnostics = validate::validate(loaded);
+    let mut diagnostics = validate::validate(loaded);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Invalid(diagnostics));
     }
-    Ok((plan::plan(loaded), diagnostics))
+    let plan = plan::plan(loaded);
+    diagnostics.extend(validate::validate_plan(loaded, &plan));
+    diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
+    Ok((plan, diagnostics))
 }
 
 /// Loads, validates, plans and renders the stack at `path`.

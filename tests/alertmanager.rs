@@ -86,6 +86,30 @@ fn unknown_receiver_is_pointed_at_with_a_suggestion() {
 }
 
 #[test]
+fn misspelled_severity_route_is_an_unknown_key_with_a_suggestion() {
+    let text = BASE.replace(
+        "[alertmanager.severity-routes.critical]",
+        "[alertmanager.severity-routes.critcal]",
+    );
+    let diagnostics = errors(&text);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(
+        diagnostic.kind,
+        ErrorKind::UnknownKey {
+            key: "critcal".to_owned(),
+            suggestion: Some("critical".to_owned()),
+            allowed: vec![
+                "critical".to_owned(),
+                "warning".to_owned(),
+                "info".to_owned()
+            ],
+        }
+    );
+    assert_eq!(diagnostic.location.span, span_of(&text, "critcal"));
+}
+
+#[test]
 fn alert_without_route_is_a_warning_at_the_alert() {
     let text = format!(
         "{BASE}\n[[alerts]]\nname = \"SlowCheckout\"\nexpr = \"up == 0\"\nseverity = \"warning\"\n"
@@ -206,4 +230,48 @@ fn matcher_routes_get_cases_with_fitting_labels() {
         ),
         "{tests}"
     );
+}
+
+#[test]
+fn unrouted_library_alerts_are_one_warning_at_the_service() {
+    let text = format!(
+        "{BASE}\n[services.db]\nimage = \"postgres:16\"\nkind = \"postgres\"\nexporter = true\n\n[prometheus]\n"
+    );
+    let rendered = render_str("stack.toml", &text).expect("warnings do not block");
+    let library: Vec<&Diagnostic> = rendered
+        .warnings
+        .iter()
+        .filter(|w| w.kind.code() == "stackgen::alerting::unrouted-library")
+        .collect();
+    let services: Vec<String> = library
+        .iter()
+        .map(|w| match &w.kind {
+            ErrorKind::UnroutedLibraryAlerts { service, .. } => service.clone(),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(services, ["db", "prometheus"], "{library:?}");
+    assert_eq!(library[0].location.span, span_of(&text, "[services.db]"));
+    assert_eq!(library[1].location.span, span_of(&text, "[prometheus]"));
+    let ErrorKind::UnroutedLibraryAlerts { alerts, .. } = &library[0].kind else {
+        unreachable!("checked above");
+    };
+    assert!(alerts.contains("PostgresDeadlocks"), "{alerts}");
+}
+
+#[test]
+fn library_alerts_with_a_team_route_are_not_reported() {
+    let text = format!(
+        "{BASE}\n[services.db]\nimage = \"postgres:16\"\nkind = \"postgres\"\nexporter = true\nteam = \"payments\"\n\n[prometheus]\n\n[alertmanager.team-routes.payments]\nreceiver = \"oncall\"\n"
+    );
+    let rendered = render_str("stack.toml", &text).expect("renders");
+    let services: Vec<String> = rendered
+        .warnings
+        .iter()
+        .filter_map(|w| match &w.kind {
+            ErrorKind::UnroutedLibraryAlerts { service, .. } => Some(service.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(services, ["prometheus"]);
 }

@@ -1,5 +1,6 @@
 //! Snapshots of the Prometheus targets for `examples/monitoring.toml`, and
-//! the alert library's coverage of a typical stack.
+//! the alert library's coverage of a typical stack, and the bind address
+//! of the Prometheus port.
 
 use std::path::Path;
 
@@ -73,4 +74,44 @@ fn a_typical_stack_gets_forty_library_alerts() {
             "{generated} missing from {names:?}"
         );
     }
+}
+
+const BOUND: &str = r#"
+[stack]
+name = "bound"
+
+[services.api]
+image = "api:1"
+metrics = { port = 8000 }
+
+[prometheus]
+bind = "127.0.0.1"
+"#;
+
+#[test]
+fn monitoring_port_is_published_on_the_bind_address() {
+    let rendered = stackgen::render_str("stack.toml", BOUND).expect("renders");
+    let compose = file(&rendered, "docker-compose.yml");
+    assert!(
+        compose.contains(
+            "    - target: 9090\n      published: \"9090\"\n      host_ip: \"127.0.0.1\"\n"
+        ),
+        "{compose}"
+    );
+}
+
+#[test]
+fn bind_address_must_be_an_ip_address() {
+    let text = BOUND.replace("127.0.0.1", "localhost");
+    let Err(stackgen::Error::Invalid(diagnostics)) = stackgen::render_str("stack.toml", &text)
+    else {
+        panic!("a host name is refused");
+    };
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].kind.code(), "stackgen::schema::value");
+    let start = text.find("\"localhost\"").expect("in text");
+    assert_eq!(
+        diagnostics[0].location.span,
+        start..start + "\"localhost\"".len()
+    );
 }

@@ -60,3 +60,63 @@ fn shipped_files_land_in_the_bundle() {
         &std::fs::read(dir.join("telemetra/init-db.sql")).expect("readable")
     );
 }
+
+#[test]
+fn burn_rate_alert_tests_load_the_recording_rules() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
+    let tests =
+        String::from_utf8(sre.bundle.files["prometheus/tests/slo-burn-rate.test.yml"].clone())
+            .expect("utf-8");
+    assert!(
+        tests.contains(
+            "rule_files:\n- ../rules/slo-burn-rate.yml\n- ../rules/slo-availability.yml\n- ../rules/slo-latency.yml\n"
+        ),
+        "{tests}"
+    );
+    // The rule's labels are added to the expected alert without being written in the test.
+    assert!(
+        tests.contains("    - exp_labels:\n        severity: critical\n        service: app\n        slo: availability\n        window: 1h\n"),
+        "{tests}"
+    );
+}
+
+#[test]
+fn ecommerce_keeps_backend_and_database_on_the_internal_network() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let (plan, _) = stackgen::check_stack(&dir.join("ecommerce.toml")).expect("valid");
+    let networks = |name: &str| -> Vec<String> {
+        plan.services
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name} is planned"))
+            .networks
+            .clone()
+    };
+    assert_eq!(networks("backend"), ["internal"]);
+    assert_eq!(networks("mongodb"), ["internal"]);
+    assert_eq!(networks("mongodb-exporter"), ["internal"]);
+    // Generated services join the networks of what they talk to.
+    assert_eq!(networks("prometheus"), ["public", "internal"]);
+    assert_eq!(networks("grafana"), ["public", "internal"]);
+    // Alertmanager needs a way out, which the internal network has not.
+    assert_eq!(networks("alertmanager"), ["public"]);
+}
+
+#[test]
+fn burn_rate_time_series_draw_their_thresholds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
+    let dashboard: serde_json::Value =
+        serde_json::from_slice(&sre.bundle.files["grafana/dashboards/slo-dashboard.json"])
+            .expect("json");
+    let burn_rate = dashboard["panels"]
+        .as_array()
+        .expect("panels")
+        .iter()
+        .find(|p| p["title"] == "Burn rate" && p["type"] == "timeseries")
+        .expect("a burn-rate time series");
+    let defaults = &burn_rate["fieldConfig"]["defaults"];
+    assert_eq!(defaults["custom"]["thresholdsStyle"]["mode"], "dashed");
+    assert_eq!(defaults["thresholds"]["steps"][2]["value"], 14.4);
+}

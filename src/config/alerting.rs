@@ -113,7 +113,9 @@ pub struct AlertTestSeries {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AlertTestAlert {
-    /// The alert's labels besides `alertname` (severity and team are added).
+    /// Labels the alert gets from its input series (such as `instance` and `job`).
+    /// The rule's own labels are added for you: `severity`, `team`, `service`
+    /// and its `labels` table; `alertname` is implied.
     #[serde(default)]
     pub labels: IndexMap<String, String>,
     /// The alert's annotations after templating; omitted ones are taken from the rule when it has no templates.
@@ -172,6 +174,9 @@ pub struct Alertmanager {
     /// The published host port (9093 by default).
     #[serde(default)]
     pub port: Option<u16>,
+    /// The host address the port is published on, such as `127.0.0.1` to keep it off other machines (all addresses by default).
+    #[serde(default)]
+    pub bind: Option<String>,
     /// The receiver for alerts no other route takes.
     pub default_receiver: String,
     /// Labels that group alerts into one notification (`alertname`, `service`, `severity` by default).
@@ -195,9 +200,9 @@ pub struct Alertmanager {
     /// Receivers, keyed by name.
     #[serde(default)]
     pub receivers: IndexMap<String, Receiver>,
-    /// Routes by severity (`critical`, `warning`, `info`), tried after the team routes.
+    /// Routes by severity, tried after the team routes, in the order `critical`, `warning`, `info`.
     #[serde(default)]
-    pub severity_routes: IndexMap<Severity, SeverityRoute>,
+    pub severity_routes: SeverityRoutes,
     /// Routes by team, keyed by the `team` label value, tried before the severity routes.
     #[serde(default)]
     pub team_routes: IndexMap<String, TeamRoute>,
@@ -284,6 +289,43 @@ pub struct WebhookTarget {
     /// The URL to POST alerts to (`http://` or `https://`). It lands in
     /// alertmanager.yml as written: Alertmanager 0.25 reads no webhook URL from a file.
     pub url: String,
+}
+
+/// The routes by severity; a severity without a route falls through to `default-receiver`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SeverityRoutes {
+    /// The route for `severity="critical"` alerts.
+    #[serde(default)]
+    pub critical: Option<SeverityRoute>,
+    /// The route for `severity="warning"` alerts.
+    #[serde(default)]
+    pub warning: Option<SeverityRoute>,
+    /// The route for `severity="info"` alerts.
+    #[serde(default)]
+    pub info: Option<SeverityRoute>,
+}
+
+impl SeverityRoutes {
+    /// The routes that are set, with their severity, in the order `critical`, `warning`, `info`.
+    pub fn iter(&self) -> impl Iterator<Item = (Severity, &SeverityRoute)> {
+        [
+            (Severity::Critical, self.critical.as_ref()),
+            (Severity::Warning, self.warning.as_ref()),
+            (Severity::Info, self.info.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(severity, route)| route.map(|route| (severity, route)))
+    }
+
+    /// The route for `severity`, if one is set.
+    pub fn get(&self, severity: Severity) -> Option<&SeverityRoute> {
+        match severity {
+            Severity::Critical => self.critical.as_ref(),
+            Severity::Warning => self.warning.as_ref(),
+            Severity::Info => self.info.as_ref(),
+        }
+    }
 }
 
 /// The route for one severity.

@@ -97,7 +97,8 @@ pub struct IngressRoute {
     /// How long to wait for the upstream to send data (60s for `http`, 1h for `sse` and `websocket`).
     #[serde(default)]
     pub read_timeout: Option<DurationStr>,
-    /// How the upstream spreads requests over replicas.
+    /// How the upstream spreads requests over replicas. Routes to the same
+    /// service and port share one upstream and must agree.
     #[serde(default)]
     pub balance: Option<Balance>,
 }

@@ -13,7 +13,7 @@ mod values;
 pub use alerting::{
     AlertRule, AlertTest, AlertTestAlert, AlertTestSeries, Alertmanager, InhibitRule,
     LibraryAlerts, MatcherRoute, PagerdutyTarget, Receiver, RecordingRule, Severity, SeverityRoute,
-    SlackTarget, Smtp, TeamRoute, WebhookTarget,
+    SeverityRoutes, SlackTarget, Smtp, TeamRoute, WebhookTarget,
 };
 pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};

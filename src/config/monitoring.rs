@@ -16,6 +16,9 @@ pub struct Prometheus {
     /// The published port (9090 by default).
     #[serde(default)]
     pub port: Option<u16>,
+    /// The host address the port is published on, such as `127.0.0.1` to keep it off other machines (all addresses by default).
+    #[serde(default)]
+    pub bind: Option<String>,
     /// How often to scrape targets (15s by default).
     #[serde(default)]
     pub scrape_interval: Option<DurationStr>,
@@ -71,6 +74,9 @@ pub struct Grafana {
     /// The published host port (3000 by default; Grafana listens on 3000 inside).
     #[serde(default)]
     pub port: Option<u16>,
+    /// The host address the port is published on, such as `127.0.0.1` to keep it off other machines (all addresses by default).
+    #[serde(default)]
+    pub bind: Option<String>,
     /// The admin user name (`admin` by default).
     #[serde(default)]
     pub admin_user: Option<String>,

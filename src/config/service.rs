@@ -78,7 +78,9 @@ pub struct Service {
     /// Run the Prometheus exporter for this service's kind beside it (redis, postgres, mongodb, kafka, elasticsearch, nginx).
     #[serde(default)]
     pub exporter: Option<Exporter>,
-    /// HTTP paths that the blackbox exporter probes, such as `/health/live`.
+    /// HTTP paths that the blackbox exporter probes, such as `/health/live`:
+    /// plain HTTP on the service's first port, up when the answer is a 2xx
+    /// (so a path that answers 503 until startup completes reads as down until then).
     #[serde(default)]
     pub probes: Vec<String>,
     /// The built-in alerts for this service's kind: opt out, disable rules, override thresholds.

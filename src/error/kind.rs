@@ -241,6 +241,16 @@ pub enum ErrorKind {
         /// Its profiles, quoted and joined.
         profiles: String,
     },
+    /// Built-in alerts for a service that no route delivers anywhere but the default receiver.
+    #[error(
+        "built-in alerts for `{service}` have no route of their own and fall to the default receiver: {alerts}"
+    )]
+    UnroutedLibraryAlerts {
+        /// The service the library watches.
+        service: String,
+        /// The alert names, joined.
+        alerts: String,
+    },
 }
 
 impl ErrorKind {
@@ -278,6 +288,7 @@ impl ErrorKind {
             Self::UnusedReceiver { .. } => "stackgen::alerting::unused-receiver",
             Self::NotPem { .. } => "stackgen::files::not-pem",
             Self::RouteToProfiledService { .. } => "stackgen::ingress::profiled-upstream",
+            Self::UnroutedLibraryAlerts { .. } => "stackgen::alerting::unrouted-library",
         }
     }
 
@@ -372,6 +383,9 @@ impl ErrorKind {
             Self::RouteToProfiledService { .. } => {
                 "requests to it fail while the profile is off (a replicated target even keeps nginx from starting); remove the profile, or always start it with the stack".to_owned()
             }
+            Self::UnroutedLibraryAlerts { .. } => {
+                "add a route for their severity, give the service a `team` that has a route, or turn them off with the service's `alerts.disable`".to_owned()
+            }
         }
     }
 
@@ -411,6 +425,9 @@ impl ErrorKind {
             Self::UnusedReceiver { .. } => "never notified".to_owned(),
             Self::NotPem { expected, .. } => format!("not a PEM {expected}"),
             Self::RouteToProfiledService { .. } => "routed here".to_owned(),
+            Self::UnroutedLibraryAlerts { .. } => {
+                "built-in alerts fall to the default receiver".to_owned()
+            }
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn add_services(plan: &mut Plan) {
     service.ports = vec![crate::config::PortMapping {
         container: CONTAINER_PORT,
         host: Some(settings.port.unwrap_or(CONTAINER_PORT)),
-        bind: None,
+        bind: settings.bind.clone(),
         protocol: None,
     }];
     service.mounts = vec![
@@ -70,8 +70,15 @@ pub fn add_services(plan: &mut Plan) {
         timeout: None,
         scheme: "http".to_owned(),
     });
-    // Alertmanager must reach the outside world (Slack, PagerDuty, mail) and Prometheus: join every network.
-    service.networks = plan.networks.keys().cloned().collect();
+    // Alertmanager must reach Prometheus (always on the first network) and the
+    // outside world (Slack, PagerDuty, mail), which internal networks cannot.
+    service.networks = plan
+        .networks
+        .iter()
+        .enumerate()
+        .filter(|(index, (_, network))| *index == 0 || !network.internal)
+        .map(|(_, (name, _))| name.clone())
+        .collect();
     service.secrets = secrets(&settings)
         .into_iter()
         .map(|secret| PlannedSecret {
@@ -139,7 +146,7 @@ pub fn routes(settings: &Alertmanager) -> Vec<PlannedRoute> {
             repeat_interval: route.repeat_interval.clone(),
         });
     }
-    for (severity, route) in &settings.severity_routes {
+    for (severity, route) in settings.severity_routes.iter() {
         routes.push(PlannedRoute {
             pointer: pointer(["alertmanager", "severity-routes", severity.as_str()]),
             matchers: vec![LabelMatcher::equal("severity", severity.as_str())],
@@ -240,7 +247,7 @@ fn secret_name(secret: &SecretRef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{MatcherRoute, Severity, SeverityRoute, TeamRoute};
+    use crate::config::{MatcherRoute, SeverityRoute, TeamRoute};
 
     fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -254,13 +261,10 @@ mod tests {
             default_receiver: "fallback".to_owned(),
             ..Alertmanager::default()
         };
-        settings.severity_routes.insert(
-            Severity::Critical,
-            SeverityRoute {
-                receiver: "oncall".to_owned(),
-                ..SeverityRoute::default()
-            },
-        );
+        settings.severity_routes.critical = Some(SeverityRoute {
+            receiver: "oncall".to_owned(),
+            ..SeverityRoute::default()
+        });
         settings.team_routes.insert(
             "database".to_owned(),
             TeamRoute {

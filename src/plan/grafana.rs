@@ -23,7 +23,7 @@ pub fn add_services(plan: &mut Plan) {
     service.ports.push(PortMapping {
         container: CONTAINER_PORT,
         host: Some(grafana.port.unwrap_or(CONTAINER_PORT)),
-        bind: None,
+        bind: grafana.bind.clone(),
         protocol: None,
     });
     service.mounts = vec![bind("./grafana/provisioning", "/etc/grafana/provisioning")];
@@ -92,8 +92,24 @@ pub fn add_services(plan: &mut Plan) {
             .depends_on
             .insert("prometheus".to_owned(), condition);
     }
-    service.networks = plan.networks.keys().take(1).cloned().collect();
+    service.networks = datasource_networks(plan);
     plan.services.push(service);
+}
+
+/// The stack's first network, where Prometheus and Alertmanager are, then
+/// every network of a Loki or Elasticsearch service Grafana reads as a datasource.
+fn datasource_networks(plan: &Plan) -> Vec<String> {
+    let mut networks: Vec<String> = plan.networks.keys().take(1).cloned().collect();
+    let sources = plan
+        .services
+        .iter()
+        .filter(|s| matches!(s.kind, ServiceKind::Loki | ServiceKind::Elasticsearch));
+    for network in sources.flat_map(|s| &s.networks) {
+        if !networks.contains(network) {
+            networks.push(network.clone());
+        }
+    }
+    networks
 }
 
 fn bind(source: &str, target: &str) -> ResolvedMount {

@@ -151,7 +151,7 @@ pub fn add_services(plan: &mut Plan) {
     server.ports = vec![PortMapping {
         container: PROMETHEUS_PORT,
         host: Some(port),
-        bind: None,
+        bind: prometheus.bind.clone(),
         protocol: None,
     }];
     server.mounts = vec![

@@ -1,6 +1,8 @@
 //! `prometheus/tests/<group>.test.yml`: promtool unit tests for every rule
 //! group with tested alerts. Each built-in rule has a case where it fires and
 //! one where it stays quiet; users' `[[alerts.tests]]` follow theirs.
+//! Each file loads its own group's rules and every group holding recording
+//! rules, so an alert that reads a recorded series is tested against it.
 //! Run with `promtool test rules prometheus/tests/*.test.yml`.
 
 use indexmap::IndexMap;
@@ -47,12 +49,28 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             });
         }
     }
+    let recording_groups: Vec<&str> = plan
+        .recording_rules
+        .iter()
+        .map(|recording| recording.group.as_str())
+        .fold(Vec::new(), |mut seen, group| {
+            if !seen.contains(&group) {
+                seen.push(group);
+            }
+            seen
+        });
     groups
         .into_iter()
         .map(|(group, tests)| {
+            // The alert's own group, then every group of recording rules, so
+            // alerts that read recorded series see them; paths are relative
+            // to the test file, as promtool resolves them.
+            let rule_files = std::iter::once(group)
+                .chain(recording_groups.iter().copied().filter(|g| *g != group))
+                .map(|g| format!("../rules/{g}.yml"))
+                .collect();
             let file = TestFile {
-                // Relative to the test file, as promtool resolves them.
-                rule_files: vec![format!("../rules/{group}.yml")],
+                rule_files,
                 evaluation_interval: "1m".to_owned(),
                 tests,
             };

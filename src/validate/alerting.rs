@@ -5,11 +5,15 @@ use super::Checker;
 use super::matchers::parse_matcher;
 use super::names::check_dns_label;
 use super::text::{is_label_name, unsafe_char};
-use crate::config::Alertmanager;
+use indexmap::IndexMap;
+
+use crate::config::{Alertmanager, Stack};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{closest, pointer};
+use crate::plan::Plan;
 use crate::plan::alertmanager::{PlannedRoute, routed_receivers, routes};
 use crate::plan::alerts::{AlertOrigin, PlannedAlert, user_alerts};
+use crate::plan::prometheus::{CADVISOR, NODE_EXPORTER};
 
 /// Checks the `[alertmanager]` section, if there is one.
 pub fn check(checker: &mut Checker<'_>) {
@@ -25,39 +29,79 @@ pub fn check(checker: &mut Checker<'_>) {
     check_unrouted(checker, settings, &alerts);
 }
 
-/// Warns about each alert that no route takes, so it falls to the default
-/// receiver. A section without routes sends everything to the default
-/// receiver on purpose, so it gets no warnings.
-pub fn check_unrouted(checker: &mut Checker<'_>, settings: &Alertmanager, alerts: &[PlannedAlert]) {
+/// Warns about the built-in library alerts of a planned stack that no route
+/// takes: one warning per watched service, at the `[services]` entry that
+/// opted into the library (or the section that generated the service).
+pub fn check_library(checker: &mut Checker<'_>, plan: &Plan) {
+    let Some(settings) = &checker.stack.alertmanager else {
+        return;
+    };
+    if routes(settings).is_empty() {
+        return;
+    }
+    let mut unrouted: IndexMap<&str, Vec<&str>> = IndexMap::new();
+    for alert in &plan.alerts {
+        let AlertOrigin::Library { service } = &alert.origin else {
+            continue;
+        };
+        if routed_receivers(settings, &alert_labels(alert)).is_empty() {
+            unrouted.entry(service).or_default().push(&alert.name);
+        }
+    }
+    for (service, alerts) in unrouted {
+        checker.warn(
+            &library_pointer(checker.stack, service),
+            ErrorKind::UnroutedLibraryAlerts {
+                service: service.to_owned(),
+                alerts: alerts.join(", "),
+            },
+        );
+    }
+}
+
+/// Warns about each of the user's alerts that no route takes, so it falls to
+/// the default receiver. A section without routes sends everything to the
+/// default receiver on purpose, so it gets no warnings.
+fn check_unrouted(checker: &mut Checker<'_>, settings: &Alertmanager, alerts: &[PlannedAlert]) {
     if routes(settings).is_empty() {
         return;
     }
     for alert in alerts {
-        let mut labels = vec![
-            ("alertname".to_owned(), alert.name.clone()),
-            ("severity".to_owned(), alert.severity.as_str().to_owned()),
-        ];
-        labels.extend(alert.team.iter().map(|t| ("team".to_owned(), t.clone())));
-        labels.extend(
-            alert
-                .service
-                .iter()
-                .map(|s| ("service".to_owned(), s.clone())),
-        );
-        labels.extend(alert.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
-        if !routed_receivers(settings, &labels).is_empty() {
+        let AlertOrigin::User { index } = &alert.origin else {
+            continue;
+        };
+        if !routed_receivers(settings, &alert_labels(alert)).is_empty() {
             continue;
         }
-        let at = match &alert.origin {
-            AlertOrigin::User { index } => pointer(["alerts", &index.to_string(), "name"]),
-            AlertOrigin::Library { service } => pointer(["services", service]),
-        };
         checker.warn(
-            &at,
+            &pointer(["alerts", &index.to_string(), "name"]),
             ErrorKind::UnroutedAlert {
                 alert: alert.name.clone(),
             },
         );
+    }
+}
+
+/// The labels Alertmanager sees on `alert`: its name and the rule's labels.
+fn alert_labels(alert: &PlannedAlert) -> Vec<(String, String)> {
+    std::iter::once(("alertname".to_owned(), alert.name.clone()))
+        .chain(alert.rule_labels())
+        .collect()
+}
+
+/// Where the library alerts of `service` come from: its `[services]` entry,
+/// or for a generated service the setting that added it.
+fn library_pointer(stack: &Stack, service: &str) -> String {
+    if stack.services.contains_key(service) {
+        return pointer(["services", service]);
+    }
+    match service {
+        NODE_EXPORTER => pointer(["prometheus", "node-exporter"]),
+        CADVISOR => pointer(["prometheus", "cadvisor"]),
+        "grafana" => pointer(["grafana"]),
+        "alertmanager" => pointer(["alertmanager"]),
+        "nginx" | "nginx-exporter" => pointer(["ingress", "exporter"]),
+        _ => pointer(["prometheus"]),
     }
 }
 

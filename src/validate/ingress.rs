@@ -13,8 +13,8 @@ use super::Checker;
 use super::names::check_dns_label;
 use super::ports::resolve_port;
 use super::text::unsafe_char;
-use crate::config::{Ingress, Service};
-use crate::error::ErrorKind;
+use crate::config::{Balance, Ingress, Service};
+use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{closest, pointer};
 
 /// The largest TLS file read, in bytes (a certificate chain is a few KiB).
@@ -27,6 +27,7 @@ pub fn check(checker: &mut Checker<'_>) {
     };
     check_values(checker, ingress);
     check_routes(checker, ingress);
+    check_balance(checker, ingress);
     check_tls(checker, ingress);
 }
 
@@ -189,6 +190,59 @@ fn check_values(checker: &mut Checker<'_>, ingress: &Ingress) {
                 ),
             );
         }
+    }
+}
+
+/// Routes to the same service and port share one nginx upstream, so they
+/// cannot ask for different load-balancing methods.
+fn check_balance(checker: &mut Checker<'_>, ingress: &Ingress) {
+    // (service, port as written) -> the first balance asked for, and by which route.
+    let mut first: Vec<(Upstream<'_>, Balance, usize)> = Vec::new();
+    for (position, route) in ingress.routes.iter().enumerate() {
+        let Some(balance) = route.balance else {
+            continue;
+        };
+        let key = (route.service.as_str(), route.port);
+        match first.iter().find(|(seen, _, _)| *seen == key) {
+            Some((_, earlier, earlier_position)) if *earlier != balance => {
+                let at = pointer(["ingress", "routes", &position.to_string(), "balance"]);
+                let value = checker.spans.value(&at);
+                let earlier_at = checker.spans.value(&pointer([
+                    "ingress",
+                    "routes",
+                    &earlier_position.to_string(),
+                    "balance",
+                ]));
+                checker.push(
+                    Diagnostic::error(
+                        ErrorKind::InvalidValue {
+                            value: balance_name(balance).to_owned(),
+                            reason: format!(
+                                "an earlier route to `{}` asks for `{}`, and both share one upstream",
+                                route.service,
+                                balance_name(*earlier)
+                            ),
+                            fix: "give every route to this service the same `balance`, or set it on one route only".to_owned(),
+                        },
+                        value,
+                    )
+                    .with_related(earlier_at.span, "the upstream's balance is set here"),
+                );
+            }
+            Some(_) => {}
+            None => first.push((key, balance, position)),
+        }
+    }
+}
+
+/// A routed service and the port the route names.
+type Upstream<'a> = (&'a str, Option<u16>);
+
+fn balance_name(balance: Balance) -> &'static str {
+    match balance {
+        Balance::RoundRobin => "round-robin",
+        Balance::LeastConn => "least-conn",
+        Balance::IpHash => "ip-hash",
     }
 }
 
@@ -418,6 +472,21 @@ image = "bare:1"
             "server-names = [\"example.com\", \"*.example.org\", \"_\"]\nstatus-allow = [\"10.0.0.0/8\", \"::1\"]\n[ingress.rate-limits]\napi = { rate = \"5r/s\" }\n[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\nrate-limit = \"api\"\n[[ingress.routes]]\npath = \"/bare/\"\nservice = \"bare\"\nport = 3000\n",
         );
         assert_eq!(found, []);
+    }
+
+    #[test]
+    fn routes_sharing_an_upstream_agree_on_balance() {
+        let found = diagnostics(
+            "[[ingress.routes]]\npath = \"/stream\"\nservice = \"app\"\nbalance = \"least-conn\"\n[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\nbalance = \"ip-hash\"\n[[ingress.routes]]\npath = \"/api\"\nservice = \"app\"\nbalance = \"least-conn\"\n",
+        );
+        assert_eq!(
+            found,
+            one(
+                "stackgen::schema::value",
+                "\"ip-hash\"",
+                "invalid value ip-hash: an earlier route to `app` asks for `least-conn`, and both share one upstream"
+            )
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod volumes;
 use crate::config::Stack;
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{Loaded, SpanIndex};
+use crate::plan::Plan;
 
 pub use names::{check_dns_label, is_safe_name};
 pub use promql::parse_promql;
@@ -48,6 +49,18 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
     diagnostics
+}
+
+/// Checks that need the plan (the built-in alerts exist only there); warnings only.
+pub fn validate_plan(loaded: &Loaded, plan: &Plan) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        stack: &loaded.stack,
+        spans: &loaded.spans,
+        base_dir: &loaded.base_dir,
+        diagnostics: Vec::new(),
+    };
+    alerting::check_library(&mut checker, plan);
+    checker.diagnostics
 }
 
 /// Collects diagnostics, locating them through the span index.

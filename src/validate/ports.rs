@@ -42,11 +42,25 @@ pub fn check(checker: &mut Checker<'_>) {
             claim(checker, &mut taken, &mapping, host, name, &at);
         }
     }
-    for (owner, section, port) in generated_ports(checker) {
+    for (owner, section, port, bind) in generated_ports(checker) {
+        if let Some(address) = &bind {
+            if let Err(reason) = check_address(address) {
+                checker.error(
+                    &pointer([owner.as_str(), "bind"]),
+                    ErrorKind::InvalidValue {
+                        value: address.clone(),
+                        reason,
+                        fix: "write an IP address, such as `127.0.0.1` for this machine only"
+                            .to_owned(),
+                    },
+                );
+                continue;
+            }
+        }
         let mapping = PortMapping {
             container: port,
             host: Some(port),
-            bind: None,
+            bind,
             protocol: None,
         };
         claim(checker, &mut taken, &mapping, port, &owner, &section);
@@ -93,8 +107,10 @@ fn claim(
     }
 }
 
-/// Host ports of the services that the stack's sections generate.
-fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16)> {
+/// Host ports of the services that the stack's sections generate: the
+/// section (which is also the service name for the monitoring ones), where
+/// the port is set, the port, and the address it is bound to.
+fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16, Option<String>)> {
     let stack = checker.stack;
     let mut ports = Vec::new();
     if let Some(prometheus) = &stack.prometheus {
@@ -102,6 +118,7 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16)> {
             "prometheus".to_owned(),
             port_pointer("prometheus", "port", prometheus.port),
             prometheus.port.unwrap_or(9090),
+            prometheus.bind.clone(),
         ));
     }
     if let Some(alertmanager) = &stack.alertmanager {
@@ -109,6 +126,7 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16)> {
             "alertmanager".to_owned(),
             port_pointer("alertmanager", "port", alertmanager.port),
             alertmanager.port.unwrap_or(9093),
+            alertmanager.bind.clone(),
         ));
     }
     if let Some(grafana) = &stack.grafana {
@@ -116,6 +134,7 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16)> {
             "grafana".to_owned(),
             port_pointer("grafana", "port", grafana.port),
             grafana.port.unwrap_or(3000),
+            grafana.bind.clone(),
         ));
     }
     if let Some(ingress) = &stack.ingress {
@@ -123,12 +142,14 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16)> {
             "nginx".to_owned(),
             port_pointer("ingress", "http-port", ingress.http_port),
             ingress.http_port.unwrap_or(80),
+            None,
         ));
         if ingress.tls.is_some() {
             ports.push((
                 "nginx".to_owned(),
                 port_pointer("ingress", "https-port", ingress.https_port),
                 ingress.https_port.unwrap_or(443),
+                None,
             ));
         }
     }

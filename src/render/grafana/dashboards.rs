@@ -120,14 +120,19 @@ fn targets(panel: &Panel) -> Vec<Target> {
 
 fn field_config(panel: &Panel) -> FieldConfig {
     let custom = (panel.kind == PanelKind::Timeseries).then(|| {
-        json!({
+        let mut custom = json!({
             "drawStyle": "line",
             "lineWidth": 1,
             "fillOpacity": if panel.stacked { 30 } else { 10 },
             "showPoints": "never",
             "spanNulls": false,
             "stacking": { "mode": if panel.stacked { "normal" } else { "none" }, "group": "A" },
-        })
+        });
+        // A time series draws its thresholds only when asked to: as dashed lines.
+        if !panel.thresholds.is_empty() {
+            custom["thresholdsStyle"] = json!({ "mode": "dashed" });
+        }
+        custom
     });
     FieldConfig {
         defaults: FieldDefaults {
