@@ -49,27 +49,14 @@ pub fn add_services(plan: &mut Plan) {
             read_only: false,
         },
     ];
-    service.healthcheck = Some(PlannedHealthcheck {
-        test: vec![
-            "CMD".into(),
-            "wget".into(),
-            "--quiet".into(),
-            "--tries=1".into(),
-            "--spider".into(),
-            format!("http://localhost:{CONTAINER_PORT}/-/healthy"),
-        ],
-        interval: Some("30s".to_owned()),
-        timeout: Some("5s".to_owned()),
-        retries: Some(3),
-        start_period: Some("10s".to_owned()),
-    });
-    service.metrics = Some(PlannedMetrics {
-        port: CONTAINER_PORT,
-        path: "/metrics".to_owned(),
-        interval: None,
-        timeout: None,
-        scheme: "http".to_owned(),
-    });
+    service.healthcheck = Some(PlannedHealthcheck::wget(
+        &format!("http://localhost:{CONTAINER_PORT}/-/healthy"),
+        "30s",
+        "5s",
+        3,
+        "10s",
+    ));
+    service.metrics = Some(PlannedMetrics::http(CONTAINER_PORT));
     // Alertmanager must reach Prometheus (always on the first network) and the
     // outside world (Slack, PagerDuty, mail), which internal networks cannot.
     service.networks = plan

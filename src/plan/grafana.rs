@@ -26,13 +26,17 @@ pub fn add_services(plan: &mut Plan) {
         bind: grafana.bind.clone(),
         protocol: None,
     });
-    service.mounts = vec![bind("./grafana/provisioning", "/etc/grafana/provisioning")];
+    service.mounts = vec![ResolvedMount::read_only_bind(
+        "./grafana/provisioning",
+        "/etc/grafana/provisioning",
+    )];
     // Without any dashboard the directory is not written, and Docker would
     // create an empty one owned by root in its place.
     if !all_dashboards(&plan.stack).is_empty() {
-        service
-            .mounts
-            .push(bind("./grafana/dashboards", DASHBOARDS_MOUNT));
+        service.mounts.push(ResolvedMount::read_only_bind(
+            "./grafana/dashboards",
+            DASHBOARDS_MOUNT,
+        ));
     }
     service.mounts.push(ResolvedMount {
         source: MountSource::Volume(DATA_VOLUME.to_owned()),
@@ -59,29 +63,14 @@ pub fn add_services(plan: &mut Plan) {
         .filter(|(_, value)| !value.is_empty())
         .map(|(key, value)| (key.to_owned(), value.to_owned()))
         .collect();
-    service.healthcheck = Some(PlannedHealthcheck {
-        test: [
-            "CMD",
-            "wget",
-            "--quiet",
-            "--tries=1",
-            "--spider",
-            "http://localhost:3000/api/health",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        interval: Some("15s".to_owned()),
-        timeout: Some("5s".to_owned()),
-        retries: Some(5),
-        start_period: Some("30s".to_owned()),
-    });
-    service.metrics = Some(PlannedMetrics {
-        port: CONTAINER_PORT,
-        path: "/metrics".to_owned(),
-        interval: None,
-        timeout: None,
-        scheme: "http".to_owned(),
-    });
+    service.healthcheck = Some(PlannedHealthcheck::wget(
+        "http://localhost:3000/api/health",
+        "15s",
+        "5s",
+        5,
+        "30s",
+    ));
+    service.metrics = Some(PlannedMetrics::http(CONTAINER_PORT));
     if let Some(prometheus) = plan.service("prometheus") {
         let condition = if prometheus.healthcheck.is_some() {
             DependsCondition::Healthy
@@ -110,12 +99,4 @@ fn datasource_networks(plan: &Plan) -> Vec<String> {
         }
     }
     networks
-}
-
-fn bind(source: &str, target: &str) -> ResolvedMount {
-    ResolvedMount {
-        source: MountSource::Host(source.to_owned()),
-        target: target.to_owned(),
-        read_only: true,
-    }
 }

@@ -3,7 +3,7 @@
 
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
-use crate::validate::volumes::{MountSource, ResolvedMount};
+use crate::validate::volumes::ResolvedMount;
 
 /// The nginx image used when `[ingress] image` is unset.
 pub const DEFAULT_IMAGE: &str = "nginx:1.22-alpine";
@@ -34,12 +34,15 @@ pub fn add_services(plan: &mut Plan) {
         "ingress",
     );
     nginx.ports.push(published(HTTP_PORT, ingress.http_port));
-    nginx
-        .mounts
-        .push(bind("./nginx/nginx.conf", "/etc/nginx/nginx.conf"));
+    nginx.mounts.push(ResolvedMount::read_only_bind(
+        "./nginx/nginx.conf",
+        "/etc/nginx/nginx.conf",
+    ));
     if ingress.tls.is_some() {
         nginx.ports.push(published(HTTPS_PORT, ingress.https_port));
-        nginx.mounts.push(bind("./nginx/certs", CERTS_DIR));
+        nginx
+            .mounts
+            .push(ResolvedMount::read_only_bind("./nginx/certs", CERTS_DIR));
     }
     let mut networks: Vec<String> = Vec::new();
     for route in &ingress.routes {
@@ -65,22 +68,13 @@ pub fn add_services(plan: &mut Plan) {
         networks.extend(plan.networks.keys().take(1).cloned());
     }
     nginx.networks.clone_from(&networks);
-    nginx.healthcheck = Some(PlannedHealthcheck {
-        test: [
-            "CMD",
-            "wget",
-            "--quiet",
-            "--tries=1",
-            "--spider",
-            &format!("http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}"),
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        interval: Some("10s".to_owned()),
-        timeout: Some("5s".to_owned()),
-        retries: Some(3),
-        start_period: Some("10s".to_owned()),
-    });
+    nginx.healthcheck = Some(PlannedHealthcheck::wget(
+        &format!("http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}"),
+        "10s",
+        "5s",
+        3,
+        "10s",
+    ));
     plan.services.push(nginx);
 
     if ingress.exporter {
@@ -98,13 +92,7 @@ pub fn add_services(plan: &mut Plan) {
         exporter
             .depends_on
             .insert("nginx".to_owned(), DependsCondition::Healthy);
-        exporter.metrics = Some(PlannedMetrics {
-            port: EXPORTER_PORT,
-            path: "/metrics".to_owned(),
-            interval: None,
-            timeout: None,
-            scheme: "http".to_owned(),
-        });
+        exporter.metrics = Some(PlannedMetrics::http(EXPORTER_PORT));
         plan.services.push(exporter);
     }
 }
@@ -115,14 +103,6 @@ fn published(container: u16, host: Option<u16>) -> PortMapping {
         host: Some(host.unwrap_or(container)),
         bind: None,
         protocol: None,
-    }
-}
-
-fn bind(source: &str, target: &str) -> ResolvedMount {
-    ResolvedMount {
-        source: MountSource::Host(source.to_owned()),
-        target: target.to_owned(),
-        read_only: true,
     }
 }
 
@@ -180,11 +160,7 @@ mod tests {
         assert_eq!(ports, [(80, Some(80)), (443, Some(443))]);
         assert_eq!(
             nginx.mounts[1],
-            ResolvedMount {
-                source: MountSource::Host("./nginx/certs".to_owned()),
-                target: CERTS_DIR.to_owned(),
-                read_only: true,
-            }
+            ResolvedMount::read_only_bind("./nginx/certs", CERTS_DIR)
         );
         let exporter = plan.service("nginx-exporter").expect("exporter");
         assert_eq!(

@@ -66,12 +66,12 @@ pub fn add_services(plan: &mut Plan) {
             .to_vec(),
         );
         node.mounts = vec![
-            host_mount("/proc", "/host/proc"),
-            host_mount("/sys", "/host/sys"),
-            host_mount("/", "/rootfs"),
+            ResolvedMount::read_only_bind("/proc", "/host/proc"),
+            ResolvedMount::read_only_bind("/sys", "/host/sys"),
+            ResolvedMount::read_only_bind("/", "/rootfs"),
         ];
         node.expose = vec![9100];
-        node.metrics = Some(metrics_at(9100));
+        node.metrics = Some(PlannedMetrics::http(9100));
         node.networks.clone_from(&networks);
         added.push(node.name.clone());
         plan.services.push(node);
@@ -89,12 +89,12 @@ pub fn add_services(plan: &mut Plan) {
         // directories there. Container CPU, memory and OOM metrics come from
         // the cgroup tree under /sys and the runtime socket under /var/run.
         cadvisor.mounts = vec![
-            host_mount("/", "/rootfs"),
-            host_mount("/var/run", "/var/run"),
-            host_mount("/sys", "/sys"),
+            ResolvedMount::read_only_bind("/", "/rootfs"),
+            ResolvedMount::read_only_bind("/var/run", "/var/run"),
+            ResolvedMount::read_only_bind("/sys", "/sys"),
         ];
         cadvisor.expose = vec![8080];
-        cadvisor.metrics = Some(metrics_at(8080));
+        cadvisor.metrics = Some(PlannedMetrics::http(8080));
         cadvisor.networks.clone_from(&networks);
         added.push(cadvisor.name.clone());
         plan.services.push(cadvisor);
@@ -115,7 +115,7 @@ pub fn add_services(plan: &mut Plan) {
             read_only: true,
         }];
         blackbox.expose = vec![BLACKBOX_PORT];
-        blackbox.metrics = Some(metrics_at(BLACKBOX_PORT));
+        blackbox.metrics = Some(PlannedMetrics::http(BLACKBOX_PORT));
         blackbox.networks.clone_from(&networks);
         added.push(blackbox.name.clone());
         plan.services.push(blackbox);
@@ -171,23 +171,14 @@ pub fn add_services(plan: &mut Plan) {
             read_only: false,
         },
     ];
-    server.healthcheck = Some(PlannedHealthcheck {
-        test: [
-            "CMD",
-            "wget",
-            "--quiet",
-            "--tries=1",
-            "--spider",
-            "http://localhost:9090/-/healthy",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        interval: Some("30s".to_owned()),
-        timeout: Some("10s".to_owned()),
-        retries: Some(3),
-        start_period: Some("30s".to_owned()),
-    });
-    server.metrics = Some(metrics_at(PROMETHEUS_PORT));
+    server.healthcheck = Some(PlannedHealthcheck::wget(
+        "http://localhost:9090/-/healthy",
+        "30s",
+        "10s",
+        3,
+        "30s",
+    ));
+    server.metrics = Some(PlannedMetrics::http(PROMETHEUS_PORT));
     server.networks = networks;
     for name in added {
         // A service behind a compose profile may not run; depending on it would
@@ -321,7 +312,7 @@ fn service_exporter(name: &str, service: &Service, plan: &Plan) -> Option<Planne
     exporter.environment = environment;
     exporter.team.clone_from(&service.team);
     exporter.expose = vec![port];
-    exporter.metrics = Some(metrics_at(port));
+    exporter.metrics = Some(PlannedMetrics::http(port));
     exporter.networks = plan
         .replicas(name)
         .next()
@@ -354,24 +345,6 @@ fn merge_networks(networks: &mut Vec<String>, more: &[String]) {
         if !networks.contains(network) {
             networks.push(network.clone());
         }
-    }
-}
-
-fn metrics_at(port: u16) -> PlannedMetrics {
-    PlannedMetrics {
-        port,
-        path: "/metrics".to_owned(),
-        interval: None,
-        timeout: None,
-        scheme: "http".to_owned(),
-    }
-}
-
-fn host_mount(source: &str, target: &str) -> ResolvedMount {
-    ResolvedMount {
-        source: MountSource::Host(source.to_owned()),
-        target: target.to_owned(),
-        read_only: true,
     }
 }
 

@@ -156,6 +156,32 @@ pub struct PlannedHealthcheck {
     pub start_period: Option<String>,
 }
 
+impl PlannedHealthcheck {
+    /// A check that fetches `url` from inside the container with busybox `wget`.
+    pub fn wget(
+        url: &str,
+        interval: &str,
+        timeout: &str,
+        retries: u32,
+        start_period: &str,
+    ) -> Self {
+        Self {
+            test: wget_test(url),
+            interval: Some(interval.to_owned()),
+            timeout: Some(timeout.to_owned()),
+            retries: Some(retries),
+            start_period: Some(start_period.to_owned()),
+        }
+    }
+}
+
+/// The compose `test` that fetches `url` with `wget --spider`.
+fn wget_test(url: &str) -> Vec<String> {
+    ["CMD", "wget", "--quiet", "--tries=1", "--spider", url]
+        .map(str::to_owned)
+        .to_vec()
+}
+
 /// A scrape target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedMetrics {
@@ -169,6 +195,19 @@ pub struct PlannedMetrics {
     pub timeout: Option<String>,
     /// `http` or `https`.
     pub scheme: String,
+}
+
+impl PlannedMetrics {
+    /// Plain HTTP `/metrics` on `port`, at the global scrape interval.
+    pub fn http(port: u16) -> Self {
+        Self {
+            port,
+            path: "/metrics".to_owned(),
+            interval: None,
+            timeout: None,
+            scheme: "http".to_owned(),
+        }
+    }
 }
 
 /// Expands a `[services]` entry into one planned service per replica.
@@ -208,14 +247,7 @@ pub fn expand(
             let port = check.port.or(primary_port)?;
             let url = format!("http://localhost:{port}{path}");
             match check.http_tool.unwrap_or_default() {
-                HttpTool::Wget => vec![
-                    "CMD".into(),
-                    "wget".into(),
-                    "--quiet".into(),
-                    "--tries=1".into(),
-                    "--spider".into(),
-                    url,
-                ],
+                HttpTool::Wget => wget_test(&url),
                 HttpTool::Curl => vec![
                     "CMD".into(),
                     "curl".into(),

@@ -16,6 +16,17 @@ pub struct ResolvedMount {
     pub read_only: bool,
 }
 
+impl ResolvedMount {
+    /// A read-only bind mount of a host path (generated files: `./prometheus/prometheus.yml`).
+    pub fn read_only_bind(source: &str, target: &str) -> Self {
+        Self {
+            source: MountSource::Host(source.to_owned()),
+            target: target.to_owned(),
+            read_only: true,
+        }
+    }
+}
+
 /// Where a mount comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MountSource {
