@@ -1,9 +1,12 @@
 //! `prometheus/tests/<group>.test.yml`: promtool unit tests for every rule
 //! group with tested alerts. Each built-in rule has a case where it fires and
 //! one where it stays quiet; users' `[[alerts.tests]]` follow theirs.
-//! Each file loads its own group's rules and every group holding recording
-//! rules, so an alert that reads a recorded series is tested against it.
+//! Each file loads its own group's rules and the groups recording the series
+//! its alerts read (followed through recording rules that read other recorded
+//! series), so an alert that reads a recorded series is tested against it.
 //! Run with `promtool test rules prometheus/tests/*.test.yml`.
+
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -49,24 +52,24 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             });
         }
     }
-    let recording_groups: Vec<&str> = plan
-        .recording_rules
-        .iter()
-        .map(|recording| recording.group.as_str())
-        .fold(Vec::new(), |mut seen, group| {
-            if !seen.contains(&group) {
-                seen.push(group);
-            }
-            seen
-        });
+    let recorders = Recorders::of(plan);
     groups
         .into_iter()
         .map(|(group, tests)| {
-            // The alert's own group, then every group of recording rules, so
-            // alerts that read recorded series see them; paths are relative
-            // to the test file, as promtool resolves them.
+            // The alert's own group, then the groups recording what its alerts
+            // read; paths are relative to the test file, as promtool resolves them.
+            let exprs = plan
+                .alerts
+                .iter()
+                .filter(|a| a.group == group)
+                .map(|a| a.expr.as_str());
             let rule_files = std::iter::once(group)
-                .chain(recording_groups.iter().copied().filter(|g| *g != group))
+                .chain(
+                    recorders
+                        .groups_read_by(exprs)
+                        .into_iter()
+                        .filter(|g| *g != group),
+                )
                 .map(|g| format!("../rules/{g}.yml"))
                 .collect();
             let file = TestFile {
@@ -80,6 +83,58 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             ))
         })
         .collect()
+}
+
+/// Which group records each recorded series, and what each recording reads.
+struct Recorders<'a> {
+    by_record: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
+}
+
+impl<'a> Recorders<'a> {
+    fn of(plan: &'a Plan) -> Self {
+        let mut by_record: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+        for recording in &plan.recording_rules {
+            by_record
+                .entry(recording.record.as_str())
+                .or_default()
+                .push((recording.group.as_str(), recording.expr.as_str()));
+        }
+        Self { by_record }
+    }
+
+    /// The groups recording any series the expressions read, directly or
+    /// through other recordings, in first-seen order.
+    fn groups_read_by(&self, exprs: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+        let mut pending: Vec<&str> = exprs.collect();
+        let mut seen_records: HashSet<&str> = HashSet::new();
+        let mut groups: Vec<&str> = Vec::new();
+        while let Some(expr) = pending.pop() {
+            for name in identifiers(expr) {
+                let Some(recordings) = self.by_record.get(name) else {
+                    continue;
+                };
+                if !seen_records.insert(name) {
+                    continue;
+                }
+                for (group, recording_expr) in recordings {
+                    if !groups.contains(group) {
+                        groups.push(group);
+                    }
+                    pending.push(recording_expr);
+                }
+            }
+        }
+        groups
+    }
+}
+
+/// Every identifier-like token of a `PromQL` expression (metric and recorded
+/// series names among them; label names and functions are harmless extras).
+fn identifiers(expr: &str) -> impl Iterator<Item = &str> {
+    expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .filter(|token| {
+            token.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        })
 }
 
 #[derive(Serialize)]
