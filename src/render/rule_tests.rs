@@ -53,23 +53,21 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         }
     }
     let recorders = Recorders::of(plan);
+    let mut exprs_by_group: HashMap<&str, Vec<&str>> = HashMap::new();
+    for alert in &plan.alerts {
+        exprs_by_group
+            .entry(&alert.group)
+            .or_default()
+            .push(&alert.expr);
+    }
     groups
         .into_iter()
         .map(|(group, tests)| {
             // The alert's own group, then the groups recording what its alerts
             // read; paths are relative to the test file, as promtool resolves them.
-            let exprs = plan
-                .alerts
-                .iter()
-                .filter(|a| a.group == group)
-                .map(|a| a.expr.as_str());
+            let exprs = exprs_by_group.get(group).into_iter().flatten().copied();
             let rule_files = std::iter::once(group)
-                .chain(
-                    recorders
-                        .groups_read_by(exprs)
-                        .into_iter()
-                        .filter(|g| *g != group),
-                )
+                .chain(recorders.groups_read_by(group, exprs))
                 .map(|g| format!("../rules/{g}.yml"))
                 .collect();
             let file = TestFile {
@@ -102,11 +100,15 @@ impl<'a> Recorders<'a> {
         Self { by_record }
     }
 
-    /// The groups recording any series the expressions read, directly or
-    /// through other recordings, in first-seen order.
-    fn groups_read_by(&self, exprs: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    /// The groups recording any series the expressions of `own` group read,
+    /// directly or through other recordings, in first-seen order. A series the
+    /// own group records is taken from there alone (each built-in group
+    /// records its service's series under shared names such as
+    /// `job:http_requests:rate5m`); others come from every group recording them.
+    fn groups_read_by(&self, own: &'a str, exprs: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
         let mut pending: Vec<&str> = exprs.collect();
         let mut seen_records: HashSet<&str> = HashSet::new();
+        let mut seen_groups: HashSet<&str> = HashSet::from([own]);
         let mut groups: Vec<&str> = Vec::new();
         while let Some(expr) = pending.pop() {
             for name in identifiers(expr) {
@@ -116,8 +118,12 @@ impl<'a> Recorders<'a> {
                 if !seen_records.insert(name) {
                     continue;
                 }
+                let in_own_group = recordings.iter().any(|(group, _)| *group == own);
                 for (group, recording_expr) in recordings {
-                    if !groups.contains(group) {
+                    if in_own_group && *group != own {
+                        continue;
+                    }
+                    if seen_groups.insert(group) {
                         groups.push(group);
                     }
                     pending.push(recording_expr);
