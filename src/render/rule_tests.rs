@@ -6,7 +6,7 @@
 //! series), so an alert that reads a recorded series is tested against it.
 //! Run with `promtool test rules prometheus/tests/*.test.yml`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -106,11 +106,11 @@ impl<'a> Recorders<'a> {
     /// records its service's series under shared names such as
     /// `job:http_requests:rate5m`); others come from every group recording them.
     fn groups_read_by(&self, own: &'a str, exprs: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-        let mut pending: Vec<&str> = exprs.collect();
+        let mut pending: VecDeque<&str> = exprs.collect();
         let mut seen_records: HashSet<&str> = HashSet::new();
         let mut seen_groups: HashSet<&str> = HashSet::from([own]);
         let mut groups: Vec<&str> = Vec::new();
-        while let Some(expr) = pending.pop() {
+        while let Some(expr) = pending.pop_front() {
             for name in identifiers(expr) {
                 let Some(recordings) = self.by_record.get(name) else {
                     continue;
@@ -126,7 +126,7 @@ impl<'a> Recorders<'a> {
                     if seen_groups.insert(group) {
                         groups.push(group);
                     }
-                    pending.push(recording_expr);
+                    pending.push_back(recording_expr);
                 }
             }
         }
