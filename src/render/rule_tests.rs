@@ -108,6 +108,7 @@ impl<'a> Recorders<'a> {
         let mut pending: Vec<&str> = exprs.collect();
         let mut seen_records: HashSet<&str> = HashSet::new();
         let mut groups: Vec<&str> = Vec::new();
+        let mut seen_groups: HashSet<&str> = HashSet::new();
         while let Some(expr) = pending.pop() {
             for name in identifiers(expr) {
                 let Some(recordings) = self.by_record.get(name) else {
@@ -117,7 +118,7 @@ impl<'a> Recorders<'a> {
                     continue;
                 }
                 for (group, recording_expr) in recordings {
-                    if !groups.contains(group) {
+                    if seen_groups.insert(group) {
                         groups.push(group);
                     }
                     pending.push(recording_expr);
