@@ -39,6 +39,9 @@
 //! - `job:http_error_ratio:rate5m`: the 5xx share of requests (0..1);
 //! - `job:http_request_duration_seconds:p95`: the 95th percentile latency in seconds.
 
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 
@@ -103,9 +106,9 @@ pub fn rule_names(kind: &str) -> Vec<RuleInfo> {
         .map(|library| {
             library
                 .rules
-                .into_iter()
+                .iter()
                 .map(|rule| RuleInfo {
-                    name: rule.name,
+                    name: rule.name.clone(),
                     threshold: rule.threshold,
                     max_threshold: rule.max_threshold,
                 })
@@ -253,15 +256,14 @@ pub fn render_kind(
 fn library_for(plan: &Plan) -> Result<(Vec<PlannedAlert>, Vec<PlannedRecording>), Error> {
     let mut alerts = Vec::new();
     let mut recordings = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for service in &plan.services {
         let Some(metrics) = &service.metrics else {
             continue;
         };
-        if seen.contains(&service.group.as_str()) {
+        if !seen.insert(&service.group) {
             continue;
         }
-        seen.push(&service.group);
         let owner = owner_of(plan, service);
         let entry = plan.stack.services.get(&owner);
         let settings = entry.and_then(|s| s.alerts.as_ref());
@@ -295,9 +297,29 @@ fn threshold_value(threshold: f64) -> minijinja::Value {
     }
 }
 
-fn load(kind: &str) -> Result<LibraryFile, Error> {
-    let text = templates::file(&format!("{DIR}/{kind}.toml"))?;
-    toml::from_str(text).map_err(|e| Error::Bug(format!("alert library {kind}: {e}")))
+/// Library file `kind`, parsed once per process (every job renders the
+/// same few files).
+fn load(kind: &str) -> Result<&'static LibraryFile, Error> {
+    static PARSED: OnceLock<BTreeMap<&'static str, Result<LibraryFile, String>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        kinds()
+            .into_iter()
+            .map(|name| (name, parse(name)))
+            .collect()
+    });
+    match parsed.get(kind) {
+        Some(Ok(library)) => Ok(library),
+        Some(Err(message)) => Err(Error::Bug(message.clone())),
+        // Not a library file: report it the way a missing template is reported.
+        None => Err(templates::file(&format!("{DIR}/{kind}.toml"))
+            .err()
+            .unwrap_or_else(|| Error::Bug(format!("alert library {kind} is not listed")))),
+    }
+}
+
+fn parse(kind: &str) -> Result<LibraryFile, String> {
+    let text = templates::file(&format!("{DIR}/{kind}.toml")).map_err(|e| e.to_string())?;
+    toml::from_str(text).map_err(|e| format!("alert library {kind}: {e}"))
 }
 
 #[derive(Debug, Deserialize)]

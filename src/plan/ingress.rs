@@ -45,8 +45,9 @@ pub fn add_services(plan: &mut Plan) {
             .push(ResolvedMount::read_only_bind("./nginx/certs", CERTS_DIR));
     }
     let mut networks: Vec<String> = Vec::new();
+    let replicas = plan.replicas_by_group();
     for route in &ingress.routes {
-        for replica in plan.replicas(&route.service) {
+        for replica in replicas.get(route.service.as_str()).into_iter().flatten() {
             for network in &replica.networks {
                 if !networks.contains(network) {
                     networks.push(network.clone());

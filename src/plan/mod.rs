@@ -56,6 +56,17 @@ impl Plan {
         self.services.iter().filter(move |s| s.group == group)
     }
 
+    /// Every service's replicas by group, in order: [`Plan::replicas`] for
+    /// callers that look up many groups (one pass instead of one per lookup).
+    pub fn replicas_by_group(&self) -> std::collections::HashMap<&str, Vec<&PlannedService>> {
+        let mut groups: std::collections::HashMap<&str, Vec<&PlannedService>> =
+            std::collections::HashMap::new();
+        for service in &self.services {
+            groups.entry(&service.group).or_default().push(service);
+        }
+        groups
+    }
+
     /// Adds a volume unless the stack already declares one of that name.
     pub fn ensure_volume(&mut self, name: &str) {
         self.volumes.entry(name.to_owned()).or_default();

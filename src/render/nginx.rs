@@ -7,6 +7,8 @@
 //! render instead of changing the config's structure. Numbers are emitted
 //! bare; everything else is refused.
 
+use std::collections::HashMap;
+
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Output, State};
 use serde::Serialize;
@@ -143,7 +145,10 @@ struct LimitContext {
 
 fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
     let stack = &plan.stack;
+    let replicas = plan.replicas_by_group();
+    let replicas_of = |group: &str| replicas.get(group).map_or(&[][..], Vec::as_slice);
     let mut upstream_keys: Vec<(String, u16)> = Vec::new();
+    let mut upstream_index: HashMap<(String, u16), usize> = HashMap::new();
     let mut upstreams: Vec<UpstreamContext> = Vec::new();
     let mut routes = Vec::new();
     for route in &ingress.routes {
@@ -155,8 +160,8 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
             .get(&route.service)
             .and_then(|service| service_port(service, route.port))
             .ok_or_else(|| bug(&route.service, "the routed service has no port"))?;
-        let containers: Vec<&crate::plan::PlannedService> = plan.replicas(&route.service).collect();
-        if let [single] = containers.as_slice() {
+        let containers = replicas_of(&route.service);
+        if let [single] = containers {
             if !single.profiles.is_empty() {
                 // Resolved per request, so nginx starts while the profile is off.
                 routes.push((
@@ -168,12 +173,13 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
             }
         }
         let key = (route.service.clone(), port);
-        let index = if let Some(index) = upstream_keys.iter().position(|k| *k == key) {
-            index
+        let index = if let Some(index) = upstream_index.get(&key) {
+            *index
         } else {
+            upstream_index.insert(key.clone(), upstream_keys.len());
             upstream_keys.push(key);
-            let servers: Vec<String> = plan
-                .replicas(&route.service)
+            let servers: Vec<String> = containers
+                .iter()
                 .map(|replica| format!("{}:{port}", replica.name))
                 .collect();
             if servers.is_empty() {
@@ -192,8 +198,12 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
         routes.push((Target::Upstream(index), route, route_limit(ingress, route)?));
     }
     // Name upstreams after their service; add the port when one service is routed on two ports.
+    let mut ports_per_service: HashMap<&str, usize> = HashMap::new();
+    for (service, _) in &upstream_keys {
+        *ports_per_service.entry(service).or_default() += 1;
+    }
     for (index, (service, port)) in upstream_keys.iter().enumerate() {
-        let shared = upstream_keys.iter().filter(|(s, _)| s == service).count() > 1;
+        let shared = ports_per_service[service.as_str()] > 1;
         upstreams[index].name = if shared {
             format!("{service}-{port}")
         } else {
