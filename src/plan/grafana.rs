@@ -1,6 +1,7 @@
 //! Services the `[grafana]` section adds to the plan: Grafana itself, with
 //! the provisioning and dashboards directories mounted read-only.
 
+use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
 use crate::render::grafana::{DASHBOARDS_MOUNT, all_dashboards};
@@ -93,10 +94,6 @@ fn datasource_networks(plan: &Plan) -> Vec<String> {
         .services
         .iter()
         .filter(|s| matches!(s.kind, ServiceKind::Loki | ServiceKind::Elasticsearch));
-    for network in sources.flat_map(|s| &s.networks) {
-        if !networks.contains(network) {
-            networks.push(network.clone());
-        }
-    }
+    join_networks(&mut networks, sources.flat_map(|s| &s.networks));
     networks
 }

@@ -1,6 +1,7 @@
 //! Services the `[ingress]` section adds to the plan: `nginx`, and with
 //! `exporter = true`, `nginx-exporter` scraping its `stub_status` page.
 
+use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
 use crate::validate::volumes::ResolvedMount;
@@ -48,11 +49,7 @@ pub fn add_services(plan: &mut Plan) {
     let replicas = plan.replicas_by_group();
     for route in &ingress.routes {
         for replica in replicas.get(route.service.as_str()).into_iter().flatten() {
-            for network in &replica.networks {
-                if !networks.contains(network) {
-                    networks.push(network.clone());
-                }
-            }
+            join_networks(&mut networks, &replica.networks);
             if !replica.profiles.is_empty() {
                 // Depending on a profiled service breaks `docker compose up` without the profile.
                 continue;

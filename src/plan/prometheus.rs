@@ -8,6 +8,7 @@
 
 use indexmap::IndexMap;
 
+use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, EnvValue, Exporter, PortMapping, Service, ServiceKind};
 use crate::validate::volumes::{MountSource, ResolvedMount};
@@ -205,9 +206,9 @@ pub fn depend_on_later_services(plan: &mut Plan) {
                     .depends_on
                     .insert("alertmanager".to_owned(), DependsCondition::Started);
             }
-            merge_networks(&mut service.networks, &scraped);
+            join_networks(&mut service.networks, &scraped);
         } else if service.name == BLACKBOX {
-            merge_networks(&mut service.networks, &probed);
+            join_networks(&mut service.networks, &probed);
         }
     }
 }
@@ -338,14 +339,6 @@ fn networks_of(plan: &Plan, wanted: impl Fn(&PlannedService) -> bool) -> Vec<Str
         })
         .cloned()
         .collect()
-}
-
-fn merge_networks(networks: &mut Vec<String>, more: &[String]) {
-    for network in more {
-        if !networks.contains(network) {
-            networks.push(network.clone());
-        }
-    }
 }
 
 #[cfg(test)]

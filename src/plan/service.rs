@@ -210,6 +210,15 @@ impl PlannedMetrics {
     }
 }
 
+/// Adds each of `more` to `networks` unless it is already there, keeping order.
+pub fn join_networks<'a>(networks: &mut Vec<String>, more: impl IntoIterator<Item = &'a String>) {
+    for network in more {
+        if !networks.contains(network) {
+            networks.push(network.clone());
+        }
+    }
+}
+
 /// Expands a `[services]` entry into one planned service per replica.
 pub fn expand(
     name: &str,
