@@ -61,7 +61,7 @@ fn example_dashboards_are_well_formed() {
     let uids = check_bundle(&rendered.bundle);
     assert!(uids.iter().any(|u| u == "sse-overview"));
     assert!(uids.iter().any(|u| u == "availability-latency-slos"));
-    assert!(uids.iter().any(|u| u == "svc-app"));
+    assert!(uids.iter().any(|u| u == "services-red"));
     assert!(uids.iter().any(|u| u == "exporter-redis"));
     assert!(uids.iter().any(|u| u == "stack-overview"));
 }
@@ -72,7 +72,7 @@ fn automatic_dashboards_for_every_exporter_are_well_formed() {
     let uids = check_bundle(&rendered.bundle);
     let expected = [
         "stack-overview",
-        "svc-api",
+        "services-red",
         "exporter-elasticsearch",
         "exporter-kafka",
         "exporter-mongodb",

@@ -84,7 +84,7 @@ pub struct Grafana {
     /// start with its well-known default password.
     #[serde(default)]
     pub admin_password: Option<SecretRef>,
-    /// Generate a RED dashboard per service with metrics and one per exporter kind.
+    /// Generate a RED dashboard for the services with metrics (one, with a service picker) and one per exporter kind.
     #[serde(default = "yes")]
     pub auto_dashboards: bool,
 }

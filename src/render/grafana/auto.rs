@@ -1,5 +1,10 @@
-//! Automatic dashboards: RED per service with metrics, one per exporter kind,
-//! host and container dashboards, blackbox probes, and a stack overview.
+//! Automatic dashboards: one RED dashboard for the services with metrics (a
+//! `service` picker selects one), one per exporter kind, host and container
+//! dashboards, blackbox probes, and a stack overview.
+//!
+//! Every automatic dashboard is fixed-size: the services it covers are
+//! template-variable values read from Prometheus, not copies of the
+//! dashboard, so a stack of a thousand services still gets a handful of files.
 //!
 //! They are built as [`Dashboard`] values, so they go through the same
 //! layout and JSON code as the user's `[[dashboards]]`.
@@ -20,10 +25,8 @@ pub fn auto_dashboards(stack: &Stack) -> Vec<Dashboard> {
         return Vec::new();
     }
     let mut dashboards = vec![overview(&stack.stack.name)];
-    for (name, service) in &stack.services {
-        if service.metrics.is_some() {
-            dashboards.push(red(name));
-        }
+    if stack.services.values().any(|s| s.metrics.is_some()) {
+        dashboards.push(red());
     }
     let mut kinds: Vec<ServiceKind> = Vec::new();
     for service in stack.services.values() {
@@ -109,8 +112,10 @@ fn overview(stack_name: &str) -> Dashboard {
     )
 }
 
-fn red(service: &str) -> Dashboard {
-    let sel = format!(r#"service="{service}",instance=~"$instance""#);
+/// Rate, errors and duration of the service picked in the `service` variable,
+/// whose values are the `service` target labels of the HTTP request metrics.
+fn red() -> Dashboard {
+    let sel = r#"service="$service",instance=~"$instance""#;
     let mut requests = panel(
         "Request rate",
         PanelKind::Timeseries,
@@ -171,11 +176,18 @@ fn red(service: &str) -> Dashboard {
     by_status.unit = Some("reqps".to_owned());
     by_status.stacked = true;
     by_status.width = Some(18);
+    let service = Variable {
+        name: "service".to_owned(),
+        label: "service".to_owned(),
+        metric: Some("http_requests_total".to_owned()),
+        title: Some("Service".to_owned()),
+        multi: false,
+    };
     auto(
-        &format!("{service} service"),
-        &format!("svc-{service}"),
-        &["service", service],
-        vec![instance_variable(&format!(r#"up{{service="{service}"}}"#))],
+        "Services (RED)",
+        "services-red",
+        &["service"],
+        vec![service, instance_variable(r#"up{service="$service"}"#)],
         vec![
             row("Traffic and errors", vec![requests, errors]),
             row("Latency and saturation", vec![latency, up, by_status]),
@@ -711,7 +723,7 @@ mod tests {
 
     #[test]
     fn every_automatic_query_parses() {
-        let mut dashboards = vec![overview("shop"), red("api"), nginx(), node()];
+        let mut dashboards = vec![overview("shop"), red(), nginx(), node()];
         dashboards.push(containers());
         dashboards.push(probes());
         dashboards.extend(
