@@ -62,16 +62,43 @@ impl Bundle {
     }
 }
 
-/// Renders every target.
+/// One renderer: the files of one output target.
+type Renderer = fn(&Plan) -> Result<Vec<OutputFile>, Error>;
+
+/// Every target, in the order their files are added to the bundle.
+const RENDERERS: [Renderer; 8] = [
+    compose::render,
+    alertmanager::render,
+    grafana::render,
+    nginx::render,
+    prometheus::render,
+    rules::render,
+    rule_tests::render,
+    env_example::render,
+];
+
+/// Renders every target. The renderers only read the plan, so they run on
+/// their own threads; their files are added in the fixed order of
+/// [`RENDERERS`], so the bundle (and any error reported) does not depend on
+/// which finishes first.
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
+    let outputs: Vec<Result<Vec<OutputFile>, Error>> = std::thread::scope(|scope| {
+        let running: Vec<_> = RENDERERS
+            .iter()
+            .map(|renderer| scope.spawn(move || renderer(plan)))
+            .collect();
+        running
+            .into_iter()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     let mut bundle = Bundle::default();
-    bundle.extend(compose::render(plan)?)?;
-    bundle.extend(alertmanager::render(plan)?)?;
-    bundle.extend(grafana::render(plan)?)?;
-    bundle.extend(nginx::render(plan)?)?;
-    bundle.extend(prometheus::render(plan)?)?;
-    bundle.extend(rules::render(plan)?)?;
-    bundle.extend(rule_tests::render(plan)?)?;
-    bundle.extend(env_example::render(plan)?)?;
+    for files in outputs {
+        bundle.extend(files?)?;
+    }
     Ok(bundle)
 }

@@ -40,26 +40,23 @@ pub fn write_bundle(bundle: &Bundle, dir: &Path, force: bool) -> Result<WriteRep
         safe_relative(path)?;
     }
     let previous = Manifest::read(dir)?;
-    // Refuse before touching anything, so a refusal leaves the directory as it was.
-    if !force {
-        for (path, contents) in &bundle.files {
-            let target = dir.join(path);
-            if let Ok(existing) = fs::read(&target)
-                && existing != *contents
-                && !previous.contains(path)
-                && !has_generated_header(&existing)
-            {
-                return Err(Error::ForeignFile { path: target });
-            }
-        }
-    }
+    // Each file is read once. Refuse before touching anything, so a refusal
+    // leaves the directory as it was.
+    let mut outdated = Vec::new();
     let mut report = WriteReport::default();
     for (path, contents) in &bundle.files {
         let target = dir.join(path);
-        if fs::read(&target).is_ok_and(|existing| existing == *contents) {
-            report.unchanged.push(path.clone());
-            continue;
+        match fs::read(&target) {
+            Ok(existing) if existing == *contents => report.unchanged.push(path.clone()),
+            Ok(existing)
+                if !force && !previous.contains(path) && !has_generated_header(&existing) =>
+            {
+                return Err(Error::ForeignFile { path: target });
+            }
+            _ => outdated.push((path, contents, target)),
         }
+    }
+    for (path, contents, target) in outdated {
         if let Err(error) = write_atomic(&target, contents) {
             // Record what is ours so far, so the next run does not take the
             // files written before the failure for foreign ones.
