@@ -83,19 +83,22 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         .collect()
 }
 
-/// Which group records each recorded series, and what each recording reads.
+/// Which groups record each recorded series, and what each of their
+/// recordings of it reads.
 struct Recorders<'a> {
-    by_record: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
+    by_record: HashMap<&'a str, IndexMap<&'a str, Vec<&'a str>>>,
 }
 
 impl<'a> Recorders<'a> {
     fn of(plan: &'a Plan) -> Self {
-        let mut by_record: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+        let mut by_record: HashMap<&str, IndexMap<&str, Vec<&str>>> = HashMap::new();
         for recording in &plan.recording_rules {
             by_record
                 .entry(recording.record.as_str())
                 .or_default()
-                .push((recording.group.as_str(), recording.expr.as_str()));
+                .entry(recording.group.as_str())
+                .or_default()
+                .push(recording.expr.as_str());
         }
         Self { by_record }
     }
@@ -112,21 +115,21 @@ impl<'a> Recorders<'a> {
         let mut groups: Vec<&str> = Vec::new();
         while let Some(expr) = pending.pop_front() {
             for name in identifiers(expr) {
-                let Some(recordings) = self.by_record.get(name) else {
+                let Some(recorders) = self.by_record.get(name) else {
                     continue;
                 };
                 if !seen_records.insert(name) {
                     continue;
                 }
-                let in_own_group = recordings.iter().any(|(group, _)| *group == own);
-                for (group, recording_expr) in recordings {
-                    if in_own_group && *group != own {
-                        continue;
-                    }
+                if let Some(own_exprs) = recorders.get(own) {
+                    pending.extend(own_exprs);
+                    continue;
+                }
+                for (group, recording_exprs) in recorders {
                     if seen_groups.insert(group) {
                         groups.push(group);
                     }
-                    pending.push_back(recording_expr);
+                    pending.extend(recording_exprs);
                 }
             }
         }
