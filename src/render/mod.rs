@@ -16,6 +16,7 @@ mod rules;
 pub mod templates;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Error;
 use crate::plan::Plan;
@@ -77,27 +78,40 @@ const RENDERERS: [Renderer; 8] = [
     env_example::render,
 ];
 
-/// Renders every target. The renderers only read the plan, so they run on
-/// their own threads; their files are added in the fixed order of
-/// [`RENDERERS`], so the bundle (and any error reported) does not depend on
-/// which finishes first.
+/// Renders every target. The renderers only read the plan, so they share
+/// out among as many threads as there are cores; their files are added in
+/// the fixed order of [`RENDERERS`], so the bundle (and any error reported)
+/// does not depend on which finishes first.
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
-    let outputs: Vec<Result<Vec<OutputFile>, Error>> = std::thread::scope(|scope| {
-        let running: Vec<_> = RENDERERS
-            .iter()
-            .map(|renderer| scope.spawn(move || renderer(plan)))
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut outputs: Vec<(usize, Result<Vec<OutputFile>, Error>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(RENDERERS.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(renderer) = RENDERERS.get(index) else {
+                            return done;
+                        };
+                        done.push((index, renderer(plan)));
+                    }
+                })
+            })
             .collect();
-        running
+        workers
             .into_iter()
-            .map(|thread| {
-                thread
+            .flat_map(|worker| {
+                worker
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
     });
+    outputs.sort_by_key(|(index, _)| *index);
     let mut bundle = Bundle::default();
-    for files in outputs {
+    for (_, files) in outputs {
         bundle.extend(files?)?;
     }
     Ok(bundle)
