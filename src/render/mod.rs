@@ -10,13 +10,13 @@ pub mod env_example;
 pub mod format;
 pub mod grafana;
 pub mod nginx;
+mod parallel;
 mod prometheus;
 mod rule_tests;
 mod rules;
 pub mod templates;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Error;
 use crate::plan::Plan;
@@ -79,39 +79,12 @@ const RENDERERS: [Renderer; 8] = [
 ];
 
 /// Renders every target. The renderers only read the plan, so they share
-/// out among as many threads as there are cores; their files are added in
-/// the fixed order of [`RENDERERS`], so the bundle (and any error reported)
-/// does not depend on which finishes first.
+/// out among the cores; their files are added in the fixed order of
+/// [`RENDERERS`], so the bundle (and any error reported) does not depend on
+/// which finishes first.
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let mut outputs: Vec<(usize, Result<Vec<OutputFile>, Error>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(RENDERERS.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(renderer) = RENDERERS.get(index) else {
-                            return done;
-                        };
-                        done.push((index, renderer(plan)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    outputs.sort_by_key(|(index, _)| *index);
     let mut bundle = Bundle::default();
-    for (_, files) in outputs {
+    for files in parallel::map_in_order(&RENDERERS, |renderer| renderer(plan)) {
         bundle.extend(files?)?;
     }
     Ok(bundle)

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::OutputFile;
 use super::format::yaml_file;
+use super::parallel::map_in_order;
 use crate::error::Error;
 use crate::plan::Plan;
 
@@ -60,7 +61,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             .or_default()
             .push(&alert.expr);
     }
-    groups
+    let files: Vec<(&str, TestFile)> = groups
         .into_iter()
         .map(|(group, tests)| {
             // The alert's own group, then the groups recording what its alerts
@@ -75,12 +76,17 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
                 evaluation_interval: "1m".to_owned(),
                 tests,
             };
-            Ok(OutputFile::text(
-                format!("{DIR}/{group}.test.yml"),
-                yaml_file(plan, &file)?,
-            ))
+            (group, file)
         })
-        .collect()
+        .collect();
+    map_in_order(&files, |(group, file)| {
+        Ok(OutputFile::text(
+            format!("{DIR}/{group}.test.yml"),
+            yaml_file(plan, file)?,
+        ))
+    })
+    .into_iter()
+    .collect()
 }
 
 /// Which groups record each recorded series, and what each of their

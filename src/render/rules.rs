@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::OutputFile;
 use super::format::yaml_file;
+use super::parallel::map_in_order;
 use crate::error::Error;
 use crate::plan::Plan;
 
@@ -38,18 +39,26 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             annotations: alert.annotations.clone(),
         });
     }
-    groups
+    let files: Vec<(&str, RulesFile)> = groups
         .into_iter()
         .map(|(name, rules)| {
-            let file = RulesFile {
-                groups: vec![Group {
-                    name: name.to_owned(),
-                    rules,
-                }],
+            let group = Group {
+                name: name.to_owned(),
+                rules,
             };
-            Ok(OutputFile::text(path(name), yaml_file(plan, &file)?))
+            (
+                name,
+                RulesFile {
+                    groups: vec![group],
+                },
+            )
         })
-        .collect()
+        .collect();
+    map_in_order(&files, |(name, file)| {
+        Ok(OutputFile::text(path(name), yaml_file(plan, file)?))
+    })
+    .into_iter()
+    .collect()
 }
 
 /// The bundle path of the rules file of `group`.
