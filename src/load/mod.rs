@@ -6,6 +6,7 @@
 mod overlay;
 mod schema;
 mod schema_check;
+mod schema_fast;
 mod spans;
 
 use std::path::{Path, PathBuf};
