@@ -15,7 +15,7 @@ use std::cell::OnceCell;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use minijinja::{Environment, Expression, Value};
+use minijinja::{Environment, Expression, UndefinedBehavior, Value};
 use serde::{Deserialize, Deserializer};
 
 use crate::render::templates;
@@ -81,7 +81,7 @@ impl<'a> Values<'a> {
 impl LibraryText {
     /// Splits `source`; text the splitter does not take is kept whole.
     pub fn new(source: String) -> Self {
-        let segments = environment().and_then(|env| split(env, &source));
+        let segments = split(&source);
         Self { source, segments }
     }
 
@@ -97,7 +97,7 @@ impl LibraryText {
 
     /// The text rendered by minijinja as one template.
     fn render_whole(&self, values: &Values<'_>) -> Result<String, minijinja::Error> {
-        match environment() {
+        match bracket_environment() {
             Some(env) => env.render_str(&self.source, values.context()),
             None => Err(minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
@@ -113,12 +113,24 @@ impl<'de> Deserialize<'de> for LibraryText {
     }
 }
 
-/// The environment of the library's `[[ ]]` syntax, built once.
-fn environment() -> Option<&'static Environment<'static>> {
+/// The environment of the library's `[[ ]]` syntax, built when first needed.
+fn bracket_environment() -> Option<&'static Environment<'static>> {
     static ENVIRONMENT: OnceLock<Option<Environment<'static>>> = OnceLock::new();
     ENVIRONMENT
         .get_or_init(|| templates::bracket_environment().ok())
         .as_ref()
+}
+
+/// The environment expressions are compiled in: the bracket environment's
+/// behaviour without its delimiters, which only matter to templates (and
+/// cost a matcher to build). Expressions never contain brackets or braces.
+fn expression_environment() -> &'static Environment<'static> {
+    static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
+    ENVIRONMENT.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env
+    })
 }
 
 /// A piece of a split text.
@@ -162,7 +174,7 @@ impl Variable {
 }
 
 /// `source` as literal text and substitutions; `None` for text to render whole.
-fn split(env: &'static Environment<'static>, source: &str) -> Option<Vec<Segment>> {
+fn split(source: &str) -> Option<Vec<Segment>> {
     if source.contains("[%") || source.contains("[#") {
         return None;
     }
@@ -184,7 +196,11 @@ fn split(env: &'static Environment<'static>, source: &str) -> Option<Vec<Segment
         let expression = inner.trim();
         segments.push(match Variable::named(expression) {
             Some(variable) => Segment::Variable(variable),
-            None => Segment::Expression(env.compile_expression_owned(expression.to_owned()).ok()?),
+            None => Segment::Expression(
+                expression_environment()
+                    .compile_expression_owned(expression.to_owned())
+                    .ok()?,
+            ),
         });
         rest = &after[end + 2..];
     }
