@@ -7,7 +7,7 @@ use std::path::Path;
 #[test]
 fn committed_schema_is_up_to_date() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/stack.schema.json");
-    let generated = stackgen::load::stack_schema_text();
+    let generated = stackgen::load::generated_stack_schema_text();
     if std::env::var_os("STACKGEN_BLESS").is_some_and(|v| v == "1") {
         std::fs::write(&path, &generated).expect("write schema/stack.schema.json");
         return;
@@ -17,6 +17,19 @@ fn committed_schema_is_up_to_date() {
         committed == generated,
         "schema/stack.schema.json is stale: run `STACKGEN_BLESS=1 cargo test --test schema` and commit the result"
     );
+}
+
+/// The binary checks stacks against the schema text it embedded at build
+/// time; it must be the model's schema, not an older committed file.
+#[test]
+fn embedded_schema_is_the_models_schema() {
+    let generated = stackgen::load::generated_stack_schema_text();
+    assert!(
+        stackgen::load::stack_schema_text() == generated,
+        "the embedded schema differs from the model's: bless schema/stack.schema.json and rebuild"
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&generated).expect("schema is JSON");
+    assert_eq!(stackgen::load::stack_schema(), parsed);
 }
 
 #[test]

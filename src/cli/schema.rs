@@ -4,5 +4,5 @@ use crate::error::Error;
 
 /// Runs `schema`.
 pub fn run() -> Result<(), Error> {
-    super::print(&crate::load::stack_schema_text())
+    super::print(crate::load::stack_schema_text())
 }

@@ -6,13 +6,14 @@
 mod overlay;
 mod schema;
 mod schema_check;
+mod schema_fast;
 mod spans;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use overlay::{available_envs, overlay_path};
-pub use schema::{stack_schema, stack_schema_text};
+pub use schema::{generated_stack_schema_text, stack_schema, stack_schema_text};
 pub use schema_check::closest;
 pub use spans::{SpanIndex, escape_pointer, pointer};
 

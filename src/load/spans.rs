@@ -6,6 +6,7 @@
 //! problems by pointer; the index turns the pointer back into a span.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -129,7 +130,24 @@ fn is_within(at: &str, pointer: &str) -> bool {
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_escaped(&mut out, token);
+    out
+}
+
+/// Appends `token` to `out`, escaped as a reference token.
+fn push_escaped(out: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Builds a JSON pointer from tokens, escaping each.
@@ -140,80 +158,78 @@ where
 {
     tokens.into_iter().fold(String::new(), |mut out, token| {
         out.push('/');
-        out.push_str(&escape_pointer(token.as_ref()));
+        push_escaped(&mut out, token.as_ref());
         out
     })
 }
 
 /// Converts a parsed TOML document into JSON, recording spans as it goes.
 pub fn to_json(table: &Spanned<DeTable<'_>>, source: &Arc<SourceFile>) -> (Value, SpanIndex) {
-    let mut index = SpanIndex::new(Arc::clone(source));
-    index.insert(
-        String::new(),
-        Entry {
-            source: Arc::clone(source),
-            key: None,
-            value: table.span(),
-        },
-    );
-    let value = convert_table(table.get_ref(), "", source, &mut index);
-    (value, index)
+    let mut converter = Converter {
+        source,
+        index: SpanIndex::new(Arc::clone(source)),
+        path: String::new(),
+    };
+    converter.record(None, table.span());
+    let value = converter.table(table.get_ref());
+    (value, converter.index)
 }
 
-fn convert_table(
-    table: &DeTable<'_>,
-    at: &str,
-    source: &Arc<SourceFile>,
-    index: &mut SpanIndex,
-) -> Value {
-    let mut map = Map::new();
-    for (key, value) in table {
-        let path = format!("{at}/{}", escape_pointer(key.get_ref()));
-        index.insert(
-            path.clone(),
+/// The walk over a parsed document; `path` is the pointer of the value at hand.
+struct Converter<'a> {
+    source: &'a Arc<SourceFile>,
+    index: SpanIndex,
+    path: String,
+}
+
+impl Converter<'_> {
+    /// Records the spans of the value at `path`.
+    fn record(&mut self, key: Option<Range<usize>>, value: Range<usize>) {
+        self.index.insert(
+            self.path.clone(),
             Entry {
-                source: Arc::clone(source),
-                key: Some(key.span()),
-                value: value.span(),
+                source: Arc::clone(self.source),
+                key,
+                value,
             },
         );
-        let converted = convert_value(value.get_ref(), &path, source, index);
-        map.insert(key.get_ref().to_string(), converted);
     }
-    Value::Object(map)
-}
 
-fn convert_value(
-    value: &DeValue<'_>,
-    at: &str,
-    source: &Arc<SourceFile>,
-    index: &mut SpanIndex,
-) -> Value {
-    match value {
-        DeValue::String(text) => Value::String(text.to_string()),
-        DeValue::Integer(integer) => integer_to_json(integer.as_str(), integer.radix()),
-        DeValue::Float(float) => float_to_json(float.as_str()),
-        DeValue::Boolean(flag) => Value::Bool(*flag),
-        DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
-        DeValue::Array(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(position, item)| {
-                    let path = format!("{at}/{position}");
-                    index.insert(
-                        path.clone(),
-                        Entry {
-                            source: Arc::clone(source),
-                            key: None,
-                            value: item.span(),
-                        },
-                    );
-                    convert_value(item.get_ref(), &path, source, index)
-                })
-                .collect(),
-        ),
-        DeValue::Table(table) => convert_table(table, at, source, index),
+    fn table(&mut self, table: &DeTable<'_>) -> Value {
+        let mut map = Map::with_capacity(table.len());
+        for (key, value) in table {
+            let parent = self.path.len();
+            self.path.push('/');
+            push_escaped(&mut self.path, key.get_ref());
+            self.record(Some(key.span()), value.span());
+            let converted = self.value(value.get_ref());
+            self.path.truncate(parent);
+            map.insert(key.get_ref().to_string(), converted);
+        }
+        Value::Object(map)
+    }
+
+    fn value(&mut self, value: &DeValue<'_>) -> Value {
+        match value {
+            DeValue::String(text) => Value::String(text.to_string()),
+            DeValue::Integer(integer) => integer_to_json(integer.as_str(), integer.radix()),
+            DeValue::Float(float) => float_to_json(float.as_str()),
+            DeValue::Boolean(flag) => Value::Bool(*flag),
+            DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
+            DeValue::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (position, item) in items.iter().enumerate() {
+                    let parent = self.path.len();
+                    // Writing to a String cannot fail.
+                    let _ = write!(self.path, "/{position}");
+                    self.record(None, item.span());
+                    out.push(self.value(item.get_ref()));
+                    self.path.truncate(parent);
+                }
+                Value::Array(out)
+            }
+            DeValue::Table(table) => self.table(table),
+        }
     }
 }
 

@@ -28,7 +28,8 @@
 //!
 //! Library files are templates in the bracket syntax (`[[ job ]]`,
 //! `[[ service ]]`, `[[ target ]]`, `[[ probe_job ]]`, `[[ threshold ]]`),
-//! so `{{ $labels.x }}` in annotations reaches Prometheus untouched. Each
+//! so `{{ $labels.x }}` in annotations reaches Prometheus untouched; each
+//! text is split once per process (see [`super::library_text`]). Each
 //! rule carries test data: series that make it fire, series that keep it
 //! quiet, and the labels of the alert it raises; both become promtool tests.
 //!
@@ -39,13 +40,14 @@
 //! - `job:http_error_ratio:rate5m`: the 5xx share of requests (0..1);
 //! - `job:http_request_duration_seconds:p95`: the 95th percentile latency in seconds.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::alerts::{AlertOrigin, ExpectedAlert, PlannedAlert, PlannedRecording, PlannedTest};
+use super::library_text::{LibraryText, Values};
 use super::prometheus::{BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, owner_of};
 use super::{Plan, PlannedService};
 use crate::config::{LibraryAlerts, ServiceKind, Severity};
@@ -151,22 +153,22 @@ pub fn render_kind(
     team: Option<&str>,
 ) -> Result<(Vec<PlannedAlert>, Vec<PlannedRecording>), Error> {
     let library = load(kind)?;
-    let env = templates::bracket_environment()?;
     let group = format!("library-{}", context.service);
     let team = team.unwrap_or(&library.team).to_owned();
-    let fill = |text: &str, threshold: Option<f64>| -> Result<String, Error> {
-        env.render_str(
-            text,
-            minijinja::context! {
-                job => &context.job,
-                service => &context.service,
-                target => &context.target,
-                probe_job => PROBE_JOB,
-                threshold => threshold.map(threshold_value),
-            },
+    let values = |threshold: Option<f64>| {
+        Values::new(
+            &context.job,
+            &context.service,
+            &context.target,
+            PROBE_JOB,
+            threshold.map_or_else(|| minijinja::Value::from(()), threshold_value),
         )
-        .map_err(|e| Error::Bug(format!("alert library {kind}: {e:#}")))
     };
+    let fill = |text: &LibraryText, values: &Values<'_>| -> Result<String, Error> {
+        text.fill(values)
+            .map_err(|e| Error::Bug(format!("alert library {kind}: {e:#}")))
+    };
+    let unset = values(None);
     let recordings = library
         .recording
         .iter()
@@ -175,7 +177,7 @@ pub fn render_kind(
             labels.insert("service".to_owned(), context.service.clone());
             Ok(PlannedRecording {
                 record: rule.record.clone(),
-                expr: fill(&rule.expr, None)?,
+                expr: fill(&rule.expr, &unset)?,
                 group: group.clone(),
                 labels,
             })
@@ -189,16 +191,14 @@ pub fn render_kind(
         let threshold = settings
             .and_then(|s| s.thresholds.get(&rule.name).copied())
             .or(rule.threshold);
+        let values = values(threshold);
         let mut annotations = IndexMap::new();
-        annotations.insert("summary".to_owned(), fill(&rule.summary, threshold)?);
-        annotations.insert(
-            "description".to_owned(),
-            fill(&rule.description, threshold)?,
-        );
+        annotations.insert("summary".to_owned(), fill(&rule.summary, &values)?);
+        annotations.insert("description".to_owned(), fill(&rule.description, &values)?);
         let mut alert = PlannedAlert {
             name: rule.name.clone(),
             group: group.clone(),
-            expr: fill(&rule.expr, threshold)?,
+            expr: fill(&rule.expr, &values)?,
             for_: rule.for_.clone(),
             severity: rule.severity,
             team: Some(team.clone()),
@@ -213,7 +213,7 @@ pub fn render_kind(
         let test = &rule.test;
         let mut labels = IndexMap::new();
         for (key, value) in &test.labels {
-            labels.insert(key.clone(), fill(value, threshold)?);
+            labels.insert(key.clone(), fill(value, &values)?);
         }
         for (key, value) in alert.rule_labels() {
             labels.insert(key, value);
@@ -226,7 +226,7 @@ pub fn render_kind(
         })?;
         let series = |list: &[LibrarySeries]| -> Result<Vec<(String, String)>, Error> {
             list.iter()
-                .map(|s| Ok((fill(&s.series, threshold)?, fill(&s.values, threshold)?)))
+                .map(|s| Ok((fill(&s.series, &values)?, fill(&s.values, &values)?)))
                 .collect()
         };
         let interval = test.interval.clone().unwrap_or_else(|| "1m".to_owned());
@@ -297,19 +297,22 @@ fn threshold_value(threshold: f64) -> minijinja::Value {
     }
 }
 
-/// Library file `kind`, parsed once per process (every job renders the
-/// same few files).
+/// Library file `kind`, parsed once per process when first asked for
+/// (every job renders the same few files; most stacks need only some).
 fn load(kind: &str) -> Result<&'static LibraryFile, Error> {
-    static PARSED: OnceLock<BTreeMap<&'static str, Result<LibraryFile, String>>> = OnceLock::new();
-    let parsed = PARSED.get_or_init(|| {
+    type Parsed = OnceLock<Result<LibraryFile, String>>;
+    static FILES: OnceLock<Vec<(&'static str, Parsed)>> = OnceLock::new();
+    let files = FILES.get_or_init(|| {
         kinds()
             .into_iter()
-            .map(|name| (name, parse(name)))
+            .map(|name| (name, OnceLock::new()))
             .collect()
     });
-    match parsed.get(kind) {
-        Some(Ok(library)) => Ok(library),
-        Some(Err(message)) => Err(Error::Bug(message.clone())),
+    match files.iter().find(|(name, _)| *name == kind) {
+        Some((name, parsed)) => match parsed.get_or_init(|| parse(name)) {
+            Ok(library) => Ok(library),
+            Err(message) => Err(Error::Bug(message.clone())),
+        },
         // Not a library file: report it the way a missing template is reported.
         None => Err(templates::file(&format!("{DIR}/{kind}.toml"))
             .err()
@@ -337,14 +340,14 @@ struct LibraryFile {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct LibraryRecording {
     record: String,
-    expr: String,
+    expr: LibraryText,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct LibraryRule {
     name: String,
-    expr: String,
+    expr: LibraryText,
     #[serde(default, rename = "for")]
     for_: Option<String>,
     severity: Severity,
@@ -353,8 +356,8 @@ struct LibraryRule {
     /// Thresholds must stay below this for the rule (and its test data) to make sense.
     #[serde(default)]
     max_threshold: Option<f64>,
-    summary: String,
-    description: String,
+    summary: LibraryText,
+    description: LibraryText,
     test: LibraryTest,
 }
 
@@ -364,7 +367,7 @@ struct LibraryTest {
     #[serde(default)]
     interval: Option<String>,
     eval_time: String,
-    labels: IndexMap<String, String>,
+    labels: IndexMap<String, LibraryText>,
     firing: Vec<LibrarySeries>,
     healthy: Vec<LibrarySeries>,
 }
@@ -372,8 +375,8 @@ struct LibraryTest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LibrarySeries {
-    series: String,
-    values: String,
+    series: LibraryText,
+    values: LibraryText,
 }
 
 const fn yes() -> bool {

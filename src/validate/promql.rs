@@ -1,5 +1,7 @@
 //! Every `PromQL` expression in the stack parses.
 
+use std::collections::HashMap;
+
 use super::Checker;
 use crate::error::ErrorKind;
 use crate::load::pointer;
@@ -50,8 +52,11 @@ pub fn check(checker: &mut Checker<'_>) {
             }
         }
     }
+    // Dashboards often repeat an alert's expression: parse each text once.
+    let mut parsed: HashMap<&str, Result<(), String>> = HashMap::new();
     for (at, expr) in exprs {
-        if let Err(message) = parse_promql(expr) {
+        if let Err(message) = parsed.entry(expr).or_insert_with(|| parse_promql(expr)) {
+            let message = message.clone();
             checker.error(&at, ErrorKind::InvalidPromql { message });
         }
     }
