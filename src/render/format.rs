@@ -5,11 +5,15 @@
 //! text must parse and hold the same data at the same place as the value
 //! serialized, so no string can change an output's structure. It is done
 //! without building a second tree: the value is recorded flat
-//! ([`expected::Expected`]) and the parser's values are compared with it as
-//! they are read ([`read_back::ReadBack`]).
+//! ([`expected::Expected`]) and compared as the text is parsed, on the YAML
+//! parser's events ([`yaml_events`], which also requires every plain scalar
+//! to mean the same in YAML 1.1 and 1.2) and through the JSON deserializer
+//! ([`read_back::ReadBack`]).
 
 mod expected;
+mod plain;
 mod read_back;
+mod yaml_events;
 
 use serde::Serialize;
 
@@ -58,7 +62,7 @@ pub fn parse_own_yaml(body: &str) -> Result<serde_json::Value, serde_saphyr::Err
     serde_saphyr::from_str_with_options(body, own_yaml_options())
 }
 
-/// The parser options for [`parse_own_yaml`] and the read-back check.
+/// The parser options for [`parse_own_yaml`].
 fn own_yaml_options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
@@ -77,13 +81,14 @@ fn expected<T: Serialize>(value: &T) -> Result<Expected, Error> {
 
 /// Parses `body` as YAML, comparing it with `expected` as it is read.
 fn check_yaml(expected: &Expected, body: &str) -> Result<(), Error> {
-    let mut read_back = ReadBack::new(expected);
-    let parsed = serde_saphyr::with_deserializer_from_str_with_options(
-        body,
-        own_yaml_options(),
-        |deserializer| read_back.read(deserializer),
-    );
-    read_back_result("YAML", &read_back, parsed)
+    yaml_events::check(expected, body).map_err(|failure| match failure {
+        yaml_events::Failure::Differs(mismatch) => Error::Bug(format!(
+            "emitted YAML does not read back as the value written, {mismatch}"
+        )),
+        yaml_events::Failure::Unreadable(e) => {
+            Error::Bug(format!("emitted YAML does not parse: {e}"))
+        }
+    })
 }
 
 /// Parses `body` as JSON, comparing it with `expected` as it is read.

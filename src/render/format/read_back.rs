@@ -1,12 +1,14 @@
-//! Compares what a parser reads with an [`Expected`] value while it parses:
-//! a `DeserializeSeed` that walks the expected nodes alongside the parser's
-//! values, in order, and itself allocates nothing while they agree.
+//! Compares what a serde deserializer reads with an [`Expected`] value while
+//! it parses (used for JSON; YAML is checked on parser events by
+//! [`super::yaml_events`]): a `DeserializeSeed` that walks the expected nodes
+//! alongside the parser's values, in order, and itself allocates nothing while
+//! they agree.
 //!
 //! Every value is read with `deserialize_any`, so the parser decides its type
-//! from the text alone (an unquoted `true` meant as a string is a boolean and
-//! does not match). Numbers match by value (`1.0` reads back as `1`). Map keys
-//! are read as strings, as `serde_json::Value` reads them, and must come in the
-//! order they were written.
+//! from the text alone (`"1"` meant as a string does not match `1`). Numbers
+//! match by value (`1.0` reads back as `1`). Map keys are read as strings, as
+//! `serde_json::Value` reads them, and must come in the order they were
+//! written.
 
 use std::fmt::{self, Display};
 
@@ -70,8 +72,7 @@ impl<'e> ReadBack<'e> {
         let detail = self.detail.clone()?;
         let mut pointer = String::new();
         for segment in self.path.iter().rev() {
-            pointer.push('/');
-            pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+            push_segment(&mut pointer, segment);
         }
         Some(Mismatch { pointer, detail })
     }
@@ -126,9 +127,19 @@ impl<'e> ReadBack<'e> {
     }
 }
 
+/// Appends `segment` to a JSON pointer, escaping `~` and `/`.
+pub fn push_segment(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    if segment.contains(['~', '/']) {
+        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    } else {
+        pointer.push_str(segment);
+    }
+}
+
 /// A number as read: integers of any width, or floats.
-#[derive(Debug, Clone, Copy)]
-enum Number {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
     Int(i128),
     Float(f64),
 }
@@ -144,7 +155,7 @@ impl Number {
         clippy::float_cmp,
         reason = "the value read must be the value written, exactly"
     )]
-    fn same_value(self, other: Self) -> bool {
+    pub fn same_value(self, other: Self) -> bool {
         match (self, other) {
             (Self::Int(a), Self::Int(b)) => a == b,
             (Self::Float(a), Self::Float(b)) => a == b,
@@ -165,7 +176,7 @@ impl Display for Number {
 }
 
 /// An expected node, described for a mismatch message.
-struct Described<'e>(&'e Expected, Node);
+pub struct Described<'e>(pub &'e Expected, pub Node);
 
 impl Display for Described<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
