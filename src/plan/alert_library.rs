@@ -320,9 +320,15 @@ fn load(kind: &str) -> Result<&'static LibraryFile, Error> {
     }
 }
 
+// `LIBRARY_JSON`: the library files as JSON, converted by build.rs.
+include!(concat!(env!("OUT_DIR"), "/alert_library_json.rs"));
+
 fn parse(kind: &str) -> Result<LibraryFile, String> {
-    let text = templates::file(&format!("{DIR}/{kind}.toml")).map_err(|e| e.to_string())?;
-    toml::from_str(text).map_err(|e| format!("alert library {kind}: {e}"))
+    let json = LIBRARY_JSON
+        .iter()
+        .find_map(|(name, json)| (*name == kind).then_some(*json))
+        .ok_or_else(|| format!("alert library {kind} was not converted to JSON"))?;
+    serde_json::from_str(json).map_err(|e| format!("alert library {kind}: {e}"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -441,6 +447,24 @@ mod tests {
         assert_eq!(cpu.group, "library-api");
         let default = render_kind("node", &context(), None, None).expect("renders");
         assert_eq!(default.0[0].team.as_deref(), Some("infrastructure"));
+    }
+
+    /// The JSON the binary reads holds exactly what the TOML files say.
+    #[test]
+    fn converted_library_matches_the_toml_files() {
+        let converted: Vec<&str> = LIBRARY_JSON.iter().map(|(kind, _)| *kind).collect();
+        assert_eq!(converted, kinds());
+        for (kind, json) in LIBRARY_JSON {
+            let text = templates::file(&format!("{DIR}/{kind}.toml")).expect("library file");
+            let from_toml: serde_json::Value = toml::from_str(text).expect("library TOML");
+            let from_json: serde_json::Value = serde_json::from_str(json).expect("library JSON");
+            assert_eq!(from_json, from_toml, "{kind}");
+            assert_eq!(
+                serde_json::to_string(&from_json).expect("JSON"),
+                serde_json::to_string(&from_toml).expect("JSON"),
+                "{kind}: key order"
+            );
+        }
     }
 
     #[test]
