@@ -161,7 +161,7 @@ pub fn render_kind(
             &context.service,
             &context.target,
             PROBE_JOB,
-            threshold.map_or_else(|| minijinja::Value::from(()), threshold_value),
+            threshold,
         )
     };
     let fill = |text: &LibraryText, values: &Values<'_>| -> Result<String, Error> {
@@ -285,16 +285,6 @@ fn library_for(plan: &Plan) -> Result<(Vec<PlannedAlert>, Vec<PlannedRecording>)
         }
     }
     Ok((alerts, recordings))
-}
-
-/// Whole thresholds render as integers (`90`, not `90.0`).
-#[allow(clippy::cast_possible_truncation)]
-fn threshold_value(threshold: f64) -> minijinja::Value {
-    if threshold.fract() == 0.0 && threshold.abs() < 1e15 {
-        minijinja::Value::from(threshold as i64)
-    } else {
-        minijinja::Value::from(threshold)
-    }
 }
 
 /// Library file `kind`, parsed once per process when first asked for

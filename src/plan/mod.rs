@@ -11,6 +11,7 @@ pub mod alertmanager;
 pub mod alerts;
 mod grafana;
 pub mod ingress;
+mod library_arithmetic;
 mod library_text;
 pub mod prometheus;
 mod service;
