@@ -8,6 +8,13 @@
 //! exactly when the original regex does, after checking (once per distinct
 //! regex, the way the parser does) that the original compiles.
 //!
+//! Whether a regex compiles and matches the empty string is read from its
+//! syntax tree when the tree is small and its only assertions are line
+//! anchors ([`from_syntax`]); otherwise the regex is compiled. The `regex`
+//! crate compiles a syntax tree it parsed with these same (default) options
+//! unless the automaton outgrows its 10 MiB limit, far beyond the trees
+//! taken here.
+//!
 //! Why a successful parse of the stand-in proves the original parses: the
 //! real lexer finds the literals, so both texts have the same tokens, only
 //! the contents of some strings differ, and the grammar sees token kinds
@@ -26,6 +33,7 @@ use lrpar::{Lexeme as _, Lexer as _, NonStreamingLexer as _};
 use promql_parser::parser::lex::lexer;
 use promql_parser::parser::token::{T_EQL_REGEX, T_IDENTIFIER, T_NEQ_REGEX, T_STRING};
 use promql_parser::util::unquote_string;
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// The label whose matchers stay as written (the parser quotes its value).
 const METRIC_NAME: &str = "__name__";
@@ -76,11 +84,91 @@ fn matches_empty(regex: &str) -> Option<bool> {
     if let Some(known) = seen.lock().ok()?.get(regex) {
         return *known;
     }
-    let verdict = regex::Regex::new(&format!("^(?:{regex})$"))
-        .ok()
-        .map(|compiled| compiled.is_match(""));
+    let pattern = format!("^(?:{regex})$");
+    let verdict = from_syntax(&pattern).unwrap_or_else(|| {
+        regex::Regex::new(&pattern)
+            .ok()
+            .map(|compiled| compiled.is_match(""))
+    });
     seen.lock().ok()?.insert(regex.to_owned(), verdict);
     verdict
+}
+
+/// Syntax trees up to this many units (see [`size`]) certainly compile.
+const SMALL: u64 = 4096;
+
+/// What compiling `pattern` would tell, read from its syntax tree: whether it
+/// compiles and, if so, whether it matches the empty string; `None` when
+/// only compiling can tell.
+fn from_syntax(pattern: &str) -> Option<Option<bool>> {
+    let Ok(tree) = regex_syntax::Parser::new().parse(pattern) else {
+        // The same parser rejects it inside `regex`.
+        return Some(None);
+    };
+    if size(&tree)? > SMALL {
+        return None;
+    }
+    matches_empty_text(&tree).map(Some)
+}
+
+/// A generous bound on the automaton a tree compiles to, in units of a few
+/// states: each byte of a literal is one, each range of a class is eight
+/// (its UTF-8 forms), and repetitions copy their operand.
+fn size(tree: &Hir) -> Option<u64> {
+    Some(match tree.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(literal) => u64::try_from(literal.0.len()).ok()?,
+        HirKind::Class(Class::Unicode(class)) => 8 * u64::try_from(class.ranges().len()).ok()?,
+        HirKind::Class(Class::Bytes(class)) => 8 * u64::try_from(class.ranges().len()).ok()?,
+        HirKind::Repetition(repetition) => {
+            let copies =
+                u64::from(repetition.max.unwrap_or(repetition.min).max(repetition.min)) + 1;
+            size(&repetition.sub)?.checked_mul(copies)?
+        }
+        HirKind::Capture(capture) => size(&capture.sub)? + 2,
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts
+            .iter()
+            .try_fold(1u64, |total, part| total.checked_add(size(part)?))?,
+    })
+}
+
+/// Whether a tree matches the empty text: with nothing to consume, only a
+/// path of empty pieces and assertions true at the very start (and end)
+/// matches. `None` for assertions other than line anchors.
+fn matches_empty_text(tree: &Hir) -> Option<bool> {
+    match tree.kind() {
+        HirKind::Empty => Some(true),
+        HirKind::Literal(literal) => Some(literal.0.is_empty()),
+        HirKind::Class(_) => Some(false),
+        HirKind::Look(look) => matches!(
+            look,
+            Look::Start | Look::End | Look::StartLF | Look::EndLF | Look::StartCRLF | Look::EndCRLF
+        )
+        .then_some(true),
+        HirKind::Repetition(repetition) if repetition.min == 0 => Some(true),
+        HirKind::Repetition(repetition) => matches_empty_text(&repetition.sub),
+        HirKind::Capture(capture) => matches_empty_text(&capture.sub),
+        HirKind::Concat(parts) => {
+            let answers: Vec<Option<bool>> = parts.iter().map(matches_empty_text).collect();
+            if answers.contains(&Some(false)) {
+                Some(false)
+            } else if answers.contains(&None) {
+                None
+            } else {
+                Some(true)
+            }
+        }
+        HirKind::Alternation(parts) => {
+            let answers: Vec<Option<bool>> = parts.iter().map(matches_empty_text).collect();
+            if answers.contains(&Some(true)) {
+                Some(true)
+            } else if answers.contains(&None) {
+                None
+            } else {
+                Some(false)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -162,7 +250,68 @@ mod tests {
             .prop_map(|(metric, matchers, join)| format!("{metric}{{{}}}", matchers.join(join)))
     }
 
+    /// Reading the syntax tree tells what compiling tells, where it answers.
+    #[test]
+    fn syntax_trees_tell_what_compiling_tells() {
+        let mut answered = 0;
+        for regex in [
+            "5..",
+            "[45]..",
+            "tmpfs|overlay",
+            "",
+            ".*",
+            ".+",
+            "x*",
+            "(a|)",
+            "(?:a|b)?",
+            "a{0}",
+            "a{2,}",
+            r"\w+",
+            r"\pL",
+            r"\bx",
+            r"\B",
+            "(?m)^$",
+            "(?i)a",
+            "a{",
+            "(",
+            "a)|(b",
+            ")(",
+            r"\d{3}",
+            "[^x]*",
+            r"\p{Greek}+",
+            "(?s).",
+            "a|.*",
+            r"\w{1000}",
+            r"(\w{100}){100}",
+            ".{100000}",
+            r"\pL{500}",
+            "[[:alpha:]]",
+            r"\x{10FFFF}",
+            r"\Q",
+        ] {
+            let pattern = format!("^(?:{regex})$");
+            let compiled = regex::Regex::new(&pattern).ok().map(|c| c.is_match(""));
+            if let Some(verdict) = from_syntax(&pattern) {
+                assert_eq!(verdict, compiled, "{regex}");
+                answered += 1;
+            }
+        }
+        assert!(answered >= 25, "only {answered} answered from syntax");
+    }
+
     proptest! {
+        /// Random patterns over a small alphabet of regex syntax.
+        #[test]
+        fn syntax_trees_agree_with_compiling_on_random_patterns(
+            regex in "[ab.|()*+?{}0-9,^$\\\\wdsbB\\[\\]-]{0,12}",
+        ) {
+            let pattern = format!("^(?:{regex})$");
+            if let Some(verdict) = from_syntax(&pattern) {
+                let compiled = regex::Regex::new(&pattern).ok().map(|c| c.is_match(""));
+                prop_assert_eq!(verdict, compiled, "{}", regex);
+            }
+        }
+
         #[test]
         fn a_parsing_stand_in_means_the_original_parses(
             left in selector(),
