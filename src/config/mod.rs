@@ -8,6 +8,7 @@ mod dashboards;
 mod ingress;
 mod monitoring;
 mod service;
+mod shared;
 mod values;
 
 pub use alerting::{
@@ -24,6 +25,7 @@ pub use service::{
     Resources, RestartPolicy, Service, ServiceFile, ServiceKind, Ulimit, UlimitPair, Ulimits,
     VolumeMount, VolumeMountLong,
 };
+pub use shared::SharedStack;
 pub use values::{
     BYTE_SIZE_PATTERN, ByteSize, DURATION_PATTERN, DurationStr, SECRET_REF_PATTERN, SecretRef,
     format_millis, parse_duration_millis,

@@ -19,7 +19,7 @@ pub use spans::{SpanIndex, escape_pointer, pointer};
 
 use toml::de::DeTable;
 
-use crate::config::Stack;
+use crate::config::{SharedStack, Stack};
 use crate::error::{Diagnostic, Error, ErrorKind, Location, SourceFile};
 
 /// The largest stack file accepted, in bytes.
@@ -29,8 +29,8 @@ pub const MAX_STACK_BYTES: usize = 16 * 1024 * 1024;
 /// directory that relative paths in it are relative to.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The model.
-    pub stack: Stack,
+    /// The model, shared with the plan built from it.
+    pub stack: SharedStack,
     /// Spans of every key and value.
     pub spans: SpanIndex,
     /// The directory holding the stack file.
@@ -85,7 +85,7 @@ fn from_document(document: serde_json::Value, spans: SpanIndex) -> Result<Loaded
         )])
     })?;
     Ok(Loaded {
-        stack,
+        stack: SharedStack::new(stack),
         spans,
         base_dir: PathBuf::from("."),
     })

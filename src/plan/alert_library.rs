@@ -161,7 +161,7 @@ pub fn render_kind(
             &context.service,
             &context.target,
             PROBE_JOB,
-            threshold.map_or_else(|| minijinja::Value::from(()), threshold_value),
+            threshold,
         )
     };
     let fill = |text: &LibraryText, values: &Values<'_>| -> Result<String, Error> {
@@ -287,16 +287,6 @@ fn library_for(plan: &Plan) -> Result<(Vec<PlannedAlert>, Vec<PlannedRecording>)
     Ok((alerts, recordings))
 }
 
-/// Whole thresholds render as integers (`90`, not `90.0`).
-#[allow(clippy::cast_possible_truncation)]
-fn threshold_value(threshold: f64) -> minijinja::Value {
-    if threshold.fract() == 0.0 && threshold.abs() < 1e15 {
-        minijinja::Value::from(threshold as i64)
-    } else {
-        minijinja::Value::from(threshold)
-    }
-}
-
 /// Library file `kind`, parsed once per process when first asked for
 /// (every job renders the same few files; most stacks need only some).
 fn load(kind: &str) -> Result<&'static LibraryFile, Error> {
@@ -320,9 +310,15 @@ fn load(kind: &str) -> Result<&'static LibraryFile, Error> {
     }
 }
 
+// `LIBRARY_JSON`: the library files as JSON, converted by build.rs.
+include!(concat!(env!("OUT_DIR"), "/alert_library_json.rs"));
+
 fn parse(kind: &str) -> Result<LibraryFile, String> {
-    let text = templates::file(&format!("{DIR}/{kind}.toml")).map_err(|e| e.to_string())?;
-    toml::from_str(text).map_err(|e| format!("alert library {kind}: {e}"))
+    let json = LIBRARY_JSON
+        .iter()
+        .find_map(|(name, json)| (*name == kind).then_some(*json))
+        .ok_or_else(|| format!("alert library {kind} was not converted to JSON"))?;
+    serde_json::from_str(json).map_err(|e| format!("alert library {kind}: {e}"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -441,6 +437,24 @@ mod tests {
         assert_eq!(cpu.group, "library-api");
         let default = render_kind("node", &context(), None, None).expect("renders");
         assert_eq!(default.0[0].team.as_deref(), Some("infrastructure"));
+    }
+
+    /// The JSON the binary reads holds exactly what the TOML files say.
+    #[test]
+    fn converted_library_matches_the_toml_files() {
+        let converted: Vec<&str> = LIBRARY_JSON.iter().map(|(kind, _)| *kind).collect();
+        assert_eq!(converted, kinds());
+        for (kind, json) in LIBRARY_JSON {
+            let text = templates::file(&format!("{DIR}/{kind}.toml")).expect("library file");
+            let from_toml: serde_json::Value = toml::from_str(text).expect("library TOML");
+            let from_json: serde_json::Value = serde_json::from_str(json).expect("library JSON");
+            assert_eq!(from_json, from_toml, "{kind}");
+            assert_eq!(
+                serde_json::to_string(&from_json).expect("JSON"),
+                serde_json::to_string(&from_toml).expect("JSON"),
+                "{kind}: key order"
+            );
+        }
     }
 
     #[test]

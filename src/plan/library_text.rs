@@ -1,23 +1,25 @@
 //! The texts of the built-in alert library (`templates/alerts/*.toml`),
 //! split once into literal text and `[[ ]]` substitutions, so rendering a
-//! rule for one more job copies text instead of compiling a template.
+//! rule for one more job copies text instead of rendering a template.
 //!
-//! A bare variable (`[[ job ]]`) is looked up directly; any other expression
-//! (`[[ threshold * 100 ]]`) is compiled once by minijinja and evaluated for
-//! each job. Values print the way minijinja prints them. Text the splitter
-//! does not take (block or comment tags, whitespace control, brackets or
-//! quotes inside `[[ ]]`), and any substitution that fails or comes out
-//! undefined, is rendered by minijinja as a whole, as before, so its output
-//! and its errors are minijinja's. The tests check that both ways give the
-//! same result for every text of the library.
+//! A bare variable (`[[ job ]]`) is looked up directly; arithmetic on the
+//! threshold (`[[ threshold * 100 ]]`) is computed the way minijinja
+//! computes it (see [`super::library_arithmetic`]). Values print the way
+//! minijinja prints them. Text the splitter does not take (block or comment
+//! tags, whitespace control, other expressions), and any substitution that
+//! fails, is rendered by minijinja as a whole, so its output and its errors
+//! are minijinja's. The tests check that both ways give the same result for
+//! every text of the library and many thresholds.
 
 use std::cell::OnceCell;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use minijinja::{Environment, Expression, UndefinedBehavior, Value};
+use minijinja::{Environment, Value};
 use serde::{Deserialize, Deserializer};
 
+use super::library_arithmetic::{Arithmetic, Number};
 use crate::render::templates;
 
 /// One library text, ready to fill.
@@ -38,8 +40,8 @@ pub struct Values<'a> {
     pub target: &'a str,
     /// The blackbox probe job.
     pub probe_job: &'a str,
-    /// The rule's threshold (`none` for rules without one).
-    pub threshold: Value,
+    /// The rule's threshold, if it has one.
+    pub threshold: Option<f64>,
     /// The same values as a template context, built when first needed.
     context: OnceCell<Value>,
 }
@@ -51,7 +53,7 @@ impl<'a> Values<'a> {
         service: &'a str,
         target: &'a str,
         probe_job: &'a str,
-        threshold: Value,
+        threshold: Option<f64>,
     ) -> Self {
         Self {
             job,
@@ -63,15 +65,20 @@ impl<'a> Values<'a> {
         }
     }
 
+    fn number(&self) -> Option<Number> {
+        self.threshold.map(Number::threshold)
+    }
+
     fn context(&self) -> Value {
         self.context
             .get_or_init(|| {
+                let threshold = self.threshold.map(threshold_value);
                 minijinja::context! {
                     job => self.job,
                     service => self.service,
                     target => self.target,
                     probe_job => self.probe_job,
-                    threshold => self.threshold.clone(),
+                    threshold => threshold,
                 }
             })
             .clone()
@@ -88,11 +95,34 @@ impl LibraryText {
     /// The text with every substitution filled in.
     pub fn fill(&self, values: &Values<'_>) -> Result<String, minijinja::Error> {
         if let Some(segments) = &self.segments
-            && let Some(text) = fill_segments(segments, values, self.source.len())
+            && let Some(text) = self.fill_segments(segments, values)
         {
             return Ok(text);
         }
         self.render_whole(values)
+    }
+
+    /// The segments filled in; `None` when a substitution fails.
+    fn fill_segments(&self, segments: &[Segment], values: &Values<'_>) -> Option<String> {
+        let mut out = String::with_capacity(self.source.len() + 16);
+        for segment in segments {
+            match segment {
+                Segment::Literal(range) => out.push_str(&self.source[range.clone()]),
+                Segment::Variable(Variable::Job) => out.push_str(values.job),
+                Segment::Variable(Variable::Service) => out.push_str(values.service),
+                Segment::Variable(Variable::Target) => out.push_str(values.target),
+                Segment::Variable(Variable::ProbeJob) => out.push_str(values.probe_job),
+                Segment::Variable(Variable::Threshold) => match values.number() {
+                    Some(number) => write!(out, "{number}").ok()?,
+                    // minijinja prints a missing threshold as `none` does.
+                    None => write!(out, "{}", Value::from(())).ok()?,
+                },
+                Segment::Arithmetic(arithmetic) => {
+                    write!(out, "{}", arithmetic.eval(values.number())?).ok()?;
+                }
+            }
+        }
+        Some(out)
     }
 
     /// The text rendered by minijinja as one template.
@@ -113,6 +143,17 @@ impl<'de> Deserialize<'de> for LibraryText {
     }
 }
 
+/// A threshold as templates see it: whole ones are integers (`90`, not
+/// `90.0`), as [`Number::threshold`] has them.
+#[allow(clippy::cast_possible_truncation)]
+fn threshold_value(threshold: f64) -> Value {
+    if threshold.fract() == 0.0 && threshold.abs() < 1e15 {
+        Value::from(threshold as i64)
+    } else {
+        Value::from(threshold)
+    }
+}
+
 /// The environment of the library's `[[ ]]` syntax, built when first needed.
 fn bracket_environment() -> Option<&'static Environment<'static>> {
     static ENVIRONMENT: OnceLock<Option<Environment<'static>>> = OnceLock::new();
@@ -121,33 +162,13 @@ fn bracket_environment() -> Option<&'static Environment<'static>> {
         .as_ref()
 }
 
-/// The environment expressions are compiled in: the bracket environment's
-/// behaviour without its delimiters, which only matter to templates (and
-/// cost a matcher to build). Expressions never contain brackets or braces.
-fn expression_environment() -> &'static Environment<'static> {
-    static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
-    ENVIRONMENT.get_or_init(|| {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env
-    })
-}
-
 /// A piece of a split text.
+#[derive(Debug)]
 enum Segment {
-    Literal(String),
+    /// Text copied as is: a range of the source.
+    Literal(Range<usize>),
     Variable(Variable),
-    Expression(Expression<'static, 'static>),
-}
-
-impl std::fmt::Debug for Segment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Literal(text) => f.debug_tuple("Literal").field(text).finish(),
-            Self::Variable(variable) => f.debug_tuple("Variable").field(variable).finish(),
-            Self::Expression(_) => f.write_str("Expression"),
-        }
-    }
+    Arithmetic(Arithmetic),
 }
 
 /// The variables every text may name bare.
@@ -179,14 +200,15 @@ fn split(source: &str) -> Option<Vec<Segment>> {
         return None;
     }
     let mut segments = Vec::new();
-    let mut rest = source;
-    while let Some(start) = rest.find("[[") {
-        if start > 0 {
-            segments.push(Segment::Literal(rest[..start].to_owned()));
+    let mut at = 0;
+    while let Some(found) = source[at..].find("[[") {
+        let start = at + found;
+        if start > at {
+            segments.push(Segment::Literal(at..start));
         }
-        let after = &rest[start + 2..];
-        let end = after.find("]]")?;
-        let inner = &after[..end];
+        let inner_start = start + 2;
+        let inner_end = inner_start + source[inner_start..].find("]]")?;
+        let inner = &source[inner_start..inner_end];
         let plain = !inner.starts_with(['-', '+'])
             && !inner.ends_with(['-', '+'])
             && !inner.contains(['[', ']', '{', '}', '\'', '"']);
@@ -196,53 +218,23 @@ fn split(source: &str) -> Option<Vec<Segment>> {
         let expression = inner.trim();
         segments.push(match Variable::named(expression) {
             Some(variable) => Segment::Variable(variable),
-            None => Segment::Expression(
-                expression_environment()
-                    .compile_expression_owned(expression.to_owned())
-                    .ok()?,
-            ),
+            None => Segment::Arithmetic(Arithmetic::parse(expression)?),
         });
-        rest = &after[end + 2..];
+        at = inner_end + 2;
     }
-    if !rest.is_empty() {
-        segments.push(Segment::Literal(rest.to_owned()));
+    if at < source.len() {
+        segments.push(Segment::Literal(at..source.len()));
     }
     Some(segments)
 }
 
-/// The segments filled in; `None` when a substitution fails or is undefined.
-fn fill_segments(segments: &[Segment], values: &Values<'_>, capacity: usize) -> Option<String> {
-    let mut out = String::with_capacity(capacity + 16);
-    for segment in segments {
-        match segment {
-            Segment::Literal(text) => out.push_str(text),
-            Segment::Variable(Variable::Job) => out.push_str(values.job),
-            Segment::Variable(Variable::Service) => out.push_str(values.service),
-            Segment::Variable(Variable::Target) => out.push_str(values.target),
-            Segment::Variable(Variable::ProbeJob) => out.push_str(values.probe_job),
-            Segment::Variable(Variable::Threshold) => print(&mut out, &values.threshold)?,
-            Segment::Expression(expression) => {
-                print(&mut out, &expression.eval(values.context()).ok()?)?;
-            }
-        }
-    }
-    Some(out)
-}
-
-/// Prints `value` as a `[[ ]]` block prints it (no escaping); undefined
-/// values are errors in the strict environment, so they give `None`.
-fn print(out: &mut String, value: &Value) -> Option<()> {
-    if value.is_undefined() {
-        return None;
-    }
-    write!(out, "{value}").ok()
-}
-
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
-    fn values(threshold: Value) -> Values<'static> {
+    fn values(threshold: Option<f64>) -> Values<'static> {
         Values::new("api", "api-svc", "api-1:8000", "blackbox", threshold)
     }
 
@@ -279,38 +271,98 @@ mod tests {
         out
     }
 
+    /// Every `[[ ]]` expression of the library that is not a bare variable.
+    fn library_expressions() -> Vec<String> {
+        let mut out: Vec<String> = library_strings()
+            .iter()
+            .flat_map(|text| text.split("[[").skip(1).filter_map(|s| s.split_once("]]")))
+            .map(|(inner, _)| inner.trim().to_owned())
+            .filter(|inner| Variable::named(inner).is_none())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     #[test]
     fn split_texts_fill_exactly_as_minijinja_renders_them() {
         let strings = library_strings();
         assert!(strings.len() > 500, "only {} strings", strings.len());
         let thresholds = [
-            Value::from(()),
-            Value::from(90),
-            Value::from(0.05),
-            Value::from(2.5),
-            Value::from(1e-7),
-            Value::from(-3),
+            None,
+            Some(90.0),
+            Some(0.05),
+            Some(2.5),
+            Some(1e-7),
+            Some(-3.0),
+            Some(1e15),
+            Some(123_456_789_012_345.0),
+            Some(0.1 + 0.2),
         ];
         let mut split_count = 0;
         for source in &strings {
             if LibraryText::new(source.clone()).segments.is_some() {
                 split_count += 1;
             }
-            for threshold in &thresholds {
-                let values = values(threshold.clone());
+            for threshold in thresholds {
+                let values = values(threshold);
                 assert_eq!(
                     split_fill(source, &values),
                     whole(source, &values),
-                    "{source} with threshold {threshold}"
+                    "{source} with threshold {threshold:?}"
                 );
             }
         }
         assert_eq!(split_count, strings.len(), "every library text splits");
     }
 
+    proptest! {
+        /// Threshold arithmetic computes and prints as minijinja does, for
+        /// every expression of the library.
+        #[test]
+        fn arithmetic_matches_minijinja(
+            threshold in prop_oneof![
+                any::<f64>().prop_filter("finite", |t| t.is_finite()),
+                (-1_000_000_000_000_000_i64..1_000_000_000_000_000).prop_map(|t| t as f64),
+                (-100_000_i64..100_000).prop_map(|t| t as f64 / 100.0),
+                Just(0.0),
+                Just(1.0),
+            ],
+        ) {
+            let env = Environment::new();
+            let context = minijinja::context! { threshold => threshold_value(threshold) };
+            for expression in library_expressions() {
+                let ours = Arithmetic::parse(&expression)
+                    .expect("library arithmetic parses")
+                    .eval(Some(Number::threshold(threshold)))
+                    .map(|n| n.to_string());
+                let theirs = env
+                    .compile_expression(&expression)
+                    .expect("compiles")
+                    .eval(context.clone())
+                    .ok()
+                    .map(|v| v.to_string());
+                // Where minijinja fails, ours must fail too (and render whole).
+                prop_assert!(
+                    ours == theirs || (ours.is_none() && theirs.is_some()),
+                    "{} with {}: {:?} vs {:?}", expression, threshold, ours, theirs
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn library_expressions_are_all_arithmetic() {
+        let expressions = library_expressions();
+        assert!(expressions.len() > 20, "{expressions:?}");
+        for expression in expressions {
+            assert!(Arithmetic::parse(&expression).is_some(), "{expression}");
+        }
+    }
+
     #[test]
     fn unusual_texts_render_whole_with_minijinja_errors() {
-        let values = values(Value::from(()));
+        let values = values(None);
         for source in [
             "[% if true %]x[% endif %]",
             "a [[- job ]] b",
@@ -321,6 +373,7 @@ mod tests {
             "[[ 1 + ]]",
             "plain ]] text",
             "[[[ job ]]",
+            "[[ -threshold ]]",
         ] {
             assert_eq!(
                 split_fill(source, &values),

@@ -11,6 +11,7 @@ pub mod alertmanager;
 pub mod alerts;
 mod grafana;
 pub mod ingress;
+mod library_arithmetic;
 mod library_text;
 pub mod prometheus;
 mod service;
@@ -19,7 +20,7 @@ use indexmap::IndexMap;
 
 pub use service::{Origin, PlannedHealthcheck, PlannedMetrics, PlannedSecret, PlannedService};
 
-use crate::config::{NamedVolume, Network, Stack};
+use crate::config::{NamedVolume, Network, SharedStack};
 use crate::load::Loaded;
 
 /// The name of the network created when the stack declares none.
@@ -28,8 +29,9 @@ pub const DEFAULT_NETWORK: &str = "default";
 /// The normalized stack.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// The stack as written (renderers read alerts, dashboards and routing from it).
-    pub stack: Stack,
+    /// The stack as written (renderers read alerts, dashboards and routing from
+    /// it), shared with the [`Loaded`] stack it was planned from.
+    pub stack: SharedStack,
     /// Every container, user-defined first, then generated ones, in a stable order.
     pub services: Vec<PlannedService>,
     /// Named volumes, including those generated services need.

@@ -36,6 +36,7 @@ pub const EXPORTER_ORIGIN: &str = "exporter";
 
 /// Adds the services, volumes and mounts the `[prometheus]` section implies.
 pub fn add_services(plan: &mut Plan) {
+    // Shared, not copied: the loop below adds services to the plan.
     let stack = plan.stack.clone();
     let mut added: Vec<String> = Vec::new();
     for (name, service) in &stack.services {

@@ -13,6 +13,7 @@ pub mod matchers;
 mod names;
 pub mod ports;
 mod promql;
+mod promql_regex;
 pub mod secrets;
 pub mod text;
 pub mod volumes;
