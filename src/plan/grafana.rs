@@ -4,7 +4,7 @@
 use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
-use crate::render::grafana::{DASHBOARDS_MOUNT, all_dashboards};
+use crate::render::grafana::{DASHBOARDS_MOUNT, auto_dashboards};
 use crate::validate::volumes::{MountSource, ResolvedMount};
 
 /// The image when `[grafana] image` is unset.
@@ -33,7 +33,9 @@ pub fn add_services(plan: &mut Plan) {
     )];
     // Without any dashboard the directory is not written, and Docker would
     // create an empty one owned by root in its place.
-    if !all_dashboards(&plan.stack).is_empty() {
+    // The stack's own dashboards, else the generated ones (not copied: only
+    // whether there are any matters).
+    if !plan.stack.dashboards.is_empty() || !auto_dashboards(&plan.stack).is_empty() {
         service.mounts.push(ResolvedMount::read_only_bind(
             "./grafana/dashboards",
             DASHBOARDS_MOUNT,

@@ -6,6 +6,8 @@
 //! Every service added here that serves metrics has `metrics` set, so the
 //! prometheus.yml renderer scrapes it like any other service.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 
 use super::service::join_networks;
@@ -38,10 +40,21 @@ pub const EXPORTER_ORIGIN: &str = "exporter";
 pub fn add_services(plan: &mut Plan) {
     // Shared, not copied: the loop below adds services to the plan.
     let stack = plan.stack.clone();
+    // Where each group's replicas are in `plan.services` (one pass, not one
+    // per exporter), kept up to date as exporters join.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (at, service) in plan.services.iter().enumerate() {
+        groups.entry(service.group.clone()).or_default().push(at);
+    }
     let mut added: Vec<String> = Vec::new();
     for (name, service) in &stack.services {
-        if let Some(exporter) = service_exporter(name, service, plan) {
+        let replicas = groups.get(name).map_or(&[][..], Vec::as_slice);
+        if let Some(exporter) = service_exporter(name, service, plan, replicas) {
             added.push(exporter.name.clone());
+            groups
+                .entry(exporter.group.clone())
+                .or_default()
+                .push(plan.services.len());
             plan.services.push(exporter);
         }
     }
@@ -182,10 +195,17 @@ pub fn add_services(plan: &mut Plan) {
     ));
     server.metrics = Some(PlannedMetrics::http(PROMETHEUS_PORT));
     server.networks = networks;
+    let mut first_named: HashMap<&str, &PlannedService> = HashMap::new();
+    for service in &plan.services {
+        first_named.entry(&service.name).or_insert(service);
+    }
     for name in added {
         // A service behind a compose profile may not run; depending on it would
         // keep Prometheus from starting.
-        if plan.service(&name).is_some_and(|s| s.profiles.is_empty()) {
+        if first_named
+            .get(name.as_str())
+            .is_some_and(|s| s.profiles.is_empty())
+        {
             server.depends_on.insert(name, DependsCondition::Started);
         }
     }
@@ -241,8 +261,15 @@ pub fn owner_of(plan: &Plan, service: &PlannedService) -> String {
     service.group.clone()
 }
 
-/// The exporter for `service`, when it asks for one and its kind has one.
-fn service_exporter(name: &str, service: &Service, plan: &Plan) -> Option<PlannedService> {
+/// The exporter for `service`, when it asks for one and its kind has one;
+/// `replicas` are the positions of the service's replicas in the plan.
+fn service_exporter(
+    name: &str,
+    service: &Service,
+    plan: &Plan,
+    replicas: &[usize],
+) -> Option<PlannedService> {
+    let replicas = || replicas.iter().map(|&at| &plan.services[at]);
     let settings = match service.exporter.as_ref()? {
         Exporter::Enabled(false) => return None,
         Exporter::Enabled(true) => None,
@@ -258,12 +285,9 @@ fn service_exporter(name: &str, service: &Service, plan: &Plan) -> Option<Planne
         service.kind,
         EXPORTER_ORIGIN,
     );
-    let target_port = plan
-        .replicas(name)
-        .next()
-        .and_then(PlannedService::primary_port);
+    let target_port = replicas().next().and_then(PlannedService::primary_port);
     let env = |key: &str| service.environment.get(key).map(EnvValue::to_text);
-    let host = plan.replicas(name).next().map_or(name, |s| s.name.as_str());
+    let host = replicas().next().map_or(name, |s| s.name.as_str());
     let mut environment = IndexMap::new();
     match service.kind {
         ServiceKind::Redis => {
@@ -315,13 +339,12 @@ fn service_exporter(name: &str, service: &Service, plan: &Plan) -> Option<Planne
     exporter.team.clone_from(&service.team);
     exporter.expose = vec![port];
     exporter.metrics = Some(PlannedMetrics::http(port));
-    exporter.networks = plan
-        .replicas(name)
+    exporter.networks = replicas()
         .next()
         .map(|s| s.networks.clone())
         .unwrap_or_default();
     exporter.profiles.clone_from(&service.profiles);
-    for replica in plan.replicas(name) {
+    for replica in replicas() {
         exporter
             .depends_on
             .insert(replica.name.clone(), DependsCondition::Started);
