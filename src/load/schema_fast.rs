@@ -57,9 +57,10 @@ impl Schema {
         let Node::Rules(rules) = &mut root else {
             return None;
         };
-        let defs = rules.defs.take().unwrap_or_default();
+        let rare = rules.rare_mut();
+        let defs = rare.defs.take().unwrap_or_default();
         // `$id` and `$schema` are allowed at the root only.
-        if rules.dialect.take().is_some_and(|d| d != DIALECT) {
+        if rare.dialect.take().is_some_and(|d| d != DIALECT) {
             rules.understood = false;
         }
         rules.has_id = false;
@@ -78,7 +79,9 @@ impl Schema {
     }
 
     fn rules_accept(&self, rules: &Rules, value: &Value, depth: usize) -> bool {
-        if !rules.understood || rules.has_id || rules.dialect.is_some() || rules.defs.is_some() {
+        let rare = rules.rare.as_deref();
+        let nested_root_keywords = rare.is_some_and(|r| r.dialect.is_some() || r.defs.is_some());
+        if !rules.understood || rules.has_id || nested_root_keywords {
             return false;
         }
         if let Some(types) = rules.types
@@ -95,13 +98,8 @@ impl Schema {
         if !self.applicators_accept(rules, value, depth) {
             return false;
         }
-        if let Some(constant) = &rules.constant
-            && !json_equal(constant, value)
-        {
-            return false;
-        }
-        if let Some(options) = &rules.options
-            && !options.iter().any(|option| json_equal(option, value))
+        if let Some(rare) = rare
+            && !rare.values_accept(value)
         {
             return false;
         }
@@ -112,25 +110,25 @@ impl Schema {
                     .iter()
                     .all(|item| self.node_accepts(schema, item, depth + 1))
             }),
-            Value::String(text) => rules.pattern.as_ref().is_none_or(|p| p.matches(text)),
-            Value::Number(number) => rules.bounds_accept(number),
+            Value::String(text) => rare
+                .and_then(|r| r.pattern.as_ref())
+                .is_none_or(|p| p.matches(text)),
+            Value::Number(number) => rare.is_none_or(|r| r.bounds_accept(number)),
             Value::Null | Value::Bool(_) => true,
         }
     }
 
     fn applicators_accept(&self, rules: &Rules, value: &Value, depth: usize) -> bool {
         let accepts = |node: &Node| self.node_accepts(node, value, depth + 1);
-        rules
-            .all_of
-            .as_ref()
+        let rare = rules.rare.as_deref();
+        rare.and_then(|r| r.all_of.as_ref())
             .is_none_or(|all| all.iter().all(accepts))
             && rules
                 .any_of
                 .as_ref()
                 .is_none_or(|any| any.iter().any(accepts))
-            && rules
-                .one_of
-                .as_ref()
+            && rare
+                .and_then(|r| r.one_of.as_ref())
                 .is_none_or(|one| one.iter().filter(|node| accepts(node)).count() == 1)
     }
 
@@ -162,11 +160,13 @@ enum Node {
     Rules(Box<Rules>),
 }
 
-/// The keywords of one schema object.
+/// The keywords of one schema object; those few objects use sit in [`Rare`],
+/// which keeps the hundreds of objects of the schema small.
 #[derive(Default)]
 struct Rules {
     /// False when the object holds anything the interpreter does not know.
     understood: bool,
+    has_id: bool,
     types: Option<Types>,
     properties: Named,
     additional: Option<Node>,
@@ -174,8 +174,14 @@ struct Rules {
     items: Option<Node>,
     /// The `NAME` of `"$ref": "#/$defs/NAME"`.
     reference: Option<Text>,
-    all_of: Option<Vec<Node>>,
     any_of: Option<Vec<Node>>,
+    rare: Option<Box<Rare>>,
+}
+
+/// The keywords few schema objects have.
+#[derive(Default)]
+struct Rare {
+    all_of: Option<Vec<Node>>,
     one_of: Option<Vec<Node>>,
     constant: Option<Value>,
     options: Option<Vec<Value>>,
@@ -186,7 +192,32 @@ struct Rules {
     exclusive_maximum: Option<Number>,
     defs: Option<Named>,
     dialect: Option<Text>,
-    has_id: bool,
+}
+
+impl Rare {
+    /// `const` and `enum`.
+    fn values_accept(&self, value: &Value) -> bool {
+        self.constant
+            .as_ref()
+            .is_none_or(|constant| json_equal(constant, value))
+            && self
+                .options
+                .as_ref()
+                .is_none_or(|options| options.iter().any(|option| json_equal(option, value)))
+    }
+
+    fn bounds_accept(&self, number: &Number) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let within = |limit: &Option<Number>, allowed: &[std::cmp::Ordering]| {
+            limit
+                .as_ref()
+                .is_none_or(|limit| compare(number, limit).is_some_and(|o| allowed.contains(&o)))
+        };
+        within(&self.minimum, &[Greater, Equal])
+            && within(&self.maximum, &[Less, Equal])
+            && within(&self.exclusive_minimum, &[Greater])
+            && within(&self.exclusive_maximum, &[Less])
+    }
 }
 
 /// Text borrowed from the schema (owned when it holds escapes).
@@ -215,17 +246,8 @@ impl Named {
 }
 
 impl Rules {
-    fn bounds_accept(&self, number: &Number) -> bool {
-        use std::cmp::Ordering::{Greater, Less};
-        let at_least = |limit: &Option<Number>, allowed: &[std::cmp::Ordering]| {
-            limit
-                .as_ref()
-                .is_none_or(|limit| compare(number, limit).is_some_and(|o| allowed.contains(&o)))
-        };
-        at_least(&self.minimum, &[Greater, std::cmp::Ordering::Equal])
-            && at_least(&self.maximum, &[Less, std::cmp::Ordering::Equal])
-            && at_least(&self.exclusive_minimum, &[Greater])
-            && at_least(&self.exclusive_maximum, &[Less])
+    fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
     }
 
     fn set(
@@ -246,18 +268,18 @@ impl Rules {
             }
             Keyword::Items => self.items = Some(map.value()?),
             Keyword::Ref => self.reference = local_definition(map.value::<Borrowed>()?.0),
-            Keyword::AllOf => self.all_of = non_empty(map.value()?),
+            Keyword::AllOf => self.rare_mut().all_of = non_empty(map.value()?),
             Keyword::AnyOf => self.any_of = non_empty(map.value()?),
-            Keyword::OneOf => self.one_of = non_empty(map.value()?),
-            Keyword::Const => self.constant = Some(map.value()?),
-            Keyword::Enum => self.options = Some(map.value()?),
-            Keyword::Pattern => self.pattern = Pattern::new(&map.value::<Borrowed>()?.0),
-            Keyword::Minimum => self.minimum = Some(map.value()?),
-            Keyword::Maximum => self.maximum = Some(map.value()?),
-            Keyword::ExclusiveMinimum => self.exclusive_minimum = Some(map.value()?),
-            Keyword::ExclusiveMaximum => self.exclusive_maximum = Some(map.value()?),
-            Keyword::Defs => self.defs = Some(map.value()?),
-            Keyword::Schema => self.dialect = Some(map.value::<Borrowed>()?.0),
+            Keyword::OneOf => self.rare_mut().one_of = non_empty(map.value()?),
+            Keyword::Const => self.rare_mut().constant = Some(map.value()?),
+            Keyword::Enum => self.rare_mut().options = Some(map.value()?),
+            Keyword::Pattern => self.rare_mut().pattern = Pattern::new(&map.value::<Borrowed>()?.0),
+            Keyword::Minimum => self.rare_mut().minimum = Some(map.value()?),
+            Keyword::Maximum => self.rare_mut().maximum = Some(map.value()?),
+            Keyword::ExclusiveMinimum => self.rare_mut().exclusive_minimum = Some(map.value()?),
+            Keyword::ExclusiveMaximum => self.rare_mut().exclusive_maximum = Some(map.value()?),
+            Keyword::Defs => self.rare_mut().defs = Some(map.value()?),
+            Keyword::Schema => self.rare_mut().dialect = Some(map.value::<Borrowed>()?.0),
             Keyword::Id => {
                 map.value::<IgnoredAny>()?;
                 self.has_id = true;
@@ -282,11 +304,15 @@ impl Rules {
             Keyword::Type => self.types.is_none(),
             Keyword::Properties => self.properties.duplicated,
             Keyword::Ref => self.reference.is_none(),
-            Keyword::AllOf => self.all_of.is_none(),
+            Keyword::AllOf => self.rare.as_ref().is_none_or(|r| r.all_of.is_none()),
             Keyword::AnyOf => self.any_of.is_none(),
-            Keyword::OneOf => self.one_of.is_none(),
-            Keyword::Pattern => self.pattern.is_none(),
-            Keyword::Defs => self.defs.as_ref().is_some_and(|defs| defs.duplicated),
+            Keyword::OneOf => self.rare.as_ref().is_none_or(|r| r.one_of.is_none()),
+            Keyword::Pattern => self.rare.as_ref().is_none_or(|r| r.pattern.is_none()),
+            Keyword::Defs => self
+                .rare
+                .as_ref()
+                .and_then(|r| r.defs.as_ref())
+                .is_some_and(|defs| defs.duplicated),
             _ => false,
         };
         if incomplete {
@@ -646,6 +672,7 @@ where
                 entries.sort_by(|a, b| a.0.cmp(&b.0));
                 let count = entries.len();
                 entries.dedup_by(|a, b| a.0 == b.0);
+                entries.shrink_to_fit();
                 let duplicated = entries.len() != count;
                 Ok(Named {
                     entries,
@@ -765,9 +792,9 @@ mod tests {
             .values()
             .chain(&rules.additional)
             .chain(&rules.items)
-            .chain(rules.all_of.iter().flatten())
             .chain(rules.any_of.iter().flatten())
-            .chain(rules.one_of.iter().flatten());
+            .chain(rules.rare.iter().flat_map(|r| r.all_of.iter().flatten()))
+            .chain(rules.rare.iter().flat_map(|r| r.one_of.iter().flatten()));
         for child in children {
             walk_nodes(child, out);
         }
@@ -784,7 +811,12 @@ mod tests {
         assert!(rules.len() > 100, "only {} schema objects", rules.len());
         for rule in rules {
             assert!(
-                rule.understood && !rule.has_id && rule.dialect.is_none() && rule.defs.is_none(),
+                rule.understood
+                    && !rule.has_id
+                    && rule
+                        .rare
+                        .as_ref()
+                        .is_none_or(|r| r.dialect.is_none() && r.defs.is_none()),
                 "the schema uses a keyword src/load/schema_fast.rs does not interpret; teach it, \
                  or every stack pays for compiling the full validator"
             );
