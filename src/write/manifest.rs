@@ -29,7 +29,7 @@ impl Manifest {
             files: bundle
                 .files
                 .iter()
-                .map(|(path, contents)| (path.clone(), hex(&Sha256::digest(contents))))
+                .map(|(path, contents)| (path.clone(), content_hash(contents)))
                 .collect(),
         }
     }
@@ -49,8 +49,7 @@ impl Manifest {
         "stackgen".clone_into(&mut self.generator);
         for path in paths {
             if let Some(contents) = bundle.files.get(path) {
-                self.files
-                    .insert(path.clone(), hex(&Sha256::digest(contents)));
+                self.files.insert(path.clone(), content_hash(contents));
             }
         }
     }
@@ -59,7 +58,7 @@ impl Manifest {
     pub fn matches(&self, path: &str, contents: &[u8]) -> bool {
         self.files
             .get(path)
-            .is_some_and(|hash| *hash == hex(&Sha256::digest(contents)))
+            .is_some_and(|hash| *hash == content_hash(contents))
     }
 
     /// Whether stackgen wrote `path`.
@@ -78,6 +77,11 @@ impl Manifest {
         text.push('\n');
         text
     }
+}
+
+/// The hex SHA-256 the manifest records for `contents`.
+fn content_hash(contents: &[u8]) -> String {
+    hex(&Sha256::digest(contents))
 }
 
 fn hex(bytes: &[u8]) -> String {
