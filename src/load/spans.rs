@@ -4,11 +4,15 @@
 //! for serde) and, alongside it, an index from JSON pointer (`/services/app/ports/0`)
 //! to the byte ranges of the key and the value. Every later stage reports
 //! problems by pointer; the index turns the pointer back into a span.
+//!
+//! A valid stack usually has nothing to report, so the index of a parsed
+//! file is built only when first asked for, by parsing the file's text
+//! again (the same text parses the same way).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Number, Value};
 use toml::Spanned;
@@ -28,7 +32,8 @@ struct Entry {
 #[derive(Debug, Clone)]
 pub struct SpanIndex {
     root: Arc<SourceFile>,
-    entries: HashMap<String, Entry>,
+    /// Built from `root`'s text when first needed, for an index of a whole file.
+    entries: OnceLock<HashMap<String, Entry>>,
 }
 
 impl SpanIndex {
@@ -36,8 +41,27 @@ impl SpanIndex {
     pub fn new(root: Arc<SourceFile>) -> Self {
         Self {
             root,
-            entries: HashMap::new(),
+            entries: OnceLock::from(HashMap::new()),
         }
+    }
+
+    /// The index of every key and value of `root`, a file that parses.
+    fn of_file(root: Arc<SourceFile>) -> Self {
+        Self {
+            root,
+            entries: OnceLock::new(),
+        }
+    }
+
+    fn entries(&self) -> &HashMap<String, Entry> {
+        self.entries.get_or_init(|| index_file(&self.root))
+    }
+
+    fn entries_mut(&mut self) -> &mut HashMap<String, Entry> {
+        self.entries();
+        self.entries
+            .get_mut()
+            .expect("the entries were built on the line above")
     }
 
     /// The file the stack was loaded from.
@@ -59,13 +83,14 @@ impl SpanIndex {
 
     /// Whether the document has a value at `pointer`.
     pub fn contains(&self, pointer: &str) -> bool {
-        self.entries.contains_key(pointer)
+        self.entries().contains_key(pointer)
     }
 
     fn find(&self, pointer: &str, pick: impl Fn(&Entry) -> Option<Range<usize>>) -> Location {
+        let entries = self.entries();
         let mut current = pointer;
         loop {
-            if let Some(entry) = self.entries.get(current)
+            if let Some(entry) = entries.get(current)
                 && let Some(span) = pick(entry)
             {
                 return Location {
@@ -86,19 +111,20 @@ impl SpanIndex {
     }
 
     fn insert(&mut self, pointer: String, entry: Entry) {
-        self.entries.insert(pointer, entry);
+        self.entries_mut().insert(pointer, entry);
     }
 
     /// Forgets the entry at `pointer` and every entry below it.
     pub fn remove_subtree(&mut self, pointer: &str) {
-        self.entries.retain(|at, _| !is_within(at, pointer));
+        self.entries_mut().retain(|at, _| !is_within(at, pointer));
     }
 
     /// Copies the entry at `pointer` and every entry below it from `other`.
     pub fn copy_subtree(&mut self, other: &Self, pointer: &str) {
-        for (at, entry) in &other.entries {
+        let entries = self.entries_mut();
+        for (at, entry) in other.entries() {
             if is_within(at, pointer) {
-                self.entries.insert(at.clone(), entry.clone());
+                entries.insert(at.clone(), entry.clone());
             }
         }
     }
@@ -108,7 +134,7 @@ impl SpanIndex {
     #[must_use]
     pub fn rebased(&self, prefix: &str) -> Self {
         let mut index = Self::new(Arc::clone(&self.root));
-        for (at, entry) in &self.entries {
+        for (at, entry) in self.entries() {
             if is_within(at, prefix) {
                 index.insert(at[prefix.len()..].to_owned(), entry.clone());
             }
@@ -117,8 +143,9 @@ impl SpanIndex {
     }
 
     /// Takes over every entry of `other` (an overlay): its spans win.
-    pub fn overlay(&mut self, other: Self) {
-        self.entries.extend(other.entries);
+    pub fn overlay(&mut self, mut other: Self) {
+        let other = std::mem::take(other.entries_mut());
+        self.entries_mut().extend(other);
     }
 }
 
@@ -163,29 +190,64 @@ where
     })
 }
 
-/// Converts a parsed TOML document into JSON, recording spans as it goes.
+/// Converts a parsed TOML document into JSON; the index of its spans is
+/// built from `source` (the text `table` was parsed from) when first asked for.
 pub fn to_json(table: &Spanned<DeTable<'_>>, source: &Arc<SourceFile>) -> (Value, SpanIndex) {
-    let mut converter = Converter {
+    (
+        table_to_json(table.get_ref()),
+        SpanIndex::of_file(Arc::clone(source)),
+    )
+}
+
+fn table_to_json(table: &DeTable<'_>) -> Value {
+    let mut map = Map::with_capacity(table.len());
+    for (key, value) in table {
+        map.insert(key.get_ref().to_string(), value_to_json(value.get_ref()));
+    }
+    Value::Object(map)
+}
+
+fn value_to_json(value: &DeValue<'_>) -> Value {
+    match value {
+        DeValue::String(text) => Value::String(text.to_string()),
+        DeValue::Integer(integer) => integer_to_json(integer.as_str(), integer.radix()),
+        DeValue::Float(float) => float_to_json(float.as_str()),
+        DeValue::Boolean(flag) => Value::Bool(*flag),
+        DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
+        DeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| value_to_json(item.get_ref()))
+                .collect(),
+        ),
+        DeValue::Table(table) => table_to_json(table),
+    }
+}
+
+/// The spans of every key and value of `source`, by pointer.
+fn index_file(source: &Arc<SourceFile>) -> HashMap<String, Entry> {
+    let (table, _) = DeTable::parse_recoverable(&source.text);
+    let mut indexer = Indexer {
         source,
-        index: SpanIndex::new(Arc::clone(source)),
+        entries: HashMap::new(),
         path: String::new(),
     };
-    converter.record(None, table.span());
-    let value = converter.table(table.get_ref());
-    (value, converter.index)
+    indexer.record(None, table.span());
+    indexer.table(table.get_ref());
+    indexer.entries
 }
 
 /// The walk over a parsed document; `path` is the pointer of the value at hand.
-struct Converter<'a> {
+struct Indexer<'a> {
     source: &'a Arc<SourceFile>,
-    index: SpanIndex,
+    entries: HashMap<String, Entry>,
     path: String,
 }
 
-impl Converter<'_> {
+impl Indexer<'_> {
     /// Records the spans of the value at `path`.
     fn record(&mut self, key: Option<Range<usize>>, value: Range<usize>) {
-        self.index.insert(
+        self.entries.insert(
             self.path.clone(),
             Entry {
                 source: Arc::clone(self.source),
@@ -195,40 +257,31 @@ impl Converter<'_> {
         );
     }
 
-    fn table(&mut self, table: &DeTable<'_>) -> Value {
-        let mut map = Map::with_capacity(table.len());
+    fn table(&mut self, table: &DeTable<'_>) {
         for (key, value) in table {
             let parent = self.path.len();
             self.path.push('/');
             push_escaped(&mut self.path, key.get_ref());
             self.record(Some(key.span()), value.span());
-            let converted = self.value(value.get_ref());
+            self.value(value.get_ref());
             self.path.truncate(parent);
-            map.insert(key.get_ref().to_string(), converted);
         }
-        Value::Object(map)
     }
 
-    fn value(&mut self, value: &DeValue<'_>) -> Value {
+    fn value(&mut self, value: &DeValue<'_>) {
         match value {
-            DeValue::String(text) => Value::String(text.to_string()),
-            DeValue::Integer(integer) => integer_to_json(integer.as_str(), integer.radix()),
-            DeValue::Float(float) => float_to_json(float.as_str()),
-            DeValue::Boolean(flag) => Value::Bool(*flag),
-            DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
             DeValue::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
                 for (position, item) in items.iter().enumerate() {
                     let parent = self.path.len();
                     // Writing to a String cannot fail.
                     let _ = write!(self.path, "/{position}");
                     self.record(None, item.span());
-                    out.push(self.value(item.get_ref()));
+                    self.value(item.get_ref());
                     self.path.truncate(parent);
                 }
-                Value::Array(out)
             }
             DeValue::Table(table) => self.table(table),
+            _ => {}
         }
     }
 }
