@@ -3,7 +3,6 @@
 //! template variables.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
 use super::Checker;
 use super::promql::parse_promql;
@@ -43,8 +42,8 @@ pub fn check(checker: &mut Checker<'_>) {
             },
         );
     }
-    // Each uid with the span that first defined it (none for automatic dashboards).
-    let mut seen: HashMap<String, Option<Range<usize>>> = auto_dashboards(stack)
+    // Where each uid was first used (a pointer; automatic dashboards have none).
+    let mut seen: HashMap<String, Option<String>> = auto_dashboards(stack)
         .iter()
         .map(|d| (dashboard_uid(d), None))
         .collect();
@@ -100,7 +99,7 @@ fn check_uid(
     checker: &mut Checker<'_>,
     position: &str,
     dashboard: &Dashboard,
-    seen: &mut HashMap<String, Option<Range<usize>>>,
+    seen: &mut HashMap<String, Option<String>>,
 ) {
     let at = match &dashboard.uid {
         Some(uid) => {
@@ -117,20 +116,20 @@ fn check_uid(
         None => pointer(["dashboards", position, "title"]),
     };
     let uid = dashboard_uid(dashboard);
-    let location = checker.spans.value(&at);
     match seen.get(&uid) {
         None => {
-            seen.insert(uid, Some(location.span));
+            seen.insert(uid, Some(at));
         }
         Some(first) => {
             let kind = ErrorKind::DuplicateName {
                 what: "dashboard uid",
                 name: uid.clone(),
             };
-            let diagnostic = Diagnostic::error(kind, location);
+            let diagnostic = Diagnostic::error(kind, checker.spans.value(&at));
             checker.push(match first {
-                Some(span) => {
-                    diagnostic.with_related(span.clone(), format!("`{uid}` first used here"))
+                Some(first) => {
+                    let span = checker.spans.value(first).span;
+                    diagnostic.with_related(span, format!("`{uid}` first used here"))
                 }
                 // An automatic dashboard has no span of its own.
                 None => diagnostic,
