@@ -4,6 +4,9 @@
 //! Values are checked (and regular expressions compiled, anchored as
 //! Alertmanager anchors them) by parsing them as a `PromQL` label matcher.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use promql_parser::label::Matcher;
 use promql_parser::parser::Expr;
 
@@ -54,7 +57,27 @@ impl LabelMatcher {
 
 /// Parses `name OP value`, where the value may be double-quoted (with `\"`,
 /// `\\` and `\n` escapes) or bare; returns why it is refused otherwise.
+///
+/// Remembered per process: routing an alert parses every route's matchers,
+/// and a stack routes many alerts through the same few routes (a regex
+/// matcher costs a regex compilation).
 pub fn parse_matcher(text: &str) -> Result<LabelMatcher, String> {
+    static PARSED: OnceLock<Mutex<HashMap<String, Result<LabelMatcher, String>>>> =
+        OnceLock::new();
+    let parsed = PARSED.get_or_init(Mutex::default);
+    if let Ok(known) = parsed.lock()
+        && let Some(result) = known.get(text)
+    {
+        return result.clone();
+    }
+    let result = parse_uncached(text);
+    if let Ok(mut known) = parsed.lock() {
+        known.insert(text.to_owned(), result.clone());
+    }
+    result
+}
+
+fn parse_uncached(text: &str) -> Result<LabelMatcher, String> {
     let text = text.trim();
     let name_end = text
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
