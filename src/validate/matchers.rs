@@ -62,8 +62,7 @@ impl LabelMatcher {
 /// and a stack routes many alerts through the same few routes (a regex
 /// matcher costs a regex compilation).
 pub fn parse_matcher(text: &str) -> Result<LabelMatcher, String> {
-    static PARSED: OnceLock<Mutex<HashMap<String, Result<LabelMatcher, String>>>> =
-        OnceLock::new();
+    static PARSED: OnceLock<Mutex<HashMap<String, Result<LabelMatcher, String>>>> = OnceLock::new();
     let parsed = PARSED.get_or_init(Mutex::default);
     if let Ok(known) = parsed.lock()
         && let Some(result) = known.get(text)
