@@ -10,8 +10,7 @@ use crate::load::pointer;
 /// Checks every service's ports and the ports the generated services publish.
 pub fn check(checker: &mut Checker<'_>) {
     let stack = checker.stack;
-    // (bind address, host port, protocol) -> (owner, pointer)
-    let mut taken: HashMap<(String, u16, String), (String, String)> = HashMap::new();
+    let mut taken = Claims::new();
     for (name, service) in &stack.services {
         for (position, spec) in service.ports.iter().enumerate() {
             let at = pointer(["services", name, "ports", &position.to_string()]);
@@ -67,9 +66,15 @@ pub fn check(checker: &mut Checker<'_>) {
     }
 }
 
+/// Published host ports by (port, protocol): who claimed them, in the order
+/// they were claimed, as (bind address, owner, pointer).
+type Claims = HashMap<(u16, String), Vec<(String, String, String)>>;
+
+/// Claims `host` for `owner`, or reports a clash with the first earlier
+/// claim it overlaps (every run names the same one).
 fn claim(
     checker: &mut Checker<'_>,
-    taken: &mut HashMap<(String, u16, String), (String, String)>,
+    taken: &mut Claims,
     mapping: &PortMapping,
     host: u16,
     owner: &str,
@@ -77,14 +82,11 @@ fn claim(
 ) {
     let bind = mapping.bind.clone().unwrap_or_default();
     let protocol = mapping.protocol.clone().unwrap_or_else(|| "tcp".to_owned());
-    let clashes = taken
+    let claims = taken.entry((host, protocol)).or_default();
+    let clashes = claims
         .iter()
-        .find(|((other_bind, port, other_protocol), _)| {
-            *port == host
-                && *other_protocol == protocol
-                && (other_bind.is_empty() || bind.is_empty() || *other_bind == bind)
-        })
-        .map(|(_, first)| first.clone());
+        .find(|(other_bind, _, _)| other_bind.is_empty() || bind.is_empty() || *other_bind == bind)
+        .map(|(_, owner, at)| (owner.clone(), at.clone()));
     if let Some((first_owner, first_at)) = clashes {
         let first = checker.spans.value(&first_at);
         let here = checker.spans.value(at);
@@ -103,7 +105,7 @@ fn claim(
         }
         checker.push(diagnostic);
     } else {
-        taken.insert((bind, host, protocol), (owner.to_owned(), at.to_owned()));
+        claims.push((bind, owner.to_owned(), at.to_owned()));
     }
 }
 
@@ -264,5 +266,35 @@ mod tests {
         assert!(resolve_port(&PortSpec::Short("1:2:3:4".into())).is_err());
         assert!(resolve_port(&PortSpec::Short("70000".into())).is_err());
         assert!(resolve_port(&PortSpec::Short("80/sctp".into())).is_err());
+    }
+
+    /// `c` clashes with both earlier claims; the first one is named, on
+    /// every run (each run's hash maps order their entries differently).
+    #[test]
+    fn a_clash_names_the_first_overlapping_claim() {
+        let text = r#"
+[stack]
+name = "s"
+[services.a]
+image = "x"
+ports = ["127.0.0.1:8080:80"]
+[services.b]
+image = "x"
+ports = ["10.0.0.1:8080:80"]
+[services.c]
+image = "x"
+ports = ["8080:80"]
+"#;
+        let loaded = crate::load::load_str("s.toml", text).expect("loads");
+        for _ in 0..16 {
+            let firsts: Vec<String> = crate::validate::validate(&loaded)
+                .into_iter()
+                .filter_map(|diagnostic| match diagnostic.kind {
+                    ErrorKind::PortConflict { first, .. } => Some(first),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(firsts, ["a"]);
+        }
     }
 }
