@@ -1,29 +1,34 @@
 //! `.env.example`: every `${VAR}` the stack references, with where it is used.
 //!
-//! The stack is walked as a generic JSON document, so a variable in any
-//! section (present or future) is listed. The compose file keeps the
+//! Every string of the stack's data is visited (without building a JSON
+//! tree), so a variable in any section (present or future) is listed. The compose file keeps the
 //! `${VAR}` references, so `docker compose --env-file .env` fills them in.
 
 use std::collections::BTreeMap;
-
-use serde_json::Value;
 
 use super::OutputFile;
 use crate::error::Error;
 use crate::load::pointer;
 use crate::plan::Plan;
-use crate::render::format::header_lines;
+use crate::render::format::{header_lines, visit_strings};
 
 /// The file's path in the bundle.
 pub const PATH: &str = ".env.example";
 
 /// Renders `.env.example`.
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    let document = serde_json::to_value(&plan.stack)
-        .map_err(|e| Error::Bug(format!("JSON conversion failed: {e}")))?;
     let mut uses: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut path = Vec::new();
-    walk(&document, &mut path, &mut uses);
+    visit_strings(&plan.stack, |path, text| {
+        // Environment overlays are not part of the rendered stack.
+        if path.first().is_some_and(|section| section == "env") {
+            return;
+        }
+        for name in variables_in(text) {
+            uses.entry(name.to_owned())
+                .or_default()
+                .push(describe(path));
+        }
+    })?;
     let mut text = format!(
         "# {}\n# Every variable the stack references. Copy to .env, fill in the values,\n# and run `docker compose --env-file .env up`.\n",
         header_lines(plan)
@@ -64,37 +69,6 @@ pub fn variables_in(text: &str) -> Vec<&str> {
         }
     }
     found
-}
-
-fn walk(value: &Value, path: &mut Vec<String>, uses: &mut BTreeMap<String, Vec<String>>) {
-    match value {
-        Value::String(text) => {
-            for name in variables_in(text) {
-                uses.entry(name.to_owned())
-                    .or_default()
-                    .push(describe(path));
-            }
-        }
-        Value::Array(items) => {
-            for (position, item) in items.iter().enumerate() {
-                path.push(position.to_string());
-                walk(item, path, uses);
-                path.pop();
-            }
-        }
-        Value::Object(map) => {
-            for (key, item) in map {
-                // Environment overlays are not part of the rendered stack.
-                if path.is_empty() && key == "env" {
-                    continue;
-                }
-                path.push(key.clone());
-                walk(item, path, uses);
-                path.pop();
-            }
-        }
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
 }
 
 /// `/services/api/environment/DATABASE_URL (service api)`.

@@ -54,6 +54,16 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
     Ok(body)
 }
 
+/// Calls `visit` with every string in the data `value` serializes to (map
+/// keys aside) and its path of keys and positions, without building a tree.
+pub fn visit_strings<T: Serialize>(
+    value: &T,
+    visit: impl FnMut(&[String], &str),
+) -> Result<(), Error> {
+    expected(value)?.visit_strings(visit);
+    Ok(())
+}
+
 /// Parses YAML that stackgen itself emitted. Its size follows the stack's
 /// (a 20,000-service compose file has over a million nodes), so the parser's
 /// limits for untrusted input (250,000 nodes, 1,000,000 events) are lifted;
@@ -165,6 +175,26 @@ mod tests {
             Err(Error::Bug(message)) => message,
             other => panic!("expected a bug report, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn strings_are_visited_with_their_paths() {
+        let value = serde_json::json!({
+            "a": ["x", 1, {"b": "y", "c": null}],
+            "d": {"e": "z"},
+            "f": true,
+        });
+        let mut seen = Vec::new();
+        visit_strings(&value, |path, text| {
+            seen.push((path.join("/"), text.to_owned()))
+        })
+        .expect("records");
+        let expected = [("a/0", "x"), ("a/2/b", "y"), ("d/e", "z")];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(path, text)| ((*path).to_owned(), (*text).to_owned()))
+            .collect();
+        assert_eq!(seen, expected);
     }
 
     #[test]

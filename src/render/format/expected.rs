@@ -49,6 +49,53 @@ impl Expected {
         Ok(expected)
     }
 
+    /// Calls `visit` with every string value (not map keys) and the path of
+    /// keys and sequence positions that leads to it, in document order.
+    pub fn visit_strings(&self, mut visit: impl FnMut(&[String], &str)) {
+        let mut path = Vec::new();
+        if !self.nodes.is_empty() {
+            self.visit_from(0, &mut path, &mut visit);
+        }
+    }
+
+    /// Visits the value whose first node is `at`; returns the index after it.
+    fn visit_from(
+        &self,
+        at: usize,
+        path: &mut Vec<String>,
+        visit: &mut impl FnMut(&[String], &str),
+    ) -> usize {
+        match self.nodes[at] {
+            Node::Str { start, end } => {
+                visit(path, &self.text[start..end]);
+                at + 1
+            }
+            Node::Seq { len } => {
+                let mut next = at + 1;
+                for position in 0..len {
+                    path.push(position.to_string());
+                    next = self.visit_from(next, path, visit);
+                    path.pop();
+                }
+                next
+            }
+            Node::Map { len } => {
+                let mut next = at + 1;
+                for _ in 0..len {
+                    let key = match self.nodes[next] {
+                        Node::Str { start, end } => self.text[start..end].to_owned(),
+                        _ => String::new(),
+                    };
+                    path.push(key);
+                    next = self.visit_from(next + 1, path, visit);
+                    path.pop();
+                }
+                next
+            }
+            Node::Null | Node::Bool(_) | Node::Int(_) | Node::UInt(_) | Node::Float(_) => at + 1,
+        }
+    }
+
     fn push_str(&mut self, value: &str) {
         let start = self.text.len();
         self.text.push_str(value);
