@@ -30,14 +30,14 @@ fn prometheus_yml_snapshot() {
 fn rules_and_tests_snapshot() {
     let rendered = rendered();
     insta::with_settings!({snapshot_path => "../snapshots"}, {
-        insta::assert_snapshot!("monitoring_rules_postgres", file(&rendered, "prometheus/rules/library-postgres.yml"));
+        insta::assert_snapshot!("monitoring_rules_postgres", file(&rendered, "prometheus/rules/library-postgres-postgres.yml"));
         insta::assert_snapshot!("monitoring_rules_business", file(&rendered, "prometheus/rules/business.yml"));
         insta::assert_snapshot!("monitoring_tests_business", file(&rendered, "prometheus/tests/business.test.yml"));
     });
 }
 
 #[test]
-fn a_typical_stack_gets_forty_library_alerts() {
+fn a_typical_stack_gets_every_library_rule_once() {
     let (plan, _) =
         stackgen::check_stack(Path::new("examples/monitoring.toml")).expect("the example plans");
     let library = plan
@@ -50,7 +50,21 @@ fn a_typical_stack_gets_forty_library_alerts() {
             )
         })
         .count();
-    assert!(library >= 40, "{library} library alerts");
+    // One rule per library rule, shared by the jobs of its group.
+    assert!(library >= 35, "{library} library alerts");
+    let target_down: Vec<_> = plan
+        .alerts
+        .iter()
+        .filter(|a| a.name == "TargetDown")
+        .collect();
+    assert_eq!(target_down.len(), 1, "one shared TargetDown");
+    let stackgen::plan::alerts::AlertOrigin::Library { members } = &target_down[0].origin else {
+        panic!("a library rule");
+    };
+    let jobs: Vec<&str> = members.iter().map(|m| m.job.as_str()).collect();
+    for job in ["postgres-exporter", "redis-exporter", "api", "prometheus"] {
+        assert!(jobs.contains(&job), "{job} missing from {jobs:?}");
+    }
     // `RedisLowHitRatio` is disabled in the example; the postgres override applies.
     assert!(plan.alerts.iter().all(|a| a.name != "RedisLowHitRatio"));
     let connections = plan
@@ -59,7 +73,9 @@ fn a_typical_stack_gets_forty_library_alerts() {
         .find(|a| a.name == "PostgresTooManyConnections")
         .expect("postgres rule");
     assert!(connections.expr.ends_with("> 70"), "{}", connections.expr);
-    assert_eq!(connections.team.as_deref(), Some("database"));
+    assert_eq!(connections.group, "library-postgres-postgres");
+    assert_eq!(connections.team, None);
+    assert_eq!(connections.owners(), [(Some("database"), Some("postgres"))]);
     let names: Vec<&str> = plan.services.iter().map(|s| s.name.as_str()).collect();
     for generated in [
         "postgres-exporter",

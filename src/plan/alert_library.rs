@@ -1,5 +1,7 @@
-//! The built-in alert library: `templates/alerts/<kind>.toml`, rendered for
-//! every scrape job of the plan.
+//! The built-in alert library: `templates/alerts/<kind>.toml`, rendered
+//! once per group of scrape jobs that share a library file, the way generic
+//! rule sets (kube-prometheus, awesome-prometheus-alerts) are written: the
+//! rules select their jobs, and the alerts take their labels from the series.
 //!
 //! Every job gets the rules of `targets.toml` (`TargetDown`); a job whose
 //! service has a library file gets that file's rules too:
@@ -14,41 +16,60 @@
 //! | `nginx` | `nginx-exporter` |
 //! | `prometheus` | `prometheus` itself |
 //!
-//! The rules of a job land in the group (and file) `library-<service>`,
-//! where `<service>` is the `[services]` entry the job reports on
-//! (`postgres` for `postgres-exporter`). That entry's `alerts` table turns
-//! them off (`enabled = false`), drops rules (`disable`) and overrides
-//! thresholds (`thresholds`); generated services have no such table.
+//! Groups: the jobs whose `[services]` entry (the one the job reports on,
+//! `postgres` for `postgres-exporter`) leaves the library's settings alone
+//! share one group per library file, `library-<kind>` (`library-targets`,
+//! `library-app`, ...), whose rules select them all with
+//! `job=~"<job1>|<job2>|..."`, in plan order. A job whose entry drops rules
+//! of a file (`alerts.disable`) or changes their thresholds
+//! (`alerts.thresholds`) gets that file's rules in a group of its own,
+//! `library-<kind>-<service>`, selecting `job="<job>"` (all of the entry's
+//! jobs, when it has several); its other files stay shared.
+//! `alerts = { enabled = false }` takes the entry's jobs out of every group.
+//! Each group is one rules file, `prometheus/rules/<group>.yml`.
 //!
-//! Labels: `severity` from the library, `service` = that entry, and
-//! `team` = the entry's `team`, falling back to the library file's team:
+//! Labels: the rules set only `severity`. Every scrape target carries the
+//! target labels `service` (the `[services]` entry the job reports on) and
+//! `team` (that entry's `team`, else the team of the job's library file:
 //! `backend` for app, `database` for postgres, redis, mongodb and
 //! elasticsearch, `data` for kafka, `infrastructure` for node, containers,
-//! blackbox, nginx, prometheus and `TargetDown` of generated services.
+//! blackbox, nginx, prometheus and jobs with no library file of their own),
+//! and the alerts inherit `job`, `instance`, `service` and `team` from the
+//! series; rules that aggregate keep `job`, `service` and `team` in their
+//! `by` clause. So `TargetDown` of a job carries the job's team (`database`
+//! for the exporter of a postgres without a team). The probe job's targets
+//! carry the probed service and its team (else `infrastructure`).
 //!
-//! Library files are templates in the bracket syntax (`[[ job ]]`,
-//! `[[ service ]]`, `[[ target ]]`, `[[ probe_job ]]`, `[[ threshold ]]`),
-//! so `{{ $labels.x }}` in annotations reaches Prometheus untouched; each
-//! text is split once per process (see [`super::library_text`]). Each
-//! rule carries test data: series that make it fire, series that keep it
-//! quiet, and the labels of the alert it raises; both become promtool tests.
+//! Library files are templates in the bracket syntax (`[[ job_matcher ]]`,
+//! `[[ job ]]`, `[[ target ]]`, `[[ probe_job ]]`, `[[ threshold ]]`), so
+//! `{{ $labels.x }}` in annotations reaches Prometheus untouched; each text
+//! is split once per process (see [`super::library_text`]). Each rule
+//! carries test data: series that make it fire, series that keep it quiet,
+//! and the labels of the alert it raises; both become promtool tests of the
+//! group's first job (`[[ job ]]`, `[[ target ]]`), whose input series get
+//! the target labels that job's scraped series carry.
 //!
-//! Recorded series (`app.toml`, one set per app job, labelled `job`), for
-//! dashboards and alerts alike:
+//! Recorded series (`app.toml`, per app job, labelled `job`, `service` and
+//! `team`), for alerts:
 //! - `job:http_requests:rate5m`: requests per second;
 //! - `job:http_errors:rate5m`: 5xx responses per second;
 //! - `job:http_error_ratio:rate5m`: the 5xx share of requests (0..1);
 //! - `job:http_request_duration_seconds:p95`: the 95th percentile latency in seconds.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use super::alerts::{AlertOrigin, ExpectedAlert, PlannedAlert, PlannedRecording, PlannedTest};
+use super::alerts::{
+    AlertOrigin, ExpectedAlert, LibraryMember, PlannedAlert, PlannedRecording, PlannedTest,
+};
 use super::library_text::{LibraryText, Values};
-use super::prometheus::{BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, owner_of};
+use super::prometheus::{
+    BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, target_labels,
+};
 use super::{Plan, PlannedService};
 use crate::config::{LibraryAlerts, ServiceKind, Severity};
 use crate::error::Error;
@@ -57,18 +78,23 @@ use crate::render::templates;
 /// The library file every scrape job gets.
 pub const TARGETS: &str = "targets";
 
+/// The library file whose rules watch the probe job rather than their own.
+pub const PROBES: &str = "blackbox";
+
 /// The directory of the library under `templates/`.
 const DIR: &str = "alerts";
 
-/// What a library file is rendered for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobContext {
-    /// The scrape job (the service's group).
-    pub job: String,
-    /// The `[services]` entry the job reports on.
-    pub service: String,
-    /// The job's first target, `host:port`.
-    pub target: String,
+/// One group of the library: a library file rendered for the jobs that share it.
+#[derive(Debug, Clone)]
+pub struct LibraryGroup<'a> {
+    /// The library file (`targets`, `app`, ...).
+    pub kind: &'static str,
+    /// The group (and rules file) name.
+    pub name: String,
+    /// The settings of the entry that owns the group; `None` for a shared group.
+    pub settings: Option<&'a LibraryAlerts>,
+    /// What the rules watch, in plan order; the tests use the first.
+    pub members: Vec<LibraryMember>,
 }
 
 /// Adds the library rules and recording rules for every scrape job of `plan`
@@ -77,8 +103,14 @@ pub fn add_library(plan: &mut Plan) {
     if plan.stack.prometheus.is_none() {
         return;
     }
-    let (alerts, recordings) =
-        library_for(plan).expect("the built-in alert library renders; its unit tests prove it");
+    let mut alerts = Vec::new();
+    let mut recordings = Vec::new();
+    for group in groups(plan) {
+        let (more_alerts, more_recordings) = render_group(&group)
+            .expect("the built-in alert library renders; its unit tests prove it");
+        alerts.extend(more_alerts);
+        recordings.extend(more_recordings);
+    }
     plan.alerts.extend(alerts);
     plan.recording_rules.extend(recordings);
 }
@@ -119,12 +151,21 @@ pub fn rule_names(kind: &str) -> Vec<RuleInfo> {
         .unwrap_or_default()
 }
 
+/// The team of library file `kind` (`team = ...` at its top): the `team`
+/// target label of its jobs whose entry names none.
+pub fn default_team(kind: &str) -> String {
+    load(kind).map_or_else(
+        |_| "infrastructure".to_owned(),
+        |library| library.team.clone(),
+    )
+}
+
 /// The library file for a scraped service, besides `targets`.
 pub fn library_kind(service: &PlannedService) -> Option<&'static str> {
     let by_name = match service.name.as_str() {
         NODE_EXPORTER => Some("node"),
         CADVISOR => Some("containers"),
-        BLACKBOX => Some("blackbox"),
+        BLACKBOX => Some(PROBES),
         PROMETHEUS => Some("prometheus"),
         "nginx-exporter" => Some("nginx"),
         _ => None,
@@ -145,24 +186,74 @@ pub fn kind_file(kind: ServiceKind) -> Option<&'static str> {
     }
 }
 
-/// Renders library file `kind` for one job.
-pub fn render_kind(
-    kind: &str,
-    context: &JobContext,
-    settings: Option<&LibraryAlerts>,
-    team: Option<&str>,
+/// The library groups of the plan's scrape jobs, in the order their first
+/// job appears in the plan (and, per job, `targets` before its own file).
+pub fn groups(plan: &Plan) -> Vec<LibraryGroup<'_>> {
+    let mut groups: IndexMap<String, LibraryGroup<'_>> = IndexMap::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for service in &plan.services {
+        let Some(metrics) = &service.metrics else {
+            continue;
+        };
+        if !seen.insert(&service.group) {
+            continue;
+        }
+        let labels = target_labels(plan, service);
+        let settings = plan
+            .stack
+            .services
+            .get(&labels.service)
+            .and_then(|entry| entry.alerts.as_ref());
+        if settings.is_some_and(|s| !s.enabled) {
+            continue;
+        }
+        let member = LibraryMember {
+            job: service.group.clone(),
+            target: format!("{}:{}", service.name, metrics.port),
+            service: labels.service,
+            team: labels.team,
+        };
+        let kind = library_kind(service);
+        for kind in std::iter::once(TARGETS).chain(kind) {
+            let own = settings.filter(|s| overrides_rules_of(s, kind));
+            let name = match own {
+                Some(_) => format!("library-{kind}-{}", member.service),
+                None => format!("library-{kind}"),
+            };
+            let group = groups.entry(name).or_insert_with_key(|name| LibraryGroup {
+                kind,
+                name: name.clone(),
+                settings: own,
+                members: Vec::new(),
+            });
+            if kind == PROBES {
+                // The probe rules watch the probed services, not the exporter.
+                if group.members.is_empty() {
+                    group.members = probe_members(plan);
+                }
+            } else {
+                group.members.push(member.clone());
+            }
+        }
+    }
+    groups
+        .into_values()
+        .filter(|group| !group.members.is_empty())
+        .collect()
+}
+
+/// Renders library file `group.kind` for the jobs of `group`.
+pub fn render_group(
+    group: &LibraryGroup<'_>,
 ) -> Result<(Vec<PlannedAlert>, Vec<PlannedRecording>), Error> {
+    let kind = group.kind;
     let library = load(kind)?;
-    let group = format!("library-{}", context.service);
-    let team = team.unwrap_or(&library.team).to_owned();
+    let Some(first) = group.members.first() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let matcher = job_matcher(group);
     let values = |threshold: Option<f64>| {
-        Values::new(
-            &context.job,
-            &context.service,
-            &context.target,
-            PROBE_JOB,
-            threshold,
-        )
+        Values::new(&first.job, &matcher, &first.target, PROBE_JOB, threshold)
     };
     let fill = |text: &LibraryText, values: &Values<'_>| -> Result<String, Error> {
         text.fill(values)
@@ -173,18 +264,24 @@ pub fn render_kind(
         .recording
         .iter()
         .map(|rule| {
-            let mut labels = IndexMap::new();
-            labels.insert("service".to_owned(), context.service.clone());
             Ok(PlannedRecording {
                 record: rule.record.clone(),
                 expr: fill(&rule.expr, &unset)?,
-                group: group.clone(),
-                labels,
+                group: group.name.clone(),
+                labels: IndexMap::new(),
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
+    let members: Arc<[LibraryMember]> = group.members.clone().into();
+    let target_labels = [
+        ("job", first.job.as_str()),
+        ("instance", first.target.as_str()),
+        ("service", first.service.as_str()),
+        ("team", first.team.as_str()),
+    ];
     let mut alerts = Vec::new();
     for rule in &library.rules {
+        let settings = group.settings;
         if settings.is_some_and(|s| s.disable.contains(&rule.name)) {
             continue;
         }
@@ -197,16 +294,16 @@ pub fn render_kind(
         annotations.insert("description".to_owned(), fill(&rule.description, &values)?);
         let mut alert = PlannedAlert {
             name: rule.name.clone(),
-            group: group.clone(),
+            group: group.name.clone(),
             expr: fill(&rule.expr, &values)?,
             for_: rule.for_.clone(),
             severity: rule.severity,
-            team: Some(team.clone()),
-            service: library.service_label.then(|| context.service.clone()),
+            team: None,
+            service: None,
             labels: IndexMap::new(),
             annotations,
             origin: AlertOrigin::Library {
-                service: context.service.clone(),
+                members: Arc::clone(&members),
             },
             tests: Vec::new(),
         };
@@ -214,6 +311,12 @@ pub fn render_kind(
         let mut labels = IndexMap::new();
         for (key, value) in &test.labels {
             labels.insert(key.clone(), fill(value, &values)?);
+        }
+        // Every library alert keeps these labels of the series it comes from.
+        for (key, value) in &target_labels {
+            if *key != "instance" && !labels.contains_key(*key) {
+                labels.insert((*key).to_owned(), (*value).to_owned());
+            }
         }
         for (key, value) in alert.rule_labels() {
             labels.insert(key, value);
@@ -226,7 +329,13 @@ pub fn render_kind(
         })?;
         let series = |list: &[LibrarySeries]| -> Result<Vec<(String, String)>, Error> {
             list.iter()
-                .map(|s| Ok((fill(&s.series, &values)?, fill(&s.values, &values)?)))
+                .map(|s| {
+                    let series = fill(&s.series, &values)?;
+                    Ok((
+                        with_missing_labels(&series, &target_labels),
+                        fill(&s.values, &values)?,
+                    ))
+                })
                 .collect()
         };
         let interval = test.interval.clone().unwrap_or_else(|| "1m".to_owned());
@@ -252,39 +361,126 @@ pub fn render_kind(
     Ok((alerts, recordings))
 }
 
-/// Renders the library for every scrape job of the plan.
-fn library_for(plan: &Plan) -> Result<(Vec<PlannedAlert>, Vec<PlannedRecording>), Error> {
-    let mut alerts = Vec::new();
-    let mut recordings = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    for service in &plan.services {
-        let Some(metrics) = &service.metrics else {
-            continue;
-        };
-        if !seen.insert(&service.group) {
-            continue;
-        }
-        let owner = owner_of(plan, service);
-        let entry = plan.stack.services.get(&owner);
-        let settings = entry.and_then(|s| s.alerts.as_ref());
-        if settings.is_some_and(|s| !s.enabled) {
-            continue;
-        }
-        let context = JobContext {
-            job: service.group.clone(),
-            service: owner,
-            target: format!("{}:{}", service.name, metrics.port),
-        };
-        let team = entry.and_then(|s| s.team.as_deref());
-        let mut files = vec![TARGETS];
-        files.extend(library_kind(service));
-        for kind in files {
-            let (more_alerts, more_recordings) = render_kind(kind, &context, settings, team)?;
-            alerts.extend(more_alerts);
-            recordings.extend(more_recordings);
+/// The `job` matcher of a group: `job=~"a|b"` for a shared group (whatever
+/// its size), `job="a"` for a group of one job of its own.
+pub fn job_matcher(group: &LibraryGroup<'_>) -> String {
+    let mut jobs: Vec<&str> = Vec::new();
+    for member in &group.members {
+        if !jobs.contains(&member.job.as_str()) {
+            jobs.push(&member.job);
         }
     }
-    Ok((alerts, recordings))
+    if group.settings.is_some()
+        && let [job] = jobs.as_slice()
+    {
+        return format!("job=\"{}\"", promql_escape(job));
+    }
+    let alternatives: Vec<String> = jobs.iter().map(|job| regex_escape(job)).collect();
+    format!("job=~\"{}\"", promql_escape(&alternatives.join("|")))
+}
+
+/// Whether `settings` drop or change any rule of library file `kind`.
+fn overrides_rules_of(settings: &LibraryAlerts, kind: &str) -> bool {
+    load(kind).is_ok_and(|library| {
+        library.rules.iter().any(|rule| {
+            settings.disable.contains(&rule.name) || settings.thresholds.contains_key(&rule.name)
+        })
+    })
+}
+
+/// One member per probed service: the probe job's targets and their labels.
+fn probe_members(plan: &Plan) -> Vec<LibraryMember> {
+    probe_targets(plan)
+        .into_iter()
+        .filter_map(|(labels, urls)| {
+            Some(LibraryMember {
+                job: PROBE_JOB.to_owned(),
+                target: urls.into_iter().next()?,
+                service: labels.service,
+                team: labels.team,
+            })
+        })
+        .collect()
+}
+
+/// `series` (`name{a="b"}`) with each of `labels` it does not set added,
+/// as scraping adds target labels to every series.
+fn with_missing_labels(series: &str, labels: &[(&str, &str)]) -> String {
+    let (name, matchers) = match series.find('{') {
+        Some(at) => (
+            &series[..at],
+            series[at + 1..].trim_end().strip_suffix('}').unwrap_or(""),
+        ),
+        None => (series.trim_end(), ""),
+    };
+    let present = label_names(matchers);
+    let mut out = String::with_capacity(series.len() + 64);
+    out.push_str(name);
+    out.push('{');
+    out.push_str(matchers.trim());
+    let mut first = matchers.trim().is_empty();
+    for (key, value) in labels {
+        if present.contains(key) {
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        let _ = write!(out, "{key}=\"{}\"", promql_escape(value));
+    }
+    out.push('}');
+    out
+}
+
+/// The label names of `a="x", b!~"y"`, skipping over quoted values.
+fn label_names(matchers: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = matchers;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let Some(end) = rest.find(['=', '!']) else {
+            return names;
+        };
+        names.push(rest[..end].trim());
+        let Some(open) = rest.find('"') else {
+            return names;
+        };
+        let mut escaped = false;
+        let mut close = None;
+        for (at, c) in rest[open + 1..].char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    close = Some(open + 1 + at);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(close) = close else {
+            return names;
+        };
+        rest = &rest[close + 1..];
+    }
+}
+
+/// `text` as the inside of a double-quoted `PromQL` string.
+fn promql_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// `text` as a regular expression matching exactly it (RE2 syntax).
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Library file `kind`, parsed once per process when first asked for
@@ -325,8 +521,6 @@ fn parse(kind: &str) -> Result<LibraryFile, String> {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct LibraryFile {
     team: String,
-    #[serde(default = "yes")]
-    service_label: bool,
     #[serde(default)]
     recording: Vec<LibraryRecording>,
     rules: Vec<LibraryRule>,
@@ -375,21 +569,103 @@ struct LibrarySeries {
     values: LibraryText,
 }
 
-const fn yes() -> bool {
-    true
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::load_str;
     use crate::validate::parse_promql;
 
-    fn context() -> JobContext {
-        JobContext {
-            job: "api".to_owned(),
-            service: "api".to_owned(),
-            target: "api-1:8000".to_owned(),
+    const STACK: &str = r#"
+[stack]
+name = "shop"
+
+[services.api]
+image = "api:1"
+kind = "app"
+expose = [8000]
+metrics = { path = "/metrics" }
+team = "payments"
+probes = ["/health"]
+
+[services.web]
+image = "web:1"
+kind = "app"
+replicas = 2
+expose = [8080]
+metrics = { path = "/metrics" }
+
+[services.admin]
+image = "admin:1"
+kind = "app"
+expose = [8000]
+metrics = { path = "/metrics" }
+alerts = { thresholds = { HighErrorRate = 0.2 }, disable = ["HighLatencyP95"] }
+
+[services.legacy]
+image = "legacy:1"
+kind = "app"
+expose = [8000]
+metrics = { path = "/metrics" }
+alerts = { enabled = false }
+
+[services.db]
+image = "postgres:16"
+kind = "postgres"
+expose = [5432]
+exporter = true
+
+[services.cache]
+image = "redis:7"
+kind = "redis"
+expose = [6379]
+exporter = true
+team = "platform"
+alerts = { disable = ["TargetDown"] }
+
+[services.worker]
+image = "worker:1"
+expose = [9000]
+metrics = { path = "/metrics" }
+
+[prometheus]
+node-exporter = true
+"#;
+
+    fn plan() -> Plan {
+        crate::plan::plan(&load_str("stack.toml", STACK).expect("loads"))
+    }
+
+    fn member(job: &str, service: &str, team: &str, target: &str) -> LibraryMember {
+        LibraryMember {
+            job: job.to_owned(),
+            service: service.to_owned(),
+            team: team.to_owned(),
+            target: target.to_owned(),
         }
+    }
+
+    fn shared<'a>(kind: &'static str, members: Vec<LibraryMember>) -> LibraryGroup<'a> {
+        LibraryGroup {
+            kind,
+            name: format!("library-{kind}"),
+            settings: None,
+            members,
+        }
+    }
+
+    fn two_jobs() -> Vec<LibraryMember> {
+        vec![
+            member("api", "api", "backend", "api-1:8000"),
+            member("web", "web", "payments", "web-1:8080"),
+        ]
+    }
+
+    fn jobs_of<'a>(groups: &'a [LibraryGroup<'_>], name: &str) -> Vec<&'a str> {
+        let group = groups
+            .iter()
+            .find(|g| g.name == name)
+            .unwrap_or_else(|| panic!("no group {name}"));
+        group.members.iter().map(|m| m.job.as_str()).collect()
     }
 
     #[test]
@@ -402,16 +678,48 @@ mod tests {
         let mut total = 0;
         for kind in kinds {
             let (alerts, recordings) =
-                render_kind(kind, &context(), None, None).unwrap_or_else(|e| panic!("{kind}: {e}"));
+                render_group(&shared(kind, two_jobs())).unwrap_or_else(|e| panic!("{kind}: {e}"));
             assert!(!alerts.is_empty(), "{kind} has no rules");
             for alert in &alerts {
                 parse_promql(&alert.expr)
                     .unwrap_or_else(|e| panic!("{kind} {}: {e}\n{}", alert.name, alert.expr));
                 assert_eq!(alert.tests.len(), 2, "{}", alert.name);
                 assert!(!alert.expr.contains("[["), "{}", alert.name);
+                assert!(
+                    alert.expr.contains(r#"job=~"api|web""#)
+                        || alert.expr.contains(r#"job="blackbox""#),
+                    "{kind} {}: {}",
+                    alert.name,
+                    alert.expr
+                );
+                assert!(!alert.expr.contains(r#"job="api""#), "{}", alert.expr);
+                assert_eq!(alert.rule_labels().keys().collect::<Vec<_>>(), ["severity"]);
+                let labels = &alert.tests[0].expected[0].labels;
+                for key in ["job", "service", "team", "severity"] {
+                    assert!(
+                        labels.contains_key(key),
+                        "{kind} {}: {labels:?}",
+                        alert.name
+                    );
+                }
+                assert_eq!(labels["service"], "api", "{}", alert.name);
+                assert_eq!(labels["team"], "backend", "{}", alert.name);
+                for test in &alert.tests {
+                    for (series, _) in &test.series {
+                        assert!(
+                            series.contains(r#"service="api""#)
+                                && series.contains(r#"team="backend""#)
+                                && !series.contains("web"),
+                            "{kind} {}: {series}",
+                            alert.name
+                        );
+                    }
+                }
             }
             for rule in &recordings {
                 parse_promql(&rule.expr).unwrap_or_else(|e| panic!("{}: {e}", rule.record));
+                assert!(rule.labels.is_empty(), "{}", rule.record);
+                assert!(rule.expr.contains(r#"job=~"api|web""#), "{}", rule.expr);
             }
             total += alerts.len();
         }
@@ -419,24 +727,199 @@ mod tests {
     }
 
     #[test]
-    fn overrides_drop_rules_and_change_thresholds() {
-        let settings = LibraryAlerts {
-            enabled: true,
-            disable: vec!["HostHighLoad".to_owned()],
-            thresholds: [("HostHighCpuUsage".to_owned(), 75.0)].into(),
-        };
-        let (alerts, _) =
-            render_kind("node", &context(), Some(&settings), Some("ops")).expect("renders");
-        assert!(alerts.iter().all(|a| a.name != "HostHighLoad"));
-        let cpu = alerts
+    fn jobs_with_default_settings_share_one_group_per_file() {
+        let plan = plan();
+        let groups = groups(&plan);
+        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "library-targets",
+                "library-app",
+                "library-app-admin",
+                "library-postgres",
+                "library-targets-cache",
+                "library-redis",
+                "library-node",
+                "library-blackbox",
+                "library-prometheus",
+            ]
+        );
+        // Plan order; replicas are one job; `legacy` (enabled = false) is in no group.
+        assert_eq!(
+            jobs_of(&groups, "library-targets"),
+            [
+                "api",
+                "web",
+                "admin",
+                "worker",
+                "db-exporter",
+                "node-exporter",
+                "blackbox-exporter",
+                "prometheus"
+            ]
+        );
+        assert_eq!(jobs_of(&groups, "library-app"), ["api", "web"]);
+        assert!(
+            groups
+                .iter()
+                .all(|g| g.members.iter().all(|m| m.service != "legacy"))
+        );
+        let (alerts, recordings) = render_group(&groups[1]).expect("renders");
+        let error_rate = alerts
             .iter()
-            .find(|a| a.name == "HostHighCpuUsage")
-            .expect("cpu rule");
-        assert!(cpu.expr.ends_with("> 75"), "{}", cpu.expr);
-        assert_eq!(cpu.team.as_deref(), Some("ops"));
-        assert_eq!(cpu.group, "library-api");
-        let default = render_kind("node", &context(), None, None).expect("renders");
-        assert_eq!(default.0[0].team.as_deref(), Some("infrastructure"));
+            .find(|a| a.name == "HighErrorRate")
+            .expect("rule");
+        assert_eq!(
+            error_rate.expr,
+            r#"job:http_error_ratio:rate5m{job=~"api|web"} > 0.05"#
+        );
+        assert_eq!(
+            recordings[0].expr,
+            r#"sum by (job, service, team) (rate(http_requests_total{job=~"api|web"}[5m]))"#
+        );
+        let AlertOrigin::Library { members } = &error_rate.origin else {
+            panic!("a library rule");
+        };
+        assert_eq!(members.len(), 2);
+        assert_eq!(
+            error_rate.owners(),
+            [
+                (Some("payments"), Some("api")),
+                (Some("backend"), Some("web"))
+            ]
+        );
+    }
+
+    #[test]
+    fn overrides_get_a_group_of_their_own_for_the_files_they_change() {
+        let plan = plan();
+        let groups = groups(&plan);
+        let admin = groups
+            .iter()
+            .find(|g| g.name == "library-app-admin")
+            .expect("own group");
+        assert_eq!(jobs_of(&groups, "library-app-admin"), ["admin"]);
+        let (alerts, recordings) = render_group(admin).expect("renders");
+        assert!(alerts.iter().all(|a| a.name != "HighLatencyP95"));
+        let error_rate = alerts
+            .iter()
+            .find(|a| a.name == "HighErrorRate")
+            .expect("rule");
+        assert_eq!(
+            error_rate.expr,
+            r#"job:http_error_ratio:rate5m{job="admin"} > 0.2"#
+        );
+        assert_eq!(error_rate.group, "library-app-admin");
+        // Its own tests use its own threshold: 200 * 0.2 / 0.8 errors a minute.
+        assert!(
+            error_rate.tests[0]
+                .series
+                .iter()
+                .any(|(series, values)| series.contains(r#"status="500""#) && values == "0+50.0x30"),
+            "{:?}",
+            error_rate.tests[0].series
+        );
+        assert_eq!(recordings.len(), 4);
+        assert!(recordings.iter().all(|r| r.group == "library-app-admin"));
+        // Its TargetDown is not overridden, so it stays shared; cache drops
+        // TargetDown and so has a targets group without it.
+        assert!(jobs_of(&groups, "library-targets").contains(&"admin"));
+        assert_eq!(
+            jobs_of(&groups, "library-targets-cache"),
+            ["cache-exporter"]
+        );
+        let cache_targets = groups
+            .iter()
+            .find(|g| g.name == "library-targets-cache")
+            .expect("group");
+        assert!(render_group(cache_targets).expect("renders").0.is_empty());
+        assert_eq!(jobs_of(&groups, "library-redis"), ["cache-exporter"]);
+    }
+
+    #[test]
+    fn teams_come_from_the_entry_then_the_library_file() {
+        let plan = plan();
+        let groups = groups(&plan);
+        let teams: Vec<(&str, &str)> = groups
+            .iter()
+            .flat_map(|g| &g.members)
+            .map(|m| (m.job.as_str(), m.team.as_str()))
+            .collect();
+        for expected in [
+            ("api", "payments"),
+            ("web", "backend"),
+            ("db-exporter", "database"),
+            ("cache-exporter", "platform"),
+            ("worker", "infrastructure"),
+            ("node-exporter", "infrastructure"),
+            ("prometheus", "infrastructure"),
+        ] {
+            assert!(teams.contains(&expected), "{expected:?} in {teams:?}");
+        }
+        let db = groups
+            .iter()
+            .flat_map(|g| &g.members)
+            .find(|m| m.job == "db-exporter")
+            .expect("member");
+        assert_eq!(db.service, "db");
+        // The probe rules watch the probed services, with their teams.
+        let blackbox = groups
+            .iter()
+            .find(|g| g.name == "library-blackbox")
+            .expect("group");
+        assert_eq!(
+            blackbox.members,
+            [member(
+                "blackbox",
+                "api",
+                "payments",
+                "http://api:8000/health"
+            )]
+        );
+        let (alerts, _) = render_group(blackbox).expect("renders");
+        assert_eq!(alerts[0].expr, r#"probe_success{job="blackbox"} == 0"#);
+        assert_eq!(
+            alerts[0].tests[0].series[0].0,
+            r#"probe_success{job="blackbox", instance="http://api:8000/health", service="api", team="payments"}"#
+        );
+        assert_eq!(
+            alerts[0].tests[0].expected[0].annotations["description"],
+            "The blackbox exporter cannot get a 2xx answer from http://api:8000/health (api)."
+        );
+    }
+
+    #[test]
+    fn job_matchers_escape_regexes_and_strings() {
+        let mut group = shared(
+            "targets",
+            vec![
+                member("a.b", "a", "t", "a:1"),
+                member("c", "c", "t", "c:1"),
+                member("c", "c", "t", "c-2:1"),
+            ],
+        );
+        assert_eq!(job_matcher(&group), r#"job=~"a\\.b|c""#);
+        let settings = LibraryAlerts::default();
+        group.settings = Some(&settings);
+        group.members.truncate(1);
+        assert_eq!(job_matcher(&group), r#"job="a.b""#);
+        group.members[0].job = r#"q"x"#.to_owned();
+        assert_eq!(job_matcher(&group), r#"job="q\"x""#);
+    }
+
+    #[test]
+    fn test_series_get_the_target_labels_they_lack() {
+        let labels = [("job", "api"), ("service", "api"), ("team", "a\"b")];
+        assert_eq!(
+            with_missing_labels(r#"up{job="api", instance="x,=\"y"}"#, &labels),
+            r#"up{job="api", instance="x,=\"y", service="api", team="a\"b"}"#
+        );
+        assert_eq!(
+            with_missing_labels("up", &labels),
+            r#"up{job="api", service="api", team="a\"b"}"#
+        );
+        assert_eq!(label_names(r#"a="1", b!~"2\"", c = "3""#), ["a", "b", "c"]);
     }
 
     /// The JSON the binary reads holds exactly what the TOML files say.

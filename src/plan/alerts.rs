@@ -5,6 +5,8 @@
 //! unit tests, already expanded to the labels and annotations promtool must
 //! see, so the tests renderer only has to write them down.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::config::{AlertTest, Severity, Stack};
@@ -17,11 +19,26 @@ pub enum AlertOrigin {
         /// The position in `[[alerts]]`.
         index: usize,
     },
-    /// The built-in library, for the service `service`.
+    /// The built-in library: one rule shared by the scrape jobs of its group.
     Library {
-        /// The `[services]` key the rule watches.
-        service: String,
+        /// What the rule watches, in plan order; its alerts carry the
+        /// `service` and `team` labels of one of them (from the scraped series).
+        members: Arc<[LibraryMember]>,
     },
+}
+
+/// One scrape job a library group watches (for the probe rules, one probed
+/// service of the probe job), with the target labels its series carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryMember {
+    /// The `job` label.
+    pub job: String,
+    /// The `service` target label: the `[services]` entry the job reports on.
+    pub service: String,
+    /// The `team` target label.
+    pub team: String,
+    /// The job's first target (`host:port`; the probed URL for probes).
+    pub target: String,
 }
 
 /// One alerting rule, ready to render.
@@ -37,9 +54,9 @@ pub struct PlannedAlert {
     pub for_: Option<String>,
     /// The severity label.
     pub severity: Severity,
-    /// The team label.
+    /// The team label (`None` for library rules: their alerts take it from the series).
     pub team: Option<String>,
-    /// The service label.
+    /// The service label (`None` for library rules, as `team`).
     pub service: Option<String>,
     /// Other labels.
     pub labels: IndexMap<String, String>,
@@ -54,13 +71,37 @@ pub struct PlannedAlert {
 impl PlannedAlert {
     /// Every label the rule adds to its alerts: severity, team, service, then the others.
     pub fn rule_labels(&self) -> IndexMap<String, String> {
+        self.labels_with(None, None)
+    }
+
+    /// The `(team, service)` label pairs the rule's alerts may carry: the
+    /// rule's own for a user rule; each member's, as its series carry them,
+    /// for a library rule (whose rule labels set neither).
+    pub fn owners(&self) -> Vec<(Option<&str>, Option<&str>)> {
+        match &self.origin {
+            AlertOrigin::User { .. } => vec![(self.team.as_deref(), self.service.as_deref())],
+            AlertOrigin::Library { members } => members
+                .iter()
+                .map(|m| (Some(m.team.as_str()), Some(m.service.as_str())))
+                .collect(),
+        }
+    }
+
+    /// The labels Alertmanager sees on an alert of this rule with `team` and
+    /// `service` (one of [`Self::owners`]; `None` takes the rule's own),
+    /// `alertname` aside: severity, team, service, then the rule's other labels.
+    pub fn labels_with(
+        &self,
+        team: Option<&str>,
+        service: Option<&str>,
+    ) -> IndexMap<String, String> {
         let mut labels = IndexMap::new();
         labels.insert("severity".to_owned(), self.severity.as_str().to_owned());
-        if let Some(team) = &self.team {
-            labels.insert("team".to_owned(), team.clone());
+        if let Some(team) = team.or(self.team.as_deref()) {
+            labels.insert("team".to_owned(), team.to_owned());
         }
-        if let Some(service) = &self.service {
-            labels.insert("service".to_owned(), service.clone());
+        if let Some(service) = service.or(self.service.as_deref()) {
+            labels.insert("service".to_owned(), service.to_owned());
         }
         for (key, value) in &self.labels {
             labels.insert(key.clone(), value.clone());

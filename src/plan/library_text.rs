@@ -32,11 +32,11 @@ pub struct LibraryText {
 
 /// The values a library text is filled with.
 pub struct Values<'a> {
-    /// The scrape job.
+    /// The scrape job the tests use (the group's first).
     pub job: &'a str,
-    /// The `[services]` entry the job reports on.
-    pub service: &'a str,
-    /// The job's first target, `host:port`.
+    /// The `job` label matcher of every job of the group (`job=~"a|b"`).
+    pub job_matcher: &'a str,
+    /// The first target of the tests' job, `host:port` (the probed URL for probes).
     pub target: &'a str,
     /// The blackbox probe job.
     pub probe_job: &'a str,
@@ -47,17 +47,17 @@ pub struct Values<'a> {
 }
 
 impl<'a> Values<'a> {
-    /// The values of one rule for one job.
+    /// The values of one rule for one group of jobs.
     pub fn new(
         job: &'a str,
-        service: &'a str,
+        job_matcher: &'a str,
         target: &'a str,
         probe_job: &'a str,
         threshold: Option<f64>,
     ) -> Self {
         Self {
             job,
-            service,
+            job_matcher,
             target,
             probe_job,
             threshold,
@@ -75,7 +75,7 @@ impl<'a> Values<'a> {
                 let threshold = self.threshold.map(threshold_value);
                 minijinja::context! {
                     job => self.job,
-                    service => self.service,
+                    job_matcher => self.job_matcher,
                     target => self.target,
                     probe_job => self.probe_job,
                     threshold => threshold,
@@ -109,7 +109,7 @@ impl LibraryText {
             match segment {
                 Segment::Literal(range) => out.push_str(&self.source[range.clone()]),
                 Segment::Variable(Variable::Job) => out.push_str(values.job),
-                Segment::Variable(Variable::Service) => out.push_str(values.service),
+                Segment::Variable(Variable::JobMatcher) => out.push_str(values.job_matcher),
                 Segment::Variable(Variable::Target) => out.push_str(values.target),
                 Segment::Variable(Variable::ProbeJob) => out.push_str(values.probe_job),
                 Segment::Variable(Variable::Threshold) => match values.number() {
@@ -175,7 +175,7 @@ enum Segment {
 #[derive(Debug, Clone, Copy)]
 enum Variable {
     Job,
-    Service,
+    JobMatcher,
     Target,
     ProbeJob,
     Threshold,
@@ -185,7 +185,7 @@ impl Variable {
     fn named(name: &str) -> Option<Self> {
         Some(match name {
             "job" => Self::Job,
-            "service" => Self::Service,
+            "job_matcher" => Self::JobMatcher,
             "target" => Self::Target,
             "probe_job" => Self::ProbeJob,
             "threshold" => Self::Threshold,
@@ -235,7 +235,13 @@ mod tests {
     use super::*;
 
     fn values(threshold: Option<f64>) -> Values<'static> {
-        Values::new("api", "api-svc", "api-1:8000", "blackbox", threshold)
+        Values::new(
+            "api",
+            r#"job=~"api|web""#,
+            "api-1:8000",
+            "blackbox",
+            threshold,
+        )
     }
 
     fn whole(source: &str, values: &Values<'_>) -> Result<String, String> {

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
+use super::alert_library;
 use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, EnvValue, Exporter, PortMapping, Service, ServiceKind};
@@ -259,6 +260,68 @@ pub fn owner_of(plan: &Plan, service: &PlannedService) -> String {
         }
     }
     service.group.clone()
+}
+
+/// The target labels every target of a scrape job carries besides `job`
+/// and `instance`; the built-in alerts take theirs from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetLabels {
+    /// The `[services]` entry the job reports on ([`owner_of`]).
+    pub service: String,
+    /// That entry's `team`, else the team of the job's library file.
+    pub team: String,
+}
+
+/// The target labels of the job of `service` (any replica of its group):
+/// `service` is the entry it reports on, `team` that entry's team, else
+/// the team of the job's library file (`targets` for a job without one).
+pub fn target_labels(plan: &Plan, service: &PlannedService) -> TargetLabels {
+    let owner = owner_of(plan, service);
+    let kind = alert_library::library_kind(service).unwrap_or(alert_library::TARGETS);
+    TargetLabels {
+        team: team_of(plan, &owner, kind),
+        service: owner,
+    }
+}
+
+/// The probe job's targets, one entry per probed `[services]` entry in plan
+/// order: the target labels (the probed entry and its team, else the probe
+/// library's team) and the probed URLs of all its replicas.
+pub fn probe_targets(plan: &Plan) -> Vec<(TargetLabels, Vec<String>)> {
+    let mut targets: IndexMap<String, Vec<String>> = IndexMap::new();
+    for service in &plan.services {
+        if service.probes.is_empty() {
+            continue;
+        }
+        let Some(port) = service.primary_port() else {
+            continue;
+        };
+        targets.entry(owner_of(plan, service)).or_default().extend(
+            service
+                .probes
+                .iter()
+                .map(|path| format!("http://{}:{port}{path}", service.name)),
+        );
+    }
+    targets
+        .into_iter()
+        .map(|(owner, urls)| {
+            let labels = TargetLabels {
+                team: team_of(plan, &owner, alert_library::PROBES),
+                service: owner,
+            };
+            (labels, urls)
+        })
+        .collect()
+}
+
+/// The team of entry `owner`, else of library file `kind`.
+fn team_of(plan: &Plan, owner: &str, kind: &str) -> String {
+    plan.stack
+        .services
+        .get(owner)
+        .and_then(|entry| entry.team.clone())
+        .unwrap_or_else(|| alert_library::default_team(kind))
 }
 
 /// The exporter for `service`, when it asks for one and its kind has one;

@@ -5,11 +5,13 @@
 //! environment variable and read through the `*_file` fields 0.25 has
 //! (`smtp_auth_password_file`, slack `api_url_file`, pagerduty `routing_key_file`).
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::OutputFile;
 use super::format::{header_lines, yaml_file};
-use crate::config::{Alertmanager, DurationStr, Receiver};
+use crate::config::{Alertmanager, DurationStr, Receiver, Severity};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::alertmanager::{PlannedRoute, expected_receivers, routes, secret_file};
@@ -46,7 +48,9 @@ pub struct RouteCase {
 }
 
 /// The routing cases: one per severity/team combination the stack's alerts
-/// use, one per route, and one for the default receiver; duplicates dropped.
+/// use (a built-in rule's alerts carry the team of each job it watches, see
+/// [`crate::plan::alerts::PlannedAlert::owners`]), one per route, and one for
+/// the default receiver; duplicates dropped.
 pub fn route_cases(plan: &Plan, settings: &Alertmanager) -> Vec<RouteCase> {
     let mut cases: Vec<RouteCase> = Vec::new();
     let mut push = |comment: String, labels: Vec<(String, String)>| {
@@ -60,38 +64,27 @@ pub fn route_cases(plan: &Plan, settings: &Alertmanager) -> Vec<RouteCase> {
             receivers,
         });
     };
-    let mut seen = Vec::new();
+    let mut seen: HashSet<(Severity, Option<&str>)> = HashSet::new();
     for alert in &plan.alerts {
-        let combination = (alert.severity, alert.team.clone());
-        if seen.contains(&combination) {
-            continue;
-        }
-        seen.push(combination);
-        let mut labels = vec![
-            ("alertname".to_owned(), alert.name.clone()),
-            ("severity".to_owned(), alert.severity.as_str().to_owned()),
-        ];
-        if let Some(team) = &alert.team {
-            labels.push(("team".to_owned(), team.clone()));
-        }
-        if let Some(service) = &alert.service {
-            labels.push(("service".to_owned(), service.clone()));
-        }
-        for (name, value) in &alert.labels {
-            if !labels.iter().any(|(n, _)| n == name) {
-                labels.push((name.clone(), value.clone()));
+        // A library rule's alerts carry the team and service of the job they
+        // come from: one combination per member team.
+        for (team, service) in alert.owners() {
+            if !seen.insert((alert.severity, team)) {
+                continue;
             }
+            let mut labels = vec![("alertname".to_owned(), alert.name.clone())];
+            labels.extend(alert.labels_with(team, service));
+            labels.retain(|(_, value)| is_plain_value(value));
+            push(
+                format!(
+                    "alert {} (severity {}, team {})",
+                    alert.name,
+                    alert.severity.as_str(),
+                    team.unwrap_or("none")
+                ),
+                labels,
+            );
         }
-        labels.retain(|(_, value)| is_plain_value(value));
-        push(
-            format!(
-                "alert {} (severity {}, team {})",
-                alert.name,
-                alert.severity.as_str(),
-                alert.team.as_deref().unwrap_or("none")
-            ),
-            labels,
-        );
     }
     for route in routes(settings) {
         if let Some(labels) = labels_matching(&route) {

@@ -2,9 +2,13 @@
 //!
 //! One scrape job per `[services]` group of every planned service with
 //! `metrics` (user services and generated exporters alike), one static
-//! target per replica, labelled `service=<the [services] entry>`; a probe
-//! job through the blackbox exporter for services with `probes`; the extra
-//! jobs of `[prometheus] scrape`; rule files and Alertmanager.
+//! target per replica, labelled `service=<the [services] entry>` and
+//! `team=<its team, else the team of the job's library file>` (see
+//! [`crate::plan::prometheus::target_labels`]; the built-in alerts take
+//! these labels from the series); a probe job through the blackbox exporter
+//! for services with `probes`, labelled the same way per probed service;
+//! the extra jobs of `[prometheus] scrape`, as written; rule files and
+//! Alertmanager.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -13,7 +17,9 @@ use super::OutputFile;
 use super::format::yaml_file;
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::plan::prometheus::{BLACKBOX, BLACKBOX_PORT, PROBE_JOB, PROBE_MODULE, owner_of};
+use crate::plan::prometheus::{
+    BLACKBOX, BLACKBOX_PORT, PROBE_JOB, PROBE_MODULE, TargetLabels, probe_targets, target_labels,
+};
 
 /// The path of prometheus.yml in the bundle.
 pub const PATH: &str = "prometheus/prometheus.yml";
@@ -82,8 +88,6 @@ fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
             }
             continue;
         }
-        let mut labels = IndexMap::new();
-        labels.insert("service".to_owned(), owner_of(plan, service));
         jobs.insert(
             service.group.clone(),
             ScrapeConfig {
@@ -95,7 +99,7 @@ fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
                 params: IndexMap::new(),
                 static_configs: vec![StaticConfig {
                     targets: vec![target],
-                    labels,
+                    labels: label_map(target_labels(plan, service)),
                 }],
                 relabel_configs: Vec::new(),
             },
@@ -128,31 +132,13 @@ fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
 /// The probe job: every probed URL is a target; relabeling hands it to the
 /// blackbox exporter as `?target=` and keeps it as `instance`.
 fn probe_job(plan: &Plan) -> ScrapeConfig {
-    let mut static_configs: Vec<StaticConfig> = Vec::new();
-    for service in &plan.services {
-        let Some(port) = service.primary_port() else {
-            continue;
-        };
-        if service.probes.is_empty() {
-            continue;
-        }
-        let targets: Vec<String> = service
-            .probes
-            .iter()
-            .map(|path| format!("http://{}:{port}{path}", service.name))
-            .collect();
-        let owner = owner_of(plan, service);
-        if let Some(config) = static_configs
-            .iter_mut()
-            .find(|c| c.labels.get("service") == Some(&owner))
-        {
-            config.targets.extend(targets);
-        } else {
-            let mut labels = IndexMap::new();
-            labels.insert("service".to_owned(), owner);
-            static_configs.push(StaticConfig { targets, labels });
-        }
-    }
+    let static_configs = probe_targets(plan)
+        .into_iter()
+        .map(|(labels, targets)| StaticConfig {
+            targets,
+            labels: label_map(labels),
+        })
+        .collect();
     let mut params = IndexMap::new();
     params.insert("module".to_owned(), vec![PROBE_MODULE.to_owned()]);
     ScrapeConfig {
@@ -181,6 +167,13 @@ fn probe_job(plan: &Plan) -> ScrapeConfig {
             },
         ],
     }
+}
+
+fn label_map(labels: TargetLabels) -> IndexMap<String, String> {
+    let mut map = IndexMap::new();
+    map.insert("service".to_owned(), labels.service);
+    map.insert("team".to_owned(), labels.team);
+    map
 }
 
 fn blackbox_config() -> BlackboxConfig {

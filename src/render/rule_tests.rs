@@ -1,6 +1,7 @@
 //! `prometheus/tests/<group>.test.yml`: promtool unit tests for every rule
 //! group with tested alerts. Each built-in rule has a case where it fires and
-//! one where it stays quiet; users' `[[alerts.tests]]` follow theirs.
+//! one where it stays quiet, both on the first job of its group (the rules
+//! are the same for every job); users' `[[alerts.tests]]` follow theirs.
 //! Each file loads its own group's rules and the groups recording the series
 //! its alerts read (followed through recording rules that read other recorded
 //! series), so an alert that reads a recorded series is tested against it.
@@ -111,9 +112,10 @@ impl<'a> Recorders<'a> {
 
     /// The groups recording any series the expressions of `own` group read,
     /// directly or through other recordings, in first-seen order. A series the
-    /// own group records is taken from there alone (each built-in group
-    /// records its service's series under shared names such as
-    /// `job:http_requests:rate5m`); others come from every group recording them.
+    /// own group records is taken from there alone (each `app` library group,
+    /// shared or of one service's own, records its jobs' series under shared
+    /// names such as `job:http_requests:rate5m`); others come from every
+    /// group recording them.
     fn groups_read_by(&self, own: &'a str, exprs: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
         let mut pending: VecDeque<&str> = exprs.collect();
         let mut seen_records: HashSet<&str> = HashSet::new();

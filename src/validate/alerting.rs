@@ -41,11 +41,21 @@ pub fn check_library(checker: &mut Checker<'_>, plan: &Plan) {
     }
     let mut unrouted: IndexMap<&str, Vec<&str>> = IndexMap::new();
     for alert in &plan.alerts {
-        let AlertOrigin::Library { service } = &alert.origin else {
+        let AlertOrigin::Library { members } = &alert.origin else {
             continue;
         };
-        if routed_receivers(settings, &alert_labels(alert)).is_empty() {
-            unrouted.entry(service).or_default().push(&alert.name);
+        // The rule is shared; its alerts carry each member's labels.
+        for member in members.iter() {
+            let labels: Vec<(String, String)> =
+                std::iter::once(("alertname".to_owned(), alert.name.clone()))
+                    .chain(alert.labels_with(Some(&member.team), Some(&member.service)))
+                    .collect();
+            if routed_receivers(settings, &labels).is_empty() {
+                let names = unrouted.entry(&member.service).or_default();
+                if !names.contains(&alert.name.as_str()) {
+                    names.push(&alert.name);
+                }
+            }
         }
     }
     for (service, alerts) in unrouted {
