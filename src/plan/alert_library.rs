@@ -57,7 +57,6 @@
 //! - `job:http_request_duration_seconds:p95`: the 95th percentile latency in seconds.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
@@ -70,6 +69,7 @@ use super::library_text::{LibraryText, Values};
 use super::prometheus::{
     BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, target_labels,
 };
+use super::selector_text::{promql_escape, regex_escape, with_missing_labels};
 use super::{Plan, PlannedService};
 use crate::config::{LibraryAlerts, ServiceKind, Severity};
 use crate::error::Error;
@@ -364,12 +364,13 @@ pub fn render_group(
 /// The `job` matcher of a group: `job=~"a|b"` for a shared group (whatever
 /// its size), `job="a"` for a group of one job of its own.
 pub fn job_matcher(group: &LibraryGroup<'_>) -> String {
-    let mut jobs: Vec<&str> = Vec::new();
-    for member in &group.members {
-        if !jobs.contains(&member.job.as_str()) {
-            jobs.push(&member.job);
-        }
-    }
+    let mut seen = HashSet::new();
+    let jobs: Vec<&str> = group
+        .members
+        .iter()
+        .map(|member| member.job.as_str())
+        .filter(|job| seen.insert(*job))
+        .collect();
     if group.settings.is_some()
         && let [job] = jobs.as_slice()
     {
@@ -401,86 +402,6 @@ fn probe_members(plan: &Plan) -> Vec<LibraryMember> {
             })
         })
         .collect()
-}
-
-/// `series` (`name{a="b"}`) with each of `labels` it does not set added,
-/// as scraping adds target labels to every series.
-fn with_missing_labels(series: &str, labels: &[(&str, &str)]) -> String {
-    let (name, matchers) = match series.find('{') {
-        Some(at) => (
-            &series[..at],
-            series[at + 1..].trim_end().strip_suffix('}').unwrap_or(""),
-        ),
-        None => (series.trim_end(), ""),
-    };
-    let present = label_names(matchers);
-    let mut out = String::with_capacity(series.len() + 64);
-    out.push_str(name);
-    out.push('{');
-    out.push_str(matchers.trim());
-    let mut first = matchers.trim().is_empty();
-    for (key, value) in labels {
-        if present.contains(key) {
-            continue;
-        }
-        if !first {
-            out.push_str(", ");
-        }
-        first = false;
-        let _ = write!(out, "{key}=\"{}\"", promql_escape(value));
-    }
-    out.push('}');
-    out
-}
-
-/// The label names of `a="x", b!~"y"`, skipping over quoted values.
-fn label_names(matchers: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = matchers;
-    loop {
-        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
-        let Some(end) = rest.find(['=', '!']) else {
-            return names;
-        };
-        names.push(rest[..end].trim());
-        let Some(open) = rest.find('"') else {
-            return names;
-        };
-        let mut escaped = false;
-        let mut close = None;
-        for (at, c) in rest[open + 1..].char_indices() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => {
-                    close = Some(open + 1 + at);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let Some(close) = close else {
-            return names;
-        };
-        rest = &rest[close + 1..];
-    }
-}
-
-/// `text` as the inside of a double-quoted `PromQL` string.
-fn promql_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
-/// `text` as a regular expression matching exactly it (RE2 syntax).
-fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Library file `kind`, parsed once per process when first asked for
@@ -906,20 +827,6 @@ node-exporter = true
         assert_eq!(job_matcher(&group), r#"job="a.b""#);
         group.members[0].job = r#"q"x"#.to_owned();
         assert_eq!(job_matcher(&group), r#"job="q\"x""#);
-    }
-
-    #[test]
-    fn test_series_get_the_target_labels_they_lack() {
-        let labels = [("job", "api"), ("service", "api"), ("team", "a\"b")];
-        assert_eq!(
-            with_missing_labels(r#"up{job="api", instance="x,=\"y"}"#, &labels),
-            r#"up{job="api", instance="x,=\"y", service="api", team="a\"b"}"#
-        );
-        assert_eq!(
-            with_missing_labels("up", &labels),
-            r#"up{job="api", service="api", team="a\"b"}"#
-        );
-        assert_eq!(label_names(r#"a="1", b!~"2\"", c = "3""#), ["a", "b", "c"]);
     }
 
     /// The JSON the binary reads holds exactly what the TOML files say.

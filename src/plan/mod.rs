@@ -14,6 +14,7 @@ pub mod ingress;
 mod library_arithmetic;
 mod library_text;
 pub mod prometheus;
+mod selector_text;
 mod service;
 
 use indexmap::IndexMap;
