@@ -2,6 +2,8 @@
 //! and probes: names are valid and unique, references resolve, group names
 //! are safe as file names.
 
+use std::collections::HashSet;
+
 use super::{Checker, check_dns_label};
 use crate::config::{LibraryAlerts, Service};
 use crate::error::ErrorKind;
@@ -44,8 +46,7 @@ pub fn is_metric_name(name: &str) -> bool {
 
 fn check_alerts(checker: &mut Checker<'_>) {
     let stack = checker.stack;
-    let services: Vec<String> = stack.services.keys().cloned().collect();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (position, alert) in stack.alerts.iter().enumerate() {
         let index = position.to_string();
         let at_name = pointer(["alerts", &index, "name"]);
@@ -59,7 +60,7 @@ fn check_alerts(checker: &mut Checker<'_>) {
                         .to_owned(),
                 },
             );
-        } else if seen.contains(&alert.name.as_str()) {
+        } else if !seen.insert(&alert.name) {
             checker.error(
                 &at_name,
                 ErrorKind::DuplicateName {
@@ -67,8 +68,6 @@ fn check_alerts(checker: &mut Checker<'_>) {
                     name: alert.name.clone(),
                 },
             );
-        } else {
-            seen.push(&alert.name);
         }
         if let Some(service) = &alert.service {
             if !stack.services.contains_key(service) {
@@ -77,7 +76,10 @@ fn check_alerts(checker: &mut Checker<'_>) {
                     ErrorKind::DanglingReference {
                         what: "service",
                         name: service.clone(),
-                        suggestion: closest(service, &services),
+                        suggestion: closest(
+                            service,
+                            &stack.services.keys().cloned().collect::<Vec<_>>(),
+                        ),
                     },
                 );
             }
