@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub use overlay::{available_envs, overlay_path};
 pub use schema::{generated_stack_schema_text, stack_schema, stack_schema_text};
 pub use schema_check::closest;
-pub use spans::{SpanIndex, escape_pointer, pointer};
+pub use spans::{SpanIndex, escape_pointer, pointer, push_escaped};
 
 use toml::de::DeTable;
 

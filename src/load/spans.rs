@@ -163,7 +163,7 @@ pub fn escape_pointer(token: &str) -> String {
 }
 
 /// Appends `token` to `out`, escaped as a reference token.
-fn push_escaped(out: &mut String, token: &str) {
+pub fn push_escaped(out: &mut String, token: &str) {
     if !token.contains(['~', '/']) {
         out.push_str(token);
         return;

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use super::OutputFile;
 use crate::error::Error;
-use crate::load::pointer;
 use crate::plan::Plan;
 use crate::render::format::{header_lines, visit_strings};
 
@@ -18,15 +17,13 @@ pub const PATH: &str = ".env.example";
 /// Renders `.env.example`.
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     let mut uses: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    visit_strings(&plan.stack, |path, text| {
+    visit_strings(&plan.stack, |at, text| {
         // Environment overlays are not part of the rendered stack.
-        if path.first().is_some_and(|section| section == "env") {
+        if at == "/env" || at.starts_with("/env/") {
             return;
         }
         for name in variables_in(text) {
-            uses.entry(name.to_owned())
-                .or_default()
-                .push(describe(path));
+            uses.entry(name.to_owned()).or_default().push(describe(at));
         }
     })?;
     let mut text = format!(
@@ -72,11 +69,14 @@ pub fn variables_in(text: &str) -> Vec<&str> {
 }
 
 /// `/services/api/environment/DATABASE_URL (service api)`.
-fn describe(path: &[String]) -> String {
-    let at = pointer(path);
-    match path {
-        [section, name, ..] if section == "services" => format!("{at} (service {name})"),
-        _ => at,
+fn describe(at: &str) -> String {
+    let mut tokens = at.split('/').skip(1);
+    match (tokens.next(), tokens.next()) {
+        (Some("services"), Some(name)) => {
+            let name = name.replace("~1", "/").replace("~0", "~");
+            format!("{at} (service {name})")
+        }
+        _ => at.to_owned(),
     }
 }
 

@@ -55,11 +55,8 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
 }
 
 /// Calls `visit` with every string in the data `value` serializes to (map
-/// keys aside) and its path of keys and positions, without building a tree.
-pub fn visit_strings<T: Serialize>(
-    value: &T,
-    visit: impl FnMut(&[String], &str),
-) -> Result<(), Error> {
+/// keys aside) and its JSON pointer, without building a tree.
+pub fn visit_strings<T: Serialize>(value: &T, visit: impl FnMut(&str, &str)) -> Result<(), Error> {
     expected(value)?.visit_strings(visit);
     Ok(())
 }
@@ -178,18 +175,18 @@ mod tests {
     }
 
     #[test]
-    fn strings_are_visited_with_their_paths() {
+    fn strings_are_visited_with_their_pointers() {
         let value = serde_json::json!({
             "a": ["x", 1, {"b": "y", "c": null}],
-            "d": {"e": "z"},
+            "d": {"e/f": "z"},
             "f": true,
         });
         let mut seen = Vec::new();
-        visit_strings(&value, |path, text| {
-            seen.push((path.join("/"), text.to_owned()))
+        visit_strings(&value, |at, text| {
+            seen.push((at.to_owned(), text.to_owned()))
         })
         .expect("records");
-        let expected = [("a/0", "x"), ("a/2/b", "y"), ("d/e", "z")];
+        let expected = [("/a/0", "x"), ("/a/2/b", "y"), ("/d/e~1f", "z")];
         let expected: Vec<(String, String)> = expected
             .iter()
             .map(|(path, text)| ((*path).to_owned(), (*text).to_owned()))

@@ -6,10 +6,12 @@
 //! non-finite floats become null) without a tree of maps and strings, so the
 //! emitted text can be compared against it while it is parsed.
 
-use std::fmt::Display;
+use std::fmt::{Display, Write as _};
 
 use serde::Serialize;
 use serde::ser::{self, Impossible};
+
+use crate::load::push_escaped;
 
 /// A serialized value, in document order.
 #[derive(Debug, Default)]
@@ -49,46 +51,48 @@ impl Expected {
         Ok(expected)
     }
 
-    /// Calls `visit` with every string value (not map keys) and the path of
-    /// keys and sequence positions that leads to it, in document order.
-    pub fn visit_strings(&self, mut visit: impl FnMut(&[String], &str)) {
-        let mut path = Vec::new();
+    /// Calls `visit` with the JSON pointer (`/services/api/image`) and the
+    /// text of every string value (not map keys), in document order.
+    pub fn visit_strings(&self, mut visit: impl FnMut(&str, &str)) {
+        let mut pointer = String::new();
         if !self.nodes.is_empty() {
-            self.visit_from(0, &mut path, &mut visit);
+            self.visit_from(0, &mut pointer, &mut visit);
         }
     }
 
-    /// Visits the value whose first node is `at`; returns the index after it.
+    /// Visits the value whose first node is `at`, found at `pointer`;
+    /// returns the index after it.
     fn visit_from(
         &self,
         at: usize,
-        path: &mut Vec<String>,
-        visit: &mut impl FnMut(&[String], &str),
+        pointer: &mut String,
+        visit: &mut impl FnMut(&str, &str),
     ) -> usize {
+        let parent = pointer.len();
         match self.nodes[at] {
             Node::Str { start, end } => {
-                visit(path, &self.text[start..end]);
+                visit(pointer, &self.text[start..end]);
                 at + 1
             }
             Node::Seq { len } => {
                 let mut next = at + 1;
                 for position in 0..len {
-                    path.push(position.to_string());
-                    next = self.visit_from(next, path, visit);
-                    path.pop();
+                    // Writing to a String cannot fail.
+                    let _ = write!(pointer, "/{position}");
+                    next = self.visit_from(next, pointer, visit);
+                    pointer.truncate(parent);
                 }
                 next
             }
             Node::Map { len } => {
                 let mut next = at + 1;
                 for _ in 0..len {
-                    let key = match self.nodes[next] {
-                        Node::Str { start, end } => self.text[start..end].to_owned(),
-                        _ => String::new(),
-                    };
-                    path.push(key);
-                    next = self.visit_from(next + 1, path, visit);
-                    path.pop();
+                    pointer.push('/');
+                    if let Node::Str { start, end } = self.nodes[next] {
+                        push_escaped(pointer, &self.text[start..end]);
+                    }
+                    next = self.visit_from(next + 1, pointer, visit);
+                    pointer.truncate(parent);
                 }
                 next
             }
