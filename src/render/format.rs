@@ -183,7 +183,7 @@ mod tests {
         });
         let mut seen = Vec::new();
         visit_strings(&value, |at, text| {
-            seen.push((at.to_owned(), text.to_owned()))
+            seen.push((at.to_owned(), text.to_owned()));
         })
         .expect("records");
         let expected = [("/a/0", "x"), ("/a/2/b", "y"), ("/d/e~1f", "z")];
