@@ -109,6 +109,18 @@ impl PlannedAlert {
         labels
     }
 
+    /// [`Self::labels_with`] behind `alertname`: the whole label set
+    /// Alertmanager routes an alert of this rule by.
+    pub fn alertmanager_labels(
+        &self,
+        team: Option<&str>,
+        service: Option<&str>,
+    ) -> Vec<(String, String)> {
+        std::iter::once(("alertname".to_owned(), self.name.clone()))
+            .chain(self.labels_with(team, service))
+            .collect()
+    }
+
     /// The annotations of an alert carrying `labels`, when every template in
     /// them is a plain `{{ $labels.name }}` whose label is known.
     pub fn expanded_annotations(

@@ -72,8 +72,7 @@ pub fn route_cases(plan: &Plan, settings: &Alertmanager) -> Vec<RouteCase> {
             if !seen.insert((alert.severity, team)) {
                 continue;
             }
-            let mut labels = vec![("alertname".to_owned(), alert.name.clone())];
-            labels.extend(alert.labels_with(team, service));
+            let mut labels = alert.alertmanager_labels(team, service);
             labels.retain(|(_, value)| is_plain_value(value));
             push(
                 format!(

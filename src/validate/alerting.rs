@@ -46,10 +46,7 @@ pub fn check_library(checker: &mut Checker<'_>, plan: &Plan) {
         };
         // The rule is shared; its alerts carry each member's labels.
         for member in members.iter() {
-            let labels: Vec<(String, String)> =
-                std::iter::once(("alertname".to_owned(), alert.name.clone()))
-                    .chain(alert.labels_with(Some(&member.team), Some(&member.service)))
-                    .collect();
+            let labels = alert.alertmanager_labels(Some(&member.team), Some(&member.service));
             if routed_receivers(settings, &labels).is_empty() {
                 let names = unrouted.entry(&member.service).or_default();
                 if !names.contains(&alert.name.as_str()) {
@@ -80,7 +77,7 @@ fn check_unrouted(checker: &mut Checker<'_>, settings: &Alertmanager, alerts: &[
         let AlertOrigin::User { index } = &alert.origin else {
             continue;
         };
-        if !routed_receivers(settings, &alert_labels(alert)).is_empty() {
+        if !routed_receivers(settings, &alert.alertmanager_labels(None, None)).is_empty() {
             continue;
         }
         checker.warn(
@@ -90,13 +87,6 @@ fn check_unrouted(checker: &mut Checker<'_>, settings: &Alertmanager, alerts: &[
             },
         );
     }
-}
-
-/// The labels Alertmanager sees on `alert`: its name and the rule's labels.
-fn alert_labels(alert: &PlannedAlert) -> Vec<(String, String)> {
-    std::iter::once(("alertname".to_owned(), alert.name.clone()))
-        .chain(alert.rule_labels())
-        .collect()
 }
 
 /// Where the library alerts of `service` come from: its `[services]` entry,
