@@ -69,11 +69,12 @@ use super::library_text::{LibraryText, Values};
 use super::prometheus::{
     BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, target_labels,
 };
-use super::selector_text::{promql_escape, regex_escape, with_missing_labels};
+use super::selector_text::{regex_escape, with_missing_labels};
 use super::{Plan, PlannedService};
 use crate::config::{LibraryAlerts, ServiceKind, Severity};
 use crate::error::Error;
 use crate::render::templates;
+use crate::validate::matchers::quote;
 
 /// The library file every scrape job gets.
 pub const TARGETS: &str = "targets";
@@ -374,10 +375,10 @@ pub fn job_matcher(group: &LibraryGroup<'_>) -> String {
     if group.settings.is_some()
         && let [job] = jobs.as_slice()
     {
-        return format!("job=\"{}\"", promql_escape(job));
+        return format!("job={}", quote(job));
     }
     let alternatives: Vec<String> = jobs.iter().map(|job| regex_escape(job)).collect();
-    format!("job=~\"{}\"", promql_escape(&alternatives.join("|")))
+    format!("job=~{}", quote(&alternatives.join("|")))
 }
 
 /// Whether `settings` drop or change any rule of library file `kind`.

@@ -1,8 +1,11 @@
 //! Text of `PromQL` series selectors for the built-in alerts: escaping a
-//! value into a string or a regular expression, and adding target labels to
-//! a test series the way scraping adds them to every series.
+//! value into a regular expression, and adding target labels to a test
+//! series the way scraping adds them to every series. Values are quoted by
+//! [`quote`], which Alertmanager matchers share.
 
 use std::fmt::Write as _;
+
+use crate::validate::matchers::quote;
 
 /// `series` (`name{a="b"}`) with each of `labels` it does not set added,
 /// as scraping adds target labels to every series.
@@ -28,7 +31,7 @@ pub fn with_missing_labels(series: &str, labels: &[(&str, &str)]) -> String {
             out.push_str(", ");
         }
         first = false;
-        let _ = write!(out, "{key}=\"{}\"", promql_escape(value));
+        let _ = write!(out, "{key}={}", quote(value));
     }
     out.push('}');
     out
@@ -65,11 +68,6 @@ fn label_names(matchers: &str) -> Vec<&str> {
         };
         rest = &rest[close + 1..];
     }
-}
-
-/// `text` as the inside of a double-quoted `PromQL` string.
-pub fn promql_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 /// `text` as a regular expression matching exactly it (RE2 syntax).

@@ -129,8 +129,9 @@ fn parse_uncached(text: &str) -> Result<LabelMatcher, String> {
     })
 }
 
-/// Quotes a value for a matcher.
-fn quote(value: &str) -> String {
+/// Quotes a value for a matcher: a double-quoted string as Alertmanager and
+/// `PromQL` read it (`\"`, `\\` and `\n` escaped).
+pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
