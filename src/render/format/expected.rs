@@ -11,7 +11,7 @@ use std::fmt::{Display, Write as _};
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
-use crate::load::push_escaped;
+use super::read_back::push_segment;
 
 /// A serialized value, in document order.
 #[derive(Debug, Default)]
@@ -87,10 +87,11 @@ impl Expected {
             Node::Map { len } => {
                 let mut next = at + 1;
                 for _ in 0..len {
-                    pointer.push('/');
-                    if let Node::Str { start, end } = self.nodes[next] {
-                        push_escaped(pointer, &self.text[start..end]);
-                    }
+                    let key = match self.nodes[next] {
+                        Node::Str { start, end } => &self.text[start..end],
+                        _ => "",
+                    };
+                    push_segment(pointer, key);
                     next = self.visit_from(next + 1, pointer, visit);
                     pointer.truncate(parent);
                 }

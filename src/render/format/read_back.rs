@@ -15,6 +15,7 @@ use std::fmt::{self, Display};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::expected::{Expected, Node};
+use crate::load::push_escaped;
 
 /// Where and how the text read back differs from the value written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,11 +131,7 @@ impl<'e> ReadBack<'e> {
 /// Appends `segment` to a JSON pointer, escaping `~` and `/`.
 pub fn push_segment(pointer: &mut String, segment: &str) {
     pointer.push('/');
-    if segment.contains(['~', '/']) {
-        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
-    } else {
-        pointer.push_str(segment);
-    }
+    push_escaped(pointer, segment);
 }
 
 /// A number as read: integers of any width, or floats.
