@@ -1,22 +1,62 @@
-//! Every `PromQL` expression in the stack parses.
+//! Every `PromQL` expression in the stack parses, in the language of
+//! Prometheus 2.42, which the bundle runs ([`super::promql_dialect`]).
 
 use std::collections::HashMap;
 
-use super::{Checker, promql_regex};
+use lrpar::{Lexeme as _, Lexer as _};
+use promql_parser::parser::lex::lexer;
+use promql_parser::parser::token::TokenId;
+
+use super::{Checker, promql_dialect, promql_stand_in};
 use crate::error::ErrorKind;
 use crate::load::pointer;
+
+/// One token of an expression, as the parser's lexer finds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Token<'a> {
+    /// The token kind (`promql_parser::parser::token::T_*`).
+    pub id: TokenId,
+    /// Its text.
+    pub text: &'a str,
+    /// Where its text starts in the expression, in bytes.
+    pub start: usize,
+    /// Where its text ends.
+    pub end: usize,
+}
+
+/// The tokens of `expr`; `None` when it does not lex (parsing says why).
+pub fn tokens(expr: &str) -> Option<Vec<Token<'_>>> {
+    let lexed = lexer(expr).ok()?;
+    lexed
+        .iter()
+        .map(|lexeme| {
+            let lexeme = lexeme.ok()?;
+            let span = lexeme.span();
+            Some(Token {
+                id: lexeme.tok_id(),
+                text: expr.get(span.start()..span.end())?,
+                start: span.start(),
+                end: span.end(),
+            })
+        })
+        .collect()
+}
 
 /// Parses an expression, returning the parser's message on failure.
 pub fn parse_promql(expr: &str) -> Result<(), String> {
     if expr.trim().is_empty() {
         return Err("the expression is empty".to_owned());
     }
-    // Parsing the stand-in proves the original parses (see `promql_regex`);
-    // a failure is reported from the original text.
-    if let Some(stand_in) = promql_regex::stand_in(expr)
-        && promql_parser::parser::parse(&stand_in).is_ok()
-    {
-        return Ok(());
+    promql_dialect::teach_parser();
+    if let Some(tokens) = tokens(expr) {
+        promql_dialect::check(&tokens)?;
+        // Parsing the stand-in proves the original parses (see
+        // `promql_stand_in`); a failure is reported from the original text.
+        if let Some(stand_in) = promql_stand_in::stand_in(expr, &tokens)
+            && promql_parser::parser::parse(&stand_in).is_ok()
+        {
+            return Ok(());
+        }
     }
     promql_parser::parser::parse(expr)
         .map(|_| ())

@@ -1,0 +1,434 @@
+//! The `PromQL` of Prometheus 2.42, the version the bundle runs.
+//!
+//! The parser follows Prometheus 3, whose language is larger: numbers as
+//! durations (`[300]`, `offset 300`), durations as numbers (`x > 5m`),
+//! quoted metric and label names (`{"a.b"}`, `by ("a")`), `or` between
+//! label matchers, `limitk`, `limit_ratio`, `fill(...)` modifiers,
+//! `smoothed`/`anchored` ranges, `offset +5m` and twenty functions
+//! (`mad_over_time`, `sort_by_label`, ...). Prometheus 2.42 refuses each
+//! of them, so [`check`] refuses them before parsing, with the message
+//! Prometheus gives. The other way round, `holt_winters`, which Prometheus
+//! 3 renamed, is taught to the parser by [`teach_parser`].
+//!
+//! Durations are read here the way Prometheus reads them ([`duration_ms`]):
+//! units in the order `y w d h m s ms`, each at most once, the whole
+//! greater than zero and at most 292 years.
+
+use std::sync::Once;
+
+use promql_parser::parser::function::{Function, register_extra_functions};
+use promql_parser::parser::token::{
+    T_ADD, T_ANCHORED, T_BY, T_COLON, T_DURATION, T_EQL, T_EQL_REGEX, T_FILL, T_FILL_LEFT,
+    T_FILL_RIGHT, T_GROUP_LEFT, T_GROUP_RIGHT, T_IDENTIFIER, T_IGNORING, T_LEFT_BRACE,
+    T_LEFT_BRACKET, T_LEFT_PAREN, T_LIMIT_RATIO, T_LIMITK, T_LOR, T_NEQ, T_NEQ_REGEX, T_NUMBER,
+    T_OFFSET, T_ON, T_RIGHT_BRACE, T_RIGHT_BRACKET, T_RIGHT_PAREN, T_SMOOTHED, T_STRING, T_SUB,
+    T_WITHOUT, TokenId,
+};
+use promql_parser::parser::value::ValueType;
+
+use super::promql::Token;
+
+/// The functions of Prometheus 2.42, sorted.
+const FUNCTIONS: [&str; 70] = [
+    "abs",
+    "absent",
+    "absent_over_time",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atanh",
+    "avg_over_time",
+    "ceil",
+    "changes",
+    "clamp",
+    "clamp_max",
+    "clamp_min",
+    "cos",
+    "cosh",
+    "count_over_time",
+    "day_of_month",
+    "day_of_week",
+    "day_of_year",
+    "days_in_month",
+    "deg",
+    "delta",
+    "deriv",
+    "exp",
+    "floor",
+    "histogram_count",
+    "histogram_fraction",
+    "histogram_quantile",
+    "histogram_sum",
+    "holt_winters",
+    "hour",
+    "idelta",
+    "increase",
+    "irate",
+    "label_join",
+    "label_replace",
+    "last_over_time",
+    "ln",
+    "log10",
+    "log2",
+    "max_over_time",
+    "min_over_time",
+    "minute",
+    "month",
+    "pi",
+    "predict_linear",
+    "present_over_time",
+    "quantile_over_time",
+    "rad",
+    "rate",
+    "resets",
+    "round",
+    "scalar",
+    "sgn",
+    "sin",
+    "sinh",
+    "sort",
+    "sort_desc",
+    "sqrt",
+    "stddev_over_time",
+    "stdvar_over_time",
+    "sum_over_time",
+    "tan",
+    "tanh",
+    "time",
+    "timestamp",
+    "vector",
+    "year",
+];
+
+/// Teaches the parser `holt_winters(range, scalar, scalar)`, once per process.
+pub fn teach_parser() {
+    static TAUGHT: Once = Once::new();
+    TAUGHT.call_once(|| {
+        let holt_winters = Function::new(
+            "holt_winters",
+            vec![ValueType::Matrix, ValueType::Scalar, ValueType::Scalar],
+            0,
+            ValueType::Vector,
+            false,
+        );
+        // Fails only if the parser already knows the name, which is fine.
+        let _ = register_extra_functions(vec![holt_winters]);
+    });
+}
+
+/// Where a token stands: what the tokens before it open.
+#[derive(Debug, Default)]
+struct Context {
+    in_braces: bool,
+    in_brackets: bool,
+    in_grouping: bool,
+}
+
+/// Refuses what Prometheus 2.42 refuses and the parser would accept, with
+/// Prometheus's message.
+pub fn check(tokens: &[Token<'_>]) -> Result<(), String> {
+    let mut context = Context::default();
+    for (at, token) in tokens.iter().enumerate() {
+        let before = at.checked_sub(1).map(|b| tokens[b].id);
+        let after = tokens.get(at + 1).map(|t| t.id);
+        match token.id {
+            T_LEFT_BRACE => context.in_braces = true,
+            T_RIGHT_BRACE => context.in_braces = false,
+            T_LEFT_BRACKET => context.in_brackets = true,
+            T_RIGHT_BRACKET => context.in_brackets = false,
+            T_LEFT_PAREN => context.in_grouping = before.is_some_and(opens_label_list),
+            T_RIGHT_PAREN => context.in_grouping = false,
+            _ => {}
+        }
+        check_token(tokens, at, &context, before, after)?;
+    }
+    Ok(())
+}
+
+fn check_token(
+    tokens: &[Token<'_>],
+    at: usize,
+    context: &Context,
+    before: Option<TokenId>,
+    after: Option<TokenId>,
+) -> Result<(), String> {
+    let token = &tokens[at];
+    let text = token.text;
+    match token.id {
+        T_NUMBER => match duration_slot(tokens, at, context) {
+            Some(Slot::Range) => Err("missing unit character in duration".to_owned()),
+            Some(Slot::Step) => Err(format!(
+                "unexpected number {text:?} in subquery selector, expected duration or \"]\""
+            )),
+            Some(Slot::Offset) => Err(format!(
+                "unexpected number {text:?} in offset, expected duration"
+            )),
+            None => Ok(()),
+        },
+        T_DURATION if duration_slot(tokens, at, context).is_none() => {
+            Err(format!("unexpected duration {text:?}"))
+        }
+        T_DURATION => duration_ms(text).map(|_| ()),
+        T_ADD if before == Some(T_OFFSET) => {
+            Err("unexpected <op:+> in offset, expected duration".to_owned())
+        }
+        T_STRING if context.in_braces && !before.is_some_and(is_match_op) => Err(format!(
+            "unexpected string {text:?} in label matching, expected identifier or \"}}\""
+        )),
+        T_STRING if context.in_grouping => Err(format!(
+            "unexpected string {text:?} in grouping opts, expected label"
+        )),
+        T_LOR if context.in_braces => Err(format!(
+            "unexpected identifier {text:?} in label matching, expected \",\" or \"}}\""
+        )),
+        T_IDENTIFIER if after == Some(T_LEFT_PAREN) && FUNCTIONS.binary_search(&text).is_err() => {
+            Err(unknown_function(text))
+        }
+        T_LIMITK | T_LIMIT_RATIO | T_FILL | T_FILL_LEFT | T_FILL_RIGHT
+            if matches!(after, Some(T_LEFT_PAREN | T_BY | T_WITHOUT)) =>
+        {
+            Err(unknown_function(text))
+        }
+        T_SMOOTHED | T_ANCHORED if before == Some(T_RIGHT_BRACKET) => {
+            Err(format!("unexpected identifier {text:?}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn unknown_function(name: &str) -> String {
+    format!("unknown function with name {name:?} (Prometheus 2.42, which the bundle runs)")
+}
+
+/// The places a duration goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// `x[<here>]`, `x[<here>:...]`.
+    Range,
+    /// `x[5m:<here>]`.
+    Step,
+    /// `x offset <here>`, `x offset -<here>`.
+    Offset,
+}
+
+/// Which duration slot token `at` fills, if any.
+fn duration_slot(tokens: &[Token<'_>], at: usize, context: &Context) -> Option<Slot> {
+    let id = |back: usize| at.checked_sub(back).map(|b| tokens[b].id);
+    match id(1)? {
+        T_LEFT_BRACKET => Some(Slot::Range),
+        T_COLON if context.in_brackets => Some(Slot::Step),
+        T_OFFSET => Some(Slot::Offset),
+        T_SUB if id(2) == Some(T_OFFSET) => Some(Slot::Offset),
+        _ => None,
+    }
+}
+
+/// Whether the token opens a list of label names: `by (`, `on (`, ...
+fn opens_label_list(id: TokenId) -> bool {
+    matches!(
+        id,
+        T_BY | T_WITHOUT | T_ON | T_IGNORING | T_GROUP_LEFT | T_GROUP_RIGHT
+    )
+}
+
+fn is_match_op(id: TokenId) -> bool {
+    matches!(id, T_EQL | T_NEQ | T_EQL_REGEX | T_NEQ_REGEX)
+}
+
+/// The units of a duration, in the order they must come, with their
+/// length in milliseconds.
+const UNITS: [(&str, u128); 7] = [
+    ("y", 365 * 24 * 3_600_000),
+    ("w", 7 * 24 * 3_600_000),
+    ("d", 24 * 3_600_000),
+    ("h", 3_600_000),
+    ("m", 60_000),
+    ("s", 1_000),
+    ("ms", 1),
+];
+
+/// The longest duration Prometheus holds, in milliseconds (Go's
+/// `time.Duration`, nanoseconds in an `i64`).
+const LONGEST_MS: u128 = (i64::MAX as u128) / 1_000_000;
+
+/// The length of a duration in milliseconds, read the way Prometheus 2.42
+/// reads it.
+pub fn duration_ms(text: &str) -> Result<u64, String> {
+    let invalid = || format!("not a valid duration string: {text:?}");
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    let mut rest = text;
+    let mut next_unit = 0;
+    let mut total: u128 = 0;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(invalid());
+        }
+        let (number, after_number) = rest.split_at(digits);
+        let unit = UNITS[next_unit..]
+            .iter()
+            .position(|(name, _)| {
+                after_number.starts_with(name) && !(*name == "m" && after_number.starts_with("ms"))
+            })
+            .ok_or_else(invalid)?
+            + next_unit;
+        let (name, length) = UNITS[unit];
+        let count: u128 = number
+            .parse()
+            .map_err(|_| "duration out of range".to_owned())?;
+        total = count
+            .checked_mul(length)
+            .and_then(|ms| total.checked_add(ms))
+            .filter(|ms| *ms <= LONGEST_MS)
+            .ok_or_else(|| "duration out of range".to_owned())?;
+        rest = &after_number[name.len()..];
+        next_unit = unit + 1;
+    }
+    if total == 0 {
+        return Err("duration must be greater than 0".to_owned());
+    }
+    u64::try_from(total).map_err(|_| "duration out of range".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::promql::parse_promql;
+
+    #[test]
+    fn the_function_list_is_sorted_and_known_to_the_parser() {
+        assert!(FUNCTIONS.is_sorted());
+        teach_parser();
+        for name in FUNCTIONS {
+            if let Err(error) = promql_parser::parser::parse(&format!("{name}()")) {
+                assert!(!error.contains("unknown function"), "{name}: {error}");
+            }
+        }
+    }
+
+    #[test]
+    fn durations_read_the_way_prometheus_reads_them() {
+        assert_eq!(duration_ms("5m"), Ok(300_000));
+        assert_eq!(duration_ms("1h30m"), Ok(5_400_000));
+        assert_eq!(duration_ms("01m"), Ok(60_000));
+        assert_eq!(duration_ms("2s500ms"), Ok(2_500));
+        assert_eq!(duration_ms("1y1w1d1h1m1s1ms"), Ok(32_230_861_001));
+        assert_eq!(duration_ms("292y"), Ok(292 * 31_536_000_000));
+        assert_eq!(
+            duration_ms("293y").expect_err("an error"),
+            "duration out of range"
+        );
+        assert_eq!(duration_ms("5000000000s"), Ok(5_000_000_000_000));
+        assert_eq!(
+            duration_ms("99999999999999999999999999999999999999999y").expect_err("an error"),
+            "duration out of range"
+        );
+        for bad in ["5m1h", "1.5m", "5M", "m", "5", "5mm", "1s1s", "", "5m "] {
+            assert!(
+                duration_ms(bad)
+                    .expect_err("an error")
+                    .contains("not a valid duration"),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            duration_ms("0s0m").expect_err("an error"),
+            "not a valid duration string: \"0s0m\""
+        );
+        assert_eq!(
+            duration_ms("0m0s").expect_err("an error"),
+            "duration must be greater than 0"
+        );
+    }
+
+    /// Each case was run through `promtool check rules` of Prometheus 2.42:
+    /// these fail there, with the message given here.
+    #[test]
+    fn what_prometheus_2_42_refuses_is_refused() {
+        for (expr, message) in [
+            ("rate(x[300])", "missing unit character in duration"),
+            ("rate(x[1:1])", "missing unit character in duration"),
+            ("x offset 300", "unexpected number \"300\" in offset"),
+            ("x offset - 300", "unexpected number \"300\" in offset"),
+            ("x offset +5m", "unexpected <op:+> in offset"),
+            (
+                "rate(x[5m:30])",
+                "unexpected number \"30\" in subquery selector",
+            ),
+            ("x > 5m", "unexpected duration \"5m\""),
+            ("x @ 5m", "unexpected duration \"5m\""),
+            (
+                "{\"x\"}",
+                "unexpected string \"\\\"x\\\"\" in label matching",
+            ),
+            ("x{\"a\"=\"b\"}", "in label matching, expected identifier"),
+            ("sum by (\"a\") (x)", "in grouping opts, expected label"),
+            (
+                "x{a=\"b\" or c=\"d\"}",
+                "unexpected identifier \"or\" in label matching",
+            ),
+            ("limitk(2, x)", "unknown function with name \"limitk\""),
+            (
+                "limit_ratio(0.5, x)",
+                "unknown function with name \"limit_ratio\"",
+            ),
+            ("x + fill(0) y", "unknown function with name \"fill\""),
+            ("rate(x[5m] smoothed)", "unexpected identifier \"smoothed\""),
+            ("rate(x[5m] anchored)", "unexpected identifier \"anchored\""),
+            (
+                "mad_over_time(x[5m])",
+                "unknown function with name \"mad_over_time\"",
+            ),
+            (
+                "sort_by_label(x, \"a\")",
+                "unknown function with name \"sort_by_label\"",
+            ),
+            (
+                "double_exponential_smoothing(x[5m], 0.5, 0.5)",
+                "unknown function",
+            ),
+            ("info(x)", "unknown function"),
+            ("rate(x[293y])", "duration out of range"),
+        ] {
+            let error = parse_promql(expr).expect_err("an error");
+            assert!(error.contains(message), "{expr}: {error}");
+        }
+    }
+
+    /// Each case passes `promtool check rules` of Prometheus 2.42.
+    #[test]
+    fn what_prometheus_2_42_accepts_is_accepted() {
+        for expr in [
+            "holt_winters(x[5m], 0.5, 0.5)",
+            "rate(x[1h30m])",
+            "rate(x[01m])",
+            "rate(x [ 5m ])",
+            "x offset -5m",
+            "x offset 1ms",
+            "rate(x[5m:])",
+            "sum(x)[5m:1m] offset 1m",
+            "x{a=\"b\",}",
+            "sum by (a,) (x)",
+            "sum by (fill) (x)",
+            "x{fill=\"a\"}",
+            "x @ 100",
+            "x @ start()",
+            "rate(x[5m] @ 100)",
+            "x offset 5m @ 100",
+            "1 + - 2",
+            "x atan2 y",
+            "topk(3, x)",
+            "count_values(\"v\", x)",
+            "label_replace(x, \"dst\", \"$1\", \"src\", \"(.*)\")",
+            "histogram_quantile(0.9, sum by (le) (rate(x_bucket[5m])))",
+            "present_over_time(x[5m])",
+            "x * on(a) group_left(b) y",
+        ] {
+            assert_eq!(parse_promql(expr), Ok(()), "{expr}");
+        }
+    }
+}
