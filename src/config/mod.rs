@@ -20,10 +20,10 @@ pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
 pub use monitoring::{ExtraScrape, Grafana, Prometheus};
 pub use service::{
-    Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
-    ExporterSettings, Healthcheck, HttpTool, Metrics, PortMapping, PortSpec, Reservations,
-    Resources, RestartPolicy, Service, ServiceFile, ServiceKind, Ulimit, UlimitPair, Ulimits,
-    VolumeMount, VolumeMountLong,
+    Build, CONTAINER_NAME_PATTERN, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable,
+    EnvValue, Exporter, ExporterSettings, Healthcheck, HttpTool, Metrics, PortMapping, PortSpec,
+    Reservations, Resources, RestartPolicy, Service, ServiceFile, ServiceKind, Ulimit, UlimitPair,
+    Ulimits, VolumeMount, VolumeMountLong,
 };
 pub use shared::SharedStack;
 pub use values::{

@@ -7,6 +7,7 @@ mod overlay;
 mod schema;
 mod schema_check;
 mod schema_fast;
+mod schema_patterns;
 mod spans;
 
 use std::path::{Path, PathBuf};

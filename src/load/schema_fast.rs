@@ -389,9 +389,11 @@ fn is_integer(number: &Number) -> bool {
             .is_some_and(|f| f.is_finite() && f.fract() == 0.0)
 }
 
-/// A `pattern`, compiled on first use.
+/// A `pattern`: written out as code when it is one of stackgen's own
+/// ([`super::schema_patterns`]), else compiled on first use.
 struct Pattern {
     source: String,
+    written_out: Option<fn(&str) -> bool>,
     compiled: OnceLock<Option<regex::Regex>>,
 }
 
@@ -400,11 +402,15 @@ impl Pattern {
     fn new(source: &str) -> Option<Self> {
         is_portable(source).then(|| Self {
             source: source.to_owned(),
+            written_out: super::schema_patterns::written_out(source),
             compiled: OnceLock::new(),
         })
     }
 
     fn matches(&self, text: &str) -> bool {
+        if let Some(matcher) = self.written_out {
+            return matcher(text);
+        }
         self.compiled
             .get_or_init(|| {
                 // Portable patterns match ASCII only, where Unicode mode
