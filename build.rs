@@ -1,16 +1,28 @@
-//! Converts the built-in alert library (`templates/alerts/*.toml`) to JSON
-//! at build time: the binary reads JSON several times faster than TOML, and
-//! `stackgen validate` reads most of the library on every run.
+//! Build-time conversions, written to `$OUT_DIR`:
 //!
-//! Writes `$OUT_DIR/alert_library_json.rs`, a list of `(kind, json)` pairs
-//! sorted by kind, included by `src/plan/alert_library.rs`. Keys keep their
-//! order; a file that is not TOML, or holds a date (JSON has none) or a
-//! non-finite float, fails the build.
+//! - `alert_library_json.rs`: the built-in alert library
+//!   (`templates/alerts/*.toml`) as JSON, a list of `(kind, json)` pairs
+//!   sorted by kind, included by `src/plan/alert_library.rs`. The binary
+//!   reads JSON several times faster than TOML, and `stackgen validate`
+//!   reads most of the library on every run. Keys keep their order; a file
+//!   that is not TOML, or holds a date (JSON has none) or a non-finite
+//!   float, fails the build.
+//! - `stack_schema_checks.json`: `schema/stack.schema.json` without its
+//!   annotations (`description`, `title`, `default`, ...) and whitespace,
+//!   a quarter of its size: what `src/load/schema_fast.rs` checks stacks
+//!   against on every run. Annotations never change whether a value is
+//!   valid.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    alert_library(&out_dir);
+    checks_schema(&out_dir);
+}
+
+fn alert_library(out_dir: &Path) {
     let dir = Path::new("templates/alerts");
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -37,9 +49,69 @@ fn main() {
         writeln!(out, "    ({kind:?}, {json:?}),").expect("writing to a String");
     }
     out.push_str("];\n");
-    let target = Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("alert_library_json.rs");
-    std::fs::write(target, out).expect("OUT_DIR is writable");
+    std::fs::write(out_dir.join("alert_library_json.rs"), out).expect("OUT_DIR is writable");
+}
+
+/// Keywords that only annotate a schema.
+const ANNOTATIONS: [&str; 8] = [
+    "description",
+    "title",
+    "default",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+];
+
+fn checks_schema(out_dir: &Path) {
+    let path = Path::new("schema/stack.schema.json");
+    println!("cargo::rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path).expect("schema/stack.schema.json is readable");
+    let mut schema: serde_json::Value =
+        serde_json::from_str(&text).expect("schema/stack.schema.json is JSON");
+    strip_annotations(&mut schema);
+    let compact = serde_json::to_string(&schema).expect("a JSON value serializes");
+    std::fs::write(out_dir.join("stack_schema_checks.json"), compact).expect("OUT_DIR is writable");
+}
+
+/// Removes the annotations of `schema` and of every schema inside it,
+/// leaving values (`const`, `enum`, `required`, ...) as they are.
+fn strip_annotations(schema: &mut serde_json::Value) {
+    use serde_json::Value;
+    match schema {
+        Value::Object(map) => {
+            map.retain(|key, _| !ANNOTATIONS.contains(&key.as_str()));
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions",
+                        Value::Object(schemas),
+                    ) => schemas.values_mut().for_each(strip_annotations),
+                    (
+                        "items"
+                        | "additionalProperties"
+                        | "additionalItems"
+                        | "not"
+                        | "if"
+                        | "then"
+                        | "else"
+                        | "contains"
+                        | "propertyNames"
+                        | "allOf"
+                        | "anyOf"
+                        | "oneOf"
+                        | "prefixItems",
+                        value,
+                    ) => strip_annotations(value),
+                    _ => {}
+                }
+            }
+        }
+        // A list of schemas (`allOf`, `items` as a tuple, ...).
+        Value::Array(schemas) => schemas.iter_mut().for_each(strip_annotations),
+        _ => {}
+    }
 }
 
 fn write_table(out: &mut String, table: &toml::Table, path: &Path) {

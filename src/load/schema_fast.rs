@@ -39,7 +39,7 @@ pub fn is_valid(document: &Value) -> bool {
 fn embedded() -> Option<&'static Schema> {
     static SCHEMA: OnceLock<Option<Schema>> = OnceLock::new();
     SCHEMA
-        .get_or_init(|| Schema::parse(super::schema::stack_schema_text()))
+        .get_or_init(|| Schema::parse(super::schema::checks_schema_text()))
         .as_ref()
 }
 
