@@ -41,13 +41,22 @@ pub fn check_stack_in(
     plan_loaded(&loaded)
 }
 
-/// Validates an already loaded stack and plans it.
+/// Validates an already loaded stack and plans it for rendering.
 pub fn plan_loaded(loaded: &load::Loaded) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
+    plan_loaded_for(loaded, plan::Purpose::Render)
+}
+
+/// Validates an already loaded stack and plans it for `purpose`; the
+/// warnings are the same for either purpose.
+pub fn plan_loaded_for(
+    loaded: &load::Loaded,
+    purpose: plan::Purpose,
+) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
     let mut diagnostics = validate::validate(loaded);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Invalid(diagnostics));
     }
-    let plan = plan::plan(loaded);
+    let plan = plan::plan_for(loaded, purpose);
     diagnostics.extend(validate::validate_plan(loaded, &plan));
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
     Ok((plan, diagnostics))

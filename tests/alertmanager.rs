@@ -275,3 +275,22 @@ fn library_alerts_with_a_team_route_are_not_reported() {
         .collect();
     assert_eq!(services, ["prometheus"]);
 }
+
+/// `stackgen validate` plans for checks only and must warn as a render does.
+#[test]
+fn a_plan_for_checks_reports_unrouted_library_alerts_alike() {
+    let text = format!(
+        "{BASE}\n[services.db]\nimage = \"postgres:16\"\nkind = \"postgres\"\nexporter = true\n\n[prometheus]\n"
+    );
+    let rendered = render_str("stack.toml", &text).expect("warnings do not block");
+    let loaded = stackgen::load::load_str("stack.toml", &text).expect("loads");
+    let (_, warnings) = stackgen::plan_loaded_for(&loaded, stackgen::plan::Purpose::Check)
+        .expect("warnings do not block");
+    let described = |list: &[Diagnostic]| -> Vec<String> {
+        list.iter()
+            .map(|w| format!("{:?} {:?}", w.kind, w.location.span))
+            .collect()
+    };
+    assert!(!warnings.is_empty());
+    assert_eq!(described(&warnings), described(&rendered.warnings));
+}

@@ -120,3 +120,45 @@ fn burn_rate_time_series_draw_their_thresholds() {
     assert_eq!(defaults["custom"]["thresholdsStyle"]["mode"], "dashed");
     assert_eq!(defaults["thresholds"]["steps"][2]["value"], 14.4);
 }
+
+/// `stackgen validate` plans for checks only; it must warn exactly as a
+/// render does and see the same built-in alerts (name, group, severity and
+/// the jobs they watch).
+#[test]
+fn a_plan_for_checks_warns_alike_and_outlines_the_same_alerts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stacks = seed_stacks();
+    stacks.extend(
+        ["alerting", "dashboards", "ingress", "monitoring", "web"]
+            .map(|name| root.join("examples").join(format!("{name}.toml"))),
+    );
+    let outline = |plan: &stackgen::plan::Plan| -> Vec<String> {
+        plan.alerts
+            .iter()
+            .map(|a| format!("{} {} {:?} {:?}", a.name, a.group, a.severity, a.owners()))
+            .collect()
+    };
+    for path in stacks {
+        let loaded = stackgen::load::load_file_in(&path, None).expect("loads");
+        let (render, render_warnings) =
+            stackgen::plan_loaded_for(&loaded, stackgen::plan::Purpose::Render).expect("valid");
+        let (check, check_warnings) =
+            stackgen::plan_loaded_for(&loaded, stackgen::plan::Purpose::Check).expect("valid");
+        let codes = |warnings: &[stackgen::error::Diagnostic]| -> Vec<String> {
+            warnings.iter().map(|w| format!("{:?}", w.kind)).collect()
+        };
+        assert_eq!(
+            codes(&check_warnings),
+            codes(&render_warnings),
+            "{}",
+            path.display()
+        );
+        assert_eq!(outline(&check), outline(&render), "{}", path.display());
+        assert!(check.recording_rules.len() <= render.recording_rules.len());
+        assert!(
+            stackgen::render::render(&check).is_err(),
+            "{}",
+            path.display()
+        );
+    }
+}

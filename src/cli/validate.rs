@@ -42,7 +42,7 @@ pub fn run(args: &Args, format: Format) -> Result<(), Error> {
 
 fn validate_one(stack: &Path, env: Option<&str>, format: Format) -> Result<(), Error> {
     let loaded = crate::load::load_file_in(stack, env)?;
-    let (plan, warnings) = crate::plan_loaded(&loaded)?;
+    let (plan, warnings) = crate::plan_loaded_for(&loaded, crate::plan::Purpose::Check)?;
     report::warnings(&warnings, format);
     if format == Format::Human {
         eprintln!("{}: ok", stack.display());

@@ -70,7 +70,7 @@ use super::prometheus::{
     BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, target_labels,
 };
 use super::selector_text::{regex_escape, with_missing_labels};
-use super::{Plan, PlannedService};
+use super::{Plan, PlannedService, Purpose};
 use crate::config::{LibraryAlerts, ServiceKind, Severity};
 use crate::error::Error;
 use crate::render::templates;
@@ -99,7 +99,8 @@ pub struct LibraryGroup<'a> {
 }
 
 /// Adds the library rules and recording rules for every scrape job of `plan`
-/// (with a `[prometheus]` section, which does the scraping).
+/// (with a `[prometheus]` section, which does the scraping). A plan for
+/// checks gets each alert's name, group, severity and members only.
 pub fn add_library(plan: &mut Plan) {
     if plan.stack.prometheus.is_none() {
         return;
@@ -107,6 +108,10 @@ pub fn add_library(plan: &mut Plan) {
     let mut alerts = Vec::new();
     let mut recordings = Vec::new();
     for group in groups(plan) {
+        if plan.purpose == Purpose::Check {
+            alerts.extend(group_outline(&group));
+            continue;
+        }
         let (more_alerts, more_recordings) = render_group(&group)
             .expect("the built-in alert library renders; its unit tests prove it");
         alerts.extend(more_alerts);
@@ -243,6 +248,56 @@ pub fn groups(plan: &Plan) -> Vec<LibraryGroup<'_>> {
         .collect()
 }
 
+/// The rules of `group` that it keeps (`alerts.disable` drops some), each
+/// with its threshold (`alerts.thresholds` changes some).
+fn kept_rules<'a>(
+    library: &'a LibraryFile,
+    group: &LibraryGroup<'_>,
+) -> impl Iterator<Item = (&'a LibraryRule, Option<f64>)> {
+    let settings = group.settings;
+    library
+        .rules
+        .iter()
+        .filter(move |rule| !settings.is_some_and(|s| s.disable.contains(&rule.name)))
+        .map(move |rule| {
+            let threshold = settings
+                .and_then(|s| s.thresholds.get(&rule.name).copied())
+                .or(rule.threshold);
+            (rule, threshold)
+        })
+}
+
+/// An alert of `rule` for the jobs `members`, with no expression,
+/// annotations or tests yet.
+fn outline(rule: &LibraryRule, group: &str, members: &Arc<[LibraryMember]>) -> PlannedAlert {
+    PlannedAlert {
+        name: rule.name.clone(),
+        group: group.to_owned(),
+        expr: String::new(),
+        for_: rule.for_.clone(),
+        severity: rule.severity,
+        team: None,
+        service: None,
+        labels: IndexMap::new(),
+        annotations: IndexMap::new(),
+        origin: AlertOrigin::Library {
+            members: Arc::clone(members),
+        },
+        tests: Vec::new(),
+    }
+}
+
+/// The alerts of `group` as far as the checks read them: name, group,
+/// severity and members ([`outline`]).
+fn group_outline(group: &LibraryGroup<'_>) -> Vec<PlannedAlert> {
+    let library =
+        load(group.kind).expect("the built-in alert library parses; its unit tests prove it");
+    let members: Arc<[LibraryMember]> = group.members.clone().into();
+    kept_rules(library, group)
+        .map(|(rule, _)| outline(rule, &group.name, &members))
+        .collect()
+}
+
 /// Renders library file `group.kind` for the jobs of `group`.
 pub fn render_group(
     group: &LibraryGroup<'_>,
@@ -281,33 +336,16 @@ pub fn render_group(
         ("team", first.team.as_str()),
     ];
     let mut alerts = Vec::new();
-    for rule in &library.rules {
-        let settings = group.settings;
-        if settings.is_some_and(|s| s.disable.contains(&rule.name)) {
-            continue;
-        }
-        let threshold = settings
-            .and_then(|s| s.thresholds.get(&rule.name).copied())
-            .or(rule.threshold);
+    for (rule, threshold) in kept_rules(library, group) {
         let values = values(threshold);
-        let mut annotations = IndexMap::new();
-        annotations.insert("summary".to_owned(), fill(&rule.summary, &values)?);
-        annotations.insert("description".to_owned(), fill(&rule.description, &values)?);
-        let mut alert = PlannedAlert {
-            name: rule.name.clone(),
-            group: group.name.clone(),
-            expr: fill(&rule.expr, &values)?,
-            for_: rule.for_.clone(),
-            severity: rule.severity,
-            team: None,
-            service: None,
-            labels: IndexMap::new(),
-            annotations,
-            origin: AlertOrigin::Library {
-                members: Arc::clone(&members),
-            },
-            tests: Vec::new(),
-        };
+        let mut alert = outline(rule, &group.name, &members);
+        alert.expr = fill(&rule.expr, &values)?;
+        alert
+            .annotations
+            .insert("summary".to_owned(), fill(&rule.summary, &values)?);
+        alert
+            .annotations
+            .insert("description".to_owned(), fill(&rule.description, &values)?);
         let test = &rule.test;
         let mut labels = IndexMap::new();
         for (key, value) in &test.labels {

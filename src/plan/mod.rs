@@ -27,9 +27,23 @@ use crate::load::Loaded;
 /// The name of the network created when the stack declares none.
 pub const DEFAULT_NETWORK: &str = "default";
 
+/// What a plan is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Rendering: everything the renderers read.
+    Render,
+    /// Checking only (`stackgen validate`): the built-in alerts carry their
+    /// names, severities and the jobs they watch, which the checks read,
+    /// but no expressions, annotations, tests or recording rules. Such a
+    /// plan cannot be rendered.
+    Check,
+}
+
 /// The normalized stack.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// What the plan is for.
+    pub purpose: Purpose,
     /// The stack as written (renderers read alerts, dashboards and routing from
     /// it), shared with the [`Loaded`] stack it was planned from.
     pub stack: SharedStack,
@@ -77,8 +91,13 @@ impl Plan {
     }
 }
 
-/// Builds the plan from a validated stack.
+/// Builds the plan from a validated stack, for rendering.
 pub fn plan(loaded: &Loaded) -> Plan {
+    plan_for(loaded, Purpose::Render)
+}
+
+/// Builds the plan from a validated stack, for `purpose`.
+pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     let stack = loaded.stack.clone();
     let networks = if stack.networks.is_empty() {
         let mut networks = IndexMap::new();
@@ -101,6 +120,7 @@ pub fn plan(loaded: &Loaded) -> Plan {
         .unwrap_or("stack.toml")
         .to_owned();
     let mut plan = Plan {
+        purpose,
         volumes: stack.volumes.clone(),
         stack,
         services,

@@ -83,6 +83,11 @@ const RENDERERS: [Renderer; 8] = [
 /// [`RENDERERS`], so the bundle (and any error reported) does not depend on
 /// which finishes first.
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
+    if plan.purpose != crate::plan::Purpose::Render {
+        return Err(Error::Bug(
+            "a plan made for checks cannot be rendered".to_owned(),
+        ));
+    }
     let mut bundle = Bundle::default();
     for files in parallel::map_in_order(&RENDERERS, |renderer| renderer(plan)) {
         bundle.extend(files?)?;
