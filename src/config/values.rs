@@ -10,8 +10,10 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-/// The pattern a duration must match: one or more `<number><unit>` pairs.
-pub const DURATION_PATTERN: &str = "^([0-9]+(ms|s|m|h|d|w|y))+$";
+/// The pattern a duration must match: `<number><unit>` pairs with units in
+/// the order `y w d h m s ms`, each at most once, the way Prometheus,
+/// Alertmanager and promtool read durations (`1h30m`, not `30m1h`).
+pub const DURATION_PATTERN: &str = "^([0-9]+y([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?|[0-9]+w([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?|[0-9]+d([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?|[0-9]+h([0-9]+m)?([0-9]+s)?([0-9]+ms)?|[0-9]+m([0-9]+s)?([0-9]+ms)?|[0-9]+s([0-9]+ms)?|[0-9]+ms)$";
 /// The pattern a byte size must match, as compose understands it.
 pub const BYTE_SIZE_PATTERN: &str = "^[0-9]+(\\.[0-9]+)?([bkmgtBKMGT]|[kmgtKMGT][iI]?[bB])?$";
 /// The pattern a secret reference must match: `${NAME}`.
@@ -67,40 +69,70 @@ impl JsonSchema for DurationStr {
     }
 }
 
-/// Parses a Prometheus-style duration (`1h30m`, `500ms`, `30d`) into milliseconds.
-pub fn parse_duration_millis(text: &str) -> Option<u64> {
+/// Why a duration does not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationProblem {
+    /// Not `<number><unit>` pairs with units in the order `y w d h m s ms`.
+    Invalid,
+    /// Longer than the 292 years a Go `time.Duration` holds.
+    OutOfRange,
+}
+
+/// The units of a duration, in the order they must come, in milliseconds.
+const DURATION_UNITS: [(&str, u128); 7] = [
+    ("y", 365 * 24 * 3_600_000),
+    ("w", 7 * 24 * 3_600_000),
+    ("d", 24 * 3_600_000),
+    ("h", 3_600_000),
+    ("m", 60_000),
+    ("s", 1_000),
+    ("ms", 1),
+];
+
+/// The longest duration Go holds, in milliseconds (nanoseconds in an `i64`).
+const LONGEST_DURATION_MS: u128 = i64::MAX.unsigned_abs() as u128 / 1_000_000;
+
+/// Reads a duration (`1h30m`, `500ms`, `30d`) into milliseconds the way
+/// Prometheus and Alertmanager read one: units in the order `y w d h m s ms`,
+/// each at most once, at most 292 years in all. Zero reads as zero.
+pub fn read_duration(text: &str) -> Result<u64, DurationProblem> {
     if text.is_empty() {
-        return None;
+        return Err(DurationProblem::Invalid);
     }
-    let mut total: u64 = 0;
     let mut rest = text;
+    let mut next_unit = 0;
+    let mut total: u128 = 0;
     while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
-            return None;
+            return Err(DurationProblem::Invalid);
         }
-        let number: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let (unit_millis, unit_len) = if rest.starts_with("ms") {
-            (1, 2)
-        } else {
-            let unit = match rest.chars().next()? {
-                's' => 1_000,
-                'm' => 60_000,
-                'h' => 3_600_000,
-                'd' => 86_400_000,
-                'w' => 604_800_000,
-                'y' => 31_536_000_000,
-                _ => return None,
-            };
-            (unit, 1)
-        };
-        rest = &rest[unit_len..];
-        total = total.checked_add(number.checked_mul(unit_millis)?)?;
+        let (number, after_number) = rest.split_at(digits);
+        // `ms` is one unit, never `m` and then `s`.
+        let unit = DURATION_UNITS[next_unit..]
+            .iter()
+            .position(|(name, _)| {
+                after_number.starts_with(name) && !(*name == "m" && after_number.starts_with("ms"))
+            })
+            .ok_or(DurationProblem::Invalid)?
+            + next_unit;
+        let (name, length) = DURATION_UNITS[unit];
+        let count: u128 = number.parse().map_err(|_| DurationProblem::OutOfRange)?;
+        total = count
+            .checked_mul(length)
+            .and_then(|ms| total.checked_add(ms))
+            .filter(|ms| *ms <= LONGEST_DURATION_MS)
+            .ok_or(DurationProblem::OutOfRange)?;
+        rest = &after_number[name.len()..];
+        next_unit = unit + 1;
     }
-    Some(total)
+    u64::try_from(total).map_err(|_| DurationProblem::OutOfRange)
+}
+
+/// Parses a duration into milliseconds ([`read_duration`]); `None` when it
+/// does not read.
+pub fn parse_duration_millis(text: &str) -> Option<u64> {
+    read_duration(text).ok()
 }
 
 /// Formats milliseconds with the largest exact units among h, m, s and ms.
@@ -217,6 +249,29 @@ mod tests {
         assert_eq!(parse_duration_millis("10"), None);
         assert_eq!(parse_duration_millis("s"), None);
         assert_eq!(parse_duration_millis(""), None);
+        assert_eq!(
+            parse_duration_millis("1y1w1d1h1m1s1ms"),
+            Some(32_230_861_001)
+        );
+        assert_eq!(parse_duration_millis("01m"), Some(60_000));
+        assert_eq!(parse_duration_millis("0s"), Some(0));
+        assert_eq!(
+            parse_duration_millis("5000000000s"),
+            Some(5_000_000_000_000)
+        );
+        assert_eq!(parse_duration_millis("292y"), Some(292 * 31_536_000_000));
+        for bad in [
+            "5m1h", "1m1m", "1s1ms1s", "1.5m", "5M", "m", "5", "5mm", "5m ",
+        ] {
+            assert_eq!(read_duration(bad), Err(DurationProblem::Invalid), "{bad}");
+        }
+        for long in ["293y", "99999999999999999999999999999999999999999y"] {
+            assert_eq!(
+                read_duration(long),
+                Err(DurationProblem::OutOfRange),
+                "{long}"
+            );
+        }
         assert_eq!(parse_duration_millis("99999999999999999999y"), None);
     }
 

@@ -317,7 +317,7 @@ impl ErrorKind {
             Self::WrongType { expected, .. } => format!("write {expected} here"),
             Self::InvalidValue { fix, .. } => fix.clone(),
             Self::BadDuration { .. } => {
-                "write a number with a unit: `500ms`, `30s`, `5m`, `1h30m`, `30d`".to_owned()
+                "write a number with a unit: `500ms`, `30s`, `5m`, `30d`; several units go largest first, each once: `1h30m`, not `30m1h`".to_owned()
             }
             Self::BadSize { .. } => "write a number with a unit: `512M`, `2G`".to_owned(),
             Self::LiteralSecret { variable, .. } => format!(

@@ -6,7 +6,8 @@
 //! check each matcher against the compiled pattern on many texts.
 
 use crate::config::{
-    BYTE_SIZE_PATTERN, CONTAINER_NAME_PATTERN, DURATION_PATTERN, SECRET_REF_PATTERN,
+    BYTE_SIZE_PATTERN, CONTAINER_NAME_PATTERN, DURATION_PATTERN, DurationProblem,
+    SECRET_REF_PATTERN, read_duration,
 };
 
 /// The matcher written out for `pattern`, if there is one.
@@ -26,27 +27,9 @@ fn digits(text: &[u8]) -> usize {
     text.iter().take_while(|b| b.is_ascii_digit()).count()
 }
 
-/// `^([0-9]+(ms|s|m|h|d|w|y))+$`
+/// [`DURATION_PATTERN`]: a duration that reads, whatever its length.
 fn is_duration(text: &str) -> bool {
-    let mut rest = text.as_bytes();
-    if rest.is_empty() {
-        return false;
-    }
-    while !rest.is_empty() {
-        let count = digits(rest);
-        if count == 0 {
-            return false;
-        }
-        rest = &rest[count..];
-        // After `m` comes a digit or the end, never `s`: `ms` is one unit.
-        let unit = match rest {
-            [b'm', b's', ..] => 2,
-            [b's' | b'm' | b'h' | b'd' | b'w' | b'y', ..] => 1,
-            _ => return false,
-        };
-        rest = &rest[unit..];
-    }
-    true
+    read_duration(text) != Err(DurationProblem::Invalid)
 }
 
 /// `^[0-9]+(\.[0-9]+)?([bkmgtBKMGT]|[kmgtKMGT][iI]?[bB])?$`
@@ -185,7 +168,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn durations_agree(text in "[0-9msmhdwy.x]{0,8}") {
+        fn durations_agree(text in "([0-9]{1,2}(ms|[smhdwy.x]))*[0-9msmhdwy.x]{0,3}") {
             prop_assert!(agrees(DURATION_PATTERN, &text));
         }
 

@@ -10,7 +10,7 @@
 //! Prometheus gives. The other way round, `holt_winters`, which Prometheus
 //! 3 renamed, is taught to the parser by [`teach_parser`].
 //!
-//! Durations are read here the way Prometheus reads them ([`duration_ms`]):
+//! Durations are read the way Prometheus reads them ([`duration_ms`]):
 //! units in the order `y w d h m s ms`, each at most once, the whole
 //! greater than zero and at most 292 years.
 
@@ -27,6 +27,7 @@ use promql_parser::parser::token::{
 use promql_parser::parser::value::ValueType;
 
 use super::promql::Token;
+use crate::config::{DurationProblem, read_duration};
 
 /// The functions of Prometheus 2.42, sorted.
 const FUNCTIONS: [&str; 70] = [
@@ -237,61 +238,15 @@ fn is_match_op(id: TokenId) -> bool {
     matches!(id, T_EQL | T_NEQ | T_EQL_REGEX | T_NEQ_REGEX)
 }
 
-/// The units of a duration, in the order they must come, with their
-/// length in milliseconds.
-const UNITS: [(&str, u128); 7] = [
-    ("y", 365 * 24 * 3_600_000),
-    ("w", 7 * 24 * 3_600_000),
-    ("d", 24 * 3_600_000),
-    ("h", 3_600_000),
-    ("m", 60_000),
-    ("s", 1_000),
-    ("ms", 1),
-];
-
-/// The longest duration Prometheus holds, in milliseconds (Go's
-/// `time.Duration`, nanoseconds in an `i64`).
-const LONGEST_MS: u128 = (i64::MAX as u128) / 1_000_000;
-
 /// The length of a duration in milliseconds, read the way Prometheus 2.42
-/// reads it.
+/// reads it ([`read_duration`]), with its message when it does not read.
 pub fn duration_ms(text: &str) -> Result<u64, String> {
-    let invalid = || format!("not a valid duration string: {text:?}");
-    if text.is_empty() {
-        return Err(invalid());
+    match read_duration(text) {
+        Ok(0) => Err("duration must be greater than 0".to_owned()),
+        Ok(ms) => Ok(ms),
+        Err(DurationProblem::Invalid) => Err(format!("not a valid duration string: {text:?}")),
+        Err(DurationProblem::OutOfRange) => Err("duration out of range".to_owned()),
     }
-    let mut rest = text;
-    let mut next_unit = 0;
-    let mut total: u128 = 0;
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return Err(invalid());
-        }
-        let (number, after_number) = rest.split_at(digits);
-        let unit = UNITS[next_unit..]
-            .iter()
-            .position(|(name, _)| {
-                after_number.starts_with(name) && !(*name == "m" && after_number.starts_with("ms"))
-            })
-            .ok_or_else(invalid)?
-            + next_unit;
-        let (name, length) = UNITS[unit];
-        let count: u128 = number
-            .parse()
-            .map_err(|_| "duration out of range".to_owned())?;
-        total = count
-            .checked_mul(length)
-            .and_then(|ms| total.checked_add(ms))
-            .filter(|ms| *ms <= LONGEST_MS)
-            .ok_or_else(|| "duration out of range".to_owned())?;
-        rest = &after_number[name.len()..];
-        next_unit = unit + 1;
-    }
-    if total == 0 {
-        return Err("duration must be greater than 0".to_owned());
-    }
-    u64::try_from(total).map_err(|_| "duration out of range".to_owned())
 }
 
 #[cfg(test)]
