@@ -26,8 +26,9 @@ use crate::render::templates;
 #[derive(Debug)]
 pub struct LibraryText {
     source: String,
-    /// `None`: rendered by minijinja as a whole.
-    segments: Option<Vec<Segment>>,
+    /// Split on first fill (a plan for checks fills none); `None` inside:
+    /// rendered by minijinja as a whole.
+    segments: OnceLock<Option<Vec<Segment>>>,
 }
 
 /// The values a library text is filled with.
@@ -86,15 +87,18 @@ impl<'a> Values<'a> {
 }
 
 impl LibraryText {
-    /// Splits `source`; text the splitter does not take is kept whole.
+    /// A text, split when first filled; text the splitter does not take is
+    /// kept whole.
     pub fn new(source: String) -> Self {
-        let segments = split(&source);
-        Self { source, segments }
+        Self {
+            source,
+            segments: OnceLock::new(),
+        }
     }
 
     /// The text with every substitution filled in.
     pub fn fill(&self, values: &Values<'_>) -> Result<String, minijinja::Error> {
-        if let Some(segments) = &self.segments
+        if let Some(segments) = self.segments.get_or_init(|| split(&self.source))
             && let Some(text) = self.fill_segments(segments, values)
         {
             return Ok(text);
@@ -247,7 +251,7 @@ mod tests {
     fn whole(source: &str, values: &Values<'_>) -> Result<String, String> {
         let text = LibraryText {
             source: source.to_owned(),
-            segments: None,
+            segments: OnceLock::from(None),
         };
         text.fill(values).map_err(|e| format!("{e:#}"))
     }
@@ -307,7 +311,7 @@ mod tests {
         ];
         let mut split_count = 0;
         for source in &strings {
-            if LibraryText::new(source.clone()).segments.is_some() {
+            if split(source).is_some() {
                 split_count += 1;
             }
             for threshold in thresholds {
