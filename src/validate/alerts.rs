@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::{Checker, check_dns_label};
 use crate::config::{LibraryAlerts, Service};
-use crate::error::ErrorKind;
+use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{closest, pointer};
 use crate::plan::alert_library::{TARGETS, kind_file, rule_names};
 use crate::plan::prometheus::{PROBE_JOB, exporter_defaults};
@@ -14,6 +14,7 @@ use crate::plan::prometheus::{PROBE_JOB, exporter_defaults};
 /// Checks `[[alerts]]`, `[[recording-rules]]` and the services' `alerts`,
 /// `metrics` and `probes`.
 pub fn check(checker: &mut Checker<'_>) {
+    check_evaluated(checker);
     check_alerts(checker);
     check_recording_rules(checker);
     for (name, service) in &checker.stack.services {
@@ -24,6 +25,31 @@ pub fn check(checker: &mut Checker<'_>) {
         check_exporter(checker, name, service);
     }
     check_extra_jobs(checker);
+}
+
+/// Rules need Prometheus to evaluate them: without `[prometheus]` no rules
+/// file is written, and the alerts only shape Alertmanager's route tests.
+/// A warning, not an error: Alertmanager may be all the stack runs.
+fn check_evaluated(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    if stack.prometheus.is_some() {
+        return;
+    }
+    for (key, present) in [
+        ("alerts", !stack.alerts.is_empty()),
+        ("recording-rules", !stack.recording_rules.is_empty()),
+    ] {
+        if present {
+            let location = checker.spans.key(&format!("/{key}"));
+            checker.push(Diagnostic::warning(
+                ErrorKind::MissingSection {
+                    feature: format!("`[[{key}]]`"),
+                    section: "prometheus".to_owned(),
+                },
+                location,
+            ));
+        }
+    }
 }
 
 /// Whether `name` is a valid alert name: `[A-Za-z_][A-Za-z0-9_]*`.
