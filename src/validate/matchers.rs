@@ -103,6 +103,11 @@ fn parse_uncached(text: &str) -> Result<LabelMatcher, String> {
     } else {
         raw.to_owned()
     };
+    if op.ends_with('~')
+        && let Some(refusal) = super::go_regex::refusal(&value)
+    {
+        return Err(format!("invalid regular expression: {refusal}"));
+    }
     let selector = format!("{{__stackgen__=\"x\",{name}{op}{}}}", quote(&value));
     let matcher = match promql_parser::parser::parse(&selector) {
         Ok(Expr::VectorSelector(vs)) => vs
@@ -205,5 +210,10 @@ mod tests {
         assert!(parse_matcher(r#"x=~"(""#).is_err());
         assert!(parse_matcher(r#"x="a" y"#).is_err());
         assert!(parse_matcher(r#"x="a"#).is_err());
+        // amtool 0.25 (Go's regexp) refuses both.
+        for regex in [r#"x=~"(?x)a b""#, r#"x!~"a{1001}""#] {
+            let error = parse_matcher(regex).expect_err("Go's regexp refuses it");
+            assert!(error.contains("Go's regexp"), "{error}");
+        }
     }
 }

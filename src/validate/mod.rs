@@ -8,6 +8,7 @@ mod alerts;
 pub mod dashboards;
 pub mod dependencies;
 mod files;
+mod go_regex;
 pub mod ingress;
 pub mod matchers;
 mod names;

@@ -5,7 +5,8 @@
 //! quoted metric and label names (`{"a.b"}`, `by ("a")`), `or` between
 //! label matchers, `limitk`, `limit_ratio`, `fill(...)` modifiers,
 //! `smoothed`/`anchored` ranges, `offset +5m` and twenty functions
-//! (`mad_over_time`, `sort_by_label`, ...). Prometheus 2.42 refuses each
+//! (`mad_over_time`, `sort_by_label`, ...), and matcher regexes in syntax
+//! only Rust's regex knows ([`super::go_regex`]). Prometheus 2.42 refuses each
 //! of them, so [`check`] refuses them before parsing, with the message
 //! Prometheus gives. The other way round, `holt_winters`, which Prometheus
 //! 3 renamed, is taught to the parser by [`teach_parser`].
@@ -26,6 +27,9 @@ use promql_parser::parser::token::{
 };
 use promql_parser::parser::value::ValueType;
 
+use promql_parser::util::unquote_string;
+
+use super::go_regex;
 use super::promql::Token;
 use crate::config::{DurationProblem, read_duration};
 
@@ -174,6 +178,16 @@ fn check_token(
         T_DURATION => duration_ms(text).map(|_| ()),
         T_ADD if before == Some(T_OFFSET) => {
             Err("unexpected <op:+> in offset, expected duration".to_owned())
+        }
+        T_STRING if matches!(before, Some(T_EQL_REGEX | T_NEQ_REGEX)) => {
+            match unquote_string(text)
+                .ok()
+                .as_deref()
+                .and_then(go_regex::refusal)
+            {
+                Some(refusal) => Err(refusal),
+                None => Ok(()),
+            }
         }
         T_STRING if context.in_braces && !before.is_some_and(is_match_op) => Err(format!(
             "unexpected string {text:?} in label matching, expected identifier or \"}}\""
@@ -348,6 +362,8 @@ mod tests {
             ),
             ("info(x)", "unknown function"),
             ("rate(x[293y])", "duration out of range"),
+            ("x{a=~\"(?x)a b\"}", "the flag `x`"),
+            ("x{a!~'a{1001}'}", "the repetition count 1001"),
         ] {
             let error = parse_promql(expr).expect_err("an error");
             assert!(error.contains(message), "{expr}: {error}");
@@ -382,6 +398,7 @@ mod tests {
             "histogram_quantile(0.9, sum by (le) (rate(x_bucket[5m])))",
             "present_over_time(x[5m])",
             "x * on(a) group_left(b) y",
+            "x{a=~\"(?P<n>5)..\", b!~'(?i)x'}",
         ] {
             assert_eq!(parse_promql(expr), Ok(()), "{expr}");
         }
