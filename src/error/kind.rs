@@ -93,9 +93,11 @@ pub enum ErrorKind {
         /// The name.
         name: String,
     },
-    /// A service name that stackgen itself uses.
-    #[error("service name `{name}` is reserved for the {owner}")]
+    /// A name that stackgen itself uses.
+    #[error("{what} name `{name}` is reserved for the {owner}")]
     ReservedName {
+        /// What is named (service, rule group).
+        what: &'static str,
         /// The name.
         name: String,
         /// The section that generates it.
@@ -327,8 +329,12 @@ impl ErrorKind {
                 "use lowercase letters, digits and `-`, starting with a letter (at most 63 characters)".to_owned()
             }
             Self::DuplicateName { .. } => "rename one of them".to_owned(),
-            Self::ReservedName { owner, .. } => {
-                format!("rename the service, or configure it through the {owner} section")
+            Self::ReservedName { what, owner, .. } => {
+                if *what == "service" {
+                    format!("rename the service, or configure it through the {owner} section")
+                } else {
+                    format!("rename the {what}")
+                }
             }
             Self::DanglingReference { what, .. } => format!("define the {what}, or remove the reference"),
             Self::DependencyCycle { .. } => {

@@ -76,6 +76,10 @@ use crate::error::Error;
 use crate::render::templates;
 use crate::validate::matchers::quote;
 
+/// How every group of the library is named: `library-<kind>`,
+/// `library-<kind>-<service>`.
+pub const LIBRARY_GROUP_PREFIX: &str = "library-";
+
 /// The library file every scrape job gets.
 pub const TARGETS: &str = "targets";
 
@@ -223,8 +227,8 @@ pub fn groups(plan: &Plan) -> Vec<LibraryGroup<'_>> {
         for kind in std::iter::once(TARGETS).chain(kind) {
             let own = settings.filter(|s| overrides_rules_of(s, kind));
             let name = match own {
-                Some(_) => format!("library-{kind}-{}", member.service),
-                None => format!("library-{kind}"),
+                Some(_) => format!("{LIBRARY_GROUP_PREFIX}{kind}-{}", member.service),
+                None => format!("{LIBRARY_GROUP_PREFIX}{kind}"),
             };
             let group = groups.entry(name).or_insert_with_key(|name| LibraryGroup {
                 kind,

@@ -8,7 +8,7 @@ use super::{Checker, check_dns_label};
 use crate::config::{LibraryAlerts, Service};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{closest, pointer};
-use crate::plan::alert_library::{TARGETS, kind_file, rule_names};
+use crate::plan::alert_library::{LIBRARY_GROUP_PREFIX, TARGETS, kind_file, rule_names};
 use crate::plan::prometheus::{PROBE_JOB, exporter_defaults};
 
 /// Checks `[[alerts]]`, `[[recording-rules]]` and the services' `alerts`,
@@ -149,6 +149,16 @@ fn check_group(checker: &mut Checker<'_>, at: &str, group: &str) {
                 what: "rule group",
                 name: group.to_owned(),
                 reason,
+            },
+        );
+    } else if group.starts_with(LIBRARY_GROUP_PREFIX) {
+        // Its rules would land in a built-in group's file.
+        checker.error(
+            at,
+            ErrorKind::ReservedName {
+                what: "rule group",
+                name: group.to_owned(),
+                owner: "built-in alert library".to_owned(),
             },
         );
     }
@@ -438,6 +448,24 @@ metrics = { path = "/metrics" }
         );
         assert_eq!(found[1].0, "stackgen::schema::value");
         assert_eq!(found[1].2, "TargetDown");
+    }
+
+    #[test]
+    fn groups_named_like_the_library_are_refused() {
+        let text = format!(
+            "{BASE}\n[[alerts]]\nname = \"HighErrors\"\nexpr = \"up == 0\"\ngroup = \"library-targets\"\n"
+        );
+        let found: Vec<(String, String)> = diagnostics(&text)
+            .into_iter()
+            .map(|(code, _, span)| (code, span))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "stackgen::names::reserved".to_owned(),
+                "\"library-targets\"".to_owned()
+            )]
+        );
     }
 
     #[test]

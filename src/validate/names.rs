@@ -45,6 +45,7 @@ pub fn check(checker: &mut Checker<'_>) {
             checker.error_at_key(
                 &at,
                 ErrorKind::ReservedName {
+                    what: "service",
                     name: name.clone(),
                     owner: owner.to_owned(),
                 },
@@ -61,6 +62,7 @@ pub fn check(checker: &mut Checker<'_>) {
                 checker.error_at_key(
                     &at,
                     ErrorKind::ReservedName {
+                        what: "service",
                         name: name.clone(),
                         owner: format!("`exporter` of `{base}`"),
                     },
