@@ -13,6 +13,7 @@
 mod expected;
 mod plain;
 mod read_back;
+mod string_walk;
 mod yaml_events;
 
 use serde::Serialize;
@@ -55,10 +56,14 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
 }
 
 /// Calls `visit` with every string in the data `value` serializes to (map
-/// keys aside) and its JSON pointer, without building a tree.
-pub fn visit_strings<T: Serialize>(value: &T, visit: impl FnMut(&str, &str)) -> Result<(), Error> {
-    expected(value)?.visit_strings(visit);
-    Ok(())
+/// keys aside) and its JSON pointer, while it is serialized: nothing is
+/// recorded, so memory follows the value's depth, not its size.
+pub fn visit_strings<T: Serialize>(
+    value: &T,
+    mut visit: impl FnMut(&str, &str),
+) -> Result<(), Error> {
+    string_walk::walk(value, &mut visit)
+        .map_err(|e| Error::Bug(format!("JSON conversion failed: {e}")))
 }
 
 /// Parses YAML that stackgen itself emitted. Its size follows the stack's

@@ -6,12 +6,10 @@
 //! non-finite floats become null) without a tree of maps and strings, so the
 //! emitted text can be compared against it while it is parsed.
 
-use std::fmt::{Display, Write as _};
+use std::fmt::Display;
 
 use serde::Serialize;
 use serde::ser::{self, Impossible};
-
-use super::read_back::push_segment;
 
 /// A serialized value, in document order.
 #[derive(Debug, Default)]
@@ -49,56 +47,6 @@ impl Expected {
         let mut expected = Self::default();
         value.serialize(&mut expected)?;
         Ok(expected)
-    }
-
-    /// Calls `visit` with the JSON pointer (`/services/api/image`) and the
-    /// text of every string value (not map keys), in document order.
-    pub fn visit_strings(&self, mut visit: impl FnMut(&str, &str)) {
-        let mut pointer = String::new();
-        if !self.nodes.is_empty() {
-            self.visit_from(0, &mut pointer, &mut visit);
-        }
-    }
-
-    /// Visits the value whose first node is `at`, found at `pointer`;
-    /// returns the index after it.
-    fn visit_from(
-        &self,
-        at: usize,
-        pointer: &mut String,
-        visit: &mut impl FnMut(&str, &str),
-    ) -> usize {
-        let parent = pointer.len();
-        match self.nodes[at] {
-            Node::Str { start, end } => {
-                visit(pointer, &self.text[start..end]);
-                at + 1
-            }
-            Node::Seq { len } => {
-                let mut next = at + 1;
-                for position in 0..len {
-                    // Writing to a String cannot fail.
-                    let _ = write!(pointer, "/{position}");
-                    next = self.visit_from(next, pointer, visit);
-                    pointer.truncate(parent);
-                }
-                next
-            }
-            Node::Map { len } => {
-                let mut next = at + 1;
-                for _ in 0..len {
-                    let key = match self.nodes[next] {
-                        Node::Str { start, end } => &self.text[start..end],
-                        _ => "",
-                    };
-                    push_segment(pointer, key);
-                    next = self.visit_from(next + 1, pointer, visit);
-                    pointer.truncate(parent);
-                }
-                next
-            }
-            Node::Null | Node::Bool(_) | Node::Int(_) | Node::UInt(_) | Node::Float(_) => at + 1,
-        }
     }
 
     fn push_str(&mut self, value: &str) {
@@ -483,6 +431,13 @@ impl ser::SerializeStructVariant for Container<'_> {
         Container::end(self);
         Ok(())
     }
+}
+
+/// The string `serde_json` makes of a map key.
+pub fn key_text<T: Serialize + ?Sized>(key: &T) -> Result<String, Error> {
+    let mut scratch = Expected::default();
+    key.serialize(KeyRecorder(&mut scratch))?;
+    Ok(scratch.text)
 }
 
 /// Records a map key as the string `serde_json` would make of it.
