@@ -281,6 +281,42 @@ fn deep_nesting_is_handled() {
     }
 }
 
+/// Deep or long `PromQL` expressions end in a diagnostic or a bundle, in
+/// bounded time: the parser is recursive and quadratic in operator chains.
+#[test]
+fn deep_and_long_promql_is_handled() {
+    let n = 100_000;
+    let shapes = [
+        format!("{}up{}", "sum(".repeat(n), ")".repeat(n)),
+        format!("{}up{}", "(".repeat(n), ")".repeat(n)),
+        format!("{}up", "-".repeat(n)),
+        vec!["up"; n].join(" + "),
+        vec!["up"; n].join(" and "),
+        format!(
+            "sum by ({}) (up)",
+            (0..n)
+                .map(|i| format!("l{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        format!(
+            "up{{{}}}",
+            (0..n)
+                .map(|i| format!("l{i}!=''"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        format!("up{}", " offset 1m".repeat(n)),
+        format!("{}up{}", "abs(".repeat(n), ")".repeat(n)),
+    ];
+    for expr in shapes {
+        let text = format!(
+            "[stack]\nname = \"deep\"\n[services.app]\nimage = \"x\"\nexpose = [8080]\n[prometheus]\n[[alerts]]\nname = \"Deep\"\nexpr = '{expr}'\nsummary = \"s\"\n"
+        );
+        assert_handled(&text);
+    }
+}
+
 /// A huge string value and a huge number of keys, in bounded time.
 #[test]
 fn huge_values_are_handled() {
