@@ -16,6 +16,7 @@ const CASES: &[(&str, &[&str])] = &[
         &["stackgen::deps::no-healthcheck"],
     ),
     ("invalid-promql", &["stackgen::promql::parse"]),
+    ("invalid-template", &["stackgen::alerts::template"]),
     ("literal-secret-env", &["stackgen::secrets::literal"]),
     ("literal-secret-grafana", &["stackgen::secrets::literal"]),
     (
@@ -46,6 +47,10 @@ const CASES: &[(&str, &[&str])] = &[
     (
         "unsafe-service-name",
         &["stackgen::names::unsafe", "stackgen::names::unsafe"],
+    ),
+    (
+        "untestable-template",
+        &["stackgen::alerts::untestable-template"],
     ),
     ("wrong-type", &["stackgen::schema::type"]),
 ];

@@ -169,6 +169,20 @@ pub enum ErrorKind {
         /// The parser's message.
         message: String,
     },
+    /// An alert label or annotation that Prometheus would not parse as a Go template.
+    #[error("invalid template: {message}")]
+    InvalidTemplate {
+        /// What the template parser objects to.
+        message: String,
+    },
+    /// A template in a tested alert whose expanded value stackgen cannot work out.
+    #[error("the alert's {field} holds a template its unit tests cannot expect")]
+    UntestableTemplate {
+        /// Which label or annotation.
+        field: String,
+        /// How to fix it.
+        fix: String,
+    },
     /// Text that would change the structure of a generated file.
     #[error("{field} contains {what}, which is not allowed here")]
     UnsafeText {
@@ -280,6 +294,8 @@ impl ErrorKind {
             Self::MissingImage { .. } => "stackgen::service::no-image",
             Self::MissingPort { .. } => "stackgen::service::no-port",
             Self::InvalidPromql { .. } => "stackgen::promql::parse",
+            Self::InvalidTemplate { .. } => "stackgen::alerts::template",
+            Self::UntestableTemplate { .. } => "stackgen::alerts::untestable-template",
             Self::UnsafeText { .. } => "stackgen::text::unsafe",
             Self::MissingSection { .. } => "stackgen::refs::missing-section",
             Self::UnroutedAlert { .. } => "stackgen::alerting::unrouted",
@@ -317,7 +333,7 @@ impl ErrorKind {
             }
             Self::MissingKey { key } => format!("add `{key} = ...` here"),
             Self::WrongType { expected, .. } => format!("write {expected} here"),
-            Self::InvalidValue { fix, .. } => fix.clone(),
+            Self::InvalidValue { fix, .. } | Self::UntestableTemplate { fix, .. } => fix.clone(),
             Self::BadDuration { .. } => {
                 "write a number with a unit: `500ms`, `30s`, `5m`, `30d`; several units go largest first, each once: `1h30m`, not `30m1h`".to_owned()
             }
@@ -360,6 +376,9 @@ impl ErrorKind {
             }
             Self::InvalidPromql { .. } => {
                 "fix the expression; `promtool query instant` or Grafana's explorer help to try it out".to_owned()
+            }
+            Self::InvalidTemplate { .. } => {
+                "Prometheus reads `{{ ... }}` as a Go template: fix the action (`{{ $labels.instance }}`, `{{ $value | humanize }}`), or write a literal `{{` as `{{ \"{{\" }}`".to_owned()
             }
             Self::UnsafeText { .. } => {
                 "remove the character; generated files must keep the structure stackgen gives them".to_owned()
@@ -421,6 +440,8 @@ impl ErrorKind {
             Self::MissingImage { .. } => "this service".to_owned(),
             Self::MissingPort { .. } => "needs a port".to_owned(),
             Self::InvalidPromql { .. } => "invalid expression".to_owned(),
+            Self::InvalidTemplate { .. } => "invalid template".to_owned(),
+            Self::UntestableTemplate { .. } => "cannot be expected".to_owned(),
             Self::UnsafeText { .. } => "unsafe text".to_owned(),
             Self::MissingSection { .. } => "needs the section".to_owned(),
             Self::UnroutedAlert { .. } => "falls to the default receiver".to_owned(),

@@ -240,8 +240,10 @@ pub fn user_recordings(stack: &Stack) -> Vec<PlannedRecording> {
         .collect()
 }
 
-/// Replaces every `{{ $labels.name }}` in `text` with the label's value;
-/// `None` when `text` holds any other template or names an unknown label.
+/// `text` as Prometheus expands it for an alert whose series carries
+/// `labels`, when its only templates are `{{ $labels.name }}` (a label the
+/// series lacks expands to nothing, as in Prometheus) and string constants
+/// such as `{{ "{{" }}`; `None` when it holds any other template.
 pub fn expand_label_templates(text: &str, labels: &IndexMap<String, String>) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -249,12 +251,34 @@ pub fn expand_label_templates(text: &str, labels: &IndexMap<String, String>) -> 
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find("}}")?;
-        let name = after[..end].trim().strip_prefix("$labels.")?;
-        out.push_str(labels.get(name)?);
+        let action = after[..end].trim_matches([' ', '\t', '\r', '\n']);
+        if let Some(name) = action.strip_prefix("$labels.")
+            && is_label_name(name)
+        {
+            out.push_str(labels.get(name).map_or("", String::as_str));
+        } else {
+            out.push_str(string_constant(action)?);
+        }
         rest = &after[end + 2..];
     }
     out.push_str(rest);
     Some(out)
+}
+
+fn is_label_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The value of `"text"` or `` `text` `` without escapes.
+fn string_constant(action: &str) -> Option<&str> {
+    ['"', '`'].into_iter().find_map(|quote| {
+        let inner = action.strip_prefix(quote)?.strip_suffix(quote)?;
+        (!inner.contains(quote) && !inner.contains('\\') && !inner.contains('\n')).then_some(inner)
+    })
 }
 
 /// A user's `[[alerts.tests]]` entry: the rule's labels are added to each
@@ -265,8 +289,12 @@ fn user_test(planned: &PlannedAlert, test: &AlertTest) -> PlannedTest {
         .expect
         .iter()
         .map(|expect| {
-            let mut labels = expect.labels.clone();
+            // Prometheus expands label and annotation templates with the
+            // series' labels, before the rule's labels are added.
+            let series = &expect.labels;
+            let mut labels = series.clone();
             for (key, value) in planned.rule_labels() {
+                let value = expand_label_templates(&value, series).unwrap_or(value);
                 labels.insert(key, value);
             }
             let mut annotations = IndexMap::new();
@@ -275,7 +303,7 @@ fn user_test(planned: &PlannedAlert, test: &AlertTest) -> PlannedTest {
                     .annotations
                     .get(key)
                     .cloned()
-                    .or_else(|| expand_label_templates(text, &labels));
+                    .or_else(|| expand_label_templates(text, series));
                 if let Some(value) = value {
                     annotations.insert(key.clone(), value);
                 }
@@ -323,7 +351,17 @@ mod tests {
             Some("app-1:8000")
         );
         assert_eq!(expand_label_templates("{{ $value }}", &labels), None);
-        assert_eq!(expand_label_templates("{{ $labels.job }}", &labels), None);
+        assert_eq!(expand_label_templates("{{- $labels.job }}", &labels), None);
+        assert_eq!(expand_label_templates("{{ \"a\\n\" }}", &labels), None);
+        // A label the series lacks expands to nothing, as in Prometheus.
+        assert_eq!(
+            expand_label_templates("[{{ $labels.job }}]", &labels).as_deref(),
+            Some("[]")
+        );
+        assert_eq!(
+            expand_label_templates("{{ \"{{\" }} {{`}`}}", &labels).as_deref(),
+            Some("{{ }")
+        );
         assert_eq!(
             expand_label_templates("plain", &labels).as_deref(),
             Some("plain")

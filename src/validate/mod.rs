@@ -9,6 +9,7 @@ pub mod dashboards;
 pub mod dependencies;
 mod files;
 mod go_regex;
+mod go_template;
 pub mod ingress;
 pub mod matchers;
 mod names;
@@ -46,6 +47,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     secrets::check(&mut checker);
     promql::check(&mut checker);
     alerts::check(&mut checker);
+    go_template::check_alerts(&mut checker);
     text::check(&mut checker);
     alerting::check(&mut checker);
     dashboards::check(&mut checker);
