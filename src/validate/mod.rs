@@ -3,6 +3,7 @@
 //! Each submodule checks one concern and reports through a [`Checker`],
 //! which turns JSON pointers into spans.
 
+mod alert_tests;
 mod alerting;
 mod alerts;
 pub mod dashboards;
@@ -48,6 +49,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     promql::check(&mut checker);
     alerts::check(&mut checker);
     go_template::check_alerts(&mut checker);
+    alert_tests::check(&mut checker);
     text::check(&mut checker);
     alerting::check(&mut checker);
     dashboards::check(&mut checker);
