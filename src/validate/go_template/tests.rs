@@ -133,3 +133,33 @@ fn deep_nesting_is_refused_without_recursion_trouble() {
     let fine = format!("{}{}", "{{ if true }}".repeat(50), "{{ end }}".repeat(50));
     assert_eq!(check(&fine), Ok(()));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::check;
+    use crate::plan::alerts::expand_label_templates;
+
+    const PIECES: &[&str] = &[
+        "{{", "}}", "{{- ", " -}}", "{{/*", "*/}}", " ", "\n", "$labels", "$value", "$x", "$",
+        ".job", ".", "printf", "nope", "if", "else", "end", "range", "with", "break", "1", "-1",
+        "\"s\"", "\"\\", "`", "(", ")", "|", ":=", "=", ",", "é", "\u{202e}", "\0",
+    ];
+
+    proptest! {
+        #[test]
+        fn any_text_is_checked_without_panicking(text in any::<String>()) {
+            let _ = check(&text);
+            let _ = expand_label_templates(&text, &indexmap::IndexMap::new());
+        }
+
+        #[test]
+        fn template_like_text_is_checked_without_panicking(
+            pieces in prop::collection::vec(prop::sample::select(PIECES), 0..24)
+        ) {
+            let text = pieces.concat();
+            let _ = check(&text);
+            let _ = expand_label_templates(&text, &indexmap::IndexMap::new());
+        }
+    }
+}
