@@ -28,7 +28,8 @@ pub use service::{
 pub use shared::SharedStack;
 pub use values::{
     BYTE_SIZE_PATTERN, ByteSize, DURATION_PATTERN, DurationProblem, DurationStr,
-    SECRET_REF_PATTERN, SecretRef, format_millis, parse_duration_millis, read_duration,
+    SECRET_REF_PATTERN, SecretRef, format_millis, is_decimal_number, parse_duration_millis,
+    read_duration,
 };
 
 use indexmap::IndexMap;

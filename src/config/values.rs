@@ -129,6 +129,26 @@ pub fn read_duration(text: &str) -> Result<u64, DurationProblem> {
     u64::try_from(total).map_err(|_| DurationProblem::OutOfRange)
 }
 
+/// Whether `text` is a decimal number as Go writes one: an optional sign,
+/// digits with an optional fraction (or a fraction alone), an optional
+/// exponent (`-1`, `1.`, `.5`, `1.5e-3`); no hexadecimal, no `_`.
+pub fn is_decimal_number(text: &str) -> bool {
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (digits(whole) && (fraction.is_empty() || digits(fraction)))
+                || (whole.is_empty() && digits(fraction))
+        }
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)))
+}
+
 /// Parses a duration into milliseconds ([`read_duration`]); `None` when it
 /// does not read.
 pub fn parse_duration_millis(text: &str) -> Option<u64> {

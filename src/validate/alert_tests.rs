@@ -8,6 +8,7 @@ use promql_parser::label::MatchOp;
 use promql_parser::parser::Expr;
 
 use super::Checker;
+use crate::config::is_decimal_number;
 use crate::error::ErrorKind;
 use crate::load::pointer;
 
@@ -127,21 +128,9 @@ fn is_value(text: &str) -> bool {
     matches!(unsigned, "Inf" | "NaN") || is_number(unsigned)
 }
 
-/// `digits[.digits][e[+-]digits]` or `.digits[...]`, unsigned.
+/// An unsigned decimal number.
 fn is_number(text: &str) -> bool {
-    let (mantissa, exponent) = match text.find(['e', 'E']) {
-        Some(at) => (&text[..at], Some(&text[at + 1..])),
-        None => (text, None),
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = match mantissa.split_once('.') {
-        Some((whole, fraction)) => {
-            (digits(whole) && (fraction.is_empty() || digits(fraction)))
-                || (whole.is_empty() && digits(fraction))
-        }
-        None => digits(mantissa),
-    };
-    mantissa_ok && exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)))
+    !text.starts_with(['+', '-']) && is_decimal_number(text)
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 //! non-decimal numbers, non-ASCII identifiers) are refused here, so that
 //! everything accepted is accepted by Go too.
 
+use crate::config::is_decimal_number;
+
 /// One token inside an action, or an action's edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Item<'a> {
@@ -279,7 +281,7 @@ impl<'a> Lexer<'a> {
             self.at += c.len_utf8();
         }
         let token = &self.text[start..self.at];
-        if is_decimal(token) {
+        if is_decimal_number(token) {
             Ok(Item::Number)
         } else {
             Err(format!(
@@ -305,25 +307,6 @@ impl<'a> Lexer<'a> {
         }
         Err("unterminated quoted string".to_owned())
     }
-}
-
-/// `[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`
-fn is_decimal(token: &str) -> bool {
-    let body = token.strip_prefix(['+', '-']).unwrap_or(token);
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(at) => (&body[..at], Some(&body[at + 1..])),
-        None => (body, None),
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = match mantissa.split_once('.') {
-        Some((whole, fraction)) => {
-            (digits(whole) && (fraction.is_empty() || digits(fraction)))
-                || (whole.is_empty() && digits(fraction))
-        }
-        None => digits(mantissa),
-    };
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
-    mantissa_ok && exponent_ok
 }
 
 /// Checks the escapes of a double-quoted string's body the way Go's
@@ -365,7 +348,7 @@ fn unquote(body: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Item, is_decimal, lex};
+    use super::{Item, is_decimal_number, lex};
 
     #[test]
     fn splits_actions_into_tokens() {
@@ -415,10 +398,10 @@ mod tests {
     #[test]
     fn decimal_numbers() {
         for good in ["1", "-1", "+1.5", "1.", ".5", "1e3", "1.5E-3", "007"] {
-            assert!(is_decimal(good), "{good}");
+            assert!(is_decimal_number(good), "{good}");
         }
         for bad in ["", "-", ".", "1e", "1..2", "1_000", "0x1", "1i", "e3"] {
-            assert!(!is_decimal(bad), "{bad}");
+            assert!(!is_decimal_number(bad), "{bad}");
         }
     }
 }
