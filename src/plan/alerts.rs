@@ -10,6 +10,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::config::{AlertTest, Severity, Stack};
+use crate::validate::text::is_label_name;
 
 /// Where an alert came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,14 +264,6 @@ pub fn expand_label_templates(text: &str, labels: &IndexMap<String, String>) -> 
     }
     out.push_str(rest);
     Some(out)
-}
-
-fn is_label_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The value of `"text"` or `` `text` `` without escapes.
