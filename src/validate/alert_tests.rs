@@ -8,6 +8,7 @@ use promql_parser::label::MatchOp;
 use promql_parser::parser::Expr;
 
 use super::Checker;
+use super::promql::parse_bounded;
 use crate::config::is_decimal_number;
 use crate::error::ErrorKind;
 use crate::load::pointer;
@@ -57,7 +58,7 @@ pub fn check(checker: &mut Checker<'_>) {
 /// A metric name with `label="value"` pairs: what promtool's `ParseMetric` reads.
 fn check_metric(text: &str) -> Result<(), String> {
     let not_a_metric = || "not a metric with `label=\"value\"` labels".to_owned();
-    let Ok(Expr::VectorSelector(selector)) = promql_parser::parser::parse(text) else {
+    let Ok(Expr::VectorSelector(selector)) = parse_bounded(text) else {
         return Err(not_a_metric());
     };
     let equality_only = selector
@@ -182,5 +183,8 @@ mod tests {
         ] {
             assert!(check_metric(bad).is_err(), "{bad}");
         }
+        // Refused before the parser builds a tree deep enough to overflow the stack.
+        let deep = format!("{}up{}", "sum(".repeat(100_000), ")".repeat(100_000));
+        assert!(check_metric(&deep).is_err());
     }
 }

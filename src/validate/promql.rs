@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use lrpar::{Lexeme as _, Lexer as _};
+use promql_parser::parser::Expr;
 use promql_parser::parser::lex::lexer;
 use promql_parser::parser::token::{
     T_AT, T_EQL_REGEX, T_LEFT_BRACE, T_LEFT_BRACKET, T_LEFT_PAREN, T_NEQ_REGEX, T_OPERATORS_END,
@@ -77,6 +78,17 @@ pub fn parse_promql(expr: &str) -> Result<(), String> {
     promql_parser::parser::parse(expr)
         .map(|_| ())
         .map_err(|message| message.trim().to_owned())
+}
+
+/// The syntax tree of `expr`, for callers that need it. An expression past
+/// [`MAX_NESTING`] or [`MAX_OPERATORS`] is refused before the parser sees
+/// it, as in [`parse_promql`]; text that does not lex fails in the parser's
+/// lexer, before any tree is built.
+pub fn parse_bounded(expr: &str) -> Result<Expr, String> {
+    if let Some(tokens) = tokens(expr) {
+        within_limits(&tokens)?;
+    }
+    promql_parser::parser::parse(expr)
 }
 
 /// Refuses an expression nested deeper than [`MAX_NESTING`] or using more
