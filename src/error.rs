@@ -48,6 +48,41 @@ impl SourceFile {
     }
 }
 
+/// The widest source line a snippet shows whole. A longer line is shown as a
+/// window of this many bytes around the span: readable, and miette's
+/// renderer cannot place a mark more than 65,535 columns into a line.
+const SNIPPET_WIDTH: usize = 240;
+
+impl SourceFile {
+    /// The window of a line longer than [`SNIPPET_WIDTH`] that holds the
+    /// start of `span`, alone; `None` for a line of ordinary length.
+    fn long_line_window(
+        &self,
+        span: &miette::SourceSpan,
+    ) -> Option<miette::MietteSpanContents<'_>> {
+        let text = &self.text;
+        let start = floor_char_boundary(text, span.offset().min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
+        let line_end = text[start..]
+            .find('\n')
+            .map_or(text.len(), |newline| start + newline);
+        if line_end - line_start <= SNIPPET_WIDTH {
+            return None;
+        }
+        let from =
+            floor_char_boundary(text, start.saturating_sub(SNIPPET_WIDTH / 4)).max(line_start);
+        let to = floor_char_boundary(text, (from + SNIPPET_WIDTH).min(line_end));
+        Some(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[from..to],
+            (from..to).into(),
+            text[..line_start].matches('\n').count(),
+            text[line_start..start].chars().count(),
+            1,
+        ))
+    }
+}
+
 impl SourceCode for SourceFile {
     fn read_span<'a>(
         &'a self,
@@ -55,6 +90,9 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        if let Some(window) = self.long_line_window(span) {
+            return Ok(Box::new(window));
+        }
         let contents = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;

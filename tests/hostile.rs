@@ -314,7 +314,33 @@ fn deep_and_long_promql_is_handled() {
             "[stack]\nname = \"deep\"\n[services.app]\nimage = \"x\"\nexpose = [8080]\n[prometheus]\n[[alerts]]\nname = \"Deep\"\nexpr = '{expr}'\nsummary = \"s\"\n"
         );
         assert_handled(&text);
+        // An alert test's input series is parsed as PromQL too.
+        let series = format!(
+            "[stack]\nname = \"deep\"\n[services.app]\nimage = \"x\"\nexpose = [8080]\n[prometheus]\n[[alerts]]\nname = \"Deep\"\nexpr = 'up == 0'\n[[alerts.tests]]\neval-time = \"5m\"\nseries = [{{ series = '{expr}', values = \"1\" }}]\n"
+        );
+        assert_handled(&series);
     }
+}
+
+/// A diagnostic 70,000 columns into a line renders (miette cannot place a
+/// mark past column 65,535; the snippet shows a window of the line).
+#[test]
+fn diagnostics_far_into_a_long_line_render() {
+    let text = format!(
+        "[stack]\nname = \"t\"\n[services.app]\nimage = \"x\"\nhealthcheck = {{ shell = \"{}\", bogus = 1 }}\n",
+        "x".repeat(70_000)
+    );
+    let Err(Error::Invalid(diagnostics)) = guarded(&text) else {
+        panic!("the unknown key is refused");
+    };
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor());
+    let mut out = String::new();
+    handler
+        .render_report(&mut out, &diagnostics[0])
+        .expect("the diagnostic renders");
+    assert!(out.contains("stack.toml:5:70029"), "{out}");
+    assert!(out.contains("bogus = 1"), "{out}");
+    assert!(out.lines().all(|line| line.chars().count() < 400), "{out}");
 }
 
 /// A huge string value and a huge number of keys, in bounded time.
