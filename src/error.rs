@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use miette::{LabeledSpan, Severity, SourceCode};
 
+#[macro_use]
+mod define;
 mod kind;
 
 pub use kind::ErrorKind;
@@ -183,7 +185,7 @@ impl std::error::Error for Diagnostic {}
 
 impl miette::Diagnostic for Diagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.kind.code()))
+        miette::Diagnostic::code(&self.kind)
     }
 
     fn severity(&self) -> Option<Severity> {
@@ -191,7 +193,7 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.kind.help()))
+        miette::Diagnostic::help(&self.kind)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -5,6 +5,7 @@
 mod completions;
 mod graph;
 mod init;
+mod json_report;
 mod man;
 mod ports;
 mod render;

@@ -1,57 +1,59 @@
-//! Printing diagnostics: miette's annotated snippets, or JSON.
+//! Printing diagnostics: miette's annotated snippets, or the JSON document
+//! of [`json_report`](super::json_report).
+
+use std::io::Write as _;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use serde_json::json;
 
 use super::Format;
+use super::json_report::Report;
 use crate::error::{Diagnostic, Error};
 
 /// Prints a command's error.
 pub fn error(error: &Error, format: Format) {
     match (error, format) {
         (Error::Invalid(diagnostics), Format::Human) => {
-            for diagnostic in diagnostics {
-                eprint!("{}", render(diagnostic));
-            }
+            print_human(diagnostics);
             eprintln!("error: {error}");
-        }
-        (Error::Invalid(diagnostics), Format::Json) => {
-            println!(
-                "{}",
-                json!({ "ok": false, "diagnostics": diagnostics.iter().map(to_json).collect::<Vec<_>>() })
-            );
         }
         (_, Format::Human) => {
             eprintln!("error: {error}\n  help: {}", error.help());
         }
-        (_, Format::Json) => {
-            println!(
-                "{}",
-                json!({ "ok": false, "error": error.to_string(), "help": error.help() })
-            );
-        }
+        (_, Format::Json) => print_json(&Report::failed(error)),
     }
 }
 
 /// Prints warnings (human format only; JSON carries them in its document).
 pub fn warnings(warnings: &[Diagnostic], format: Format) {
     if format == Format::Human {
-        for warning in warnings {
-            eprint!("{}", render(warning));
-        }
+        print_human(warnings);
     }
 }
 
 /// Prints the JSON document of a successful validation.
 pub fn json_ok(warnings: &[Diagnostic]) {
-    println!(
-        "{}",
-        json!({ "ok": true, "diagnostics": warnings.iter().map(to_json).collect::<Vec<_>>() })
-    );
+    print_json(&Report::ok(warnings));
 }
 
-/// One diagnostic as annotated text, coloured unless `NO_COLOR` is set or stderr is no terminal.
-pub fn render(diagnostic: &Diagnostic) -> String {
+fn print_human(diagnostics: &[Diagnostic]) {
+    let handler = handler();
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in diagnostics {
+        // Nothing to do if stderr is gone.
+        let _ = stderr.write_all(render_with(&handler, diagnostic).as_bytes());
+    }
+}
+
+fn print_json(report: &Report<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    // A report is plain data: serializing it cannot fail, and nothing is
+    // left to tell if stdout is gone.
+    let _ = serde_json::to_writer(&mut stdout, report);
+    let _ = stdout.write_all(b"\n");
+}
+
+/// miette's renderer, coloured unless `NO_COLOR` is set or stderr is no terminal.
+fn handler() -> GraphicalReportHandler {
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let theme = if colour {
@@ -59,25 +61,13 @@ pub fn render(diagnostic: &Diagnostic) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    GraphicalReportHandler::new_themed(theme).with_width(100)
+}
+
+fn render_with(handler: &GraphicalReportHandler, diagnostic: &Diagnostic) -> String {
     let mut out = String::new();
     if handler.render_report(&mut out, diagnostic).is_err() {
         out = format!("{}: {}\n", diagnostic.kind.code(), diagnostic.kind);
     }
     out
-}
-
-/// One diagnostic as a JSON object.
-pub fn to_json(diagnostic: &Diagnostic) -> serde_json::Value {
-    let (line, column) = diagnostic.line_column();
-    json!({
-        "code": diagnostic.kind.code(),
-        "severity": if diagnostic.is_error() { "error" } else { "warning" },
-        "message": diagnostic.kind.to_string(),
-        "help": diagnostic.kind.help(),
-        "file": diagnostic.location.source.name,
-        "line": line,
-        "column": column,
-        "span": { "start": diagnostic.location.span.start, "end": diagnostic.location.span.end },
-    })
 }

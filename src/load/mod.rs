@@ -71,7 +71,7 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, Error> {
 
 /// Checks a parsed document against the schema and builds the model.
 fn from_document(document: serde_json::Value, spans: SpanIndex) -> Result<Loaded, Error> {
-    let problems = schema_check::check(&document, &spans);
+    let problems = schema_check::check(&document, &spans)?;
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }

@@ -9,43 +9,36 @@ use serde_json::Value;
 
 use super::spans::{SpanIndex, escape_pointer};
 use crate::config::{BYTE_SIZE_PATTERN, DURATION_PATTERN, SECRET_REF_PATTERN};
-use crate::error::{Diagnostic, ErrorKind};
+use crate::error::{Diagnostic, Error, ErrorKind};
 
 /// Every schema violation in `document`, as diagnostics.
-pub fn check(document: &Value, spans: &SpanIndex) -> Vec<Diagnostic> {
+/// A built-in schema that does not compile is a bug, not a problem of the stack.
+pub fn check(document: &Value, spans: &SpanIndex) -> Result<Vec<Diagnostic>, Error> {
     // Most documents are valid: prove it without compiling the validator.
     if super::schema_fast::is_valid(document) {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let Some((validator, schema)) = validator() else {
-        return vec![Diagnostic::error(
-            ErrorKind::InvalidValue {
-                value: "schema".to_owned(),
-                reason: "the built-in schema does not compile; this is a stackgen bug".to_owned(),
-                fix: "report this as a bug".to_owned(),
-            },
-            spans.value(""),
-        )];
-    };
+    let (validator, schema) = validator()?;
     let mut out = Vec::new();
     for error in validator.iter_errors(document) {
         translate(&error, schema, spans, &mut out);
     }
     out.sort_by_key(|d| (d.location.span.start, d.kind.code()));
     out.dedup_by(|a, b| a.location.span == b.location.span && a.kind == b.kind);
-    out
+    Ok(out)
 }
 
-fn validator() -> Option<&'static (Validator, Value)> {
-    static VALIDATOR: OnceLock<Option<(Validator, Value)>> = OnceLock::new();
+fn validator() -> Result<&'static (Validator, Value), Error> {
+    static VALIDATOR: OnceLock<Result<(Validator, Value), String>> = OnceLock::new();
     VALIDATOR
         .get_or_init(|| {
             let schema = super::schema::stack_schema();
             jsonschema::validator_for(&schema)
-                .ok()
                 .map(|validator| (validator, schema))
+                .map_err(|error| format!("the built-in schema does not compile: {error}"))
         })
         .as_ref()
+        .map_err(|message| Error::Bug(message.clone()))
 }
 
 fn translate(
