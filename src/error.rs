@@ -233,6 +233,16 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// Something below the output directory that stackgen will not write,
+    /// read or remove through: a symbolic link, or not a regular file where
+    /// a generated file goes.
+    #[error("refusing to use {} in the output directory: it is {what}", path.display())]
+    UnsafeOutput {
+        /// The link or file, as found below the output directory.
+        path: PathBuf,
+        /// What it is (`a symbolic link`, `a FIFO`, `a directory`).
+        what: &'static str,
+    },
     /// Rendered files differ from what is on disk (`--check`).
     #[error("{count} generated file(s) are out of date")]
     Drift {
@@ -261,6 +271,9 @@ impl Error {
             Self::ForeignFile { .. } => {
                 "move the file away, choose another output directory with `-o`, or pass `--force` to take it over".to_owned()
             }
+            Self::UnsafeOutput { .. } => {
+                "stackgen writes only real files and folders below the output directory (the directory given with `-o` may itself be a link): remove or replace it, or render into another directory".to_owned()
+            }
             Self::Drift { .. } => "run `stackgen render` to update the generated files".to_owned(),
             Self::Usage { help, .. } => help.clone(),
             Self::Bug(_) => "re-run with the same stack file and report the output".to_owned(),
@@ -271,7 +284,10 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Invalid(_) | Self::Drift { .. } => 1,
-            Self::Io { .. } | Self::ForeignFile { .. } | Self::Usage { .. } => 2,
+            Self::Io { .. }
+            | Self::ForeignFile { .. }
+            | Self::UnsafeOutput { .. }
+            | Self::Usage { .. } => 2,
             Self::Bug(_) => 3,
         }
     }

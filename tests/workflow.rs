@@ -207,22 +207,19 @@ fn stale_generated_files_are_pruned_but_hand_edited_ones_are_kept() {
 }
 
 #[test]
-fn a_failed_write_leaves_no_half_written_file_and_records_what_it_wrote() {
+fn a_folder_where_a_file_goes_is_refused_before_anything_is_written() {
     let dir = project(STACK);
     let out = dir.path().join("out");
-    // A non-empty directory where docker-compose.yml goes makes its rename fail;
-    // .env.example sorts first and is written before that.
     fs::create_dir_all(out.join("docker-compose.yml/blocker")).expect("mkdir");
+    let before = snapshot(&out);
     let failed = stackgen(dir.path(), &["render", "stack.toml", "-o", "out"]);
     assert_eq!(code(&failed), 2, "{}", stderr(&failed));
-    let files = snapshot(&out);
     assert!(
-        files.keys().all(|p| !p.to_string_lossy().ends_with(".tmp")),
-        "temporary file left behind: {files:?}"
+        stderr(&failed).contains("docker-compose.yml in the output directory: it is a directory"),
+        "{}",
+        stderr(&failed)
     );
-    let manifest = fs::read_to_string(out.join(".stackgen-manifest.json")).expect("manifest");
-    assert!(manifest.contains("\".env.example\""));
-    assert!(!manifest.contains("docker-compose.yml"));
+    assert_eq!(snapshot(&out), before);
 
     fs::remove_dir_all(out.join("docker-compose.yml")).expect("unblock");
     render_ok(dir.path(), &[]);

@@ -83,6 +83,7 @@ fn shipped_files(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             out.push(OutputFile {
                 path: file.bundle_path(name),
                 contents,
+                mode: None,
             });
         }
     }

@@ -28,6 +28,9 @@ pub struct OutputFile {
     pub path: String,
     /// The contents.
     pub contents: Vec<u8>,
+    /// Permission bits narrower than the default (`0o600` for a private
+    /// key, a copied file's own bits); `None` for the default.
+    pub mode: Option<u32>,
 }
 
 impl OutputFile {
@@ -36,6 +39,7 @@ impl OutputFile {
         Self {
             path: path.into(),
             contents: contents.into().into_bytes(),
+            mode: None,
         }
     }
 }
@@ -45,12 +49,18 @@ impl OutputFile {
 pub struct Bundle {
     /// The files.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Permission bits of the files that must be less readable than the
+    /// default: no copy is more readable than its source, and keys are `0o600`.
+    pub modes: BTreeMap<String, u32>,
 }
 
 impl Bundle {
     /// Adds files, refusing a path twice (a stackgen bug).
     pub fn extend(&mut self, files: Vec<OutputFile>) -> Result<(), Error> {
         for file in files {
+            if let Some(mode) = file.mode {
+                self.modes.insert(file.path.clone(), mode);
+            }
             if self
                 .files
                 .insert(file.path.clone(), file.contents)

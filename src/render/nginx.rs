@@ -69,6 +69,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             files.push(OutputFile {
                 path: format!("nginx/certs/{name}"),
                 contents,
+                mode: None,
             });
         }
     }

@@ -1,7 +1,6 @@
 //! The manifest: which files in the output directory stackgen wrote, with hashes.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -9,8 +8,13 @@ use sha2::{Digest, Sha256};
 use crate::error::Error;
 use crate::render::Bundle;
 
+use super::Tree;
+
 /// The manifest's file name inside the output directory.
 pub const MANIFEST: &str = ".stackgen-manifest.json";
+
+/// The largest manifest read, in bytes (one of 10,000 files is about 1 MiB).
+const MAX_MANIFEST_BYTES: usize = 64 * 1024 * 1024;
 
 /// Paths stackgen wrote, with the SHA-256 of what it wrote.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,14 +38,13 @@ impl Manifest {
         }
     }
 
-    /// Reads the manifest in `dir`; an absent one is empty.
-    pub fn read(dir: &Path) -> Result<Self, Error> {
-        let path = dir.join(MANIFEST);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(serde_json::from_str(&text).unwrap_or_default()),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(error) => Err(Error::io("read", path, error)),
-        }
+    /// Reads the manifest of the output directory `tree`; an absent or
+    /// unreadable one is empty (so every file is foreign until proven ours).
+    pub fn read(tree: &Tree) -> Result<Self, Error> {
+        Ok(tree
+            .read(MANIFEST, MAX_MANIFEST_BYTES)?
+            .and_then(|existing| serde_json::from_slice(&existing.contents).ok())
+            .unwrap_or_default())
     }
 
     /// Adds the entries of `paths` as `bundle` renders them (after a partial write).
@@ -110,6 +113,9 @@ mod tests {
         let text = manifest.to_text();
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join(MANIFEST), &text).expect("write");
-        assert_eq!(Manifest::read(dir.path()).expect("read"), manifest);
+        let tree = Tree::open(dir.path(), false)
+            .expect("opens")
+            .expect("exists");
+        assert_eq!(Manifest::read(&tree).expect("read"), manifest);
     }
 }

@@ -3,23 +3,28 @@
 //! Files are written atomically (temporary file, then rename). A manifest
 //! records what stackgen wrote; a file that is neither in the manifest nor
 //! carries the generated header is never overwritten without `--force`.
-//! Files stackgen wrote before and no longer produces are removed, unless
-//! they were edited since. The manifest is written last; after a failed
-//! write it records the files already written.
+//! Files stackgen wrote before and no longer produces are removed when they
+//! are still exactly what it wrote. The manifest is written last; after a
+//! failed write it records the files already written. Nothing below the
+//! output directory is reached through a symbolic link ([`tree`]).
 //! [`check`] compares instead of writing and shows a diff of every drift.
 
 mod diff;
 mod manifest;
+mod tree;
 
-use std::fs;
-use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 pub use diff::unified_diff;
 pub use manifest::{MANIFEST, Manifest};
+pub use tree::{DEFAULT_MODE, Existing, Tree};
 
 use crate::error::Error;
 use crate::render::Bundle;
+
+/// The largest file stackgen reads back from the output directory when it
+/// is not a file of the bundle (the manifest, a stale file), in bytes.
+const MAX_READ_BACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// What a write did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -39,54 +44,63 @@ pub fn write_bundle(bundle: &Bundle, dir: &Path, force: bool) -> Result<WriteRep
     for path in bundle.files.keys() {
         safe_relative(path)?;
     }
-    let previous = Manifest::read(dir)?;
-    // Each file is read once. Refuse before touching anything, so a refusal
-    // leaves the directory as it was.
+    let tree = Tree::open(dir, true)?
+        .ok_or_else(|| Error::Bug(format!("{} was not created", dir.display())))?;
+    let previous = Manifest::read(&tree)?;
+    let stale: Vec<&str> = previous
+        .paths()
+        .filter(|p| !bundle.files.contains_key(*p) && safe_relative(p).is_ok())
+        .collect();
+    // Everything is looked at once, before anything is touched, so a
+    // refusal (a foreign file, a link) leaves the directory as it was.
     let mut outdated = Vec::new();
     let mut report = WriteReport::default();
     for (path, contents) in &bundle.files {
-        let target = dir.join(path);
-        match fs::read(&target) {
-            Ok(existing) if existing == *contents => report.unchanged.push(path.clone()),
-            Ok(existing)
-                if !force && !previous.contains(path) && !has_generated_header(&existing) =>
-            {
-                return Err(Error::ForeignFile { path: target });
+        let mode = bundle.modes.get(path).copied().unwrap_or(DEFAULT_MODE);
+        match tree.read(path, contents.len())? {
+            Some(existing) if existing.contents == *contents && existing.mode & !mode == 0 => {
+                report.unchanged.push(path.clone());
             }
-            _ => outdated.push((path, contents, target)),
+            Some(existing)
+                if !force
+                    && !previous.contains(path)
+                    && !has_generated_header(&existing.contents) =>
+            {
+                return Err(Error::ForeignFile {
+                    path: dir.join(path),
+                });
+            }
+            _ => outdated.push((path, contents, mode)),
         }
     }
-    for (path, contents, target) in outdated {
-        if let Err(error) = write_atomic(&target, contents) {
+    for path in &stale {
+        tree.read(path, MAX_READ_BACK_BYTES)?;
+    }
+    for (path, contents, mode) in outdated {
+        if let Err(error) = tree.write_atomic(path, contents, mode) {
             // Record what is ours so far, so the next run does not take the
             // files written before the failure for foreign ones.
             let mut partial = previous.clone();
             partial.record(bundle, report.written.iter().chain(&report.unchanged));
-            let _ = write_atomic(&dir.join(MANIFEST), partial.to_text().as_bytes());
+            let _ = tree.write_atomic(MANIFEST, partial.to_text().as_bytes(), DEFAULT_MODE);
             return Err(error);
         }
         report.written.push(path.clone());
     }
-    for stale in previous.paths().filter(|p| !bundle.files.contains_key(*p)) {
-        if safe_relative(stale).is_err() {
-            continue;
+    for path in stale {
+        // Only a regular file that is still exactly what stackgen wrote goes;
+        // an edited one is the user's to keep.
+        if tree.remove_if(path, MAX_READ_BACK_BYTES, |existing| {
+            previous.matches(path, existing)
+        })? {
+            report.removed.push(path.to_owned());
+        } else if tree.exists(path)? {
+            report.kept.push(path.to_owned());
         }
-        let target = dir.join(stale);
-        let Ok(existing) = fs::read(&target) else {
-            continue;
-        };
-        if !force && !previous.matches(stale, &existing) {
-            // Edited since stackgen wrote it: the edit is the user's to keep.
-            report.kept.push(stale.to_owned());
-            continue;
-        }
-        fs::remove_file(&target).map_err(|e| Error::io("remove", &target, e))?;
-        report.removed.push(stale.to_owned());
-        remove_empty_parents(dir, &target);
     }
     // The manifest goes last: it only ever lists files that are on disk.
     let manifest = Manifest::of(bundle);
-    write_atomic(&dir.join(MANIFEST), manifest.to_text().as_bytes())?;
+    tree.write_atomic(MANIFEST, manifest.to_text().as_bytes(), DEFAULT_MODE)?;
     Ok(report)
 }
 
@@ -112,27 +126,37 @@ pub enum Drift {
     },
 }
 
-/// Compares `bundle` with `dir` without writing anything.
+/// Compares `bundle` with `dir` without writing anything (and without
+/// following a link below `dir`).
 pub fn check(bundle: &Bundle, dir: &Path) -> Result<Vec<Drift>, Error> {
-    let previous = Manifest::read(dir)?;
+    for path in bundle.files.keys() {
+        safe_relative(path)?;
+    }
+    let Some(tree) = Tree::open(dir, false)? else {
+        return Ok(bundle
+            .files
+            .keys()
+            .map(|path| Drift::Missing { path: path.clone() })
+            .collect());
+    };
+    let previous = Manifest::read(&tree)?;
     let mut drifts = Vec::new();
     for (path, contents) in &bundle.files {
-        safe_relative(path)?;
-        match fs::read(dir.join(path)) {
-            Ok(existing) if existing == *contents => {}
-            Ok(existing) => drifts.push(Drift::Changed {
+        match tree.read(path, MAX_READ_BACK_BYTES)? {
+            Some(existing) if existing.contents == *contents => {}
+            Some(existing) => drifts.push(Drift::Changed {
                 path: path.clone(),
                 diff: unified_diff(
                     path,
-                    &String::from_utf8_lossy(&existing),
+                    &String::from_utf8_lossy(&existing.contents),
                     &String::from_utf8_lossy(contents),
                 ),
             }),
-            Err(_) => drifts.push(Drift::Missing { path: path.clone() }),
+            None => drifts.push(Drift::Missing { path: path.clone() }),
         }
     }
     for stale in previous.paths().filter(|p| !bundle.files.contains_key(*p)) {
-        if dir.join(stale).exists() {
+        if safe_relative(stale).is_ok() && tree.read(stale, 0)?.is_some() {
             drifts.push(Drift::Extra {
                 path: stale.to_owned(),
             });
@@ -148,14 +172,14 @@ pub fn has_generated_header(contents: &[u8]) -> bool {
 }
 
 /// Refuses absolute paths and `..`, so nothing is written outside the output directory.
-fn safe_relative(path: &str) -> Result<PathBuf, Error> {
+fn safe_relative(path: &str) -> Result<(), Error> {
     let candidate = Path::new(path);
     let ok = !path.is_empty()
         && candidate
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
     if ok {
-        Ok(candidate.to_path_buf())
+        Ok(())
     } else {
         Err(Error::Bug(format!(
             "refusing to write outside the output directory: {path}"
@@ -163,47 +187,5 @@ fn safe_relative(path: &str) -> Result<PathBuf, Error> {
     }
 }
 
-/// Writes through a temporary file in the same directory and a rename.
-pub fn write_atomic(target: &Path, contents: &[u8]) -> Result<(), Error> {
-    let parent = target.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = parent.join(format!(".{name}.stackgen-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)
-            .or_else(|_| {
-                // A leftover from a killed run of the same process id.
-                fs::remove_file(&temporary)?;
-                fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&temporary)
-            })?;
-        file.write_all(contents)?;
-        // No fsync: the rename alone makes each file appear whole or not at all,
-        // which is what "atomic" promises here. Forcing every file to disk would
-        // multiply the time of a large render for no gain: a bundle is rebuilt
-        // from the stack file by running `stackgen render` again.
-        fs::rename(&temporary, target)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&temporary);
-        Error::io("write", target, e)
-    })
-}
-
-fn remove_empty_parents(root: &Path, file: &Path) {
-    let mut current = file.parent();
-    while let Some(dir) = current {
-        if dir == root || !dir.starts_with(root) || fs::remove_dir(dir).is_err() {
-            break;
-        }
-        current = dir.parent();
-    }
-}
+#[cfg(test)]
+mod tests;
