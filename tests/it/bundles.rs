@@ -3,10 +3,8 @@
 //! Every `stacks/*.toml` and `examples/*.toml` is rendered and all its
 //! files are joined under `=== path ===` headers into
 //! `snapshots/bundle__<dir>__<stack>.snap`. A new stack file needs only its
-//! snapshot accepted: `INSTA_UPDATE=always cargo test --test bundles`, then
+//! snapshot accepted: `INSTA_UPDATE=always cargo test --test it bundles::`, then
 //! review the `.snap` file.
-
-mod common;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -39,7 +37,7 @@ fn every_stack_renders_as_snapshotted() {
             .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        common::snapshot(&format!("bundle__{dir}__{stem}"), &joined);
+        crate::support::snapshot(&format!("bundle__{dir}__{stem}"), &joined);
     }
 }
 
@@ -47,7 +45,7 @@ fn every_stack_renders_as_snapshotted() {
 fn stack_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in ["stacks", "examples"] {
-        let Ok(entries) = std::fs::read_dir(common::root().join(dir)) else {
+        let Ok(entries) = std::fs::read_dir(crate::support::root().join(dir)) else {
             continue;
         };
         for entry in entries {

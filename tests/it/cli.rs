@@ -1,12 +1,10 @@
 //! The command line, run as a process: help texts, exit codes, rendering,
 //! drift checks and the refusal to overwrite files stackgen did not write.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{root, stackgen, stackgen_in};
+use crate::support::{root, stackgen, stackgen_in};
 
 const EXAMPLE: &str = "examples/web.toml";
 
@@ -22,10 +20,10 @@ fn path_arg(path: &Path) -> &str {
 fn help_texts() {
     let help = stackgen(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
-    common::snapshot("cli__help", &text(&help.stdout));
+    crate::support::snapshot("cli__help", &text(&help.stdout));
     let render_help = stackgen(&["render", "--help"]);
     assert_eq!(render_help.status.code(), Some(0));
-    common::snapshot("cli__render_help", &text(&render_help.stdout));
+    crate::support::snapshot("cli__render_help", &text(&render_help.stdout));
 }
 
 #[test]

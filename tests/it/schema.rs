@@ -1,6 +1,6 @@
 //! The committed `schema/stack.schema.json` must match the model.
 //!
-//! Regenerate it with `STACKGEN_BLESS=1 cargo test --test schema`.
+//! Regenerate it with `STACKGEN_BLESS=1 cargo test --test it schema::`.
 
 use std::path::Path;
 
@@ -15,7 +15,7 @@ fn committed_schema_is_up_to_date() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "schema/stack.schema.json is stale: run `STACKGEN_BLESS=1 cargo test --test schema` and commit the result"
+        "schema/stack.schema.json is stale: run `STACKGEN_BLESS=1 cargo test --test it schema::` and commit the result"
     );
 }
 

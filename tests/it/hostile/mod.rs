@@ -3,12 +3,11 @@
 //!
 //! The properties run `PROPTEST_CASES` cases each (256 by default); run
 //! them longer by hand with, for example,
-//! `PROPTEST_CASES=1000000 cargo test --release --test hostile arbitrary_text`.
+//! `PROPTEST_CASES=1000000 cargo test --release --test it hostile::arbitrary_text`.
 //! Inputs that once broke stackgen live in `tests/fuzz-corpus/` and are
 //! replayed by [`corpus_replays_cleanly`].
 
-#[path = "../benches/support/synth.rs"]
-mod synth;
+use crate::synth;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -26,7 +25,7 @@ use toml::{Table, Value as Toml};
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// The stack text every mutation starts from.
-const SEED: &str = include_str!("../examples/web.toml");
+const SEED: &str = include_str!("../../../examples/web.toml");
 
 /// Strings that have broken config generators before.
 const SPECIALS: &[&str] = &[
@@ -242,7 +241,7 @@ fn oversized_stack_is_too_large() {
 }
 
 /// 100,000 services in bounded time (10,000 in a debug build, to keep CI fast;
-/// `cargo test --release --test hostile` runs the full size).
+/// `cargo test --release --test it hostile::` runs the full size).
 #[test]
 fn hundred_thousand_services_are_handled() {
     let services = scaled(100_000);

@@ -1,8 +1,6 @@
 //! Every invalid stack under `tests/invalid/` is rejected with the expected
 //! diagnostic codes, exit code 1, and the rendered text pinned by a snapshot.
 
-mod common;
-
 use std::path::Path;
 
 /// Each invalid stack and the diagnostic codes it must produce, in order.
@@ -57,7 +55,7 @@ const CASES: &[(&str, &[&str])] = &[
 
 #[test]
 fn every_invalid_stack_has_a_case() {
-    let dir = common::root().join("tests/invalid");
+    let dir = crate::support::root().join("tests/invalid");
     let mut stems: Vec<String> = std::fs::read_dir(&dir)
         .expect("tests/invalid")
         .map(|entry| entry.expect("dir entry").path())
@@ -77,7 +75,7 @@ fn every_invalid_stack_has_a_case() {
 fn invalid_stacks_report_their_diagnostics() {
     for (name, codes) in CASES {
         let file = format!("tests/invalid/{name}.toml");
-        let output = common::stackgen(&["validate", &file]);
+        let output = crate::support::stackgen(&["validate", &file]);
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         assert_eq!(output.status.code(), Some(1), "{file}: exit code\n{stderr}");
         let reported: Vec<&str> = stderr
@@ -97,7 +95,7 @@ fn invalid_stacks_report_their_diagnostics() {
             )),
             "{file}: summary line\n{stderr}"
         );
-        common::snapshot(
+        crate::support::snapshot(
             &format!("diagnostics__{name}"),
             &format!("exit: 1\n---\n{stderr}"),
         );
@@ -106,7 +104,7 @@ fn invalid_stacks_report_their_diagnostics() {
 
 #[test]
 fn json_format_reports_codes_and_positions() {
-    let output = common::stackgen(&[
+    let output = crate::support::stackgen(&[
         "validate",
         "--format",
         "json",
@@ -125,8 +123,9 @@ fn json_format_reports_codes_and_positions() {
     assert_eq!(port["file"], "tests/invalid/port-clash.toml");
     assert_eq!(port["line"], 10);
     assert_eq!(port["column"], 10);
-    let text = std::fs::read_to_string(common::root().join("tests/invalid/port-clash.toml"))
-        .expect("read stack");
+    let text =
+        std::fs::read_to_string(crate::support::root().join("tests/invalid/port-clash.toml"))
+            .expect("read stack");
     let start = usize::try_from(port["span"]["start"].as_u64().expect("start")).expect("usize");
     let end = usize::try_from(port["span"]["end"].as_u64().expect("end")).expect("usize");
     assert_eq!(&text[start..end], "\"8080:8080\"");

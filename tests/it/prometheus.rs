@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use crate::support::snapshot;
+
 fn rendered() -> stackgen::Rendered {
     stackgen::render_stack(Path::new("examples/monitoring.toml")).expect("the example renders")
 }
@@ -20,20 +22,31 @@ fn file(rendered: &stackgen::Rendered, path: &str) -> String {
 #[test]
 fn prometheus_yml_snapshot() {
     let rendered = rendered();
-    insta::with_settings!({snapshot_path => "../snapshots"}, {
-        insta::assert_snapshot!("monitoring_prometheus_yml", file(&rendered, "prometheus/prometheus.yml"));
-        insta::assert_snapshot!("monitoring_blackbox_yml", file(&rendered, "blackbox/blackbox.yml"));
-    });
+    snapshot(
+        "prometheus__monitoring_prometheus_yml",
+        &file(&rendered, "prometheus/prometheus.yml"),
+    );
+    snapshot(
+        "prometheus__monitoring_blackbox_yml",
+        &file(&rendered, "blackbox/blackbox.yml"),
+    );
 }
 
 #[test]
 fn rules_and_tests_snapshot() {
     let rendered = rendered();
-    insta::with_settings!({snapshot_path => "../snapshots"}, {
-        insta::assert_snapshot!("monitoring_rules_postgres", file(&rendered, "prometheus/rules/library-postgres-postgres.yml"));
-        insta::assert_snapshot!("monitoring_rules_business", file(&rendered, "prometheus/rules/business.yml"));
-        insta::assert_snapshot!("monitoring_tests_business", file(&rendered, "prometheus/tests/business.test.yml"));
-    });
+    snapshot(
+        "prometheus__monitoring_rules_postgres",
+        &file(&rendered, "prometheus/rules/library-postgres-postgres.yml"),
+    );
+    snapshot(
+        "prometheus__monitoring_rules_business",
+        &file(&rendered, "prometheus/rules/business.yml"),
+    );
+    snapshot(
+        "prometheus__monitoring_tests_business",
+        &file(&rendered, "prometheus/tests/business.test.yml"),
+    );
 }
 
 #[test]

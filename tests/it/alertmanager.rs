@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::support::snapshot;
 use stackgen::error::ErrorKind;
 use stackgen::{Diagnostic, Error, render_stack, render_str};
 
@@ -67,10 +68,14 @@ fn example_stack_renders_alertmanager_files() {
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     let file =
         |name: &str| String::from_utf8(rendered.bundle.files[name].clone()).expect("utf-8 output");
-    insta::with_settings!({snapshot_path => "../snapshots"}, {
-        insta::assert_snapshot!("alerting_alertmanager_yml", file("alertmanager/alertmanager.yml"));
-        insta::assert_snapshot!("alerting_route_tests", file("alertmanager/route-tests.txt"));
-    });
+    snapshot(
+        "alertmanager__alerting_alertmanager_yml",
+        &file("alertmanager/alertmanager.yml"),
+    );
+    snapshot(
+        "alertmanager__alerting_route_tests",
+        &file("alertmanager/route-tests.txt"),
+    );
     let compose = file("docker-compose.yml");
     assert!(compose.contains("SLACK_WEBHOOK_URL:\n    environment: SLACK_WEBHOOK_URL"));
 }

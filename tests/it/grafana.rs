@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use serde_json::Value;
+
+use crate::support::snapshot;
 use stackgen::render::Bundle;
 use stackgen::render::grafana::layout::GridPos;
 
@@ -112,20 +114,24 @@ fn no_grafana_section_means_no_grafana_files() {
 fn snapshots_of_one_dashboard_and_the_provisioning_files() {
     let rendered =
         stackgen::render_stack(Path::new("examples/dashboards.toml")).expect("the example renders");
-    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!(
-            "grafana_sse_overview",
-            text(&rendered.bundle, "grafana/dashboards/sse-overview.json")
-        );
-        insta::assert_snapshot!(
-            "grafana_provisioning",
-            format!(
-                "{}\n{}",
-                text(&rendered.bundle, "grafana/provisioning/datasources/datasources.yml"),
-                text(&rendered.bundle, "grafana/provisioning/dashboards/dashboards.yml")
+    snapshot(
+        "grafana_sse_overview",
+        &text(&rendered.bundle, "grafana/dashboards/sse-overview.json"),
+    );
+    snapshot(
+        "grafana_provisioning",
+        &format!(
+            "{}\n{}",
+            text(
+                &rendered.bundle,
+                "grafana/provisioning/datasources/datasources.yml"
+            ),
+            text(
+                &rendered.bundle,
+                "grafana/provisioning/dashboards/dashboards.yml"
             )
-        );
-    });
+        ),
+    );
 }
 
 #[test]
