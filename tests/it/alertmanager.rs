@@ -1,10 +1,8 @@
 //! Alertmanager output and routing diagnostics, end to end from stack text.
 
-use std::path::Path;
-
-use crate::support::snapshot;
+use crate::support::{bundle_text, refused, root, snapshot};
 use stackgen::error::ErrorKind;
-use stackgen::{Diagnostic, Error, render_stack, render_str};
+use stackgen::{Diagnostic, render_stack, render_str};
 
 const BASE: &str = r##"
 [stack]
@@ -32,14 +30,6 @@ from = "alerts@example.com"
 receiver = "oncall"
 "##;
 
-fn errors(text: &str) -> Vec<Diagnostic> {
-    match render_str("stack.toml", text) {
-        Err(Error::Invalid(diagnostics)) => diagnostics,
-        Err(other) => panic!("unexpected failure: {other}"),
-        Ok(_) => panic!("the stack should be refused"),
-    }
-}
-
 /// The warnings about routing: these stacks run Alertmanager without
 /// Prometheus, which is warned about too.
 fn routing_warnings(warnings: &[Diagnostic]) -> Vec<&Diagnostic> {
@@ -63,11 +53,10 @@ fn span_in(text: &str, needle: &str, len: usize) -> std::ops::Range<usize> {
 
 #[test]
 fn example_stack_renders_alertmanager_files() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/alerting.toml");
+    let path = root().join("examples/alerting.toml");
     let rendered = render_stack(&path).expect("the example renders");
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
-    let file =
-        |name: &str| String::from_utf8(rendered.bundle.files[name].clone()).expect("utf-8 output");
+    let file = |name: &str| bundle_text(&rendered.bundle, name);
     snapshot(
         "alertmanager__alerting_alertmanager_yml",
         &file("alertmanager/alertmanager.yml"),
@@ -86,7 +75,7 @@ fn unknown_receiver_is_pointed_at_with_a_suggestion() {
         "[alertmanager.severity-routes.critical]\nreceiver = \"oncall\"",
         "[alertmanager.severity-routes.critical]\nreceiver = \"oncal\"",
     );
-    let diagnostics = errors(&text);
+    let diagnostics = refused(&text);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     let diagnostic = &diagnostics[0];
     assert_eq!(
@@ -107,7 +96,7 @@ fn misspelled_severity_route_is_an_unknown_key_with_a_suggestion() {
         "[alertmanager.severity-routes.critical]",
         "[alertmanager.severity-routes.critcal]",
     );
-    let diagnostics = errors(&text);
+    let diagnostics = refused(&text);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     let diagnostic = &diagnostics[0];
     assert_eq!(
@@ -159,8 +148,7 @@ fn without_routes_everything_goes_to_the_default_receiver_silently() {
         .map(|w| w.kind.code())
         .collect();
     assert_eq!(codes, ["stackgen::alerting::unused-receiver"]);
-    let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
-        .expect("utf-8");
+    let tests = bundle_text(&rendered.bundle, "alertmanager/route-tests.txt");
     assert!(
         tests.contains("\nfallback alertname=SlowCheckout severity=warning\n"),
         "{tests}"
@@ -173,8 +161,7 @@ fn team_alert_reaches_team_and_severity_receivers_in_tests() {
         "{BASE}\n[alertmanager.team-routes.payments]\nreceiver = \"fallback\"\n\n[[alerts]]\nname = \"ApiDown\"\nexpr = \"up == 0\"\nseverity = \"critical\"\nservice = \"api\"\n"
     );
     let rendered = render_str("stack.toml", &text).expect("renders");
-    let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
-        .expect("utf-8");
+    let tests = bundle_text(&rendered.bundle, "alertmanager/route-tests.txt");
     assert!(
         tests.contains(
             "\nfallback,oncall alertname=ApiDown severity=critical team=payments service=api\n"
@@ -188,7 +175,7 @@ fn shadowed_route_is_unreachable() {
     let text = format!(
         "{BASE}\n[[alertmanager.routes]]\nmatchers = ['severity=\"critical\"']\nreceiver = \"fallback\"\n"
     );
-    let diagnostics = errors(&text);
+    let diagnostics = refused(&text);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     assert_eq!(
         diagnostics[0].kind,
@@ -208,7 +195,7 @@ fn bad_targets_and_matchers_are_refused() {
     let text = format!(
         "{BASE}\n[alertmanager.receivers.empty]\n\n[alertmanager.receivers.team]\nemail = [\"not-an-address\"]\nslack = [{{ webhook-url = \"${{SLACK_URL}}\", channel = \"team\" }}]\n\n[[alertmanager.inhibit]]\nsource = ['severity=~\"(\"']\ntarget = ['severity=\"info\"']\n"
     );
-    let diagnostics = errors(&text);
+    let diagnostics = refused(&text);
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.kind.code()).collect();
     assert_eq!(
         codes,
@@ -238,8 +225,7 @@ fn matcher_routes_get_cases_with_fitting_labels() {
         "{BASE}\n[alertmanager.receivers.drop]\n\n[[alertmanager.routes]]\nmatchers = ['alertname=~\"Watchdog|Heartbeat\"']\nreceiver = \"drop\"\n\n[[alertmanager.routes]]\nmatchers = ['service=\"api\"', 'env!=\"dev\"']\nreceiver = \"fallback\"\ncontinue = true\n"
     );
     let rendered = render_str("stack.toml", &text).expect("renders");
-    let tests = String::from_utf8(rendered.bundle.files["alertmanager/route-tests.txt"].clone())
-        .expect("utf-8");
+    let tests = bundle_text(&rendered.bundle, "alertmanager/route-tests.txt");
     assert!(
         tests.contains("# route /alertmanager/routes/0\ndrop alertname=Watchdog\n"),
         "{tests}"

@@ -9,6 +9,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use crate::support::{snapshot, stem, toml_files};
+
 #[test]
 fn every_stack_renders_as_snapshotted() {
     let stacks = stack_files();
@@ -33,28 +35,14 @@ fn every_stack_renders_as_snapshotted() {
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let stem = path
-            .file_stem()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        crate::support::snapshot(&format!("bundle__{dir}__{stem}"), &joined);
+        snapshot(&format!("bundle__{dir}__{}", stem(&path)), &joined);
     }
 }
 
 /// `stacks/*.toml` and `examples/*.toml`, sorted.
 fn stack_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["stacks", "examples"] {
-        let Ok(entries) = std::fs::read_dir(crate::support::root().join(dir)) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.expect("dir entry").path();
-            if path.extension().is_some_and(|e| e == "toml") {
-                files.push(path);
-            }
-        }
-    }
+    let mut files = toml_files("stacks");
+    files.extend(toml_files("examples"));
     files.sort();
     files
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::snapshot;
+use crate::support::{bundle_text, snapshot};
 use stackgen::render::Bundle;
 use stackgen::render::grafana::layout::GridPos;
 
@@ -87,7 +87,7 @@ fn automatic_dashboards_for_every_exporter_are_well_formed() {
     let mut expected: Vec<String> = expected.iter().map(|&u| u.to_owned()).collect();
     expected.sort();
     assert_eq!(uids, expected);
-    let datasources = text(
+    let datasources = bundle_text(
         &rendered.bundle,
         "grafana/provisioning/datasources/datasources.yml",
     );
@@ -116,17 +116,17 @@ fn snapshots_of_one_dashboard_and_the_provisioning_files() {
         stackgen::render_stack(Path::new("examples/dashboards.toml")).expect("the example renders");
     snapshot(
         "grafana_sse_overview",
-        &text(&rendered.bundle, "grafana/dashboards/sse-overview.json"),
+        &bundle_text(&rendered.bundle, "grafana/dashboards/sse-overview.json"),
     );
     snapshot(
         "grafana_provisioning",
         &format!(
             "{}\n{}",
-            text(
+            bundle_text(
                 &rendered.bundle,
                 "grafana/provisioning/datasources/datasources.yml"
             ),
-            text(
+            bundle_text(
                 &rendered.bundle,
                 "grafana/provisioning/dashboards/dashboards.yml"
             )
@@ -306,7 +306,7 @@ fn check_panels(path: &str, dashboard: &Value, provisioned: &HashSet<String>) {
 }
 
 fn datasource_uids(bundle: &Bundle) -> HashSet<String> {
-    let file: Value = serde_saphyr::from_str(&text(
+    let file: Value = serde_saphyr::from_str(&bundle_text(
         bundle,
         "grafana/provisioning/datasources/datasources.yml",
     ))
@@ -319,17 +319,13 @@ fn datasource_uids(bundle: &Bundle) -> HashSet<String> {
         .collect()
 }
 
-fn text(bundle: &Bundle, path: &str) -> String {
-    String::from_utf8(bundle.files.get(path).expect(path).clone()).expect("UTF-8")
-}
-
 #[test]
 fn without_dashboards_the_dashboards_directory_is_not_mounted() {
     let source = "[stack]\nname = \"bare\"\n[prometheus]\n[grafana]\nauto-dashboards = false\nadmin-password = \"${GRAFANA_ADMIN_PASSWORD}\"\n";
     let rendered = stackgen::render_str("bare.toml", source).expect("the stack renders");
     let paths: Vec<&String> = rendered.bundle.files.keys().collect();
     assert!(paths.iter().all(|p| !p.starts_with("grafana/dashboards/")));
-    let compose = text(&rendered.bundle, "docker-compose.yml");
+    let compose = bundle_text(&rendered.bundle, "docker-compose.yml");
     assert!(compose.contains("target: /etc/grafana/provisioning"));
     assert!(!compose.contains("target: /etc/grafana/dashboards"));
 }

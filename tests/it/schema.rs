@@ -2,11 +2,11 @@
 //!
 //! Regenerate it with `STACKGEN_BLESS=1 cargo test --test it schema::`.
 
-use std::path::Path;
+use crate::support::{root, toml_files};
 
 #[test]
 fn committed_schema_is_up_to_date() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/stack.schema.json");
+    let path = root().join("schema/stack.schema.json");
     let generated = stackgen::load::generated_stack_schema_text();
     if std::env::var_os("STACKGEN_BLESS").is_some_and(|v| v == "1") {
         std::fs::write(&path, &generated).expect("write schema/stack.schema.json");
@@ -34,16 +34,14 @@ fn embedded_schema_is_the_models_schema() {
 
 #[test]
 fn examples_point_at_the_schema() {
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for entry in std::fs::read_dir(examples).expect("examples/") {
-        let path = entry.expect("dir entry").path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            let text = std::fs::read_to_string(&path).expect("read example");
-            assert!(
-                text.starts_with("#:schema ../schema/stack.schema.json\n"),
-                "{} must start with `#:schema ../schema/stack.schema.json`",
-                path.display()
-            );
-        }
+    let examples = toml_files("examples");
+    assert!(!examples.is_empty(), "examples/ has stacks");
+    for path in examples {
+        let text = std::fs::read_to_string(&path).expect("read example");
+        assert!(
+            text.starts_with("#:schema ../schema/stack.schema.json\n"),
+            "{} must start with `#:schema ../schema/stack.schema.json`",
+            path.display()
+        );
     }
 }

@@ -1,29 +1,16 @@
 //! Every stack under `stacks/` (the seeds rebuilt with stackgen) validates and renders.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use crate::support::{bundle_text, root, stem, toml_files};
 
 fn seed_stacks() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
-    let mut stacks: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("stacks/ exists")
-        .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    stacks.sort();
-    stacks
+    toml_files("stacks")
 }
 
 #[test]
 fn all_five_seed_stacks_are_present() {
-    let names: Vec<String> = seed_stacks()
-        .iter()
-        .map(|path| {
-            path.file_stem()
-                .expect("file name")
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
+    let names: Vec<String> = seed_stacks().iter().map(|path| stem(path)).collect();
     assert_eq!(
         names,
         [
@@ -52,7 +39,7 @@ fn every_seed_stack_renders() {
 
 #[test]
 fn shipped_files_land_in_the_bundle() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let dir = root().join("stacks");
     let telemetra = stackgen::render_stack(&dir.join("telemetra.toml")).expect("renders");
     let sql = &telemetra.bundle.files["files/postgres/telemetra/init-db.sql"];
     assert_eq!(
@@ -63,11 +50,9 @@ fn shipped_files_land_in_the_bundle() {
 
 #[test]
 fn burn_rate_alert_tests_load_the_recording_rules() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let dir = root().join("stacks");
     let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
-    let tests =
-        String::from_utf8(sre.bundle.files["prometheus/tests/slo-burn-rate.test.yml"].clone())
-            .expect("utf-8");
+    let tests = bundle_text(&sre.bundle, "prometheus/tests/slo-burn-rate.test.yml");
     assert!(
         tests.contains(
             "rule_files:\n- ../rules/slo-burn-rate.yml\n- ../rules/slo-availability.yml\n- ../rules/slo-latency.yml\n"
@@ -83,7 +68,7 @@ fn burn_rate_alert_tests_load_the_recording_rules() {
 
 #[test]
 fn ecommerce_keeps_backend_and_database_on_the_internal_network() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let dir = root().join("stacks");
     let (plan, _) = stackgen::check_stack(&dir.join("ecommerce.toml")).expect("valid");
     let networks = |name: &str| -> Vec<String> {
         plan.services
@@ -105,7 +90,7 @@ fn ecommerce_keeps_backend_and_database_on_the_internal_network() {
 
 #[test]
 fn burn_rate_time_series_draw_their_thresholds() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("stacks");
+    let dir = root().join("stacks");
     let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
     let dashboard: serde_json::Value =
         serde_json::from_slice(&sre.bundle.files["grafana/dashboards/slo-dashboard.json"])
@@ -126,11 +111,10 @@ fn burn_rate_time_series_draw_their_thresholds() {
 /// the jobs they watch).
 #[test]
 fn a_plan_for_checks_warns_alike_and_outlines_the_same_alerts() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stacks = seed_stacks();
     stacks.extend(
         ["alerting", "dashboards", "ingress", "monitoring", "web"]
-            .map(|name| root.join("examples").join(format!("{name}.toml"))),
+            .map(|name| root().join("examples").join(format!("{name}.toml"))),
     );
     let outline = |plan: &stackgen::plan::Plan| -> Vec<String> {
         plan.alerts

@@ -2,10 +2,10 @@
 //! environment overlays, `.env.example`, `init`, `graph`, `ports`,
 //! completions and the man page. Each runs the real binary in a temp dir.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+
+use crate::support::{code, read_tree, stackgen_in, stderr, stdout};
 
 const STACK: &str = r#"[stack]
 name = "shop"
@@ -25,27 +25,6 @@ environment = { DATABASE_URL = "${DATABASE_URL}" }
 depends-on = { db = "healthy" }
 "#;
 
-fn stackgen(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stackgen"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("stackgen runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exit code")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
 /// A temp dir holding `stack.toml`.
 fn project(stack: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -53,30 +32,10 @@ fn project(stack: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Every file under `root`, relative path → contents.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in fs::read_dir(dir).expect("read dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let relative = path.strip_prefix(root).expect("inside root").to_path_buf();
-                out.insert(relative, fs::read(&path).expect("read file"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if root.exists() {
-        walk(root, root, &mut out);
-    }
-    out
-}
-
 fn render_ok(dir: &Path, extra: &[&str]) {
     let mut args = vec!["render", "stack.toml", "-o", "out"];
     args.extend_from_slice(extra);
-    let output = stackgen(dir, &args);
+    let output = stackgen_in(dir, &args);
     assert_eq!(code(&output), 0, "render failed: {}", stderr(&output));
 }
 
@@ -84,7 +43,7 @@ fn render_ok(dir: &Path, extra: &[&str]) {
 fn check_passes_on_fresh_output_and_shows_a_diff_after_a_hand_edit() {
     let dir = project(STACK);
     render_ok(dir.path(), &[]);
-    let fresh = stackgen(dir.path(), &["check", "stack.toml", "-o", "out"]);
+    let fresh = stackgen_in(dir.path(), &["check", "stack.toml", "-o", "out"]);
     assert_eq!(code(&fresh), 0, "{}", stderr(&fresh));
     assert!(stdout(&fresh).is_empty());
 
@@ -96,7 +55,7 @@ fn check_passes_on_fresh_output_and_shows_a_diff_after_a_hand_edit() {
         ["check", "stack.toml", "-o", "out"].as_slice(),
         ["render", "stack.toml", "-o", "out", "--check"].as_slice(),
     ] {
-        let drift = stackgen(dir.path(), args);
+        let drift = stackgen_in(dir.path(), args);
         assert_eq!(code(&drift), 1, "{}", stderr(&drift));
         let diff = stdout(&drift);
         assert!(diff.contains("--- a/docker-compose.yml"), "{diff}");
@@ -111,7 +70,7 @@ fn check_reports_missing_files() {
     let dir = project(STACK);
     render_ok(dir.path(), &[]);
     fs::remove_file(dir.path().join("out/.env.example")).expect("remove");
-    let drift = stackgen(dir.path(), &["check", "stack.toml", "-o", "out"]);
+    let drift = stackgen_in(dir.path(), &["check", "stack.toml", "-o", "out"]);
     assert_eq!(code(&drift), 1);
     assert_eq!(stdout(&drift), "missing: .env.example\n");
 }
@@ -122,13 +81,13 @@ fn render_refuses_a_foreign_file_and_leaves_it_byte_identical() {
     let out = dir.path().join("out");
     fs::create_dir_all(&out).expect("mkdir");
     fs::write(out.join("docker-compose.yml"), b"services: {} # mine\n").expect("write");
-    let before = snapshot(&out);
-    let refused = stackgen(dir.path(), &["render", "stack.toml", "-o", "out"]);
+    let before = read_tree(&out);
+    let refused = stackgen_in(dir.path(), &["render", "stack.toml", "-o", "out"]);
     assert_eq!(code(&refused), 2, "{}", stderr(&refused));
     assert!(stderr(&refused).contains("refusing to overwrite"));
     assert!(stderr(&refused).contains("--force"));
     // Nothing at all was written: no manifest, no other file.
-    assert_eq!(snapshot(&out), before);
+    assert_eq!(read_tree(&out), before);
 }
 
 #[test]
@@ -151,16 +110,16 @@ fn a_failing_validation_leaves_the_output_directory_untouched() {
     let dir = project(STACK);
     render_ok(dir.path(), &[]);
     let out = dir.path().join("out");
-    let before = snapshot(&out);
+    let before = read_tree(&out);
     fs::write(
         dir.path().join("stack.toml"),
         STACK.replace("replicas = 1", "replicas = 2\nreplicaz = 3"),
     )
     .expect("break the stack");
-    let failed = stackgen(dir.path(), &["render", "stack.toml", "-o", "out"]);
+    let failed = stackgen_in(dir.path(), &["render", "stack.toml", "-o", "out"]);
     assert_eq!(code(&failed), 1, "{}", stderr(&failed));
     assert!(stderr(&failed).contains("replicaz"));
-    assert_eq!(snapshot(&out), before);
+    assert_eq!(read_tree(&out), before);
 }
 
 #[test]
@@ -180,11 +139,11 @@ fn stale_generated_files_are_pruned_but_hand_edited_ones_are_kept() {
     stackgen::write::write_bundle(&bundle, &out, false).expect("first write");
     fs::write(out.join("old/edited.txt"), b"edited since\n").expect("edit");
 
-    let check = stackgen(dir.path(), &["check", "stack.toml", "-o", "out"]);
+    let check = stackgen_in(dir.path(), &["check", "stack.toml", "-o", "out"]);
     assert_eq!(code(&check), 1);
     assert!(stdout(&check).contains("no longer generated: old/stale.yml"));
 
-    let output = stackgen(dir.path(), &["render", "stack.toml", "-o", "out"]);
+    let output = stackgen_in(dir.path(), &["render", "stack.toml", "-o", "out"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(!out.join("old/stale.yml").exists());
     assert_eq!(
@@ -211,19 +170,19 @@ fn a_folder_where_a_file_goes_is_refused_before_anything_is_written() {
     let dir = project(STACK);
     let out = dir.path().join("out");
     fs::create_dir_all(out.join("docker-compose.yml/blocker")).expect("mkdir");
-    let before = snapshot(&out);
-    let failed = stackgen(dir.path(), &["render", "stack.toml", "-o", "out"]);
+    let before = read_tree(&out);
+    let failed = stackgen_in(dir.path(), &["render", "stack.toml", "-o", "out"]);
     assert_eq!(code(&failed), 2, "{}", stderr(&failed));
     assert!(
         stderr(&failed).contains("docker-compose.yml in the output directory: it is a directory"),
         "{}",
         stderr(&failed)
     );
-    assert_eq!(snapshot(&out), before);
+    assert_eq!(read_tree(&out), before);
 
     fs::remove_dir_all(out.join("docker-compose.yml")).expect("unblock");
     render_ok(dir.path(), &[]);
-    let check = stackgen(dir.path(), &["check", "stack.toml", "-o", "out"]);
+    let check = stackgen_in(dir.path(), &["check", "stack.toml", "-o", "out"]);
     assert_eq!(code(&check), 0);
 }
 
@@ -235,7 +194,7 @@ fn an_overlay_file_changes_replicas() {
         "[services.api]\nreplicas = 3\nports = []\n",
     )
     .expect("overlay");
-    let output = stackgen(
+    let output = stackgen_in(
         dir.path(),
         &["render", "stack.toml", "--env", "production", "-o", "out"],
     );
@@ -244,9 +203,9 @@ fn an_overlay_file_changes_replicas() {
     assert!(compose.contains("api-3:"), "{compose}");
     assert!(!compose.contains("8000:8000"), "arrays replace: {compose}");
     // The base is untouched without --env.
-    let check = stackgen(dir.path(), &["check", "stack.toml", "-o", "out"]);
+    let check = stackgen_in(dir.path(), &["check", "stack.toml", "-o", "out"]);
     assert_eq!(code(&check), 1);
-    let check = stackgen(
+    let check = stackgen_in(
         dir.path(),
         &["check", "stack.toml", "-o", "out", "--env", "production"],
     );
@@ -258,7 +217,7 @@ fn an_env_table_in_the_stack_file_is_an_overlay_too() {
     let dir = project(&format!(
         "{STACK}\n[env.staging.services.api]\nreplicas = 2\nports = []\n"
     ));
-    let valid = stackgen(dir.path(), &["validate", "stack.toml", "--env", "staging"]);
+    let valid = stackgen_in(dir.path(), &["validate", "stack.toml", "--env", "staging"]);
     assert_eq!(code(&valid), 0, "{}", stderr(&valid));
     render_ok(dir.path(), &["--env", "staging"]);
     let compose = fs::read_to_string(dir.path().join("out/docker-compose.yml")).expect("compose");
@@ -274,7 +233,7 @@ fn a_bad_overlay_value_is_reported_in_the_overlay_file() {
         "# production\n[services.api]\nreplicas = \"many\"\n",
     )
     .expect("overlay");
-    let output = stackgen(
+    let output = stackgen_in(
         dir.path(),
         &[
             "--format",
@@ -297,7 +256,7 @@ fn a_bad_overlay_value_is_reported_in_the_overlay_file() {
 fn an_unknown_env_lists_the_available_ones() {
     let dir = project(&format!("{STACK}\n[env.staging.stack]\ncluster = \"s\"\n"));
     fs::write(dir.path().join("stack.production.toml"), "").expect("overlay");
-    let output = stackgen(dir.path(), &["validate", "stack.toml", "--env", "prod"]);
+    let output = stackgen_in(dir.path(), &["validate", "stack.toml", "--env", "prod"]);
     assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("unknown environment `prod` (available: production, staging)"),
@@ -324,11 +283,11 @@ fn env_example_lists_every_variable() {
 fn every_init_preset_validates_and_renders() {
     for preset in ["web", "monitoring", "streaming"] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let init = stackgen(dir.path(), &["init", "--preset", preset]);
+        let init = stackgen_in(dir.path(), &["init", "--preset", preset]);
         assert_eq!(code(&init), 0, "{preset}: {}", stderr(&init));
         let text = fs::read_to_string(dir.path().join("stack.toml")).expect("written");
         assert!(text.starts_with("#:schema https://stackgen.dev/schema/stack.schema.json\n"));
-        let valid = stackgen(dir.path(), &["validate", "stack.toml"]);
+        let valid = stackgen_in(dir.path(), &["validate", "stack.toml"]);
         assert_eq!(code(&valid), 0, "{preset}: {}", stderr(&valid));
         assert!(
             !stderr(&valid).contains("warning"),
@@ -336,7 +295,7 @@ fn every_init_preset_validates_and_renders() {
             stderr(&valid)
         );
         render_ok(dir.path(), &[]);
-        let again = stackgen(dir.path(), &["init", "--preset", preset]);
+        let again = stackgen_in(dir.path(), &["init", "--preset", preset]);
         assert_eq!(code(&again), 2);
         assert!(stderr(&again).contains("refusing to overwrite"));
         assert_eq!(
@@ -349,7 +308,7 @@ fn every_init_preset_validates_and_renders() {
 #[test]
 fn init_into_a_new_directory() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let init = stackgen(dir.path(), &["init", "infra/"]);
+    let init = stackgen_in(dir.path(), &["init", "infra/"]);
     assert_eq!(code(&init), 0, "{}", stderr(&init));
     assert!(dir.path().join("infra/stack.toml").is_file());
 }
@@ -357,13 +316,13 @@ fn init_into_a_new_directory() {
 #[test]
 fn graph_draws_dependencies_in_mermaid_and_dot() {
     let dir = project(STACK);
-    let mermaid = stackgen(dir.path(), &["graph", "stack.toml"]);
+    let mermaid = stackgen_in(dir.path(), &["graph", "stack.toml"]);
     assert_eq!(code(&mermaid), 0, "{}", stderr(&mermaid));
     assert_eq!(
         stdout(&mermaid),
         "flowchart LR\n  n_db[\"db\"]\n  n_api[\"api\"]\n  n_api -->|\"healthy\"| n_db\n"
     );
-    let dot = stackgen(dir.path(), &["graph", "stack.toml", "--as", "dot"]);
+    let dot = stackgen_in(dir.path(), &["graph", "stack.toml", "--as", "dot"]);
     assert_eq!(code(&dot), 0, "{}", stderr(&dot));
     assert!(stdout(&dot).starts_with("digraph \"shop\" {\n"));
     assert!(stdout(&dot).contains("  \"api\" -> \"db\" [label=\"healthy\"];\n"));
@@ -374,7 +333,7 @@ fn graph_draws_routes_and_scrapes() {
     let dir = project(&format!(
         "{STACK}metrics = {{ path = \"/metrics\" }}\nexpose = [8000]\n\n[prometheus]\n\n[ingress]\nhttp-port = 8080\n\n[[ingress.routes]]\npath = \"/api\"\nservice = \"api\"\n"
     ));
-    let mermaid = stackgen(dir.path(), &["graph", "stack.toml"]);
+    let mermaid = stackgen_in(dir.path(), &["graph", "stack.toml"]);
     assert_eq!(code(&mermaid), 0, "{}", stderr(&mermaid));
     let text = stdout(&mermaid);
     assert!(text.contains("n_nginx ==>|\"/api\"| n_api\n"), "{text}");
@@ -387,7 +346,7 @@ fn graph_draws_routes_and_scrapes() {
 #[test]
 fn ports_lists_published_ports() {
     let dir = project(STACK);
-    let output = stackgen(dir.path(), &["ports", "stack.toml"]);
+    let output = stackgen_in(dir.path(), &["ports", "stack.toml"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
@@ -398,10 +357,10 @@ fn ports_lists_published_ports() {
 #[test]
 fn completions_and_man_page() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let bash = stackgen(dir.path(), &["completions", "bash"]);
+    let bash = stackgen_in(dir.path(), &["completions", "bash"]);
     assert_eq!(code(&bash), 0);
     assert!(stdout(&bash).contains("_stackgen()"));
-    let man = stackgen(dir.path(), &["man"]);
+    let man = stackgen_in(dir.path(), &["man"]);
     assert_eq!(code(&man), 0);
     assert!(
         stdout(&man).starts_with(".ie \\n(.g .ds Aq"),
@@ -409,7 +368,7 @@ fn completions_and_man_page() {
         stdout(&man)
     );
     assert!(stdout(&man).contains(".TH stackgen"));
-    let bad = stackgen(dir.path(), &["completions", "cmd.exe"]);
+    let bad = stackgen_in(dir.path(), &["completions", "cmd.exe"]);
     assert_eq!(code(&bad), 2);
 }
 
@@ -421,23 +380,23 @@ fn validate_and_check_take_several_stacks() {
         "[stack]\nname = \"b\"\nbogus = 1\n",
     )
     .expect("write");
-    let output = stackgen(dir.path(), &["validate", "stack.toml", "broken.toml"]);
+    let output = stackgen_in(dir.path(), &["validate", "stack.toml", "broken.toml"]);
     assert_eq!(code(&output), 1);
     assert!(stderr(&output).contains("stack.toml: ok"));
     assert!(stderr(&output).contains("bogus"));
 
     fs::write(dir.path().join("other.toml"), STACK).expect("write");
     for stack in ["stack.toml", "other.toml"] {
-        let output = stackgen(dir.path(), &["render", stack]);
+        let output = stackgen_in(dir.path(), &["render", stack]);
         assert_eq!(code(&output), 0, "{}", stderr(&output));
     }
-    let clean = stackgen(dir.path(), &["check", "stack.toml", "other.toml"]);
+    let clean = stackgen_in(dir.path(), &["check", "stack.toml", "other.toml"]);
     assert_eq!(code(&clean), 0, "{}", stderr(&clean));
     fs::write(dir.path().join("out/other/.env.example"), "edited\n").expect("edit");
-    let drift = stackgen(dir.path(), &["check", "stack.toml", "other.toml"]);
+    let drift = stackgen_in(dir.path(), &["check", "stack.toml", "other.toml"]);
     assert_eq!(code(&drift), 1);
     assert!(stdout(&drift).contains("+++ b/.env.example"));
-    let ambiguous = stackgen(
+    let ambiguous = stackgen_in(
         dir.path(),
         &["check", "stack.toml", "other.toml", "-o", "x"],
     );
@@ -448,7 +407,7 @@ fn validate_and_check_take_several_stacks() {
 fn a_syntax_error_in_an_overlay_names_the_overlay() {
     let dir = project(STACK);
     fs::write(dir.path().join("stack.dev.toml"), "[services.api\n").expect("overlay");
-    let output = stackgen(dir.path(), &["validate", "stack.toml", "--env", "dev"]);
+    let output = stackgen_in(dir.path(), &["validate", "stack.toml", "--env", "dev"]);
     assert_eq!(code(&output), 1);
     assert!(
         stderr(&output).contains("[stack.dev.toml:1:"),

@@ -7,6 +7,7 @@
 //! Inputs that once broke stackgen live in `tests/fuzz-corpus/` and are
 //! replayed by [`corpus_replays_cleanly`].
 
+use crate::support::{files_under, root};
 use crate::synth;
 
 use std::fmt::Write as _;
@@ -397,10 +398,9 @@ fn nothing_is_written_outside_the_output_directory() {
             // An error is fine (it must not be a partial escape); only the effect counts.
             let _ = stackgen::write::write_bundle(&rendered.bundle, &out, false);
         }
-        let outside: Vec<_> = walk(root.path())
+        let outside: Vec<_> = files_under(root.path())
             .into_iter()
             .filter(|p| !p.starts_with(&out))
-            .filter(|p| p.is_file())
             .collect();
         assert!(outside.is_empty(), "attempt {position} wrote {outside:?}");
     }
@@ -418,7 +418,7 @@ fn synthetic_stack_renders() {
 /// Every input kept in `tests/fuzz-corpus/` is handled.
 #[test]
 fn corpus_replays_cleanly() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
+    let dir = root().join("tests/fuzz-corpus");
     let mut count = 0;
     for entry in std::fs::read_dir(&dir).expect("tests/fuzz-corpus exists") {
         let path = entry.expect("corpus entry").path();
@@ -1334,18 +1334,4 @@ fn preview(text: &str) -> String {
         let cut = floor_boundary(text, 400);
         format!("{:?}... ({} bytes)", &text[..cut], text.len())
     }
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                found.extend(walk(&path));
-            }
-            found.push(path);
-        }
-    }
-    found
 }
