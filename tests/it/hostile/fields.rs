@@ -1,0 +1,135 @@
+//! The free-text fields of the structured stack and the strictly validated
+//! fields a hostile value replaces one at a time, with their strategy.
+
+use proptest::prelude::*;
+
+use super::specials::hostile_string;
+
+/// The free-text fields of one structured stack: every one of them may hold
+/// any text, and the stack must render with each in its place.
+#[derive(Debug, Clone)]
+pub(super) struct Fields {
+    pub(super) stack_description: String,
+    pub(super) service_description: String,
+    pub(super) label_value: String,
+    pub(super) env_value: String,
+    pub(super) command_arg: String,
+    pub(super) healthcheck_shell: String,
+    pub(super) user: String,
+    pub(super) working_dir: String,
+    pub(super) external_label: String,
+    pub(super) alert_summary: String,
+    pub(super) alert_description: String,
+    pub(super) alert_label_value: String,
+    pub(super) dashboard_title: String,
+    pub(super) row_title: String,
+    pub(super) panel_title: String,
+    pub(super) panel_description: String,
+    pub(super) legend: String,
+}
+
+/// Fields that are validated strictly: a hostile value is refused with a
+/// diagnostic, or accepted and then written without changing any structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Strict {
+    StackName,
+    LabelKey,
+    RoutePath,
+    ServerName,
+    SlackChannel,
+}
+
+impl Strict {
+    pub(super) const ALL: [Self; 5] = [
+        Self::StackName,
+        Self::LabelKey,
+        Self::RoutePath,
+        Self::ServerName,
+        Self::SlackChannel,
+    ];
+}
+
+impl Fields {
+    pub(super) fn uniform(text: &str) -> Self {
+        Self {
+            stack_description: text.to_owned(),
+            service_description: text.to_owned(),
+            label_value: text.to_owned(),
+            env_value: text.to_owned(),
+            command_arg: text.to_owned(),
+            healthcheck_shell: text.to_owned(),
+            user: text.to_owned(),
+            working_dir: text.to_owned(),
+            external_label: text.to_owned(),
+            alert_summary: text.to_owned(),
+            alert_description: text.to_owned(),
+            alert_label_value: text.to_owned(),
+            dashboard_title: text.to_owned(),
+            row_title: text.to_owned(),
+            panel_title: text.to_owned(),
+            panel_description: text.to_owned(),
+            legend: text.to_owned(),
+        }
+    }
+
+    /// `odd` in the first, third, ... field and `even` in the others.
+    pub(super) fn alternating(odd: &str, even: &str) -> Self {
+        let mut fields = Self::uniform(odd);
+        for field in [
+            &mut fields.service_description,
+            &mut fields.env_value,
+            &mut fields.healthcheck_shell,
+            &mut fields.working_dir,
+            &mut fields.alert_summary,
+            &mut fields.alert_label_value,
+            &mut fields.row_title,
+            &mut fields.panel_description,
+        ] {
+            even.clone_into(field);
+        }
+        fields
+    }
+}
+
+pub(super) fn hostile_fields() -> impl Strategy<Value = Fields> {
+    let first = (
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+    );
+    let second = (
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+    );
+    (first, second).prop_map(|(a, b)| Fields {
+        stack_description: a.0,
+        service_description: a.1,
+        label_value: a.2,
+        env_value: a.3,
+        command_arg: a.4,
+        healthcheck_shell: a.5,
+        user: a.6,
+        working_dir: a.7,
+        external_label: a.8,
+        alert_summary: b.0,
+        alert_description: b.1,
+        alert_label_value: b.2,
+        dashboard_title: b.3,
+        row_title: b.4,
+        panel_title: b.5,
+        panel_description: b.6,
+        legend: b.7,
+    })
+}

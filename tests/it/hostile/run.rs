@@ -1,0 +1,121 @@
+//! Running one input: the whole pipeline on its own thread with a time
+//! limit, and what "handled" means (a bundle whose files parse, or
+//! diagnostics that point inside the input and render).
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use serde_json::Value;
+use stackgen::{Error, Rendered};
+
+/// How long one input may take, in a debug build on a busy machine.
+pub(super) const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs the whole pipeline on its own thread (2 MiB stack, like the tests
+/// themselves): a panic fails, and so does taking longer than [`TIME_LIMIT`].
+pub(super) fn guarded(text: &str) -> Result<Rendered, Error> {
+    let (send, receive) = mpsc::channel();
+    let owned = text.to_owned();
+    let worker = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let result = stackgen::render_str("stack.toml", &owned);
+            let _ = send.send(result);
+        })
+        .expect("spawn a worker");
+    match receive.recv_timeout(TIME_LIMIT) {
+        Ok(result) => {
+            worker.join().expect("the worker finished");
+            result
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("took longer than {TIME_LIMIT:?} on input {}", preview(text))
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            let panic = worker.join().expect_err("the worker panicked");
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            panic!("panicked ({message}) on input {}", preview(text))
+        }
+    }
+}
+
+/// The input is rendered, or refused with diagnostics that point inside it
+/// and render as text; never an internal error.
+pub(super) fn assert_handled(text: &str) -> Option<Rendered> {
+    match guarded(text) {
+        Ok(rendered) => {
+            assert_outputs_parse(&rendered);
+            Some(rendered)
+        }
+        Err(Error::Invalid(diagnostics)) => {
+            assert!(!diagnostics.is_empty(), "Invalid without diagnostics");
+            for diagnostic in &diagnostics {
+                let span = &diagnostic.location.span;
+                let source = &diagnostic.location.source.text;
+                assert!(
+                    span.start <= span.end && span.end <= source.len(),
+                    "span {span:?} outside a {}-byte source",
+                    source.len()
+                );
+                let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor());
+                let mut out = String::new();
+                handler
+                    .render_report(&mut out, diagnostic)
+                    .expect("the diagnostic renders");
+            }
+            None
+        }
+        Err(other) => panic!("{other} on input {}", preview(text)),
+    }
+}
+
+pub(super) fn assert_outputs_parse(rendered: &Rendered) {
+    for path in rendered.bundle.files.keys() {
+        if has_extension(path, &["yml", "yaml"]) {
+            parse_yaml(rendered, path);
+        } else if has_extension(path, &["json"]) {
+            parse_json(rendered, path);
+        }
+    }
+}
+
+pub(super) fn parse_yaml(rendered: &Rendered, path: &str) -> Value {
+    let text = std::str::from_utf8(&rendered.bundle.files[path]).expect("UTF-8 output");
+    stackgen::render::format::parse_own_yaml(text)
+        .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+}
+
+pub(super) fn parse_json(rendered: &Rendered, path: &str) -> Value {
+    serde_json::from_slice(&rendered.bundle.files[path])
+        .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+}
+
+pub(super) fn has_extension(path: &str, extensions: &[&str]) -> bool {
+    Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+pub(super) fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+pub(super) fn preview(text: &str) -> String {
+    if text.len() <= 400 {
+        format!("{text:?}")
+    } else {
+        let cut = floor_boundary(text, 400);
+        format!("{:?}... ({} bytes)", &text[..cut], text.len())
+    }
+}
