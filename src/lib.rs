@@ -11,6 +11,7 @@ pub mod error;
 pub mod load;
 pub mod plan;
 pub mod render;
+pub mod templates;
 pub mod validate;
 pub mod write;
 

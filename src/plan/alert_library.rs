@@ -43,7 +43,7 @@
 //! Library files are templates in the bracket syntax (`[[ job_matcher ]]`,
 //! `[[ job ]]`, `[[ target ]]`, `[[ probe_job ]]`, `[[ threshold ]]`), so
 //! `{{ $labels.x }}` in annotations reaches Prometheus untouched; each text
-//! is split once per process (see [`super::library_text`]). Each rule
+//! is compiled once per process (see [`super::library_file`]). Each rule
 //! carries test data: series that make it fire, series that keep it quiet,
 //! and the labels of the alert it raises; both become promtool tests of the
 //! group's first job (`[[ job ]]`, `[[ target ]]`), whose input series get
@@ -57,23 +57,22 @@
 //! - `job:http_request_duration_seconds:p95`: the 95th percentile latency in seconds.
 
 use std::collections::HashSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
-use serde::Deserialize;
 
 use super::alerts::{
     AlertOrigin, ExpectedAlert, LibraryMember, PlannedAlert, PlannedRecording, PlannedTest,
 };
-use super::library_text::{LibraryText, Values};
+pub use super::library_file::kinds;
+use super::library_file::{LibraryFile, LibraryRule, LibrarySeries, LibraryText, TextValues, load};
 use super::prometheus::{
     BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, target_labels,
 };
 use super::selector_text::{regex_escape, with_missing_labels};
 use super::{Plan, PlannedService, Purpose};
-use crate::config::{LibraryAlerts, ServiceKind, Severity};
+use crate::config::{LibraryAlerts, ServiceKind};
 use crate::error::Error;
-use crate::render::templates;
 use crate::validate::matchers::quote;
 
 /// How every group of the library is named: `library-<kind>`,
@@ -85,9 +84,6 @@ pub const TARGETS: &str = "targets";
 
 /// The library file whose rules watch the probe job rather than their own.
 pub const PROBES: &str = "blackbox";
-
-/// The directory of the library under `templates/`.
-const DIR: &str = "alerts";
 
 /// One group of the library: a library file rendered for the jobs that share it.
 #[derive(Debug, Clone)]
@@ -123,14 +119,6 @@ pub fn add_library(plan: &mut Plan) {
     }
     plan.alerts.extend(alerts);
     plan.recording_rules.extend(recordings);
-}
-
-/// Every library file name (`app`, `node`, ...), sorted.
-pub fn kinds() -> Vec<&'static str> {
-    templates::files_in(DIR, ".toml")
-        .into_iter()
-        .filter_map(|path| path.strip_prefix("alerts/")?.strip_suffix(".toml"))
-        .collect()
 }
 
 /// What the validator needs to know of a library rule.
@@ -313,12 +301,9 @@ pub fn render_group(
     };
     let matcher = job_matcher(group);
     let values = |threshold: Option<f64>| {
-        Values::new(&first.job, &matcher, &first.target, PROBE_JOB, threshold)
+        TextValues::new(&first.job, &matcher, &first.target, PROBE_JOB, threshold)
     };
-    let fill = |text: &LibraryText, values: &Values<'_>| -> Result<String, Error> {
-        text.fill(values)
-            .map_err(|e| Error::Bug(format!("alert library {kind}: {e:#}")))
-    };
+    let fill = |text: &'static LibraryText, values: &TextValues| text.fill(values);
     let unset = values(None);
     let recordings = library
         .recording
@@ -370,7 +355,7 @@ pub fn render_group(
                 rule.name
             ))
         })?;
-        let series = |list: &[LibrarySeries]| -> Result<Vec<(String, String)>, Error> {
+        let series = |list: &'static [LibrarySeries]| -> Result<Vec<(String, String)>, Error> {
             list.iter()
                 .map(|s| {
                     let series = fill(&s.series, &values)?;
@@ -445,92 +430,6 @@ fn probe_members(plan: &Plan) -> Vec<LibraryMember> {
             })
         })
         .collect()
-}
-
-/// Library file `kind`, parsed once per process when first asked for
-/// (every job renders the same few files; most stacks need only some).
-fn load(kind: &str) -> Result<&'static LibraryFile, Error> {
-    type Parsed = OnceLock<Result<LibraryFile, String>>;
-    static FILES: OnceLock<Vec<(&'static str, Parsed)>> = OnceLock::new();
-    let files = FILES.get_or_init(|| {
-        kinds()
-            .into_iter()
-            .map(|name| (name, OnceLock::new()))
-            .collect()
-    });
-    match files.iter().find(|(name, _)| *name == kind) {
-        Some((name, parsed)) => match parsed.get_or_init(|| parse(name)) {
-            Ok(library) => Ok(library),
-            Err(message) => Err(Error::Bug(message.clone())),
-        },
-        // Not a library file: report it the way a missing template is reported.
-        None => Err(templates::file(&format!("{DIR}/{kind}.toml"))
-            .err()
-            .unwrap_or_else(|| Error::Bug(format!("alert library {kind} is not listed")))),
-    }
-}
-
-// `LIBRARY_JSON`: the library files as JSON, converted by build.rs.
-include!(concat!(env!("OUT_DIR"), "/alert_library_json.rs"));
-
-fn parse(kind: &str) -> Result<LibraryFile, String> {
-    let json = LIBRARY_JSON
-        .iter()
-        .find_map(|(name, json)| (*name == kind).then_some(*json))
-        .ok_or_else(|| format!("alert library {kind} was not converted to JSON"))?;
-    serde_json::from_str(json).map_err(|e| format!("alert library {kind}: {e}"))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct LibraryFile {
-    team: String,
-    #[serde(default)]
-    recording: Vec<LibraryRecording>,
-    rules: Vec<LibraryRule>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct LibraryRecording {
-    record: String,
-    expr: LibraryText,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct LibraryRule {
-    name: String,
-    expr: LibraryText,
-    #[serde(default, rename = "for")]
-    for_: Option<String>,
-    severity: Severity,
-    #[serde(default)]
-    threshold: Option<f64>,
-    /// Thresholds must stay below this for the rule (and its test data) to make sense.
-    #[serde(default)]
-    max_threshold: Option<f64>,
-    summary: LibraryText,
-    description: LibraryText,
-    test: LibraryTest,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct LibraryTest {
-    #[serde(default)]
-    interval: Option<String>,
-    eval_time: String,
-    labels: IndexMap<String, LibraryText>,
-    firing: Vec<LibrarySeries>,
-    healthy: Vec<LibrarySeries>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LibrarySeries {
-    series: LibraryText,
-    values: LibraryText,
 }
 
 #[cfg(test)]
@@ -870,24 +769,6 @@ node-exporter = true
         assert_eq!(job_matcher(&group), r#"job="a.b""#);
         group.members[0].job = r#"q"x"#.to_owned();
         assert_eq!(job_matcher(&group), r#"job="q\"x""#);
-    }
-
-    /// The JSON the binary reads holds exactly what the TOML files say.
-    #[test]
-    fn converted_library_matches_the_toml_files() {
-        let converted: Vec<&str> = LIBRARY_JSON.iter().map(|(kind, _)| *kind).collect();
-        assert_eq!(converted, kinds());
-        for (kind, json) in LIBRARY_JSON {
-            let text = templates::file(&format!("{DIR}/{kind}.toml")).expect("library file");
-            let from_toml: serde_json::Value = toml::from_str(text).expect("library TOML");
-            let from_json: serde_json::Value = serde_json::from_str(json).expect("library JSON");
-            assert_eq!(from_json, from_toml, "{kind}");
-            assert_eq!(
-                serde_json::to_string(&from_json).expect("JSON"),
-                serde_json::to_string(&from_toml).expect("JSON"),
-                "{kind}: key order"
-            );
-        }
     }
 
     #[test]

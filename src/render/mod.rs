@@ -14,7 +14,6 @@ mod parallel;
 mod prometheus;
 mod rule_tests;
 mod rules;
-pub mod templates;
 
 use std::collections::BTreeMap;
 

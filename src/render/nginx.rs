@@ -14,11 +14,11 @@ use minijinja::{Output, State};
 use serde::Serialize;
 
 use super::OutputFile;
-use super::templates;
 use crate::config::{Balance, Ingress, IngressRoute, RouteKind};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::ingress::{CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
+use crate::templates;
 use crate::validate::ingress::{
     is_rate, parse_allow, route_path_problem, server_name_problem, service_port, tls_bundle_name,
 };

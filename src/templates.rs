@@ -1,9 +1,14 @@
-//! The templates compiled into the binary from `templates/`.
+//! The templates compiled into the binary from `templates/`: the `.j2`
+//! templates of hand-written formats and the built-in knowledge (alert
+//! library, dashboards) that the plan reads.
 //!
 //! Two minijinja environments: [`environment`] for `.j2` templates of
 //! hand-written formats (nginx.conf), with undefined values as errors; and
-//! [`bracket_environment`], whose `[[ ]]` / `[% %]` delimiters leave the
-//! `{{ $labels.x }}` of Prometheus and Alertmanager templates untouched.
+//! [`bracket_environment`], built once per process, whose `[[ ]]` / `[% %]`
+//! delimiters leave the `{{ $labels.x }}` of Prometheus and Alertmanager
+//! templates untouched.
+
+use std::sync::OnceLock;
 
 use include_dir::{Dir, include_dir};
 use minijinja::syntax::SyntaxConfig;
@@ -54,20 +59,27 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
-/// An environment with `[[ ]]`, `[% %]` and `[# #]` delimiters, for text that
-/// itself contains `{{ }}` (Prometheus alert annotations).
-pub fn bracket_environment() -> Result<Environment<'static>, Error> {
-    let syntax = SyntaxConfig::builder()
-        .block_delimiters("[%", "%]")
-        .variable_delimiters("[[", "]]")
-        .comment_delimiters("[#", "#]")
-        .keep_trailing_newline(true)
-        .build()
-        .map_err(|e| Error::Bug(format!("template syntax: {e}")))?;
-    let mut env = Environment::new();
-    env.set_syntax(syntax);
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    Ok(env)
+/// The environment with `[[ ]]`, `[% %]` and `[# #]` delimiters, for text
+/// that itself contains `{{ }}` (Prometheus alert annotations), strict about
+/// undefined values; built when first asked for.
+pub fn bracket_environment() -> Result<&'static Environment<'static>, Error> {
+    static ENVIRONMENT: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
+    ENVIRONMENT
+        .get_or_init(|| {
+            let syntax = SyntaxConfig::builder()
+                .block_delimiters("[%", "%]")
+                .variable_delimiters("[[", "]]")
+                .comment_delimiters("[#", "#]")
+                .keep_trailing_newline(true)
+                .build()
+                .map_err(|e| format!("template syntax: {e}"))?;
+            let mut env = Environment::new();
+            env.set_syntax(syntax);
+            env.set_undefined_behavior(UndefinedBehavior::Strict);
+            Ok(env)
+        })
+        .as_ref()
+        .map_err(|message| Error::Bug(message.clone()))
 }
 
 /// Renders `name` from `templates/` with `context`.
