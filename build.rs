@@ -42,7 +42,8 @@ fn strip_annotations(schema: &mut serde_json::Value) {
     use serde_json::Value;
     match schema {
         Value::Object(map) => {
-            map.retain(|key, _| !ANNOTATIONS.contains(&key.as_str()));
+            // `x-...` keys are stackgen's own annotations (`x-stackgen-input`).
+            map.retain(|key, _| !ANNOTATIONS.contains(&key.as_str()) && !key.starts_with("x-"));
             for (key, value) in map.iter_mut() {
                 match (key.as_str(), value) {
                     (

@@ -42,6 +42,15 @@ pub fn check_stack_in(
     plan_loaded(&loaded)
 }
 
+/// Like [`check_stack`], loading as `options` say.
+pub fn check_stack_with(
+    path: &Path,
+    options: &load::LoadOptions,
+) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
+    let loaded = load::load_file_with(path, options)?;
+    plan_loaded(&loaded)
+}
+
 /// Validates an already loaded stack and plans it for rendering.
 pub fn plan_loaded(loaded: &load::Loaded) -> Result<(plan::Plan, Vec<Diagnostic>), Error> {
     plan_loaded_for(loaded, plan::Purpose::Render)
@@ -71,6 +80,13 @@ pub fn render_stack(path: &Path) -> Result<Rendered, Error> {
 /// Like [`render_stack`], with the overlay of environment `env` merged in.
 pub fn render_stack_in(path: &Path, env: Option<&str>) -> Result<Rendered, Error> {
     let (plan, warnings) = check_stack_in(path, env)?;
+    let bundle = render::render(&plan)?;
+    Ok(Rendered { bundle, warnings })
+}
+
+/// Like [`render_stack`], loading as `options` say.
+pub fn render_stack_with(path: &Path, options: &load::LoadOptions) -> Result<Rendered, Error> {
+    let (plan, warnings) = check_stack_with(path, options)?;
     let bundle = render::render(&plan)?;
     Ok(Rendered { bundle, warnings })
 }

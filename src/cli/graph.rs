@@ -5,6 +5,7 @@
 //! (nginx → services, labelled with the path) and scrapes (prometheus →
 //! every service with metrics).
 
+use super::LoadArgs;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -23,9 +24,9 @@ pub struct Args {
     /// The graph language (`--format` is taken by diagnostics).
     #[arg(long = "as", value_enum, default_value_t = Syntax::Mermaid)]
     pub syntax: Syntax,
-    /// Merge the overlay of this environment (`stack.<env>.toml`, `[env.<env>]`).
-    #[arg(long)]
-    pub env: Option<String>,
+    /// How to load the stack.
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 /// Graph languages.
@@ -39,7 +40,7 @@ pub enum Syntax {
 
 /// Runs `graph`.
 pub fn run(args: &Args, format: Format) -> Result<(), Error> {
-    let plan = super::plan_stack(&args.stack, args.env.as_deref(), format)?;
+    let plan = super::plan_stack(&args.stack, &args.load.options(), format)?;
     let graph = Graph::of(&plan);
     let text = match args.syntax {
         Syntax::Mermaid => graph.mermaid(),

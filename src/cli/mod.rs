@@ -118,9 +118,36 @@ fn print(text: &str) -> Result<(), Error> {
         .map_err(|e| Error::io("write", "stdout", e))
 }
 
-/// Loads, validates and plans `stack` (with the overlay of `env`), printing warnings.
-fn plan_stack(stack: &Path, env: Option<&str>, format: Format) -> Result<crate::plan::Plan, Error> {
-    let (plan, warnings) = crate::check_stack_in(stack, env)?;
+/// Options shared by every command that loads a stack.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LoadArgs {
+    /// Merge the overlay of this environment (`stack.<env>.toml`, `[env.<env>]`).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Let files the stack names (TLS files, `files`, `env-file`, build contexts) be in DIR
+    /// too, not only in the stack file's folder; repeat for several folders.
+    #[arg(long = "allow-input-dir", value_name = "DIR")]
+    pub allow_input_dir: Vec<PathBuf>,
+}
+
+impl LoadArgs {
+    /// The load options these arguments ask for.
+    pub fn options(&self) -> crate::load::LoadOptions {
+        crate::load::LoadOptions {
+            env: self.env.clone(),
+            allowed_input_dirs: self.allow_input_dir.clone(),
+            bundle_dir: None,
+        }
+    }
+}
+
+/// Loads, validates and plans `stack` as `options` say, printing warnings.
+fn plan_stack(
+    stack: &Path,
+    options: &crate::load::LoadOptions,
+    format: Format,
+) -> Result<crate::plan::Plan, Error> {
+    let (plan, warnings) = crate::check_stack_with(stack, options)?;
     report::warnings(&warnings, format);
     Ok(plan)
 }

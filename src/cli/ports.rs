@@ -1,5 +1,6 @@
 //! `stackgen ports`: the ports each service publishes on the host.
 
+use super::LoadArgs;
 use std::path::PathBuf;
 
 use serde_json::json;
@@ -13,14 +14,14 @@ use crate::plan::Plan;
 pub struct Args {
     /// The stack file.
     pub stack: PathBuf,
-    /// Merge the overlay of this environment (`stack.<env>.toml`, `[env.<env>]`).
-    #[arg(long)]
-    pub env: Option<String>,
+    /// How to load the stack.
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 /// Runs `ports`: a table (or, with `--format json`, a JSON array).
 pub fn run(args: &Args, format: Format) -> Result<(), Error> {
-    let plan = super::plan_stack(&args.stack, args.env.as_deref(), format)?;
+    let plan = super::plan_stack(&args.stack, &args.load.options(), format)?;
     let rows = rows(&plan);
     let text = match format {
         Format::Human => table(&rows),

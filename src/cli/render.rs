@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Format, default_output, print, report};
+use super::{Format, LoadArgs, default_output, print, report};
 use crate::error::Error;
+use crate::load::LoadOptions;
 use crate::write::Drift;
 
 /// Arguments of `render`.
@@ -20,9 +21,9 @@ pub struct RenderArgs {
     /// Overwrite files in the output directory that stackgen did not write.
     #[arg(long)]
     pub force: bool,
-    /// Merge the overlay of this environment (`stack.<env>.toml`, `[env.<env>]`).
-    #[arg(long)]
-    pub env: Option<String>,
+    /// How to load the stack.
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 /// Arguments of `check`.
@@ -34,9 +35,9 @@ pub struct CheckArgs {
     /// The output directory (default: `out/<stack name>` next to each stack file).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Merge the overlay of this environment (`stack.<env>.toml`, `[env.<env>]`).
-    #[arg(long)]
-    pub env: Option<String>,
+    /// How to load the stack.
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 /// Runs `render`.
@@ -46,14 +47,21 @@ pub fn run(args: RenderArgs, format: Format) -> Result<(), Error> {
             &CheckArgs {
                 stacks: vec![args.stack],
                 output: args.output,
-                env: args.env,
+                load: args.load,
             },
             format,
         );
     }
-    let rendered = crate::render_stack_in(&args.stack, args.env.as_deref())?;
+    let dir = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.stack));
+    let options = LoadOptions {
+        bundle_dir: Some(dir.clone()),
+        ..args.load.options()
+    };
+    let rendered = crate::render_stack_with(&args.stack, &options)?;
     report::warnings(&rendered.warnings, format);
-    let dir = args.output.unwrap_or_else(|| default_output(&args.stack));
     let written = crate::write::write_bundle(&rendered.bundle, &dir, args.force)?;
     if format == Format::Human {
         for kept in &written.kept {
@@ -84,7 +92,7 @@ pub fn check(args: &CheckArgs, format: Format) -> Result<(), Error> {
     }
     let mut drifted = 0;
     for stack in &args.stacks {
-        match check_one(stack, args.output.as_deref(), args.env.as_deref(), format) {
+        match check_one(stack, args.output.as_deref(), &args.load.options(), format) {
             Err(Error::Drift { count }) => drifted += count,
             other => other?,
         }
@@ -99,12 +107,16 @@ pub fn check(args: &CheckArgs, format: Format) -> Result<(), Error> {
 fn check_one(
     stack: &Path,
     output: Option<&Path>,
-    env: Option<&str>,
+    options: &LoadOptions,
     format: Format,
 ) -> Result<(), Error> {
-    let rendered = crate::render_stack_in(stack, env)?;
-    report::warnings(&rendered.warnings, format);
     let dir = output.map_or_else(|| default_output(stack), Path::to_path_buf);
+    let options = LoadOptions {
+        bundle_dir: Some(dir.clone()),
+        ..options.clone()
+    };
+    let rendered = crate::render_stack_with(stack, &options)?;
+    report::warnings(&rendered.warnings, format);
     let drifts = crate::write::check(&rendered.bundle, &dir)?;
     for drift in &drifts {
         print(&describe(drift))?;

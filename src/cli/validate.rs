@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Format, report};
+use super::{Format, LoadArgs, report};
 use crate::error::Error;
+use crate::load::LoadOptions;
 
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
@@ -11,17 +12,18 @@ pub struct Args {
     /// The stack file(s).
     #[arg(required = true, num_args = 1..)]
     pub stacks: Vec<PathBuf>,
-    /// Merge the overlay of this environment (`stack.<env>.toml`, `[env.<env>]`).
-    #[arg(long)]
-    pub env: Option<String>,
+    /// How to load the stack.
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 /// Runs `validate` on every stack; with several, each one's problems are
 /// printed and the worst failure decides the exit code.
 pub fn run(args: &Args, format: Format) -> Result<(), Error> {
+    let options = args.load.options();
     let mut failures = Vec::new();
     for stack in &args.stacks {
-        if let Err(error) = validate_one(stack, args.env.as_deref(), format) {
+        if let Err(error) = validate_one(stack, &options, format) {
             failures.push(error);
         }
     }
@@ -40,8 +42,8 @@ pub fn run(args: &Args, format: Format) -> Result<(), Error> {
     Err(worst)
 }
 
-fn validate_one(stack: &Path, env: Option<&str>, format: Format) -> Result<(), Error> {
-    let loaded = crate::load::load_file_in(stack, env)?;
+fn validate_one(stack: &Path, options: &LoadOptions, format: Format) -> Result<(), Error> {
+    let loaded = crate::load::load_file_with(stack, options)?;
     let (plan, warnings) = crate::plan_loaded_for(&loaded, crate::plan::Purpose::Check)?;
     report::warnings(&warnings, format);
     if format == Format::Human {

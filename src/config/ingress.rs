@@ -57,9 +57,11 @@ const fn yes() -> bool {
 pub struct Tls {
     /// The certificate chain (PEM), relative to the stack file; copied into the bundle as
     /// `nginx/certs/<file name>`.
+    #[schemars(extend("x-stackgen-input" = "file"))]
     pub certificate: String,
     /// The private key (PEM), relative to the stack file; copied into the bundle as
-    /// `nginx/certs/<file name>`.
+    /// `nginx/certs/<file name>` with mode 0600.
+    #[schemars(extend("x-stackgen-input" = "file"))]
     pub key: String,
     /// Redirect plain HTTP to HTTPS.
     #[serde(default = "yes")]

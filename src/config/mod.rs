@@ -23,7 +23,7 @@ pub use service::{
     Build, CONTAINER_NAME_PATTERN, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable,
     EnvValue, Exporter, ExporterSettings, Healthcheck, HttpTool, Metrics, PortMapping, PortSpec,
     Reservations, Resources, RestartPolicy, Service, ServiceFile, ServiceKind, Ulimit, UlimitPair,
-    Ulimits, VolumeMount, VolumeMountLong,
+    Ulimits, VolumeMount, VolumeMountLong, env_file_bundle_path,
 };
 pub use shared::SharedStack;
 pub use values::{

@@ -35,8 +35,10 @@ pub struct Service {
     /// dsn, webhook) must take a `${VAR}` reference, never a literal.
     #[serde(default)]
     pub environment: IndexMap<String, EnvValue>,
-    /// Files of environment variables, relative to the output directory.
+    /// Files of environment variables, relative to the stack file and inside its folder;
+    /// copied into the bundle as `env/<service>/<file name>` (no more readable than the file).
     #[serde(default)]
+    #[schemars(extend("x-stackgen-input" = "file"))]
     pub env_file: Vec<String>,
     /// Published ports: `"8080:80"`, `"127.0.0.1:8080:80"`, `"9000"` or a table.
     #[serde(default)]
@@ -116,6 +118,7 @@ pub struct Service {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ServiceFile {
     /// The file, relative to the stack file and inside its directory, such as `telemetra/init-db.sql`.
+    #[schemars(extend("x-stackgen-input" = "file"))]
     pub source: String,
     /// Where the container sees it: an absolute path, such as `/docker-entrypoint-initdb.d/init-db.sql`.
     pub target: String,
@@ -126,6 +129,13 @@ impl ServiceFile {
     pub fn bundle_path(&self, service: &str) -> String {
         format!("files/{service}/{}", self.source.trim_start_matches("./"))
     }
+}
+
+/// The copy of the `env-file` at `path` inside the bundle, for the
+/// `[services]` entry `service`: `env/<service>/<file name>`.
+pub fn env_file_bundle_path(service: &str, path: &str) -> String {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    format!("env/{service}/{file_name}")
 }
 
 /// The pattern a container name must match: what Docker accepts.
@@ -320,10 +330,12 @@ pub struct ExporterSettings {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Build {
-    /// The build context directory.
+    /// The build context directory, relative to the stack file and inside its folder.
+    #[schemars(extend("x-stackgen-input" = "folder"))]
     pub context: String,
     /// The Dockerfile, relative to the context.
     #[serde(default)]
+    #[schemars(extend("x-stackgen-input" = "file"))]
     pub dockerfile: Option<String>,
     /// Build arguments.
     #[serde(default)]

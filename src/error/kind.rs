@@ -414,6 +414,19 @@ error_kinds! {
             /// The alert names, joined.
             alerts: String,
         },
+        /// A file or folder the stack names that is not inside the stack file's folder.
+        #[error("`{path}` is outside the stack file's folder: {reason}")]
+        #[diagnostic(
+            code("stackgen::files::outside"),
+            help("name files by paths relative to the stack file, inside its folder (links are followed and must stay inside too); to read files from another folder, run stackgen with `--allow-input-dir DIR`")
+        )]
+        #[label("outside the stack's folder")]
+        InputOutside {
+            /// The path as written.
+            path: String,
+            /// Where it leads.
+            reason: String,
+        },
     }
 }
 

@@ -3,6 +3,8 @@
 //! Syntax errors and schema violations (unknown keys, wrong types, bad
 //! durations, literal secrets) are all reported together, each with its span.
 
+mod input;
+mod inputs;
 mod overlay;
 mod schema;
 mod schema_check;
@@ -13,6 +15,10 @@ mod spans;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use input::{InputFile, InputProblem, InputRoots, ReadError, read_regular_file};
+pub use inputs::{
+    Input, InputKind, Inputs, MAX_INPUT_FILE_BYTES, NamedInput, dockerfile_path, named_inputs,
+};
 pub use overlay::{available_envs, overlay_path};
 pub use schema::{generated_stack_schema_text, stack_schema, stack_schema_text};
 pub use schema_check::closest;
@@ -22,6 +28,7 @@ use toml::de::DeTable;
 
 use crate::config::{SharedStack, Stack};
 use crate::error::{Diagnostic, Error, ErrorKind, Location, SourceFile};
+use input::read_toml_file;
 
 /// The largest stack file accepted, in bytes.
 pub const MAX_STACK_BYTES: usize = 16 * 1024 * 1024;
@@ -36,41 +43,119 @@ pub struct Loaded {
     pub spans: SpanIndex,
     /// The directory holding the stack file.
     pub base_dir: PathBuf,
+    /// The files and folders the stack names, read once.
+    pub inputs: Arc<Inputs>,
+    /// The stack file's folder as a path relative to the bundle's folder
+    /// (`../..` for the default `out/<stem>`), for what the bundle names
+    /// but does not hold: build contexts.
+    pub stack_dir_from_bundle: String,
+}
+
+/// How to load a stack file: which environment, which extra folders it may
+/// read files from.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The environment whose overlay is merged (`--env`).
+    pub env: Option<String>,
+    /// Folders outside the stack file's folder that files the stack names
+    /// may be in (`--allow-input-dir`). The stack file cannot grant itself this.
+    pub allowed_input_dirs: Vec<PathBuf>,
+    /// Where the bundle goes (`-o`), when not the default `out/<stem>`
+    /// beside the stack file: build contexts are written relative to it.
+    pub bundle_dir: Option<PathBuf>,
 }
 
 /// Reads and checks the stack file at `path`.
 pub fn load_file(path: &Path) -> Result<Loaded, Error> {
-    load_file_in(path, None)
+    load_file_with(path, &LoadOptions::default())
 }
 
 /// Reads the stack file at `path`, merges the overlay of environment `env`
 /// (`<stem>.<env>.toml` and/or `[env.<env>]`) over it, and checks the result.
 pub fn load_file_in(path: &Path, env: Option<&str>) -> Result<Loaded, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::io("read", path, source))?;
-    let source = SourceFile::new(path.display().to_string(), text);
+    let options = LoadOptions {
+        env: env.map(str::to_owned),
+        ..LoadOptions::default()
+    };
+    load_file_with(path, &options)
+}
+
+/// Reads the stack file at `path` as `options` say, and checks it.
+pub fn load_file_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+    let base_dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let roots = InputRoots::new(&base_dir, &options.allowed_input_dirs)?;
+    let source = read_toml_file(path)?;
     let (mut document, mut spans) = parse_document(&source)?;
-    if let Some(env) = env {
-        overlay::apply(path, env, &mut document, &mut spans)?;
+    if let Some(env) = &options.env {
+        overlay::apply(path, env, &roots, &mut document, &mut spans)?;
     }
-    let mut loaded = from_document(document, spans)?;
-    loaded.base_dir = path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    if loaded.base_dir.as_os_str().is_empty() {
-        loaded.base_dir = PathBuf::from(".");
+    let mut loaded = from_document(document, spans, &roots)?;
+    if let Some(bundle_dir) = &options.bundle_dir {
+        loaded.stack_dir_from_bundle = relative_path(bundle_dir, roots.stack_dir());
     }
+    loaded.base_dir = base_dir;
     Ok(loaded)
 }
 
-/// Checks stack text; `name` is how diagnostics name the file.
+/// The path of `to` (canonical) relative to the folder `from`, which need
+/// not exist yet: `../../stack` from `/work/out/web` to `/work/stack`.
+fn relative_path(from: &Path, to: &Path) -> String {
+    // The deepest existing folder of `from`, canonical, plus the rest as given.
+    let mut existing = from.to_path_buf();
+    let mut rest = Vec::new();
+    let canonical = loop {
+        if let Ok(canonical) = std::fs::canonicalize(&existing) {
+            break canonical;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => break std::env::current_dir().unwrap_or_default(),
+        }
+    };
+    let from: Vec<_> = canonical
+        .components()
+        .chain(rest.iter().rev().map(|n| std::path::Component::Normal(n)))
+        .collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let parts: Vec<String> = std::iter::repeat_n("..".to_owned(), from.len() - common)
+        .chain(
+            to[common..]
+                .iter()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        )
+        .collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Checks stack text; `name` is how diagnostics name the file. Files it
+/// names are relative to the working directory.
 pub fn load_str(name: &str, text: &str) -> Result<Loaded, Error> {
     let source = SourceFile::new(name, text);
     let (document, spans) = parse_document(&source)?;
-    from_document(document, spans)
+    from_document(document, spans, &InputRoots::new(Path::new("."), &[])?)
 }
 
 /// Checks a parsed document against the schema and builds the model.
-fn from_document(document: serde_json::Value, spans: SpanIndex) -> Result<Loaded, Error> {
+fn from_document(
+    document: serde_json::Value,
+    spans: SpanIndex,
+    roots: &InputRoots,
+) -> Result<Loaded, Error> {
     let problems = schema_check::check(&document, &spans)?;
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
@@ -85,10 +170,13 @@ fn from_document(document: serde_json::Value, spans: SpanIndex) -> Result<Loaded
             spans.value(""),
         )])
     })?;
+    let inputs = Arc::new(Inputs::read(&stack, roots));
     Ok(Loaded {
         stack: SharedStack::new(stack),
         spans,
         base_dir: PathBuf::from("."),
+        inputs,
+        stack_dir_from_bundle: "../..".to_owned(),
     })
 }
 
@@ -161,6 +249,21 @@ pub fn secret_variable_name(pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_reach_the_stack_folder_from_the_bundle() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = std::fs::canonicalize(dir.path()).expect("canonical");
+        std::fs::create_dir_all(root.join("repo/out")).expect("mkdir");
+        let stack = root.join("repo");
+        assert_eq!(relative_path(&stack.join("out/web"), &stack), "../..");
+        assert_eq!(relative_path(&stack, &stack), ".");
+        assert_eq!(
+            relative_path(&root.join("elsewhere/b"), &stack),
+            "../../repo"
+        );
+        assert_eq!(relative_path(&stack.join("out/../x"), &stack), "..");
+    }
 
     #[test]
     fn secret_names_follow_the_key() {

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::input::{InputRoots, read_toml_file};
 use super::{SpanIndex, escape_pointer, parse_document, pointer};
-use crate::error::{Error, SourceFile};
+use crate::error::Error;
 
 /// The overlay file of environment `env` for the stack file at `stack`:
 /// `stack.toml` + `production` → `stack.production.toml`.
@@ -60,6 +61,7 @@ pub fn available_envs(stack: &Path, document: &Value) -> Vec<String> {
 pub(super) fn apply(
     stack: &Path,
     env: &str,
+    roots: &InputRoots,
     document: &mut Value,
     spans: &mut SpanIndex,
 ) -> Result<(), Error> {
@@ -94,9 +96,22 @@ pub(super) fn apply(
         merge_root(document, table, spans, &table_spans);
     }
     if file_exists {
-        let text =
-            std::fs::read_to_string(&file).map_err(|source| Error::io("read", &file, source))?;
-        let source = SourceFile::new(file.display().to_string(), text);
+        // The overlay is beside the stack file; a link there must not lead out.
+        if let Err(problem) = file
+            .file_name()
+            .map(|name| roots.resolve(&name.to_string_lossy()))
+            .unwrap_or(Ok(file.clone()))
+        {
+            return Err(Error::Usage {
+                message: format!(
+                    "cannot read {}: {}, outside the stack file's folder",
+                    file.display(),
+                    problem.reason()
+                ),
+                help: "keep overlay files inside the stack file's folder, or allow the folder they lead to with `--allow-input-dir`".to_owned(),
+            });
+        }
+        let source = read_toml_file(&file)?;
         let (overlay, overlay_spans) = parse_document(&source)?;
         if let Value::Object(table) = overlay {
             merge_root(document, table, spans, &overlay_spans);
@@ -156,6 +171,8 @@ fn merge(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::error::SourceFile;
 
     fn parsed(name: &str, text: &str) -> (Value, SpanIndex) {
         parse_document(&SourceFile::new(name, text)).expect("valid toml")

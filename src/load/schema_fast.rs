@@ -592,6 +592,8 @@ impl Keyword {
             "format" => Self::Format,
             "description" | "title" | "default" | "examples" | "deprecated" | "readOnly"
             | "writeOnly" | "$comment" => Self::Annotation,
+            // stackgen's own annotations (`x-stackgen-input`).
+            other if other.starts_with("x-") => Self::Annotation,
             _ => Self::Unknown,
         }
     }

@@ -54,6 +54,8 @@ pub struct Plan {
     pub networks: IndexMap<String, Network>,
     /// The stack file's directory, for files the stack names (TLS certificates).
     pub base_dir: std::path::PathBuf,
+    /// The files the stack names, as the load stage read them.
+    pub inputs: std::sync::Arc<crate::load::Inputs>,
     /// The stack file's name, for headers.
     pub source_name: String,
     /// Every alerting rule: the user's, then the built-in library's.
@@ -90,6 +92,22 @@ impl Plan {
     }
 }
 
+/// The path of `path` (relative to the stack file's folder, or absolute)
+/// as seen from the bundle, given the stack file's folder seen from there.
+fn from_bundle(stack_dir: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        return path.to_owned();
+    }
+    let path = path.trim_start_matches("./").trim_end_matches('/');
+    if path.is_empty() || path == "." {
+        stack_dir.to_owned()
+    } else if stack_dir == "." {
+        path.to_owned()
+    } else {
+        format!("{stack_dir}/{path}")
+    }
+}
+
 /// Builds the plan from a validated stack, for rendering.
 pub fn plan(loaded: &Loaded) -> Plan {
     plan_for(loaded, Purpose::Render)
@@ -110,6 +128,11 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     for (name, service) in &stack.services {
         services.extend(service::expand(name, service, &stack, &default_networks));
     }
+    // Build contexts are named relative to the stack file; compose reads
+    // them relative to the bundle.
+    for build in services.iter_mut().filter_map(|s| s.build.as_mut()) {
+        build.context = from_bundle(&loaded.stack_dir_from_bundle, &build.context);
+    }
     let source_name = loaded
         .spans
         .root()
@@ -125,6 +148,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         services,
         networks,
         base_dir: loaded.base_dir.clone(),
+        inputs: std::sync::Arc::clone(&loaded.inputs),
         source_name,
         alerts: Vec::new(),
         recording_rules: Vec::new(),

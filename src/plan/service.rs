@@ -338,7 +338,11 @@ pub fn expand(
             command: service.command.clone(),
             entrypoint: service.entrypoint.clone(),
             environment: environment.clone(),
-            env_file: service.env_file.clone(),
+            env_file: service
+                .env_file
+                .iter()
+                .map(|path| format!("./{}", crate::config::env_file_bundle_path(name, path)))
+                .collect(),
             ports: ports.clone(),
             expose: service.expose.clone(),
             mounts: mounts.clone(),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::OutputFile;
 use super::format::yaml_file;
-use crate::config::Ulimit;
+use crate::config::{Ulimit, env_file_bundle_path};
 use crate::error::Error;
 use crate::plan::{Plan, PlannedService};
 use crate::validate::volumes::MountSource;
@@ -69,21 +69,31 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     Ok(files)
 }
 
-/// The services' `files`, copied from beside the stack file into the bundle.
+/// The services' `files` and `env-file`s, copied from beside the stack file
+/// into the bundle, each no more readable than its source.
 fn shipped_files(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     let mut out = Vec::new();
     for (name, service) in &plan.stack.services {
-        for file in &service.files {
-            let path = plan.base_dir.join(&file.source);
-            let contents = std::fs::read(&path).map_err(|source| Error::Io {
-                action: "read",
-                path,
-                source,
-            })?;
+        let copies = service
+            .files
+            .iter()
+            .map(|file| (&file.source, file.bundle_path(name)))
+            .chain(
+                service
+                    .env_file
+                    .iter()
+                    .map(|path| (path, env_file_bundle_path(name, path))),
+            );
+        for (source, path) in copies {
+            let Some(input) = plan.inputs.file(source) else {
+                return Err(Error::Bug(format!(
+                    "`{source}` was not read before rendering"
+                )));
+            };
             out.push(OutputFile {
-                path: file.bundle_path(name),
-                contents,
-                mode: None,
+                path,
+                contents: input.contents.clone(),
+                mode: Some(input.mode & 0o777),
             });
         }
     }

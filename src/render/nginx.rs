@@ -45,6 +45,9 @@ const DOCKER_DNS: &str = "127.0.0.11";
 /// The size of each rate-limit zone's shared memory.
 const ZONE_SIZE: &str = "10m";
 
+/// The permission bits of the private key's copy: readable by its owner only.
+pub const PRIVATE_KEY_MODE: u32 = 0o600;
+
 /// Renders `nginx/nginx.conf` and copies the TLS files, when the stack has `[ingress]`.
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     let Some(ingress) = &plan.stack.ingress else {
@@ -61,15 +64,21 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         format!("# {header}\n{body}"),
     )];
     if let Some(tls) = &ingress.tls {
-        for path in [&tls.certificate, &tls.key] {
+        // The key is private whatever its source's mode; the certificate is
+        // no more readable than its source.
+        for (path, private) in [(&tls.certificate, false), (&tls.key, true)] {
             let name = tls_bundle_name(path).map_err(|reason| bug(path, &reason))?;
-            let source = plan.base_dir.join(path);
-            let contents =
-                std::fs::read(&source).map_err(|error| Error::io("read", &source, error))?;
+            let Some(input) = plan.inputs.file(path) else {
+                return Err(bug(path, "it was not read before rendering"));
+            };
             files.push(OutputFile {
                 path: format!("nginx/certs/{name}"),
-                contents,
-                mode: None,
+                contents: input.contents.clone(),
+                mode: Some(if private {
+                    PRIVATE_KEY_MODE
+                } else {
+                    input.mode & 0o777
+                }),
             });
         }
     }

@@ -1,17 +1,51 @@
-//! Service `files`: sources stay inside the stack's directory and can be read,
-//! targets are absolute, and no two mounts of a service share a target.
+//! Files and folders the stack names: each is inside the stack file's folder
+//! (links followed) and readable, as the load stage found it; `files`
+//! sources are plain relative paths, their targets absolute, and no two
+//! mounts of a service share a target; no two `env-file`s of a service
+//! share a file name (each is copied to `env/<service>/<file name>`).
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use super::Checker;
 use super::volumes::resolve_mount;
+use crate::config::env_file_bundle_path;
 use crate::error::ErrorKind;
-use crate::load::pointer;
+use crate::load::{InputProblem, named_inputs, pointer};
+#[cfg(test)]
+use std::path::Path;
 
-/// Checks every service's `files`.
+/// Checks every named input and every service's `files` and `env-file`.
 pub fn check(checker: &mut Checker<'_>) {
+    let lexical = check_service_files(checker);
+    check_env_file_names(checker);
     let stack = checker.stack;
+    for named in named_inputs(stack) {
+        if lexical.contains(&named.pointer) {
+            continue;
+        }
+        let Some(Err(problem)) = checker.inputs.get(&named) else {
+            continue;
+        };
+        let path = named.path.clone();
+        let kind = match problem {
+            InputProblem::Outside { .. } => ErrorKind::InputOutside {
+                path,
+                reason: problem.reason(),
+            },
+            InputProblem::Unreadable { .. } => ErrorKind::UnreadableFile {
+                path,
+                reason: problem.reason(),
+            },
+        };
+        checker.error(&named.pointer, kind);
+    }
+}
+
+/// Checks the sources and targets of `files`; returns the pointers of the
+/// sources refused for their spelling (not looked up on disk).
+fn check_service_files(checker: &mut Checker<'_>) -> HashSet<String> {
+    let stack = checker.stack;
+    let mut refused = HashSet::new();
     for (name, service) in &stack.services {
         let mut targets: HashSet<String> = service
             .volumes
@@ -23,18 +57,11 @@ pub fn check(checker: &mut Checker<'_>) {
             let at =
                 |field: &str| pointer(["services", name, "files", &position.to_string(), field]);
             if let Some(reason) = source_problem(&file.source) {
+                refused.insert(at("source"));
                 checker.error(
                     &at("source"),
                     ErrorKind::BadMount {
                         value: file.source.clone(),
-                        reason,
-                    },
-                );
-            } else if let Some(reason) = unreadable(&checker.base_dir.join(&file.source)) {
-                checker.error(
-                    &at("source"),
-                    ErrorKind::UnreadableFile {
-                        path: file.source.clone(),
                         reason,
                     },
                 );
@@ -53,6 +80,28 @@ pub fn check(checker: &mut Checker<'_>) {
                     ErrorKind::DuplicateName {
                         what: "mount target",
                         name: file.target.clone(),
+                    },
+                );
+            }
+        }
+    }
+    refused
+}
+
+/// Refuses two `env-file`s of one service with the same file name: their
+/// copies in the bundle would collide.
+fn check_env_file_names(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    for (name, service) in &stack.services {
+        let mut seen = HashSet::new();
+        for (position, path) in service.env_file.iter().enumerate() {
+            let copy = env_file_bundle_path(name, path);
+            if !seen.insert(copy.clone()) {
+                checker.error(
+                    &pointer(["services", name, "env-file", &position.to_string()]),
+                    ErrorKind::DuplicateName {
+                        what: "env-file copy",
+                        name: copy,
                     },
                 );
             }
@@ -91,15 +140,6 @@ fn target_problem(target: &str) -> Option<String> {
         Some("it contains a control character".to_owned())
     } else {
         None
-    }
-}
-
-/// Why the file cannot be read, if it cannot.
-fn unreadable(path: &Path) -> Option<String> {
-    match std::fs::metadata(path) {
-        Ok(metadata) if metadata.is_file() => None,
-        Ok(_) => Some("it is not a regular file".to_owned()),
-        Err(error) => Some(error.to_string()),
     }
 }
 
@@ -154,7 +194,9 @@ files = [
             .collect();
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(
-            found[0].0.starts_with("cannot read `missing.sql`"),
+            found[0]
+                .0
+                .starts_with("cannot read `missing.sql`: No such file"),
             "{found:?}"
         );
         assert_eq!(found[0].1, r#""missing.sql""#);
@@ -163,5 +205,255 @@ files = [
             "mount target `/docker-entrypoint-initdb.d/init.sql` is defined more than once"
         );
         assert_eq!(found[1].1, r#""/docker-entrypoint-initdb.d/init.sql""#);
+    }
+
+    /// A stack that names a file or folder in every field the schema marks
+    /// with `x-stackgen-input`. A new such field fails
+    /// `every_input_field_refuses_paths_that_leave_the_folder` until it is
+    /// added here, and is then checked like the others.
+    const EVERY_INPUT: &str = r#"
+[stack]
+name = "inputs"
+
+[services.app]
+build = { context = ".", dockerfile = "Dockerfile" }
+env-file = ["app.env"]
+files = [{ source = "init.sql", target = "/init.sql" }]
+expose = [80]
+
+[ingress]
+routes = [{ path = "/", service = "app", port = 80 }]
+tls = { certificate = "site.crt", key = "site.key" }
+"#;
+
+    /// The pointer templates (`*` for any key or index) of every field the
+    /// schema marks as naming a file or folder.
+    fn schema_input_fields() -> Vec<String> {
+        fn walk(
+            schema: &serde_json::Value,
+            root: &serde_json::Value,
+            at: &str,
+            out: &mut Vec<String>,
+        ) {
+            let Some(map) = schema.as_object() else {
+                return;
+            };
+            if let Some(target) = map.get("$ref").and_then(|r| r.as_str()) {
+                let name = target.trim_start_matches("#/$defs/");
+                if at.matches('/').count() < 12 {
+                    walk(&root["$defs"][name], root, at, out);
+                }
+            }
+            if map.contains_key("x-stackgen-input") {
+                let is_array = map.get("type").is_some_and(|t| t == "array");
+                out.push(if is_array {
+                    format!("{at}/*")
+                } else {
+                    at.to_owned()
+                });
+            }
+            if let Some(properties) = map.get("properties").and_then(|p| p.as_object()) {
+                for (key, value) in properties {
+                    walk(value, root, &format!("{at}/{key}"), out);
+                }
+            }
+            for (keyword, step) in [("additionalProperties", "/*"), ("items", "/*")] {
+                if let Some(inner) = map.get(keyword) {
+                    walk(inner, root, &format!("{at}{step}"), out);
+                }
+            }
+            for keyword in ["anyOf", "oneOf", "allOf"] {
+                for inner in map
+                    .get(keyword)
+                    .and_then(|a| a.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    walk(inner, root, at, out);
+                }
+            }
+        }
+        let schema: serde_json::Value =
+            serde_json::from_str(&crate::load::generated_stack_schema_text()).expect("schema");
+        let mut out = Vec::new();
+        walk(&schema, &schema, "", &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Whether `pointer` is an instance of `template`.
+    fn instance_of(pointer: &str, template: &str) -> bool {
+        let parts: Vec<&str> = pointer.split('/').collect();
+        let pattern: Vec<&str> = template.split('/').collect();
+        parts.len() == pattern.len() && parts.iter().zip(&pattern).all(|(p, t)| *t == "*" || p == t)
+    }
+
+    /// A stack folder with every file [`EVERY_INPUT`] names, hostile
+    /// neighbours inside it, and files and a folder outside it.
+    fn project() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+        let root = tempfile::tempdir().expect("temp dir");
+        let stack = root.path().join("stack");
+        let outside = root.path().join("outside");
+        std::fs::create_dir_all(&stack).expect("mkdir");
+        std::fs::create_dir_all(outside.join("folder")).expect("mkdir");
+        std::fs::write(outside.join("secret.txt"), "secret\n").expect("write");
+        for (name, contents) in [
+            ("Dockerfile", "FROM scratch\n"),
+            ("app.env", "A=1\n"),
+            ("init.sql", "select 1;\n"),
+        ] {
+            std::fs::write(stack.join(name), contents).expect("write");
+        }
+        for (name, from) in [
+            ("site.crt", "examples/certs/dev.crt"),
+            ("site.key", "examples/certs/dev.key"),
+        ] {
+            std::fs::copy(from, stack.join(name)).expect("copy");
+        }
+        for (target, link) in [
+            (outside.join("secret.txt"), "link-to-file"),
+            (outside.join("folder"), "link-to-folder"),
+            (std::path::PathBuf::from("/dev/zero"), "zero"),
+        ] {
+            std::os::unix::fs::symlink(target, stack.join(link)).expect("link");
+        }
+        let status = std::process::Command::new("mkfifo")
+            .arg(stack.join("fifo"))
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        std::fs::write(stack.join("stack.toml"), EVERY_INPUT).expect("write");
+        (root, stack, outside)
+    }
+
+    /// (code, span) of every error of `text` loaded as `stack/stack.toml`.
+    fn errors_of(
+        stack: &Path,
+        text: &str,
+        allowed: &[std::path::PathBuf],
+    ) -> (
+        Vec<(&'static str, std::ops::Range<usize>)>,
+        crate::load::Loaded,
+    ) {
+        let file = stack.join("stack.toml");
+        std::fs::write(&file, text).expect("write");
+        let options = crate::load::LoadOptions {
+            env: None,
+            allowed_input_dirs: allowed.to_vec(),
+            ..crate::load::LoadOptions::default()
+        };
+        let loaded = crate::load::load_file_with(&file, &options).expect("loads");
+        let errors = crate::validate::validate(&loaded)
+            .into_iter()
+            .filter(crate::error::Diagnostic::is_error)
+            .map(|d| (d.kind.code(), d.location.span))
+            .collect();
+        (errors, loaded)
+    }
+
+    #[test]
+    fn every_input_field_refuses_paths_that_leave_the_folder() {
+        let (_root, stack, outside) = project();
+        let (errors, loaded) = errors_of(&stack, EVERY_INPUT, &[]);
+        assert_eq!(errors, Vec::new(), "the fixture is valid");
+        let rendered = crate::render_stack(&stack.join("stack.toml")).expect("renders");
+        assert!(rendered.bundle.files.contains_key("env/app/app.env"));
+        let compose = String::from_utf8_lossy(&rendered.bundle.files["docker-compose.yml"]);
+        assert!(compose.contains("context: ../..\n"), "{compose}");
+        assert!(compose.contains("- ./env/app/app.env\n"), "{compose}");
+
+        let document: toml::Table = toml::from_str(EVERY_INPUT).expect("toml");
+        let templates = schema_input_fields();
+        assert!(templates.len() >= 6, "{templates:?}");
+        let named = named_inputs(&loaded.stack);
+        for template in &templates {
+            let instances: Vec<&NamedInputRef> = named
+                .iter()
+                .filter(|n| instance_of(&n.pointer, template))
+                .collect();
+            assert!(
+                !instances.is_empty(),
+                "{template} names a file but EVERY_INPUT does not set it, or named_inputs misses it"
+            );
+        }
+        assert_eq!(
+            named.len(),
+            named
+                .iter()
+                .filter(|n| templates.iter().any(|t| instance_of(&n.pointer, t)))
+                .count(),
+            "named_inputs lists a field the schema does not mark"
+        );
+
+        for input in &named {
+            let is_folder = input.kind == crate::load::InputKind::Folder;
+            let cases: [(&str, &[&str]); 7] = [
+                (
+                    "/etc/hostname",
+                    &["stackgen::files::outside", "stackgen::volumes::invalid"],
+                ),
+                (
+                    "../outside/secret.txt",
+                    &["stackgen::files::outside", "stackgen::volumes::invalid"],
+                ),
+                (
+                    if is_folder {
+                        "link-to-folder"
+                    } else {
+                        "link-to-file"
+                    },
+                    &["stackgen::files::outside"],
+                ),
+                ("zero", &["stackgen::files::outside"]),
+                ("missing", &["stackgen::files::unreadable"]),
+                ("fifo", &["stackgen::files::unreadable"]),
+                (
+                    if is_folder {
+                        "init.sql"
+                    } else {
+                        "link-to-folder"
+                    },
+                    &["stackgen::files::unreadable", "stackgen::files::outside"],
+                ),
+            ];
+            for (value, codes) in cases {
+                let text = with_value(&document, &input.pointer, value);
+                let (errors, loaded) = errors_of(&stack, &text, &[]);
+                let span = loaded.spans.value(&input.pointer).span;
+                assert!(
+                    errors
+                        .iter()
+                        .any(|(code, at)| *at == span && codes.contains(code)),
+                    "{} = {value:?}: expected one of {codes:?} at its value, got {errors:?}",
+                    input.pointer
+                );
+            }
+            // Allowed on the command line, the folder the link leads to is fine.
+            let link = if is_folder {
+                "link-to-folder"
+            } else {
+                "link-to-file"
+            };
+            let text = with_value(&document, &input.pointer, link);
+            let (errors, loaded) = errors_of(&stack, &text, std::slice::from_ref(&outside));
+            let span = loaded.spans.value(&input.pointer).span;
+            assert!(
+                !errors.iter().any(|(code, at)| *at == span
+                    && ["stackgen::files::outside", "stackgen::files::unreadable"].contains(code)),
+                "{} = {link:?} with --allow-input-dir: {errors:?}",
+                input.pointer
+            );
+        }
+    }
+
+    type NamedInputRef = crate::load::NamedInput;
+
+    /// `document` with the string at `pointer` replaced by `value`, as TOML.
+    fn with_value(document: &toml::Table, pointer: &str, value: &str) -> String {
+        let mut json = serde_json::to_value(document).expect("json");
+        *json.pointer_mut(pointer).expect("the pointer exists") =
+            serde_json::Value::String(value.to_owned());
+        toml::to_string(&json).expect("toml")
     }
 }

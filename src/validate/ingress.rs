@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::path::Path;
 
 use super::Checker;
 use super::names::check_dns_label;
@@ -336,7 +335,6 @@ fn check_tls(checker: &mut Checker<'_>, ingress: &Ingress) {
     let Some(tls) = &ingress.tls else {
         return;
     };
-    let base_dir = checker.base_dir;
     let files = [
         ("certificate", tls.certificate.as_str(), "certificate"),
         ("key", tls.key.as_str(), "private key"),
@@ -367,36 +365,28 @@ fn check_tls(checker: &mut Checker<'_>, ingress: &Ingress) {
             );
             continue;
         }
-        match read_pem(&base_dir.join(path)) {
-            Err(reason) => checker.error(
+        // A file that could not be read is reported with the other inputs.
+        let Some(file) = checker.inputs.file(path) else {
+            continue;
+        };
+        if file.contents.len() as u64 > MAX_TLS_FILE_BYTES {
+            checker.error(
                 &at,
                 ErrorKind::UnreadableFile {
                     path: path.to_owned(),
-                    reason,
+                    reason: format!("it is larger than {MAX_TLS_FILE_BYTES} bytes"),
                 },
-            ),
-            Ok(text) if !looks_like_pem(&text, expected) => checker.error(
+            );
+        } else if !looks_like_pem(&String::from_utf8_lossy(&file.contents), expected) {
+            checker.error(
                 &at,
                 ErrorKind::NotPem {
                     path: path.to_owned(),
                     expected,
                 },
-            ),
-            Ok(_) => {}
+            );
         }
     }
-}
-
-fn read_pem(path: &Path) -> Result<String, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !metadata.is_file() {
-        return Err("not a regular file".to_owned());
-    }
-    if metadata.len() > MAX_TLS_FILE_BYTES {
-        return Err(format!("larger than {MAX_TLS_FILE_BYTES} bytes"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Whether `text` holds a PEM block of the expected kind.
@@ -606,7 +596,7 @@ image = "bare:1"
         );
         assert_eq!(
             diagnostics(
-                "tls = { certificate = \"examples/certs/dev.crt\", key = \"other/dev.crt\" }\n"
+                "tls = { certificate = \"examples/certs/dev.crt\", key = \"examples/../examples/certs/dev.crt\" }\n"
             )[0]
             .0,
             "stackgen::schema::value"

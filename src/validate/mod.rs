@@ -38,6 +38,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         stack: &loaded.stack,
         spans: &loaded.spans,
         base_dir: &loaded.base_dir,
+        inputs: &loaded.inputs,
         diagnostics: Vec::new(),
     };
     names::check(&mut checker);
@@ -65,6 +66,7 @@ pub fn validate_plan(loaded: &Loaded, plan: &Plan) -> Vec<Diagnostic> {
         stack: &loaded.stack,
         spans: &loaded.spans,
         base_dir: &loaded.base_dir,
+        inputs: &loaded.inputs,
         diagnostics: Vec::new(),
     };
     alerting::check_library(&mut checker, plan);
@@ -79,6 +81,8 @@ pub struct Checker<'a> {
     pub spans: &'a SpanIndex,
     /// The stack file's directory, which files the stack names are relative to.
     pub base_dir: &'a std::path::Path,
+    /// The files and folders the stack names, as the load stage found them.
+    pub inputs: &'a crate::load::Inputs,
     diagnostics: Vec<Diagnostic>,
 }
 
