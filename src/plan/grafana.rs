@@ -4,7 +4,6 @@
 use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
-use crate::render::grafana::{DASHBOARDS_MOUNT, auto_dashboards};
 use crate::validate::volumes::{MountSource, ResolvedMount};
 
 /// The image when `[grafana] image` is unset.
@@ -13,6 +12,8 @@ pub const DEFAULT_IMAGE: &str = "grafana/grafana:10.4.5";
 pub const CONTAINER_PORT: u16 = 3000;
 /// The named volume holding Grafana's database.
 pub const DATA_VOLUME: &str = "grafana-data";
+/// Where the dashboards directory is mounted in the Grafana container.
+pub const DASHBOARDS_MOUNT: &str = "/etc/grafana/dashboards";
 
 /// Adds the services, volumes and mounts the `[grafana]` section implies.
 pub fn add_services(plan: &mut Plan) {
@@ -33,9 +34,7 @@ pub fn add_services(plan: &mut Plan) {
     )];
     // Without any dashboard the directory is not written, and Docker would
     // create an empty one owned by root in its place.
-    // The stack's own dashboards, else the generated ones (not copied: only
-    // whether there are any matters).
-    if !plan.stack.dashboards.is_empty() || !auto_dashboards(&plan.stack).is_empty() {
+    if !plan.dashboards.is_empty() {
         service.mounts.push(ResolvedMount::read_only_bind(
             "./grafana/dashboards",
             DASHBOARDS_MOUNT,

@@ -9,7 +9,9 @@
 pub mod alert_library;
 pub mod alertmanager;
 pub mod alerts;
-mod grafana;
+pub mod dashboard_uid;
+pub mod dashboards;
+pub mod grafana;
 pub mod ingress;
 mod library_file;
 pub mod prometheus;
@@ -62,6 +64,9 @@ pub struct Plan {
     pub alerts: Vec<alerts::PlannedAlert>,
     /// Every recording rule: the user's, then the built-in library's.
     pub recording_rules: Vec<alerts::PlannedRecording>,
+    /// Every Grafana dashboard: the user's, then the built-in ones the stack
+    /// gets (none without `[grafana]`).
+    pub dashboards: Vec<dashboards::PlannedDashboard>,
 }
 
 impl Plan {
@@ -152,9 +157,14 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         source_name,
         alerts: Vec::new(),
         recording_rules: Vec::new(),
+        dashboards: Vec::new(),
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);
+    if plan.stack.grafana.is_some() {
+        plan.dashboards = dashboards::dashboards(&plan.stack)
+            .expect("the built-in dashboards parse and render; their tests prove it");
+    }
     prometheus::add_services(&mut plan);
     alertmanager::add_services(&mut plan);
     grafana::add_services(&mut plan);

@@ -1,6 +1,6 @@
 //! Grafana and dashboards: the sections Grafana needs, dashboard uids (valid
-//! and unique, the automatic dashboards' included), thresholds, ranges and
-//! template variables.
+//! and unique; one that is a built-in dashboard's replaces that one),
+//! thresholds, ranges and template variables.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use super::text::is_label_name;
 use crate::config::{Dashboard, Panel};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
-use crate::render::grafana::{auto_dashboards, dashboard_uid, uid_problem};
+use crate::plan::dashboard_uid::{dashboard_uid, uid_problem};
 
 /// Runs the Grafana checks.
 pub fn check(checker: &mut Checker<'_>) {
@@ -42,11 +42,8 @@ pub fn check(checker: &mut Checker<'_>) {
             },
         );
     }
-    // Where each uid was first used (a pointer; automatic dashboards have none).
-    let mut seen: HashMap<String, Option<String>> = auto_dashboards(stack)
-        .iter()
-        .map(|d| (dashboard_uid(d), None))
-        .collect();
+    // Where each uid was first used.
+    let mut seen: HashMap<String, String> = HashMap::new();
     for (index, dashboard) in stack.dashboards.iter().enumerate() {
         let position = index.to_string();
         check_uid(checker, &position, dashboard, &mut seen);
@@ -99,7 +96,7 @@ fn check_uid(
     checker: &mut Checker<'_>,
     position: &str,
     dashboard: &Dashboard,
-    seen: &mut HashMap<String, Option<String>>,
+    seen: &mut HashMap<String, String>,
 ) {
     let at = match &dashboard.uid {
         Some(uid) => {
@@ -118,22 +115,17 @@ fn check_uid(
     let uid = dashboard_uid(dashboard);
     match seen.get(&uid) {
         None => {
-            seen.insert(uid, Some(at));
+            seen.insert(uid, at);
         }
         Some(first) => {
             let kind = ErrorKind::DuplicateName {
                 what: "dashboard uid",
                 name: uid.clone(),
             };
-            let diagnostic = Diagnostic::error(kind, checker.spans.value(&at));
-            checker.push(match first {
-                Some(first) => {
-                    let span = checker.spans.value(first).span;
-                    diagnostic.with_related(span, format!("`{uid}` first used here"))
-                }
-                // An automatic dashboard has no span of its own.
-                None => diagnostic,
-            });
+            let span = checker.spans.value(first).span;
+            let diagnostic = Diagnostic::error(kind, checker.spans.value(&at))
+                .with_related(span, format!("`{uid}` first used here"));
+            checker.push(diagnostic);
         }
     }
 }

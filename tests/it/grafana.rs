@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{bundle_text, snapshot};
+use crate::support::{bundle_text, snapshot, toml_files};
 use stackgen::render::Bundle;
 use stackgen::render::grafana::layout::GridPos;
 
@@ -175,7 +175,7 @@ name = "bad"
 [grafana]
 [[dashboards]]
 title = "Board"
-uid = "stack-overview"
+uid = "board"
 [[dashboards.rows]]
 title = "Row"
 [[dashboards.rows.panels]]
@@ -205,16 +205,85 @@ queries = [{ expr = "up" }]
                 "grafana"
             ),
             expect(
-                "dashboard uid `stack-overview` is defined more than once",
-                "\"stack-overview\""
-            ),
-            expect(
                 "invalid value [5.0, 1.0]: thresholds are at most two ascending values (amber, then red)",
                 "[5, 1]"
             ),
             expect("invalid value 0: max must be above min (1)", "0"),
         ]
     );
+}
+
+#[test]
+fn a_dashboard_with_a_built_in_uid_takes_its_place() {
+    let source = format!(
+        "{ALL_EXPORTERS}{}",
+        r#"
+[[dashboards]]
+title = "Our overview"
+uid = "stack-overview"
+[[dashboards.rows]]
+title = "Targets"
+[[dashboards.rows.panels]]
+title = "Up"
+queries = [{ expr = "up" }]
+"#
+    );
+    let rendered = stackgen::render_str("own.toml", &source).expect("the stack renders");
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let uids = check_bundle(&rendered.bundle);
+    assert_eq!(uids.iter().filter(|u| *u == "stack-overview").count(), 1);
+    assert!(uids.iter().any(|u| u == "services-red"), "{uids:?}");
+    let overview: Value = serde_json::from_str(&bundle_text(
+        &rendered.bundle,
+        "grafana/dashboards/stack-overview.json",
+    ))
+    .expect("dashboard JSON");
+    assert_eq!(overview["title"], "Our overview");
+}
+
+/// Every built-in dashboard file is a stack's own `[[dashboards]]` as it
+/// stands: it passes every check a stack's dashboards get (schema, uids,
+/// variables, `PromQL` of every query and variable) and, copied into a stack,
+/// renders exactly as the built-in one does.
+#[test]
+fn every_built_in_dashboard_is_valid_in_a_stack_and_renders_the_same_copied() {
+    let everything =
+        format!("{ALL_EXPORTERS}\n[ingress]\nroutes = [{{ path = \"/\", service = \"api\" }}]\n");
+    let built_in = stackgen::render_str("many.toml", &everything).expect("the stack renders");
+    let files = toml_files("templates/dashboards");
+    assert_eq!(files.len(), 11, "{files:?}");
+    for path in files {
+        let template = std::fs::read_to_string(&path).expect("template");
+        let source = format!(
+            "[stack]\nname = \"copy\"\n[prometheus]\n[grafana]\nadmin-password = \"${{PASSWORD}}\"\nauto-dashboards = false\n{template}"
+        );
+        let name = path.display().to_string();
+        let loaded =
+            stackgen::load::load_str(&name, &source).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let problems: Vec<String> = stackgen::validate::validate(&loaded)
+            .iter()
+            .map(|d| format!("{} at `{}`", d.kind, &source[d.location.span.clone()]))
+            .collect();
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        let copied = stackgen::render_str(&name, &source).expect("the copy renders");
+        let uids = check_bundle(&copied.bundle);
+        let [uid] = uids.as_slice() else {
+            panic!("{name}: {uids:?}");
+        };
+        let file = format!("grafana/dashboards/{uid}.json");
+        let mut copy: Value =
+            serde_json::from_str(&bundle_text(&copied.bundle, &file)).expect("JSON");
+        let original: Value =
+            serde_json::from_str(&bundle_text(&built_in.bundle, &file)).expect("JSON");
+        // The one substitution: `[[ stack ]]` in a built-in title.
+        copy["title"] = Value::from(
+            copy["title"]
+                .as_str()
+                .expect("title")
+                .replace("[[ stack ]]", "many"),
+        );
+        assert_eq!(copy, original, "{name}");
+    }
 }
 
 /// Checks every Grafana file of a bundle; returns the dashboard uids sorted by file path.

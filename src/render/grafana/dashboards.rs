@@ -1,4 +1,4 @@
-//! One `[[dashboards]]` entry (or an automatic one) to Grafana's JSON.
+//! One dashboard of the plan (the user's or a built-in one) to Grafana's JSON.
 
 use serde_json::{Value, json};
 
@@ -7,8 +7,8 @@ use super::model::{
     DashboardJson, DatasourceRef, FieldConfig, FieldDefaults, List, PanelJson, SCHEMA_VERSION,
     Step, Target, Thresholds, TimeRange,
 };
-use super::uid::dashboard_uid;
-use crate::config::{Dashboard, Panel, PanelKind, Variable};
+use crate::config::{Panel, PanelKind, Variable};
+use crate::plan::dashboards::PlannedDashboard;
 
 /// The Prometheus datasource every panel queries.
 pub const PROMETHEUS: DatasourceRef = DatasourceRef {
@@ -17,7 +17,8 @@ pub const PROMETHEUS: DatasourceRef = DatasourceRef {
 };
 
 /// Builds the dashboard JSON, laying out rows and panels on the grid.
-pub fn dashboard_json(dashboard: &Dashboard) -> DashboardJson {
+pub fn dashboard_json(planned: &PlannedDashboard) -> DashboardJson {
+    let dashboard = &planned.dashboard;
     let mut layout = Layout::default();
     let mut panels = Vec::new();
     let mut next_id = 1;
@@ -57,7 +58,7 @@ pub fn dashboard_json(dashboard: &Dashboard) -> DashboardJson {
         }
     }
     DashboardJson {
-        uid: dashboard_uid(dashboard),
+        uid: planned.uid.clone(),
         title: dashboard.title.clone(),
         description: dashboard.description.clone(),
         tags: dashboard.tags.clone(),

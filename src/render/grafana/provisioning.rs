@@ -5,9 +5,9 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::DASHBOARDS_MOUNT;
 use crate::config::ServiceKind;
 use crate::error::Error;
+use crate::plan::grafana::DASHBOARDS_MOUNT;
 use crate::plan::{Origin, Plan};
 use crate::render::OutputFile;
 use crate::render::format::yaml_file;
