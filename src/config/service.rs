@@ -31,8 +31,9 @@ pub struct Service {
     /// The entrypoint, as a list of arguments.
     #[serde(default)]
     pub entrypoint: Option<Vec<String>>,
-    /// Environment variables. Secret-like names (password, token, key, secret,
-    /// dsn, webhook) must take a `${VAR}` reference, never a literal.
+    /// Environment variables. Secret-like names (`*_PASSWORD`, `*_PASS`, `*_PWD`, `*_TOKEN`,
+    /// `*_KEY`, `*_SECRET`, `*_DSN`, ...) must take a `${VAR}` reference, never a literal,
+    /// and so must a password inside a URL (`postgres://app:${DB_PASSWORD}@db/app`).
     #[serde(default)]
     pub environment: IndexMap<String, EnvValue>,
     /// Files of environment variables, relative to the stack file and inside its folder;

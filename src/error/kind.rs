@@ -109,6 +109,19 @@ error_kinds! {
             /// The variable name to suggest.
             variable: String,
         },
+        /// A URL in an environment value that carries a literal password.
+        #[error("literal password in the URL of `{field}`")]
+        #[diagnostic(
+            code("stackgen::secrets::url-password"),
+            help("write the password as `${{{variable}}}` inside the URL and set {variable} in the environment or a .env file")
+        )]
+        #[label("literal password")]
+        UrlPassword {
+            /// The variable that holds the URL.
+            field: String,
+            /// The variable name to suggest for the password.
+            variable: String,
+        },
         /// A name that is unsafe as a DNS label or file name.
         #[error("{what} name `{name}` is not allowed: {reason}")]
         #[diagnostic(
