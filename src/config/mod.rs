@@ -5,10 +5,15 @@
 
 mod alerting;
 mod dashboards;
+pub mod exact;
 mod ingress;
+pub mod label_examples;
 mod monitoring;
 mod service;
 mod shared;
+mod slo;
+mod slo_series;
+mod slo_windows;
 mod values;
 
 pub use alerting::{
@@ -18,7 +23,7 @@ pub use alerting::{
 };
 pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
-pub use monitoring::{ExtraScrape, Grafana, Prometheus};
+pub use monitoring::{DEFAULT_RETENTION, ExtraScrape, Grafana, Prometheus};
 pub use service::{
     Build, CONTAINER_NAME_PATTERN, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable,
     EnvValue, Exporter, ExporterSettings, Healthcheck, HttpTool, Metrics, PortMapping, PortSpec,
@@ -26,6 +31,12 @@ pub use service::{
     Ulimits, VolumeMount, VolumeMountLong, env_file_bundle_path,
 };
 pub use shared::SharedStack;
+pub use slo::{
+    AlertTier, AlertTierSettings, BucketBound, DEFAULT_PERIOD, LatencySli, Objective, RatioSli,
+    Selector, SelectorShape, SeriesSelector, Slo, SloAlerting,
+};
+pub use slo_series::{EventShare, SliSeries};
+pub use slo_windows::{BurnTier, BurnWindow, BurnWindows, burn_windows, prometheus_duration};
 pub use values::{
     BYTE_SIZE_PATTERN, ByteSize, DURATION_PATTERN, DurationProblem, DurationStr,
     SECRET_REF_PATTERN, SecretRef, format_millis, is_decimal_number, parse_duration_millis,
@@ -73,6 +84,10 @@ pub struct Stack {
     /// Grafana dashboards, written to `grafana/dashboards/`.
     #[serde(default)]
     pub dashboards: Vec<Dashboard>,
+    /// Service level objectives: each gets Sloth-compatible recording rules,
+    /// multi-window multi-burn-rate alerts with promtool tests, and a dashboard.
+    #[serde(default)]
+    pub slos: Vec<Slo>,
     /// Per-environment overlays (`[env.production]`), merged over the base with `--env`.
     #[serde(default)]
     #[schemars(with = "IndexMap<String, serde_json::Map<String, serde_json::Value>>")]

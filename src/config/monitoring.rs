@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::values::{ByteSize, DurationStr, SecretRef};
 
+/// How long Prometheus keeps data when `retention` is unset (its own default).
+pub const DEFAULT_RETENTION: &str = "15d";
+
 /// The Prometheus server.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -25,7 +28,7 @@ pub struct Prometheus {
     /// How often to evaluate rules (15s by default).
     #[serde(default)]
     pub evaluation_interval: Option<DurationStr>,
-    /// How long to keep data (15d by default).
+    /// How long to keep data (15d by default). An SLO's period must fit in it.
     #[serde(default)]
     pub retention: Option<DurationStr>,
     /// The most disk the data may take, such as `10GB`.
