@@ -440,6 +440,97 @@ error_kinds! {
             /// Where it leads.
             reason: String,
         },
+        /// An SLO objective that is not a percentage above 0 and below 100.
+        #[error("objective {value} is not a usable percentage: {reason}")]
+        #[diagnostic(
+            code("stackgen::slos::objective"),
+            help("write the share of good events in percent, above 0 and below 100, with at most 10 decimal places: `99.9` for 99.9%")
+        )]
+        #[label("not a usable objective")]
+        SloObjective {
+            /// The objective as written.
+            value: String,
+            /// Why it is refused.
+            reason: String,
+        },
+        /// An SLO period longer than Prometheus keeps data.
+        #[error("the SLO period {period} is longer than Prometheus keeps data ({retention})")]
+        #[diagnostic(
+            code("stackgen::slos::retention"),
+            help("set `[prometheus] retention = \"{period}\"` or longer, or shorten the period: the ratio over the period would read partial data")
+        )]
+        #[label("longer than the retention")]
+        SloPeriodBeyondRetention {
+            /// The period as written.
+            period: String,
+            /// The retention, as written or its default.
+            retention: String,
+        },
+        /// An SLO period shorter than the windows its alerts read.
+        #[error("the SLO period {period} is shorter than the {window} window of its alerts")]
+        #[diagnostic(
+            code("stackgen::slos::period"),
+            help("use a period of {window} or longer; 30d and 28d are the usual ones")
+        )]
+        #[label("shorter than the alert windows")]
+        SloPeriodTooShort {
+            /// The period as written.
+            period: String,
+            /// The longest alert window.
+            window: String,
+        },
+        /// A selector of an SLI that is not what stackgen can wrap in `rate()`.
+        #[error("`{field}` is not a plain series selector: {reason}")]
+        #[diagnostic(code("stackgen::slos::selector"), help("{fix}"))]
+        #[label("not a plain selector")]
+        SloSelector {
+            /// The field.
+            field: String,
+            /// What is wrong.
+            reason: String,
+            /// How to fix it.
+            fix: String,
+        },
+        /// An SLO whose SLI is missing, doubled, or cannot tell bad events from good ones.
+        #[error("SLO `{slo}` {reason}")]
+        #[diagnostic(code("stackgen::slos::sli"), help("{fix}"))]
+        #[label("{label}")]
+        SloSli {
+            /// The SLO's name.
+            slo: String,
+            /// What is wrong.
+            reason: String,
+            /// How to fix it.
+            fix: String,
+            /// The text under the span.
+            label: String,
+        },
+        /// An SLO of a service Prometheus does not scrape.
+        #[error("service `{service}` is not scraped by Prometheus, so its SLO has no metrics")]
+        #[diagnostic(
+            code("stackgen::slos::unscraped"),
+            help("give `[services.{service}]` a `metrics` table (and the port it serves metrics on), or point the SLO at a service that has one")
+        )]
+        #[label("not scraped")]
+        SloUnscraped {
+            /// The service.
+            service: String,
+        },
+        /// An SLO alert tier that no share of bad events can fire.
+        #[error("the {tier} alert can never fire: at objective {objective}%, even every event failing burns the budget too slowly")]
+        #[diagnostic(
+            code("stackgen::slos::unreachable-alert"),
+            help("raise the objective to {minimum}% or more (it is a percentage: `99.9`, not `0.999`), or turn the tier off with `{tier} = false` in the SLO's `alerting`")
+        )]
+        #[label("too low for {tier} alerts")]
+        SloUnreachableAlert {
+            /// `page` or `ticket`.
+            tier: &'static str,
+            /// The objective.
+            objective: String,
+            /// The lowest objective at which the tier can fire.
+            minimum: String,
+        },
     }
 }
 

@@ -102,6 +102,19 @@ pub struct PlannedRoute {
     pub repeat_interval: Option<DurationStr>,
 }
 
+/// An inhibit rule the plan adds to the section's own (after them): while
+/// an alert matching `source` fires, alerts matching `target` with the same
+/// `equal` labels are muted.
+#[derive(Debug, Clone)]
+pub struct PlannedInhibitRule {
+    /// Matchers of the muting alert.
+    pub source: Vec<LabelMatcher>,
+    /// Matchers of the muted alerts.
+    pub target: Vec<LabelMatcher>,
+    /// Labels that must be equal in both.
+    pub equal: Vec<String>,
+}
+
 /// The routes under the root: `[[alertmanager.routes]]`, then the team routes
 /// (continuing to the severity routes unless exclusive), then the severity routes.
 /// Matchers that do not parse are left out (validation reports them).

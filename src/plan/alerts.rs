@@ -20,6 +20,11 @@ pub enum AlertOrigin {
         /// The position in `[[alerts]]`.
         index: usize,
     },
+    /// A tier of `[[slos]]` entry number `index`.
+    Slo {
+        /// The position in `[[slos]]`.
+        index: usize,
+    },
     /// The built-in library: one rule shared by the scrape jobs of its group.
     Library {
         /// What the rule watches, in plan order; its alerts carry the
@@ -80,7 +85,9 @@ impl PlannedAlert {
     /// for a library rule (whose rule labels set neither).
     pub fn owners(&self) -> Vec<(Option<&str>, Option<&str>)> {
         match &self.origin {
-            AlertOrigin::User { .. } => vec![(self.team.as_deref(), self.service.as_deref())],
+            AlertOrigin::User { .. } | AlertOrigin::Slo { .. } => {
+                vec![(self.team.as_deref(), self.service.as_deref())]
+            }
             AlertOrigin::Library { members } => members
                 .iter()
                 .map(|m| (Some(m.team.as_str()), Some(m.service.as_str())))

@@ -17,6 +17,7 @@ mod library_file;
 pub mod prometheus;
 mod selector_text;
 mod service;
+pub mod slo;
 
 use indexmap::IndexMap;
 
@@ -60,13 +61,17 @@ pub struct Plan {
     pub inputs: std::sync::Arc<crate::load::Inputs>,
     /// The stack file's name, for headers.
     pub source_name: String,
-    /// Every alerting rule: the user's, then the built-in library's.
+    /// Every alerting rule: the user's, then the built-in library's, then the SLOs'.
     pub alerts: Vec<alerts::PlannedAlert>,
-    /// Every recording rule: the user's, then the built-in library's.
+    /// Every recording rule: the user's, then the built-in library's, then the SLOs'.
     pub recording_rules: Vec<alerts::PlannedRecording>,
     /// Every Grafana dashboard: the user's, then the built-in ones the stack
     /// gets (none without `[grafana]`).
     pub dashboards: Vec<dashboards::PlannedDashboard>,
+    /// The SLOs, with the numbers their rules and dashboard use.
+    pub slos: Vec<slo::PlannedSlo>,
+    /// Inhibit rules the plan adds to `[alertmanager]`'s own.
+    pub inhibit_rules: Vec<alertmanager::PlannedInhibitRule>,
 }
 
 impl Plan {
@@ -158,6 +163,8 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         alerts: Vec::new(),
         recording_rules: Vec::new(),
         dashboards: Vec::new(),
+        slos: Vec::new(),
+        inhibit_rules: Vec::new(),
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);
@@ -171,5 +178,6 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     ingress::add_services(&mut plan);
     prometheus::depend_on_later_services(&mut plan);
     alert_library::add_library(&mut plan);
+    slo::add_slos(&mut plan);
     plan
 }

@@ -148,7 +148,10 @@ pub fn add_services(plan: &mut Plan) {
         "--storage.tsdb.path=/prometheus".to_owned(),
         format!(
             "--storage.tsdb.retention.time={}",
-            prometheus.retention.as_ref().map_or("15d", |r| r.as_str())
+            prometheus
+                .retention
+                .as_ref()
+                .map_or(crate::config::DEFAULT_RETENTION, |r| r.as_str())
         ),
     ];
     if let Some(bytes) = prometheus

@@ -14,7 +14,10 @@ use super::format::{header_lines, yaml_file};
 use crate::config::{Alertmanager, DurationStr, Receiver, Severity};
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::plan::alertmanager::{PlannedRoute, expected_receivers, routes, secret_file};
+use crate::plan::alertmanager::{
+    PlannedInhibitRule, PlannedRoute, expected_receivers, routes, secret_file,
+};
+use crate::plan::alerts::AlertOrigin;
 use crate::validate::matchers::{LabelMatcher, parse_matcher};
 
 /// The configuration's path in the bundle.
@@ -29,7 +32,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     let Some(settings) = &plan.stack.alertmanager else {
         return Ok(Vec::new());
     };
-    let config = config(settings)?;
+    let config = config(settings, &plan.inhibit_rules)?;
     Ok(vec![
         OutputFile::text(CONFIG, yaml_file(plan, &config)?),
         OutputFile::text(ROUTE_TESTS, route_tests(plan, settings)),
@@ -49,8 +52,8 @@ pub struct RouteCase {
 
 /// The routing cases: one per severity/team combination the stack's alerts
 /// use (a built-in rule's alerts carry the team of each job it watches, see
-/// [`crate::plan::alerts::PlannedAlert::owners`]), one per route, and one for
-/// the default receiver; duplicates dropped.
+/// [`crate::plan::alerts::PlannedAlert::owners`]), one per SLO alert tier,
+/// one per route, and one for the default receiver; duplicates dropped.
 pub fn route_cases(plan: &Plan, settings: &Alertmanager) -> Vec<RouteCase> {
     let mut cases: Vec<RouteCase> = Vec::new();
     let mut push = |comment: String, labels: Vec<(String, String)>| {
@@ -69,7 +72,9 @@ pub fn route_cases(plan: &Plan, settings: &Alertmanager) -> Vec<RouteCase> {
         // A library rule's alerts carry the team and service of the job they
         // come from: one combination per member team.
         for (team, service) in alert.owners() {
-            if !seen.insert((alert.severity, team)) {
+            // Each SLO tier gets its case: routes may match `burn_tier` or the SLO.
+            let slo = matches!(alert.origin, AlertOrigin::Slo { .. });
+            if !seen.insert((alert.severity, team)) && !slo {
                 continue;
             }
             let mut labels = alert.alertmanager_labels(team, service);
@@ -97,8 +102,9 @@ pub fn route_cases(plan: &Plan, settings: &Alertmanager) -> Vec<RouteCase> {
     cases
 }
 
-/// Builds the Alertmanager configuration.
-fn config(settings: &Alertmanager) -> Result<AmConfig, Error> {
+/// Builds the Alertmanager configuration; `planned` are the inhibit rules
+/// the plan adds (for SLO alerts) after the section's own.
+fn config(settings: &Alertmanager, planned: &[PlannedInhibitRule]) -> Result<AmConfig, Error> {
     let group_by = if settings.group_by.is_empty() {
         DEFAULT_GROUP_BY.iter().map(|s| (*s).to_owned()).collect()
     } else {
@@ -125,6 +131,21 @@ fn config(settings: &Alertmanager) -> Result<AmConfig, Error> {
         inhibit_rules.push(AmInhibitRule {
             source_matchers: normalize(&rule.source)?,
             target_matchers: normalize(&rule.target)?,
+            equal: rule.equal.clone(),
+        });
+    }
+    for rule in planned {
+        inhibit_rules.push(AmInhibitRule {
+            source_matchers: rule
+                .source
+                .iter()
+                .map(LabelMatcher::to_alertmanager)
+                .collect(),
+            target_matchers: rule
+                .target
+                .iter()
+                .map(LabelMatcher::to_alertmanager)
+                .collect(),
             equal: rule.equal.clone(),
         });
     }

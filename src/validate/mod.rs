@@ -20,6 +20,7 @@ mod promql_dialect;
 mod promql_regex;
 mod promql_stand_in;
 pub mod secrets;
+mod slos;
 pub mod text;
 pub mod volumes;
 
@@ -49,6 +50,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     secrets::check(&mut checker);
     promql::check(&mut checker);
     alerts::check(&mut checker);
+    slos::check(&mut checker);
     go_template::check_alerts(&mut checker);
     alert_tests::check(&mut checker);
     text::check(&mut checker);
@@ -70,6 +72,7 @@ pub fn validate_plan(loaded: &Loaded, plan: &Plan) -> Vec<Diagnostic> {
         diagnostics: Vec::new(),
     };
     alerting::check_library(&mut checker, plan);
+    slos::check_routes(&mut checker, plan);
     checker.diagnostics
 }
 

@@ -13,6 +13,7 @@ mod hostile;
 mod prometheus;
 mod schema;
 mod seed_stacks;
+mod slos;
 mod support;
 mod workflow;
 

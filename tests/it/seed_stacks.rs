@@ -49,21 +49,26 @@ fn shipped_files_land_in_the_bundle() {
 }
 
 #[test]
-fn burn_rate_alert_tests_load_the_recording_rules() {
+fn alert_tests_load_the_rules_recording_what_they_read() {
     let dir = root().join("stacks");
     let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
-    let tests = bundle_text(&sre.bundle, "prometheus/tests/slo-burn-rate.test.yml");
+    // ErrorBudgetLow reads the remaining budget both SLO groups record.
+    let tests = bundle_text(&sre.bundle, "prometheus/tests/slo-budget.test.yml");
     assert!(
         tests.contains(
-            "rule_files:\n- ../rules/slo-burn-rate.yml\n- ../rules/slo-availability.yml\n- ../rules/slo-latency.yml\n"
+            "rule_files:\n- ../rules/slo-budget.yml\n- ../rules/slo-app-availability.yml\n- ../rules/slo-app-latency.yml\n"
         ),
         "{tests}"
     );
-    // The rule's labels are added to the expected alert without being written in the test.
+    // The rule's labels are added to the expected alert without being written in the test,
+    // and its summary is expanded from the series' labels.
     assert!(
-        tests.contains("    - exp_labels:\n        severity: critical\n        service: app\n        slo: availability\n        window: 1h\n"),
+        tests.contains(
+            "        sloth_window: 30d\n        severity: warning\n        service: app\n"
+        ),
         "{tests}"
     );
+    assert!(tests.contains("the availability SLO remains"), "{tests}");
 }
 
 #[test]
