@@ -17,6 +17,7 @@
 //! | `node` | `[prometheus] node-exporter = true` |
 //! | `containers` | `[prometheus] cadvisor = true` |
 //! | `blackbox` | a service has `probes` |
+//! | `slos` (an SLO picker) | it has `[[slos]]` and `[prometheus]` |
 //!
 //! A built-in title is a template in the bracket syntax with the stack's
 //! name as `[[ stack ]]` (`[[ stack ]] overview`). A dashboard of the stack
@@ -118,6 +119,9 @@ fn builtin_names(stack: &Stack) -> Vec<&'static str> {
     }
     if stack.services.values().any(|s| !s.probes.is_empty()) {
         names.push("blackbox");
+    }
+    if !stack.slos.is_empty() && stack.prometheus.is_some() {
+        names.push("slos");
     }
     names
 }
@@ -251,7 +255,7 @@ uid = "exporter-redis"
     #[test]
     fn every_built_in_file_parses() {
         let files = builtin_files();
-        assert_eq!(files.len(), 11, "{files:?}");
+        assert_eq!(files.len(), 12, "{files:?}");
         for file in files {
             let dashboards = load(file).unwrap_or_else(|e| panic!("{file}: {e}"));
             assert_eq!(dashboards.len(), 1, "{file}");

@@ -15,7 +15,9 @@
 //! - Sloth's metadata series (`slo:objective:ratio`, `slo:error_budget:ratio`,
 //!   `slo:time_period:days`, `slo:current_burn_rate:ratio`,
 //!   `slo:period_burn_rate:ratio`, `slo:period_error_budget_remaining:ratio`,
-//!   `sloth_slo_info`);
+//!   `sloth_slo_info`), and stackgen's `slo:burn_rate_threshold:ratio`, the
+//!   threshold of each alert condition as a burn rate, which the SLO
+//!   dashboard (`templates/dashboards/slos.toml`) draws;
 //! - the page and ticket alerts (one alert name, told apart by `burn_tier`),
 //!   each firing when any of its multi-window conditions holds.
 //!

@@ -51,9 +51,16 @@ exporter = true
 [prometheus]
 node-exporter = true
 cadvisor = true
+retention = "30d"
 
 [grafana]
 admin-password = "${GRAFANA_ADMIN_PASSWORD}"
+
+[[slos]]
+service = "api"
+name = "availability"
+objective = 99.9
+ratio = { errors = 'http_requests_total{job="api", status=~"5.."}', total = 'http_requests_total{job="api"}' }
 "#;
 
 #[test]
@@ -83,6 +90,7 @@ fn automatic_dashboards_for_every_exporter_are_well_formed() {
         "host-node",
         "host-containers",
         "blackbox-probes",
+        "slos",
     ];
     let mut expected: Vec<String> = expected.iter().map(|&u| u.to_owned()).collect();
     expected.sort();
@@ -251,7 +259,7 @@ fn every_built_in_dashboard_is_valid_in_a_stack_and_renders_the_same_copied() {
         format!("{ALL_EXPORTERS}\n[ingress]\nroutes = [{{ path = \"/\", service = \"api\" }}]\n");
     let built_in = stackgen::render_str("many.toml", &everything).expect("the stack renders");
     let files = toml_files("templates/dashboards");
-    assert_eq!(files.len(), 11, "{files:?}");
+    assert_eq!(files.len(), 12, "{files:?}");
     for path in files {
         let template = std::fs::read_to_string(&path).expect("template");
         let source = format!(

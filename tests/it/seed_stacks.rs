@@ -94,21 +94,38 @@ fn ecommerce_keeps_backend_and_database_on_the_internal_network() {
 }
 
 #[test]
-fn burn_rate_time_series_draw_their_thresholds() {
+fn the_slo_dashboard_draws_burn_rates_and_their_thresholds() {
     let dir = root().join("stacks");
     let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
     let dashboard: serde_json::Value =
-        serde_json::from_slice(&sre.bundle.files["grafana/dashboards/slo-dashboard.json"])
-            .expect("json");
+        serde_json::from_slice(&sre.bundle.files["grafana/dashboards/slos.json"]).expect("json");
+    assert_eq!(dashboard["title"], "sre-playground SLOs");
     let burn_rate = dashboard["panels"]
         .as_array()
         .expect("panels")
         .iter()
-        .find(|p| p["title"] == "Burn rate" && p["type"] == "timeseries")
+        .find(|p| p["title"] == "Burn rate per window" && p["type"] == "timeseries")
         .expect("a burn-rate time series");
     let defaults = &burn_rate["fieldConfig"]["defaults"];
     assert_eq!(defaults["custom"]["thresholdsStyle"]["mode"], "dashed");
-    assert_eq!(defaults["thresholds"]["steps"][2]["value"], 14.4);
+    assert_eq!(defaults["thresholds"]["steps"][1]["value"], 1.0);
+    let threshold_query = &burn_rate["targets"][1]["expr"];
+    assert!(
+        threshold_query
+            .as_str()
+            .is_some_and(|q| q.starts_with("slo:burn_rate_threshold:ratio{")),
+        "{threshold_query}"
+    );
+    // The thresholds it draws are recorded by the SLOs' rules, exactly.
+    let rules = bundle_text(&sre.bundle, "prometheus/rules/slo-app-availability.yml");
+    for factor in ["14.4", "6", "3", "1"] {
+        assert!(
+            rules.contains(&format!(
+                "- record: slo:burn_rate_threshold:ratio\n    expr: vector({factor})\n"
+            )),
+            "{factor}: {rules}"
+        );
+    }
 }
 
 /// `stackgen validate` plans for checks only; it must warn exactly as a

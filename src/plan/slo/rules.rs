@@ -12,7 +12,7 @@
 
 use indexmap::IndexMap;
 
-use super::{BurnCondition, PlannedSlo, PlannedTier, SloWindow};
+use super::{BURN_TIER_LABEL, BurnCondition, PlannedSlo, PlannedTier, SloWindow};
 use crate::config::exact::{Exact, decimal_text, promql_text};
 use crate::config::{BurnTier, Slo};
 use crate::plan::alerts::PlannedRecording;
@@ -59,6 +59,20 @@ pub fn recordings(planned: &PlannedSlo, slo: &Slo) -> Vec<PlannedRecording> {
     ];
     for (record, expr) in metadata {
         rules.push(recording(planned, record, expr, planned.id_labels()));
+    }
+    // The alert thresholds as burn rates, for the dashboard to draw.
+    for tier in &planned.tiers {
+        for condition in &tier.conditions {
+            let mut labels = planned.id_labels();
+            labels.insert(BURN_TIER_LABEL.to_owned(), tier.tier.as_str().to_owned());
+            labels.insert("sloth_window".to_owned(), condition.long.name.clone());
+            rules.push(recording(
+                planned,
+                "slo:burn_rate_threshold:ratio",
+                format!("vector({})", number(condition.factor)),
+                labels,
+            ));
+        }
     }
     let mut info = planned.id_labels();
     info.insert("sloth_objective".to_owned(), planned.objective_percent());
