@@ -135,3 +135,38 @@ fn bind_address_must_be_an_ip_address() {
         start..start + "\"localhost\"".len()
     );
 }
+
+/// Every expression of the built-in alert library passes the `PromQL` check a
+/// stack's own rules get.
+#[test]
+fn every_library_expression_passes_the_promql_check() {
+    use stackgen::plan::alert_library::{LibraryGroup, kinds, render_group};
+    use stackgen::plan::alerts::LibraryMember;
+    let member = |job: &str| LibraryMember {
+        job: job.to_owned(),
+        service: job.to_owned(),
+        team: "backend".to_owned(),
+        target: format!("{job}-1:8000"),
+    };
+    let mut count = 0;
+    for kind in kinds() {
+        let group = LibraryGroup {
+            kind,
+            name: format!("library-{kind}"),
+            settings: None,
+            members: vec![member("api"), member("web")],
+        };
+        let (alerts, recordings) = render_group(&group).expect("the library renders");
+        let exprs = alerts
+            .iter()
+            .map(|a| (&a.name, &a.expr))
+            .chain(recordings.iter().map(|r| (&r.record, &r.expr)));
+        for (name, expr) in exprs {
+            if let Err(e) = stackgen::validate::parse_promql(expr) {
+                panic!("{kind} {name}: {e}\n{expr}");
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 50, "only {count} library expressions");
+}
