@@ -217,6 +217,10 @@ pub enum Error {
     /// The stack file has problems; each diagnostic says where.
     #[error("{} found in the stack", count_errors(.0))]
     Invalid(Vec<Diagnostic>),
+    /// The Compose file given to `stackgen import` has problems; each
+    /// diagnostic says where.
+    #[error("{} found in the Compose file", count_errors(.0))]
+    InvalidCompose(Vec<Diagnostic>),
     /// A file could not be read or written.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
@@ -266,7 +270,9 @@ impl Error {
     /// The help line for this error.
     pub fn help(&self) -> String {
         match self {
-            Self::Invalid(_) => "fix the problems above and run the command again".to_owned(),
+            Self::Invalid(_) | Self::InvalidCompose(_) => {
+                "fix the problems above and run the command again".to_owned()
+            }
             Self::Io { .. } => "check that the path exists and that you may read and write it".to_owned(),
             Self::ForeignFile { .. } => {
                 "move the file away, choose another output directory with `-o`, or pass `--force` to take it over".to_owned()
@@ -283,7 +289,7 @@ impl Error {
     /// The process exit code: 1 for an invalid stack or drift, 2 for usage and I/O, 3 for bugs.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Invalid(_) | Self::Drift { .. } => 1,
+            Self::Invalid(_) | Self::InvalidCompose(_) | Self::Drift { .. } => 1,
             Self::Io { .. }
             | Self::ForeignFile { .. }
             | Self::UnsafeOutput { .. }

@@ -3,11 +3,13 @@
 //! The pipeline runs in stages, one module each:
 //! [`load`] (parse, schema check) → [`validate`] (semantic checks) →
 //! [`plan`] (normalize) → [`render`] (one module per output target) →
-//! [`write`] (atomic output, manifest, drift check).
+//! [`write`] (atomic output, manifest, drift check). [`import`] turns a
+//! Compose file into a stack.toml.
 
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod import;
 pub mod load;
 pub mod plan;
 pub mod render;

@@ -67,7 +67,7 @@ impl<'a> Report<'a> {
     /// The report of a failed command.
     pub fn failed(error: &'a Error) -> Self {
         match error {
-            Error::Invalid(diagnostics) => Self {
+            Error::Invalid(diagnostics) | Error::InvalidCompose(diagnostics) => Self {
                 ok: false,
                 diagnostics: diagnostics.iter().map(JsonDiagnostic::from).collect(),
                 error: None,

@@ -4,6 +4,7 @@
 
 mod completions;
 mod graph;
+mod import;
 mod init;
 mod json_report;
 mod man;
@@ -55,6 +56,8 @@ pub enum Command {
     Schema,
     /// Write a commented starter stack.toml.
     Init(init::Args),
+    /// Write a commented stack.toml from a Compose file, listing what does not carry over.
+    Import(import::Args),
     /// Draw the stack's services and their edges (Mermaid or Graphviz dot).
     Graph(graph::Args),
     /// List the ports each service publishes on the host.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Check(args) => render::check(&args, format),
         Command::Schema => schema::run(),
         Command::Init(args) => init::run(&args),
+        Command::Import(args) => import::run(&args, format),
         Command::Graph(args) => graph::run(&args, format),
         Command::Ports(args) => ports::run(&args, format),
         Command::Completions(args) => completions::run(&args),

@@ -12,7 +12,7 @@ use crate::error::{Diagnostic, Error};
 /// Prints a command's error.
 pub fn error(error: &Error, format: Format) {
     match (error, format) {
-        (Error::Invalid(diagnostics), Format::Human) => {
+        (Error::Invalid(diagnostics) | Error::InvalidCompose(diagnostics), Format::Human) => {
             print_human(diagnostics);
             eprintln!("error: {error}");
         }

@@ -531,6 +531,72 @@ error_kinds! {
             /// The lowest objective at which the tier can fire.
             minimum: String,
         },
+        /// The Compose file given to `import` is not valid YAML.
+        #[error("invalid YAML: {message}")]
+        #[diagnostic(code("stackgen::import::yaml"), help("fix the YAML syntax at the marked place"))]
+        #[label("here")]
+        ComposeYaml {
+            /// The parser's message.
+            message: String,
+        },
+        /// The file given to `import` is larger than stackgen reads.
+        #[error("the Compose file is {size} bytes; the limit is {limit} bytes")]
+        #[diagnostic(
+            code("stackgen::import::too-large"),
+            help("split the Compose file or trim it below {limit} bytes")
+        )]
+        #[label("this file")]
+        ComposeTooLarge {
+            /// The file's size.
+            size: usize,
+            /// The limit.
+            limit: usize,
+        },
+        /// The file given to `import` is not a Compose file.
+        #[error("not a Compose file: {reason}")]
+        #[diagnostic(
+            code("stackgen::import::not-compose"),
+            help("import reads a Compose file: a mapping with a `services` section, such as docker-compose.yml or compose.yaml")
+        )]
+        #[label("expected a Compose file")]
+        NotCompose {
+            /// What is missing or wrong.
+            reason: String,
+        },
+        /// A key the Compose Specification does not have.
+        #[error("unknown Compose key `{key}`")]
+        #[diagnostic(
+            code("stackgen::import::unknown-key"),
+            help("{}", compose_unknown_key_help(suggestion.as_deref()))
+        )]
+        #[label("unknown key")]
+        ComposeUnknownKey {
+            /// The key.
+            key: String,
+            /// The closest key the specification allows here, if any is close.
+            suggestion: Option<String>,
+        },
+        /// A Compose value the Compose Specification does not allow.
+        #[error("invalid Compose value: {reason}")]
+        #[diagnostic(
+            code("stackgen::import::invalid"),
+            help("write the value the Compose Specification allows here; `docker compose config` shows the same problem")
+        )]
+        #[label("invalid value")]
+        ComposeInvalid {
+            /// What the specification wants here.
+            reason: String,
+        },
+        /// A Compose feature that `import` does not follow.
+        #[error("`{feature}` is not supported by `stackgen import`")]
+        #[diagnostic(code("stackgen::import::unsupported"), help("{fix}"))]
+        #[label("not supported")]
+        ComposeUnsupported {
+            /// The key (`include`, `extends`).
+            feature: String,
+            /// What to do instead.
+            fix: String,
+        },
     }
 }
 
@@ -561,5 +627,12 @@ fn reserved_name_help(what: &str, owner: &str) -> String {
         format!("rename the service, or configure it through the {owner} section")
     } else {
         format!("rename the {what}")
+    }
+}
+
+fn compose_unknown_key_help(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+        None => "remove the key, or name it `x-...` to keep it as an extension (import ignores extensions)".to_owned(),
     }
 }

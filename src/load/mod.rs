@@ -150,6 +150,16 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, Error> {
     from_document(document, spans, &InputRoots::new(Path::new("."), &[])?)
 }
 
+/// Like [`load_str`], for text meant to be a stack file in `stack_dir`: the
+/// files it names are read relative to that folder (which must exist).
+pub fn load_str_in(name: &str, text: &str, stack_dir: &Path) -> Result<Loaded, Error> {
+    let source = SourceFile::new(name, text);
+    let (document, spans) = parse_document(&source)?;
+    let mut loaded = from_document(document, spans, &InputRoots::new(stack_dir, &[])?)?;
+    loaded.base_dir = stack_dir.to_path_buf();
+    Ok(loaded)
+}
+
 /// Checks a parsed document against the schema and builds the model.
 fn from_document(
     document: serde_json::Value,

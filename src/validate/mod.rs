@@ -29,7 +29,7 @@ use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{Loaded, SpanIndex};
 use crate::plan::Plan;
 
-pub use names::{check_dns_label, is_safe_name};
+pub use names::{check_dns_label, is_safe_name, reserved_service_owner};
 pub use promql::parse_promql;
 pub use text::forbid_unsafe_text;
 

@@ -16,10 +16,16 @@ const RESERVED: &[(&str, &str)] = &[
     ("nginx-exporter", "[ingress]"),
 ];
 
+/// The section that generates the service named `name`, when stackgen
+/// reserves the name (`prometheus` → `[prometheus]`).
+pub fn reserved_service_owner(name: &str) -> Option<&'static str> {
+    RESERVED.iter().find(|(n, _)| *n == name).map(|(_, o)| *o)
+}
+
 /// Checks service, volume and network names.
 pub fn check(checker: &mut Checker<'_>) {
     let stack = checker.stack;
-    let owner_of = |name: &str| RESERVED.iter().find(|(n, _)| *n == name).map(|(_, o)| *o);
+    let owner_of = reserved_service_owner;
     for (name, service) in &stack.services {
         let at = pointer(["services", name]);
         if let Some(reason) = check_dns_label(name) {
