@@ -10,6 +10,7 @@ mod cli;
 mod diagnostics;
 mod grafana;
 mod hostile;
+mod import;
 mod prometheus;
 mod schema;
 mod seed_stacks;
