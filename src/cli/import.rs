@@ -66,13 +66,19 @@ pub fn run(args: &Args, format: Format) -> Result<(), Error> {
         || args.compose.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
+    // Everything is read and decided before anything is written.
     let dotenv = dotenv_text(&tree, &imported, &source, &folder, args.force)?;
+    let gitignore = if imported.dotenv.is_empty() {
+        None
+    } else {
+        gitignore_text(&tree, &folder)?
+    };
     tree.write_atomic(&file_name, imported.stack.as_bytes(), DEFAULT_MODE)?;
     if let Some(text) = &dotenv {
         tree.write_atomic(DOTENV, text.as_bytes(), 0o600)?;
     }
-    if !imported.dotenv.is_empty() {
-        ignore_dotenv(&tree)?;
+    if let Some((text, mode)) = &gitignore {
+        tree.write_atomic(GITIGNORE, text.as_bytes(), *mode)?;
     }
     let (errors, warnings): (Vec<_>, Vec<_>) = imported
         .problems
@@ -145,9 +151,13 @@ fn dotenv_text(
     Ok(merged)
 }
 
-/// Makes sure the `.gitignore` beside the `.env` ignores it.
-fn ignore_dotenv(tree: &Tree) -> Result<(), Error> {
-    let existing = read_text(tree, GITIGNORE, Path::new("."))?;
+/// The `.gitignore` text (and its permission bits) that makes git ignore
+/// the `.env` beside it; `None` when it already does.
+fn gitignore_text(tree: &Tree, folder: &Path) -> Result<Option<(String, u32)>, Error> {
+    let mode = tree
+        .read(GITIGNORE, MAX_SIDE_FILE_BYTES)?
+        .map_or(DEFAULT_MODE, |existing| existing.mode);
+    let existing = read_text(tree, GITIGNORE, folder)?;
     let mut ignored = false;
     for line in existing.as_deref().unwrap_or_default().lines() {
         let line = line.trim();
@@ -161,17 +171,14 @@ fn ignore_dotenv(tree: &Tree) -> Result<(), Error> {
         }
     }
     if ignored {
-        return Ok(());
+        return Ok(None);
     }
     let mut text = existing.unwrap_or_default();
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
     text.push_str(".env\n");
-    let mode = tree
-        .read(GITIGNORE, MAX_SIDE_FILE_BYTES)?
-        .map_or(DEFAULT_MODE, |existing| existing.mode);
-    tree.write_atomic(GITIGNORE, text.as_bytes(), mode)
+    Ok(Some((text, mode)))
 }
 
 /// A side file's text, if it exists; refuses one that is too large or not text.

@@ -30,6 +30,10 @@ pub fn environment(
         } else {
             at.key("environment").key(&key)
         };
+        if key.is_empty() {
+            ctx.lose(&path, "a variable without a name");
+            continue;
+        }
         let Some(scalar) = scalar else {
             if is_variable_name(&key) {
                 ctx.change(

@@ -232,8 +232,12 @@ fn pairs(
             );
             vec![None]
         }
-        Some(_) => {
+        Some(Some(_)) => {
             ctx.lose(path, "the host and container ranges differ in length");
+            return Vec::new();
+        }
+        Some(None) => {
+            ctx.lose(path, "the host port is not a port number or range");
             return Vec::new();
         }
     };

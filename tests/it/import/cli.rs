@@ -152,6 +152,23 @@ fn a_linked_dotenv_is_refused() {
 }
 
 #[test]
+fn a_linked_gitignore_is_refused_before_anything_is_written() {
+    let dir = folder_with(COMPOSE);
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let target = elsewhere.path().join("ignore");
+    fs::write(&target, "").expect("write");
+    std::os::unix::fs::symlink(&target, dir.path().join(".gitignore")).expect("link");
+    let output = stackgen_in(dir.path(), &["import", "compose.yaml"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        !dir.path().join("stack.toml").exists(),
+        "nothing is written"
+    );
+    assert!(!dir.path().join(".env").exists(), "nothing is written");
+    assert_eq!(read(&target), "");
+}
+
+#[test]
 fn import_writes_into_a_folder_given_with_o() {
     let dir = folder_with("services:\n  web:\n    image: nginx\n");
     let output = stackgen_in(dir.path(), &["import", "compose.yaml", "-o", "stacks/"]);
