@@ -46,29 +46,25 @@ pub fn from_f64(value: f64) -> Option<Exact> {
 /// `value` written as a decimal number, when it has a finite one
 /// (`0.001`, `13.44`, `3`); `None` for values such as 14/15.
 pub fn decimal_text(value: Exact) -> Option<String> {
-    let mut denominator = *value.denom();
-    let mut places = 0u32;
+    let mut rest = *value.denom();
     let mut twos = 0u32;
     let mut fives = 0u32;
-    while denominator % 2 == 0 {
-        denominator /= 2;
+    while rest % 2 == 0 {
+        rest /= 2;
         twos += 1;
     }
-    while denominator % 5 == 0 {
-        denominator /= 5;
+    while rest % 5 == 0 {
+        rest /= 5;
         fives += 1;
     }
-    if denominator != 1 {
+    if rest != 1 {
         return None;
     }
-    places = places.max(twos).max(fives);
-    let scaled = value * Exact::from_integer(10_i128.checked_pow(places)?);
-    let digits = scaled.to_integer().unsigned_abs().to_string();
-    let sign = if value < Exact::from_integer(0) {
-        "-"
-    } else {
-        ""
-    };
+    // value = numer / denom = numer × (10^places / denom) / 10^places.
+    let places = twos.max(fives);
+    let scale = 10_i128.checked_pow(places)? / *value.denom();
+    let digits = value.numer().checked_mul(scale)?.unsigned_abs().to_string();
+    let sign = if *value.numer() < 0 { "-" } else { "" };
     let places = places as usize;
     if places == 0 {
         return Some(format!("{sign}{digits}"));
@@ -86,7 +82,9 @@ pub fn promql_text(value: Exact) -> String {
 }
 
 /// `value` rounded to `significant` significant digits, as a decimal
-/// (for numbers that only need to be near: test input samples, messages).
+/// (for numbers that only need to be near: test input samples, messages);
+/// exact when its decimal is that short. Rounded through the nearest float,
+/// so no scaling of the rational can overflow.
 pub fn rounded_text(value: Exact, significant: u32) -> String {
     if let Some(text) = decimal_text(value)
         && text
@@ -97,16 +95,19 @@ pub fn rounded_text(value: Exact, significant: u32) -> String {
     {
         return text;
     }
-    let magnitude = to_f64(value).abs();
-    if magnitude == 0.0 {
+    let float = to_f64(value);
+    if float == 0.0 || !float.is_finite() {
         return "0".to_owned();
     }
     #[allow(clippy::cast_possible_truncation)]
-    let leading = magnitude.log10().floor() as i32;
+    let leading = float.abs().log10().floor() as i32;
     let places = (i32::try_from(significant).unwrap_or(6) - 1 - leading).clamp(0, 30);
-    let unit = Exact::new(1, 10_i128.pow(places.unsigned_abs()));
-    let rounded = (value / unit).round() * unit;
-    decimal_text(rounded).unwrap_or_else(|| format!("{}", to_f64(rounded)))
+    let text = format!("{float:.*}", places.unsigned_abs() as usize);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
 }
 
 /// The float nearest `value`.

@@ -55,6 +55,7 @@ pub(super) fn check_fields(fields: &Fields) {
     check_compose(&rendered, fields, "fuzz.label");
     check_prometheus(&rendered, fields);
     check_rules(&rendered, fields);
+    check_slo(&rendered, fields);
     check_alertmanager(&rendered, "#alerts");
     check_dashboards(&rendered, fields);
     check_nginx_shape(&rendered);
@@ -162,6 +163,54 @@ fn check_rules(rendered: &Rendered, fields: &Fields) {
     assert_eq!(
         expected["exp_annotations"]["summary"],
         fields.alert_summary.as_str()
+    );
+}
+
+/// The SLO's page alert carries its texts as Go template literals (they
+/// are plain text), and the expected alert of its tests the texts as written.
+fn check_slo(rendered: &Rendered, fields: &Fields) {
+    let rules = parse_yaml(rendered, "prometheus/rules/slo-app-fuzz.yml");
+    let page = find_object(&rules, &|o| {
+        o.contains_key("alert")
+            && o.get("labels")
+                .and_then(|l| l.get("burn_tier"))
+                .is_some_and(|t| t == "page")
+    })
+    .expect("the page alert is in the SLO's rules file");
+    assert_eq!(page["labels"]["fuzz"], go_literal(&fields.slo_label_value));
+    assert_eq!(
+        page["annotations"]["fuzz"],
+        go_literal(&fields.slo_annotation)
+    );
+    assert_eq!(
+        page["annotations"]["runbook_url"],
+        go_literal(&fields.slo_runbook)
+    );
+    let description = page["annotations"]["description"]
+        .as_str()
+        .expect("a description");
+    assert!(
+        description.ends_with(&format!(" SLO: {}", go_literal(&fields.slo_description))),
+        "{description:?}"
+    );
+    let tests = parse_yaml(rendered, "prometheus/tests/slo-app-fuzz.test.yml");
+    let expected = find_object(&tests, &|o| {
+        o.get("exp_labels")
+            .and_then(|l| l.get("burn_tier"))
+            .is_some_and(|t| t == "page")
+    })
+    .expect("a test expects the page alert");
+    assert_eq!(
+        expected["exp_labels"]["fuzz"],
+        fields.slo_label_value.as_str()
+    );
+    assert_eq!(
+        expected["exp_annotations"]["fuzz"],
+        fields.slo_annotation.as_str()
+    );
+    assert_eq!(
+        expected["exp_annotations"]["runbook_url"],
+        fields.slo_runbook.as_str()
     );
 }
 

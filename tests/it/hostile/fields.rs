@@ -26,6 +26,10 @@ pub(super) struct Fields {
     pub(super) panel_title: String,
     pub(super) panel_description: String,
     pub(super) legend: String,
+    pub(super) slo_description: String,
+    pub(super) slo_runbook: String,
+    pub(super) slo_label_value: String,
+    pub(super) slo_annotation: String,
 }
 
 /// Fields that are validated strictly: a hostile value is refused with a
@@ -69,6 +73,10 @@ impl Fields {
             panel_title: text.to_owned(),
             panel_description: text.to_owned(),
             legend: text.to_owned(),
+            slo_description: text.to_owned(),
+            slo_runbook: text.to_owned(),
+            slo_label_value: text.to_owned(),
+            slo_annotation: text.to_owned(),
         }
     }
 
@@ -84,6 +92,8 @@ impl Fields {
             &mut fields.alert_label_value,
             &mut fields.row_title,
             &mut fields.panel_description,
+            &mut fields.slo_runbook,
+            &mut fields.slo_annotation,
         ] {
             even.clone_into(field);
         }
@@ -113,7 +123,13 @@ pub(super) fn hostile_fields() -> impl Strategy<Value = Fields> {
         hostile_string(),
         hostile_string(),
     );
-    (first, second).prop_map(|(a, b)| Fields {
+    let third = (
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+        hostile_string(),
+    );
+    (first, second, third).prop_map(|(a, b, c)| Fields {
         stack_description: a.0,
         service_description: a.1,
         label_value: a.2,
@@ -131,5 +147,9 @@ pub(super) fn hostile_fields() -> impl Strategy<Value = Fields> {
         panel_title: b.5,
         panel_description: b.6,
         legend: b.7,
+        slo_description: c.0,
+        slo_runbook: c.1,
+        slo_label_value: c.2,
+        slo_annotation: c.3,
     })
 }

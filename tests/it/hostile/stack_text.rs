@@ -141,6 +141,38 @@ impl StackText<'_> {
                 ("tests", Toml::Array(vec![alert_test])),
             ])]),
         );
+        // SLO texts are plain: stackgen writes them as Go template literals itself.
+        let tier = table([
+            (
+                "labels",
+                table([("fuzz", f.slo_label_value.as_str().into())]),
+            ),
+            (
+                "annotations",
+                table([("fuzz", f.slo_annotation.as_str().into())]),
+            ),
+        ]);
+        root.insert(
+            "slos".into(),
+            Toml::Array(vec![table([
+                ("service", "app".into()),
+                ("name", "fuzz".into()),
+                ("objective", Toml::Float(99.5)),
+                ("period", "7d".into()),
+                ("description", f.slo_description.as_str().into()),
+                (
+                    "ratio",
+                    table([
+                        ("errors", "http_requests_total{status=~\"5..\"}".into()),
+                        ("total", "http_requests_total".into()),
+                    ]),
+                ),
+                (
+                    "alerting",
+                    table([("runbook", f.slo_runbook.as_str().into()), ("page", tier)]),
+                ),
+            ])]),
+        );
         let panel = table([
             ("title", f.panel_title.as_str().into()),
             ("description", f.panel_description.as_str().into()),
