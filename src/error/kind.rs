@@ -399,6 +399,32 @@ error_kinds! {
             /// What it should hold (`certificate`, `private key`).
             expected: &'static str,
         },
+        /// A TLS key nginx cannot load unattended (an OpenSSH key, an encrypted key).
+        #[error("`{path}` is not a private key nginx can use: {reason}")]
+        #[diagnostic(
+            code("stackgen::files::bad-key"),
+            help("point `key` at the unencrypted PEM private key (`BEGIN PRIVATE KEY`, `BEGIN RSA PRIVATE KEY` or `BEGIN EC PRIVATE KEY`) the certificate was issued for")
+        )]
+        #[label("not a usable private key")]
+        UnusableKey {
+            /// The path as written.
+            path: String,
+            /// Why.
+            reason: String,
+        },
+        /// A TLS key that is not the certificate's.
+        #[error("`{path}` is not the private key of the certificate `{certificate}`")]
+        #[diagnostic(
+            code("stackgen::files::key-mismatch"),
+            help("nginx refuses a key whose public half is not the certificate's; point `key` at the key the certificate was issued for (`openssl x509 -noout -pubkey -in CERT` and `openssl pkey -pubout -in KEY` print the same key when they belong together)")
+        )]
+        #[label("not the certificate's key")]
+        KeyMismatch {
+            /// The key's path as written.
+            path: String,
+            /// The certificate's path as written.
+            certificate: String,
+        },
         /// An ingress route to a service that only runs with a compose profile.
         #[error("route target `{service}` only runs with the profile(s) {profiles}")]
         #[diagnostic(

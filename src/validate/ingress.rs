@@ -12,6 +12,7 @@ use super::Checker;
 use super::names::check_dns_label;
 use super::ports::resolve_port;
 use super::text::unsafe_char;
+use super::tls;
 use crate::config::{Balance, Ingress, Service};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{closest, pointer};
@@ -340,6 +341,7 @@ fn check_tls(checker: &mut Checker<'_>, ingress: &Ingress) {
         ("key", tls.key.as_str(), "private key"),
     ];
     let mut names: HashMap<&str, &str> = HashMap::new();
+    let mut certificate_key = None;
     for (field, path, expected) in files {
         let at = pointer(["ingress", "tls", field]);
         let name = match tls_bundle_name(path) {
@@ -377,32 +379,44 @@ fn check_tls(checker: &mut Checker<'_>, ingress: &Ingress) {
                     reason: format!("it is larger than {MAX_TLS_FILE_BYTES} bytes"),
                 },
             );
-        } else if !looks_like_pem(&String::from_utf8_lossy(&file.contents), expected) {
-            checker.error(
+            continue;
+        }
+        if field == "certificate" {
+            certificate_key = tls::certificate_key(&file.contents);
+            if certificate_key.is_none() {
+                checker.error(&at, not_pem(path, expected));
+            }
+            continue;
+        }
+        match tls::private_key(&file.contents) {
+            Err(tls::KeyProblem::NotPem) => checker.error(&at, not_pem(path, expected)),
+            Err(tls::KeyProblem::Unusable(reason)) => checker.error(
                 &at,
-                ErrorKind::NotPem {
+                ErrorKind::UnusableKey {
                     path: path.to_owned(),
-                    expected,
+                    reason,
                 },
-            );
+            ),
+            Ok(key) => {
+                if certificate_key.as_ref().is_some_and(|c| !c.same_as(&key)) {
+                    checker.error(
+                        &at,
+                        ErrorKind::KeyMismatch {
+                            path: path.to_owned(),
+                            certificate: tls.certificate.clone(),
+                        },
+                    );
+                }
+            }
         }
     }
 }
 
-/// Whether `text` holds a PEM block of the expected kind.
-fn looks_like_pem(text: &str, expected: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_end();
-        line.strip_prefix("-----BEGIN ")
-            .and_then(|rest| rest.strip_suffix("-----"))
-            .is_some_and(|label| {
-                if expected == "certificate" {
-                    label == "CERTIFICATE" || label == "TRUSTED CERTIFICATE"
-                } else {
-                    label.ends_with("PRIVATE KEY")
-                }
-            })
-    })
+fn not_pem(path: &str, expected: &'static str) -> ErrorKind {
+    ErrorKind::NotPem {
+        path: path.to_owned(),
+        expected,
+    }
 }
 
 fn invalid(value: &str, reason: String, fix: &str) -> ErrorKind {

@@ -22,6 +22,7 @@ mod promql_stand_in;
 pub mod secrets;
 mod slos;
 pub mod text;
+mod tls;
 pub mod volumes;
 
 use crate::config::Stack;

@@ -278,3 +278,83 @@ fn a_failed_write_leaves_no_temporary_file_and_records_what_it_wrote() {
     let manifest = Manifest::read(&tree).expect("manifest");
     assert_eq!(manifest.paths().collect::<Vec<_>>(), vec!["a.yml"]);
 }
+
+#[test]
+fn keys_are_private_and_copies_no_more_readable_than_their_sources() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stack = dir.path().join("stack");
+    std::fs::create_dir_all(stack.join("certs")).expect("mkdir");
+    let sources: [(&str, Option<&str>, u32); 5] = [
+        ("certs/site.crt", Some("tests/invalid/tls/rsa.crt"), 0o644),
+        // A key readable by everyone is still written for its owner only.
+        (
+            "certs/site.key",
+            Some("tests/invalid/tls/rsa-pkcs8.key"),
+            0o644,
+        ),
+        ("init.sql", None, 0o640),
+        ("app.env", None, 0o600),
+        ("public.txt", None, 0o644),
+    ];
+    for (name, from, mode) in sources {
+        let path = stack.join(name);
+        match from {
+            Some(from) => std::fs::copy(from, &path).map(|_| ()),
+            None => std::fs::write(&path, "A=1\n"),
+        }
+        .expect("source");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+    std::fs::write(
+        stack.join("stack.toml"),
+        r#"[stack]
+name = "modes"
+
+[services.app]
+image = "app:1"
+expose = [80]
+env-file = ["app.env"]
+files = [
+  { source = "init.sql", target = "/init.sql" },
+  { source = "public.txt", target = "/public.txt" },
+]
+
+[ingress]
+routes = [{ path = "/", service = "app", port = 80 }]
+tls = { certificate = "certs/site.crt", key = "certs/site.key" }
+"#,
+    )
+    .expect("stack");
+    let bundle = crate::render_stack(&stack.join("stack.toml"))
+        .expect("renders")
+        .bundle;
+    let out = dir.path().join("out");
+    write_bundle(&bundle, &out, false).expect("writes");
+    let mode = |path: &Path| std::fs::metadata(path).expect("stat").permissions().mode() & 0o777;
+    let copies = [
+        ("nginx/certs/site.crt", "certs/site.crt"),
+        ("nginx/certs/site.key", "certs/site.key"),
+        ("files/app/init.sql", "init.sql"),
+        ("files/app/public.txt", "public.txt"),
+        ("env/app/app.env", "app.env"),
+    ];
+    assert_eq!(
+        bundle.modes.keys().collect::<Vec<_>>(),
+        {
+            let mut paths: Vec<_> = copies.iter().map(|(copy, _)| copy).collect();
+            paths.sort();
+            paths
+        },
+        "every copy, and only copies, carry their permission bits"
+    );
+    for (copy, source) in copies {
+        let (written, original) = (mode(&out.join(copy)), mode(&stack.join(source)));
+        assert_eq!(
+            written & !original,
+            0,
+            "{copy} is {written:o}, its source {original:o}"
+        );
+    }
+    assert_eq!(mode(&out.join("nginx/certs/site.key")), 0o600);
+    assert_eq!(mode(&out.join("env/app/app.env")), 0o600);
+}
