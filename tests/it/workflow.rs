@@ -187,6 +187,73 @@ fn a_folder_where_a_file_goes_is_refused_before_anything_is_written() {
 }
 
 #[test]
+fn a_linked_folder_in_the_output_is_refused_and_left_alone() {
+    let dir = project(STACK);
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    render_ok(dir.path(), &[]);
+    let out = dir.path().join("out");
+    assert!(!out.join("prometheus").exists());
+    std::os::unix::fs::symlink(elsewhere.path(), out.join("prometheus")).expect("link");
+    // The stack gains [prometheus], so files would go below the link.
+    let with_prometheus = format!("{STACK}\n[prometheus]\n");
+    fs::write(dir.path().join("stack.toml"), with_prometheus).expect("write");
+    let before = read_tree(&out);
+    for args in [
+        &["render", "stack.toml", "-o", "out"][..],
+        &["render", "stack.toml", "-o", "out", "--force"],
+        &["check", "stack.toml", "-o", "out"],
+    ] {
+        let output = stackgen_in(dir.path(), args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("prometheus in the output directory: it is a symbolic link"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(read_tree(&out), before);
+    assert_eq!(
+        fs::read_dir(elsewhere.path()).expect("read").count(),
+        0,
+        "nothing is written through the link"
+    );
+}
+
+#[test]
+fn files_outside_the_stack_folder_need_allow_input_dir() {
+    let dir = project(&format!(
+        "{STACK}files = [{{ source = \"shared/init.sql\", target = \"/init.sql\" }}]\n"
+    ));
+    let shared = tempfile::tempdir().expect("temp dir");
+    fs::write(shared.path().join("init.sql"), "select 1;\n").expect("write");
+    std::os::unix::fs::symlink(shared.path(), dir.path().join("shared")).expect("link");
+    let refused = stackgen_in(dir.path(), &["validate", "stack.toml"]);
+    assert_eq!(code(&refused), 1, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("stackgen::files::outside"),
+        "{}",
+        stderr(&refused)
+    );
+    let allow = shared.path().to_string_lossy().into_owned();
+    render_ok(dir.path(), &["--allow-input-dir", &allow]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/files/api/shared/init.sql")).expect("copied"),
+        "select 1;\n"
+    );
+}
+
+#[test]
+fn a_device_or_fifo_as_the_stack_file_is_refused_at_once() {
+    let output = stackgen_in(Path::new("."), &["validate", "/dev/zero"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("it is a character device, not a regular file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn an_overlay_file_changes_replicas() {
     let dir = project(STACK);
     fs::write(
