@@ -1,6 +1,6 @@
-//! What a plain (unquoted) YAML scalar means to the readers of our files:
-//! the YAML 1.2 core schema, and YAML 1.1 as Go's yaml.v2 (Prometheus,
-//! Alertmanager) and Compose resolve it.
+//! The test oracle for serde-saphyr's quoting: what a plain (unquoted) YAML
+//! scalar means to the readers of our files, the YAML 1.2 core schema and
+//! YAML 1.1 as Go's yaml.v2 (Prometheus, Alertmanager) and Compose resolve it.
 //!
 //! A plain scalar is a string only if no reader takes it for anything else.
 //! The rules below are the union of the YAML 1.2 core schema, the YAML 1.1
@@ -11,8 +11,6 @@
 //! err on the side of "not a string". A number is accepted only in a
 //! spelling every reader reads as the same value.
 
-use super::read_back::Number;
-
 /// What a plain scalar resolves to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Plain {
@@ -20,14 +18,112 @@ pub enum Plain {
     Null,
     /// `true` or `false`.
     Bool(bool),
-    /// A decimal number every schema reads as this value.
-    Number(Number),
+    /// A decimal integer every schema reads as this value.
+    Int(i128),
+    /// A decimal float every schema reads as this value.
+    Float(f64),
     /// Not a string in some schema, nor one of the spellings above: names
     /// what it is (`"boolean"` for `yes`, `"number"` for `0x1F`, ...).
     NotString(&'static str),
     /// A string in every schema.
     Str,
 }
+
+/// Text that some reader takes for something other than a string, by what
+/// it is taken for: serde-saphyr must quote every one of them.
+pub const NOT_STRINGS: &[(&str, &[&str])] = &[
+    ("null", &["Null", "NULL", "nUlL"]),
+    (
+        "boolean",
+        &[
+            "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "True", "TRUE", "False",
+            "FALSE", "on", "On", "ON", "off", "Off", "OFF", "yEs", "oN", "tRuE",
+        ],
+    ),
+    ("merge key", &["<<"]),
+    ("value key", &["="]),
+    (
+        "number",
+        &[
+            // YAML 1.2 core and 1.1 radix forms, yaml.v2's extras.
+            "0x1F",
+            "0X1f",
+            "-0x1F",
+            "0x_",
+            "0o17",
+            "0O17",
+            "-0o17",
+            "0o-17",
+            "0b101",
+            "0B101",
+            "+0b1_0",
+            "0b-1",
+            "0_b+1",
+            "-0b101",
+            "0_x1",
+            // Leading zeros (YAML 1.1 octal, or decimal in 1.2).
+            "0123",
+            "09",
+            "-007",
+            "00",
+            // Underscores.
+            "1_000",
+            "1__0",
+            "1_",
+            "+_1",
+            "1_000.5",
+            "0_1",
+            // Floats without a dot or exponent sign, or with several dots.
+            "1e3",
+            "1E3",
+            "+1e-3",
+            "1.5e3",
+            "1e+3",
+            ".5",
+            "-.5",
+            ".",
+            "-.",
+            "1.2.3",
+            "1..",
+            ".e+5",
+            "1e999",
+            // Non-finite, in any case.
+            ".inf",
+            "-.inf",
+            "+.INF",
+            ".Inf",
+            ".nan",
+            ".NaN",
+            ".NAN",
+            "-.nan",
+            ".iNf",
+            // Too large for 128 bits.
+            "1000000000000000000000000000000000000000",
+            // YAML 1.1 base 60.
+            "1:20",
+            "190:20:30",
+            "-1:20",
+            "1_0:20",
+            "0:30.5",
+            "1:20.",
+            "12:30:00",
+            "1:30",
+        ],
+    ),
+    (
+        "timestamp",
+        &[
+            "2001-12-14",
+            "2001-1-4",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14T21:59:43Z",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-14 21:59:43.10",
+            "2001-12-14\t1:2:3,5 Z",
+            "2001-12-14 21:59:43 +05:00",
+        ],
+    ),
+];
 
 /// Resolves the text of a plain scalar.
 pub fn resolve(text: &str) -> Plain {
@@ -69,7 +165,7 @@ fn word(text: &str) -> Plain {
 /// Text starting with a digit, a sign or a dot.
 fn numeric(text: &str) -> Plain {
     if let Some(number) = plain_decimal(text) {
-        Plain::Number(number)
+        number
     } else if is_number(text) || is_sexagesimal(text) {
         Plain::NotString("number")
     } else if is_timestamp(text) {
@@ -82,7 +178,7 @@ fn numeric(text: &str) -> Plain {
 /// A number spelled so that every schema reads the same value: an optional
 /// sign, an integer part without leading zeros, and for a float a `.`, digits
 /// and an exponent with a sign (YAML 1.1 needs the dot and the sign).
-fn plain_decimal(text: &str) -> Option<Number> {
+fn plain_decimal(text: &str) -> Option<Plain> {
     let bytes = text.as_bytes();
     let mut at = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
     let digits = |at: usize| {
@@ -96,7 +192,7 @@ fn plain_decimal(text: &str) -> Option<Number> {
     }
     at += integer;
     if at == bytes.len() {
-        return text.parse().ok().map(Number::Int);
+        return text.parse().ok().map(Plain::Int);
     }
     if bytes[at] != b'.' {
         return None;
@@ -114,7 +210,7 @@ fn plain_decimal(text: &str) -> Option<Number> {
         at += 2 + exponent;
     }
     if at == bytes.len() {
-        text.parse().ok().map(Number::Float)
+        text.parse().ok().map(Plain::Float)
     } else {
         None
     }
@@ -283,22 +379,7 @@ fn is_timestamp(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Plain, resolve};
-    use crate::render::format::read_back::Number;
-
-    #[track_caller]
-    fn not_strings(kind: &'static str, texts: &[&str]) {
-        for text in texts {
-            assert_eq!(resolve(text), Plain::NotString(kind), "{text:?}");
-        }
-    }
-
-    #[track_caller]
-    fn strings(texts: &[&str]) {
-        for text in texts {
-            assert_eq!(resolve(text), Plain::Str, "{text:?}");
-        }
-    }
+    use super::{NOT_STRINGS, Plain, resolve};
 
     #[test]
     fn null_and_booleans_have_one_spelling() {
@@ -310,106 +391,17 @@ mod tests {
     }
 
     #[test]
-    fn other_null_and_boolean_words_are_not_strings() {
-        not_strings("null", &["Null", "NULL", "nUlL"]);
-        not_strings(
-            "boolean",
-            &[
-                "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "True", "TRUE", "False",
-                "FALSE", "on", "On", "ON", "off", "Off", "OFF", "yEs", "oN", "tRuE",
-            ],
-        );
-        not_strings("merge key", &["<<"]);
-        not_strings("value key", &["="]);
-    }
-
-    #[test]
-    fn numbers_in_any_schema_are_not_strings() {
-        not_strings(
-            "number",
-            &[
-                // YAML 1.2 core and 1.1 radix forms, yaml.v2's extras.
-                "0x1F",
-                "0X1f",
-                "-0x1F",
-                "0x_",
-                "0o17",
-                "0O17",
-                "-0o17",
-                "0o-17",
-                "0b101",
-                "0B101",
-                "+0b1_0",
-                "0b-1",
-                "0_b+1",
-                "-0b101",
-                "0_x1",
-                // Leading zeros (YAML 1.1 octal, or decimal in 1.2).
-                "0123",
-                "09",
-                "-007",
-                "00",
-                // Underscores.
-                "1_000",
-                "1__0",
-                "1_",
-                "+_1",
-                "1_000.5",
-                "0_1",
-                // Floats without a dot or exponent sign, or with several dots.
-                "1e3",
-                "1E3",
-                "+1e-3",
-                "1.5e3",
-                "1e+3",
-                ".5",
-                "-.5",
-                ".",
-                "-.",
-                "1.2.3",
-                "1..",
-                ".e+5",
-                "1e999",
-                // Non-finite, in any case.
-                ".inf",
-                "-.inf",
-                "+.INF",
-                ".Inf",
-                ".nan",
-                ".NaN",
-                ".NAN",
-                "-.nan",
-                ".iNf",
-                // Too large for 128 bits.
-                "1000000000000000000000000000000000000000",
-                // YAML 1.1 base 60.
-                "1:20",
-                "190:20:30",
-                "-1:20",
-                "1_0:20",
-                "0:30.5",
-                "1:20.",
-                "12:30:00",
-            ],
-        );
-        not_strings(
-            "timestamp",
-            &[
-                "2001-12-14",
-                "2001-1-4",
-                "2001-12-14t21:59:43.10-05:00",
-                "2001-12-14T21:59:43Z",
-                "2001-12-14 21:59:43.10 -5",
-                "2001-12-14 21:59:43.10",
-                "2001-12-14\t1:2:3,5 Z",
-                "2001-12-14 21:59:43 +05:00",
-            ],
-        );
+    fn what_some_reader_takes_for_no_string_is_not_a_string() {
+        for (kind, texts) in NOT_STRINGS {
+            for text in *texts {
+                assert_eq!(resolve(text), Plain::NotString(kind), "{text:?}");
+            }
+        }
     }
 
     #[test]
     fn text_like_numbers_but_not_numbers_is_a_string() {
-        strings(&[
+        for text in [
             "web",
             "nope",
             "yesterday",
@@ -455,31 +447,28 @@ mod tests {
             "2001-12-14 21:59:43 +05:0",
             "20011-12-14",
             "2001/12/14",
-        ]);
+        ] {
+            assert_eq!(resolve(text), Plain::Str, "{text:?}");
+        }
     }
 
     #[test]
     fn numbers_read_as_their_value() {
-        let cases: [(&str, Number); 10] = [
-            ("0", Number::Int(0)),
-            ("-0", Number::Int(0)),
-            ("80", Number::Int(80)),
-            ("-12", Number::Int(-12)),
-            ("+7", Number::Int(7)),
-            ("18446744073709551615", Number::Int(u64::MAX.into())),
-            ("1.0", Number::Float(1.0)),
-            ("0.25", Number::Float(0.25)),
-            ("5.", Number::Float(5.0)),
-            ("4.0e-6", Number::Float(4.0e-6)),
+        let cases = [
+            ("0", Plain::Int(0)),
+            ("-0", Plain::Int(0)),
+            ("80", Plain::Int(80)),
+            ("-12", Plain::Int(-12)),
+            ("+7", Plain::Int(7)),
+            ("18446744073709551615", Plain::Int(u64::MAX.into())),
+            ("1.0", Plain::Float(1.0)),
+            ("0.25", Plain::Float(0.25)),
+            ("5.", Plain::Float(5.0)),
+            ("4.0e-6", Plain::Float(4.0e-6)),
+            ("1.0e+20", Plain::Float(1.0e20)),
         ];
         for (text, number) in cases {
-            match resolve(text) {
-                Plain::Number(read) => assert!(read.same_value(number), "{text:?}: {read:?}"),
-                other => panic!("{text:?} resolved to {other:?}"),
-            }
+            assert_eq!(resolve(text), number, "{text:?}");
         }
-        assert!(
-            matches!(resolve("1.0e+20"), Plain::Number(Number::Float(v)) if v.to_bits() == 1.0e20_f64.to_bits())
-        );
     }
 }
