@@ -1,8 +1,8 @@
 //! Pipeline benchmarks on synthetic stacks of 10 to 10,000 services:
 //! `cargo bench --bench pipeline` (append `-- load` etc. to filter).
 //!
-//! `load_and_validate` covers parsing, the schema check, the model and the
-//! semantic checks; `plan` the normalization; `render` every renderer; `all`
+//! `load_and_validate` covers parsing, the model and the semantic checks;
+//! `schema_validator_compile` the JSON Schema validator an invalid stack needs; `plan` the normalization; `render` every renderer; `all`
 //! the whole in-memory pipeline as `stackgen render` runs it, minus the writes.
 
 #[path = "support/synth.rs"]
@@ -25,6 +25,14 @@ fn load_and_validate(bencher: Bencher, services: usize) {
         assert!(!diagnostics.iter().any(stackgen::Diagnostic::is_error));
         diagnostics.len()
     });
+}
+
+/// Compiling the JSON Schema validator, which runs only when serde refuses
+/// a stack and its problems need explaining.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn schema_validator_compile() -> usize {
+    let (_, schema) = stackgen::load::compile_schema_validator().expect("the schema compiles");
+    schema.as_object().map_or(0, serde_json::Map::len)
 }
 
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]

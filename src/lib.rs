@@ -1,7 +1,7 @@
 //! stackgen: compile one `stack.toml` into a validated deployment bundle.
 //!
 //! The pipeline runs in stages, one module each:
-//! [`load`] (parse, schema check) → [`validate`] (semantic checks) →
+//! [`load`] (parse, deserialize into typed values, schema diagnostics) → [`validate`] (semantic checks) →
 //! [`plan`] (normalize) → [`render`] (one module per output target) →
 //! [`write`] (atomic output, manifest, drift check). [`import`] turns a
 //! Compose file into a stack.toml.
@@ -13,6 +13,7 @@ pub mod import;
 pub mod load;
 pub mod plan;
 pub mod render;
+pub mod syntax;
 pub mod templates;
 pub mod validate;
 pub mod write;

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::values::{DurationStr, SecretRef};
+use crate::syntax::{Duration, SecretRef};
 
 /// One alerting rule of your own.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -16,7 +16,7 @@ pub struct AlertRule {
     pub expr: String,
     /// How long the expression must hold before the alert fires.
     #[serde(default, rename = "for")]
-    pub for_: Option<DurationStr>,
+    pub for_: Option<Duration>,
     /// `critical`, `warning` or `info`: selects the Alertmanager severity route.
     #[serde(default)]
     pub severity: Severity,
@@ -89,11 +89,11 @@ impl Severity {
 pub struct AlertTest {
     /// The sample interval of the input series.
     #[serde(default)]
-    pub interval: Option<DurationStr>,
+    pub interval: Option<Duration>,
     /// Input series in promtool notation.
     pub series: Vec<AlertTestSeries>,
     /// When to evaluate the alert.
-    pub eval_time: DurationStr,
+    pub eval_time: Duration,
     /// The alerts expected at `eval-time`; empty means the alert must not fire.
     #[serde(default)]
     pub expect: Vec<AlertTestAlert>,
@@ -184,16 +184,16 @@ pub struct Alertmanager {
     pub group_by: Vec<String>,
     /// How long to wait to batch the first notification of a group (30s by default).
     #[serde(default)]
-    pub group_wait: Option<DurationStr>,
+    pub group_wait: Option<Duration>,
     /// How long to wait before notifying about new alerts in a group (5m by default).
     #[serde(default)]
-    pub group_interval: Option<DurationStr>,
+    pub group_interval: Option<Duration>,
     /// How long to wait before repeating a notification (4h by default).
     #[serde(default)]
-    pub repeat_interval: Option<DurationStr>,
+    pub repeat_interval: Option<Duration>,
     /// How long before an alert without updates is resolved.
     #[serde(default)]
-    pub resolve_timeout: Option<DurationStr>,
+    pub resolve_timeout: Option<Duration>,
     /// Outgoing mail settings, for email receivers.
     #[serde(default)]
     pub smtp: Option<Smtp>,
@@ -336,13 +336,13 @@ pub struct SeverityRoute {
     pub receiver: String,
     /// Overrides the top-level `group-wait`.
     #[serde(default)]
-    pub group_wait: Option<DurationStr>,
+    pub group_wait: Option<Duration>,
     /// Overrides the top-level `group-interval`.
     #[serde(default)]
-    pub group_interval: Option<DurationStr>,
+    pub group_interval: Option<Duration>,
     /// Overrides the top-level `repeat-interval`.
     #[serde(default)]
-    pub repeat_interval: Option<DurationStr>,
+    pub repeat_interval: Option<Duration>,
 }
 
 /// The route for one team.
@@ -356,13 +356,13 @@ pub struct TeamRoute {
     pub exclusive: bool,
     /// Overrides the top-level `group-wait`.
     #[serde(default)]
-    pub group_wait: Option<DurationStr>,
+    pub group_wait: Option<Duration>,
     /// Overrides the top-level `group-interval`.
     #[serde(default)]
-    pub group_interval: Option<DurationStr>,
+    pub group_interval: Option<Duration>,
     /// Overrides the top-level `repeat-interval`.
     #[serde(default)]
-    pub repeat_interval: Option<DurationStr>,
+    pub repeat_interval: Option<Duration>,
 }
 
 /// A route on any labels.
@@ -378,13 +378,13 @@ pub struct MatcherRoute {
     pub continue_: bool,
     /// Overrides the top-level `group-wait`.
     #[serde(default)]
-    pub group_wait: Option<DurationStr>,
+    pub group_wait: Option<Duration>,
     /// Overrides the top-level `group-interval`.
     #[serde(default)]
-    pub group_interval: Option<DurationStr>,
+    pub group_interval: Option<Duration>,
     /// Overrides the top-level `repeat-interval`.
     #[serde(default)]
-    pub repeat_interval: Option<DurationStr>,
+    pub repeat_interval: Option<Duration>,
 }
 
 /// An inhibit rule: while an alert matching `source` fires, alerts matching `target` are muted.

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::values::DurationStr;
+use crate::syntax::{Duration, Ranged};
 
 /// A dashboard.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -24,10 +24,10 @@ pub struct Dashboard {
     pub tags: Vec<String>,
     /// Auto-refresh interval, such as `30s` (`30s` by default).
     #[serde(default)]
-    pub refresh: Option<DurationStr>,
+    pub refresh: Option<Duration>,
     /// The default time range, such as `6h` (meaning now-6h to now; `6h` by default).
     #[serde(default)]
-    pub time: Option<DurationStr>,
+    pub time: Option<Duration>,
     /// Whether the dashboard can be edited in the UI (changes are not saved to the bundle).
     #[serde(default = "yes")]
     pub editable: bool,
@@ -93,8 +93,7 @@ pub struct Panel {
     pub higher_is_better: bool,
     /// Decimal places shown.
     #[serde(default)]
-    #[schemars(range(max = 10))]
-    pub decimals: Option<u8>,
+    pub decimals: Option<Ranged<u8, 0, 10>>,
     /// The axis or gauge minimum.
     #[serde(default)]
     pub min: Option<f64>,
@@ -109,12 +108,10 @@ pub struct Panel {
     pub value_text: IndexMap<String, String>,
     /// Width in grid columns (1–24).
     #[serde(default)]
-    #[schemars(range(min = 1, max = 24))]
-    pub width: Option<u8>,
+    pub width: Option<Ranged<u8, 1, 24>>,
     /// Height in grid rows.
     #[serde(default)]
-    #[schemars(range(min = 1, max = 50))]
-    pub height: Option<u8>,
+    pub height: Option<Ranged<u8, 1, 50>>,
     /// A description shown on hover.
     #[serde(default)]
     pub description: Option<String>,

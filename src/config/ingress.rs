@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::values::{ByteSize, DurationStr};
+use crate::syntax::{ByteSize, Duration};
 
 /// The nginx reverse proxy and load balancer.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -76,6 +76,7 @@ pub struct RateLimit {
     pub rate: String,
     /// Requests allowed above the rate before refusing.
     #[serde(default)]
+    #[schemars(range(max = 4_294_967_295_u32))]
     pub burst: Option<u32>,
 }
 
@@ -98,7 +99,7 @@ pub struct IngressRoute {
     pub rate_limit: Option<String>,
     /// How long to wait for the upstream to send data (60s for `http`, 1h for `sse` and `websocket`).
     #[serde(default)]
-    pub read_timeout: Option<DurationStr>,
+    pub read_timeout: Option<Duration>,
     /// How the upstream spreads requests over replicas. Routes to the same
     /// service and port share one upstream and must agree.
     #[serde(default)]

@@ -14,7 +14,7 @@ mod shared;
 mod slo;
 mod slo_series;
 mod slo_windows;
-mod values;
+mod table;
 
 pub use alerting::{
     AlertRule, AlertTest, AlertTestAlert, AlertTestSeries, Alertmanager, InhibitRule,
@@ -25,10 +25,10 @@ pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
 pub use monitoring::{DEFAULT_RETENTION, ExtraScrape, Grafana, Prometheus};
 pub use service::{
-    Build, CONTAINER_NAME_PATTERN, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable,
-    EnvValue, Exporter, ExporterSettings, Healthcheck, HttpTool, Metrics, PortMapping, PortSpec,
-    Reservations, Resources, RestartPolicy, Service, ServiceFile, ServiceKind, Ulimit, UlimitPair,
-    Ulimits, VolumeMount, VolumeMountLong, env_file_bundle_path,
+    Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
+    ExporterSettings, Healthcheck, HttpTool, LimitValue, Metrics, PortMapping, PortSpec, Replicas,
+    Reservations, Resources, RestartPolicy, Retries, Service, ServiceFile, ServiceKind, Ulimit,
+    UlimitPair, Ulimits, VolumeMount, VolumeMountLong, env_file_bundle_path,
 };
 pub use shared::SharedStack;
 pub use slo::{
@@ -37,10 +37,10 @@ pub use slo::{
 };
 pub use slo_series::{EventShare, SliSeries};
 pub use slo_windows::{BurnTier, BurnWindow, BurnWindows, burn_windows, prometheus_duration};
-pub use values::{
-    BYTE_SIZE_PATTERN, ByteSize, DURATION_PATTERN, DurationProblem, DurationStr,
-    SECRET_REF_PATTERN, SecretRef, format_millis, is_decimal_number, parse_duration_millis,
-    read_duration,
+pub use table::Table;
+
+pub use crate::syntax::{
+    ByteSize, ContainerName, Cpus, Duration, SecretRef, parse_duration_millis,
 };
 
 use indexmap::IndexMap;

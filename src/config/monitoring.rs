@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::values::{ByteSize, DurationStr, SecretRef};
+use crate::syntax::{ByteSize, Duration, SecretRef};
 
 /// How long Prometheus keeps data when `retention` is unset (its own default).
 pub const DEFAULT_RETENTION: &str = "15d";
@@ -24,13 +24,13 @@ pub struct Prometheus {
     pub bind: Option<String>,
     /// How often to scrape targets (15s by default).
     #[serde(default)]
-    pub scrape_interval: Option<DurationStr>,
+    pub scrape_interval: Option<Duration>,
     /// How often to evaluate rules (15s by default).
     #[serde(default)]
-    pub evaluation_interval: Option<DurationStr>,
+    pub evaluation_interval: Option<Duration>,
     /// How long to keep data (15d by default). An SLO's period must fit in it.
     #[serde(default)]
-    pub retention: Option<DurationStr>,
+    pub retention: Option<Duration>,
     /// The most disk the data may take, such as `10GB`.
     #[serde(default)]
     pub retention_size: Option<ByteSize>,
@@ -64,7 +64,7 @@ pub struct ExtraScrape {
     pub scheme: Option<String>,
     /// The scrape interval.
     #[serde(default)]
-    pub interval: Option<DurationStr>,
+    pub interval: Option<Duration>,
 }
 
 /// The Grafana server.

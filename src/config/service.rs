@@ -4,7 +4,15 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::values::{ByteSize, DurationStr};
+use super::Table;
+use crate::syntax::{ByteSize, ContainerName, Cpus, Duration, Ranged};
+
+/// How many containers a service runs: 1 to 1000.
+pub type Replicas = Ranged<u32, 1, 1000>;
+/// Consecutive failures of a health check: 1 to 100.
+pub type Retries = Ranged<u32, 1, 100>;
+/// A process limit: `-1` (unlimited) or more.
+pub type LimitValue = Ranged<i64, -1, { i64::MAX }>;
 
 /// A service: one container, or `replicas` identical containers named `NAME-1..NAME-N`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -52,8 +60,7 @@ pub struct Service {
     pub volumes: Vec<VolumeMount>,
     /// How many identical containers to run (named `NAME-1..NAME-N` when more than one).
     #[serde(default = "one")]
-    #[schemars(range(min = 1, max = 1000))]
-    pub replicas: u32,
+    pub replicas: Replicas,
     /// The restart policy.
     #[serde(default)]
     pub restart: Option<RestartPolicy>,
@@ -100,11 +107,10 @@ pub struct Service {
     pub working_dir: Option<String>,
     /// A fixed container name, for `docker exec NAME`; replicas get `NAME-1..NAME-N`.
     #[serde(default)]
-    #[schemars(pattern(CONTAINER_NAME_PATTERN))]
-    pub container_name: Option<String>,
+    pub container_name: Option<ContainerName>,
     /// How long to wait after the stop signal before killing the container, for graceful shutdown.
     #[serde(default)]
-    pub stop_grace_period: Option<DurationStr>,
+    pub stop_grace_period: Option<Duration>,
     /// Process limits inside the container, such as `{ memlock = -1, nofile = { soft = 65536, hard = 65536 } }`.
     #[serde(default)]
     pub ulimits: Ulimits,
@@ -138,9 +144,6 @@ pub fn env_file_bundle_path(service: &str, path: &str) -> String {
     let file_name = path.rsplit('/').next().unwrap_or(path);
     format!("env/{service}/{file_name}")
 }
-
-/// The pattern a container name must match: what Docker accepts.
-pub const CONTAINER_NAME_PATTERN: &str = "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$";
 
 /// Process limits (`setrlimit`) for a container; unset ones keep the runtime default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -224,9 +227,9 @@ impl Ulimits {
 #[serde(untagged)]
 pub enum Ulimit {
     /// The same soft and hard limit; `-1` means unlimited.
-    Single(#[schemars(range(min = -1))] i64),
+    Single(LimitValue),
     /// Separate soft and hard limits.
-    Pair(UlimitPair),
+    Pair(Table<UlimitPair>),
 }
 
 /// Separate soft and hard limits.
@@ -234,15 +237,13 @@ pub enum Ulimit {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct UlimitPair {
     /// The limit the process starts with; `-1` means unlimited.
-    #[schemars(range(min = -1))]
-    pub soft: i64,
+    pub soft: LimitValue,
     /// The ceiling the process may raise the soft limit to; `-1` means unlimited.
-    #[schemars(range(min = -1))]
-    pub hard: i64,
+    pub hard: LimitValue,
 }
 
-const fn one() -> u32 {
-    1
+fn one() -> Replicas {
+    Replicas::new(1).expect("1 is a number of replicas")
 }
 
 /// The kind of a service. Known kinds get built-in alerts, exporters and dashboards.
@@ -312,7 +313,7 @@ pub enum Exporter {
     /// `exporter = true` runs the exporter with its defaults.
     Enabled(bool),
     /// An exporter with explicit settings.
-    Custom(ExporterSettings),
+    Custom(Table<ExporterSettings>),
 }
 
 /// Explicit exporter settings.
@@ -381,7 +382,7 @@ pub enum PortSpec {
     /// A bare container port number published on the same host port.
     Number(u16),
     /// The long form.
-    Long(PortMapping),
+    Long(Table<PortMapping>),
 }
 
 /// A published port in long form.
@@ -408,7 +409,7 @@ pub enum VolumeMount {
     /// `"SOURCE:TARGET"` or `"SOURCE:TARGET:ro"`.
     Short(String),
     /// The long form.
-    Long(VolumeMountLong),
+    Long(Table<VolumeMountLong>),
 }
 
 /// A mount in long form.
@@ -456,8 +457,7 @@ impl RestartPolicy {
 pub struct Resources {
     /// The CPU limit in cores, such as `0.5` or `2`.
     #[serde(default)]
-    #[schemars(range(min = 0.01, max = 1024.0))]
-    pub cpus: Option<f64>,
+    pub cpus: Option<Cpus>,
     /// The memory limit, such as `512M`.
     #[serde(default)]
     pub memory: Option<ByteSize>,
@@ -472,8 +472,7 @@ pub struct Resources {
 pub struct Reservations {
     /// Reserved CPU cores.
     #[serde(default)]
-    #[schemars(range(min = 0.01, max = 1024.0))]
-    pub cpus: Option<f64>,
+    pub cpus: Option<Cpus>,
     /// Reserved memory.
     #[serde(default)]
     pub memory: Option<ByteSize>,
@@ -500,17 +499,16 @@ pub struct Healthcheck {
     pub http_tool: Option<HttpTool>,
     /// Time between checks.
     #[serde(default)]
-    pub interval: Option<DurationStr>,
+    pub interval: Option<Duration>,
     /// How long one check may take.
     #[serde(default)]
-    pub timeout: Option<DurationStr>,
+    pub timeout: Option<Duration>,
     /// Consecutive failures before the container is unhealthy.
     #[serde(default)]
-    #[schemars(range(min = 1, max = 100))]
-    pub retries: Option<u32>,
+    pub retries: Option<Retries>,
     /// Grace period after start during which failures do not count.
     #[serde(default)]
-    pub start_period: Option<DurationStr>,
+    pub start_period: Option<Duration>,
 }
 
 /// The tool that runs an HTTP health check inside the container.
@@ -571,7 +569,7 @@ pub enum DependsOnEntry {
     /// `"started"`, `"healthy"` or `"completed"`.
     Condition(DependsCondition),
     /// `{ condition = "healthy", restart = true }`.
-    Table(DependsOnTable),
+    Table(Table<DependsOnTable>),
 }
 
 impl DependsOnEntry {
@@ -627,10 +625,10 @@ pub struct Metrics {
     pub path: String,
     /// The scrape interval for this job (the global one by default).
     #[serde(default)]
-    pub interval: Option<DurationStr>,
+    pub interval: Option<Duration>,
     /// The scrape timeout for this job.
     #[serde(default)]
-    pub timeout: Option<DurationStr>,
+    pub timeout: Option<Duration>,
     /// `http` (default) or `https`.
     #[serde(default)]
     pub scheme: Option<String>,

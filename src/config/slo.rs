@@ -15,9 +15,10 @@ use promql_parser::parser::{Expr, parse};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
+use super::Table;
 use super::alerting::Severity;
 use super::exact::{self, Exact};
-use super::values::DurationStr;
+use crate::syntax::Duration;
 
 /// The period of an SLO that names none.
 pub const DEFAULT_PERIOD: &str = "30d";
@@ -39,7 +40,7 @@ pub struct Slo {
     /// The period the objective holds over (`30d` by default; `28d` is
     /// the other common choice). Prometheus must keep data this long.
     #[serde(default)]
-    pub period: Option<DurationStr>,
+    pub period: Option<Duration>,
     /// What the SLO promises, in a sentence; shown on the dashboard and in alerts.
     #[serde(default)]
     pub description: Option<String>,
@@ -71,12 +72,12 @@ impl Slo {
     pub fn period_text(&self) -> &str {
         self.period
             .as_ref()
-            .map_or(DEFAULT_PERIOD, DurationStr::as_str)
+            .map_or(DEFAULT_PERIOD, Duration::as_str)
     }
 
     /// The period in milliseconds, when it reads.
     pub fn period_millis(&self) -> Option<u64> {
-        super::values::parse_duration_millis(self.period_text())
+        crate::syntax::parse_duration_millis(self.period_text())
     }
 }
 
@@ -138,7 +139,7 @@ pub enum AlertTier {
     /// `true` keeps the tier with its defaults; `false` turns it off.
     Enabled(bool),
     /// The tier with settings of its own.
-    Custom(AlertTierSettings),
+    Custom(Table<AlertTierSettings>),
 }
 
 impl Default for AlertTier {
@@ -153,7 +154,7 @@ impl AlertTier {
         match self {
             Self::Enabled(false) => None,
             Self::Enabled(true) => Some(Cow::Owned(AlertTierSettings::default())),
-            Self::Custom(settings) => Some(Cow::Borrowed(settings)),
+            Self::Custom(settings) => Some(Cow::Borrowed(&settings.0)),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::exact::Exact;
-use super::values::parse_duration_millis;
+use crate::syntax::parse_duration_millis;
 
 /// The text of `templates/slo/windows.toml`.
 const WINDOWS_TOML: &str = include_str!("../../templates/slo/windows.toml");

@@ -1,16 +1,21 @@
-//! Stage 1: read stack.toml, check it against the schema, build the model.
+//! Stage 1: read stack.toml and build the typed model.
 //!
-//! Syntax errors and schema violations (unknown keys, wrong types, bad
-//! durations, literal secrets) are all reported together, each with its span.
+//! The TOML becomes a JSON document and a span index, and serde builds the
+//! model from the document; the model's value types refuse what the schema
+//! refuses ([`crate::syntax`]). Only when serde refuses the document does
+//! the JSON Schema check run, to report every problem at once, each with
+//! its span: syntax errors and schema violations (unknown keys, wrong
+//! types, bad durations, literal secrets) are reported together.
 
+#[cfg(test)]
+mod agreement_tests;
 mod input;
 mod inputs;
 mod overlay;
 mod schema;
 mod schema_check;
-mod schema_fast;
-mod schema_patterns;
 mod spans;
+mod strict;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,9 +26,10 @@ pub use inputs::{
 };
 pub use overlay::{available_envs, overlay_path};
 pub use schema::{generated_stack_schema_text, stack_schema, stack_schema_text};
-pub use schema_check::closest;
+pub use schema_check::{closest, compile_validator as compile_schema_validator};
 pub use spans::{SpanIndex, escape_pointer, pointer, push_escaped};
 
+use serde::Deserialize;
 use toml::de::DeTable;
 
 use crate::config::{SharedStack, Stack};
@@ -92,7 +98,7 @@ pub fn load_file_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Erro
     if let Some(env) = &options.env {
         overlay::apply(path, env, &roots, &mut document, &mut spans)?;
     }
-    let mut loaded = from_document(document, spans, &roots)?;
+    let mut loaded = from_document(&document, spans, &roots)?;
     if let Some(bundle_dir) = &options.bundle_dir {
         loaded.stack_dir_from_bundle = relative_path(bundle_dir, roots.stack_dir());
     }
@@ -147,7 +153,7 @@ fn relative_path(from: &Path, to: &Path) -> String {
 pub fn load_str(name: &str, text: &str) -> Result<Loaded, Error> {
     let source = SourceFile::new(name, text);
     let (document, spans) = parse_document(&source)?;
-    from_document(document, spans, &InputRoots::new(Path::new("."), &[])?)
+    from_document(&document, spans, &InputRoots::new(Path::new("."), &[])?)
 }
 
 /// Like [`load_str`], for text meant to be a stack file in `stack_dir`: the
@@ -155,31 +161,38 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, Error> {
 pub fn load_str_in(name: &str, text: &str, stack_dir: &Path) -> Result<Loaded, Error> {
     let source = SourceFile::new(name, text);
     let (document, spans) = parse_document(&source)?;
-    let mut loaded = from_document(document, spans, &InputRoots::new(stack_dir, &[])?)?;
+    let mut loaded = from_document(&document, spans, &InputRoots::new(stack_dir, &[])?)?;
     loaded.base_dir = stack_dir.to_path_buf();
     Ok(loaded)
 }
 
-/// Checks a parsed document against the schema and builds the model.
+/// Builds the model from a parsed document; when serde refuses it, the
+/// schema check says why, with spans.
 fn from_document(
-    document: serde_json::Value,
+    document: &serde_json::Value,
     spans: SpanIndex,
     roots: &InputRoots,
 ) -> Result<Loaded, Error> {
-    let problems = schema_check::check(&document, &spans)?;
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
-    let stack: Stack = serde_json::from_value(document).map_err(|error| {
-        Error::Invalid(vec![Diagnostic::error(
-            ErrorKind::InvalidValue {
-                value: "stack".to_owned(),
-                reason: error.to_string(),
-                fix: "see schema/stack.schema.json for the expected shape".to_owned(),
-            },
-            spans.value(""),
-        )])
-    })?;
+    let stack = match deserialize_stack(document) {
+        Ok(stack) => stack,
+        Err(error) => {
+            let mut problems = schema_check::check(document, &spans)?;
+            if problems.is_empty() {
+                // The schema accepts what serde refused: JSON Schema counts an
+                // integral float (`80.0`) as an integer, which TOML and the
+                // model do not. Serde's own message is the best there is.
+                problems.push(Diagnostic::error(
+                    ErrorKind::InvalidValue {
+                        value: "stack".to_owned(),
+                        reason: error.to_string(),
+                        fix: "see schema/stack.schema.json for the expected shape".to_owned(),
+                    },
+                    spans.value(""),
+                ));
+            }
+            return Err(Error::Invalid(problems));
+        }
+    };
     let inputs = Arc::new(Inputs::read(&stack, roots));
     Ok(Loaded {
         stack: SharedStack::new(stack),
@@ -188,6 +201,12 @@ fn from_document(
         inputs,
         stack_dir_from_bundle: "../..".to_owned(),
     })
+}
+
+/// Deserializes the model from a document: a table only from a table
+/// (see [`strict`]).
+pub fn deserialize_stack(document: &serde_json::Value) -> Result<Stack, serde_json::Error> {
+    Stack::deserialize(strict::Strict(document))
 }
 
 /// Parses TOML text into a JSON document and its span index, reporting every syntax error.
@@ -273,6 +292,31 @@ mod tests {
             "../../repo"
         );
         assert_eq!(relative_path(&stack.join("out/../x"), &stack), "..");
+    }
+
+    /// (code, the text the span covers) of every diagnostic of `text`.
+    fn refusals(text: &str) -> Vec<(&'static str, String)> {
+        let Err(Error::Invalid(diagnostics)) = load_str("s.toml", text) else {
+            panic!("the stack is refused");
+        };
+        diagnostics
+            .iter()
+            .map(|d| (d.kind.code(), text[d.location.span.clone()].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn what_serde_refuses_the_schema_explains_all_at_once() {
+        let text = "[stack]\nname = \"s\"\n[prometheus]\nscrape-interval = \"293y\"\nretention-size = \"9999999T\"\n[services.a]\nimage = \"x\"\nreplicas = 0\nmetrics = [9100]\n";
+        assert_eq!(
+            refusals(text),
+            [
+                ("stackgen::value::duration", "\"293y\"".to_owned()),
+                ("stackgen::value::size", "\"9999999T\"".to_owned()),
+                ("stackgen::schema::value", "0".to_owned()),
+                ("stackgen::schema::type", "[9100]".to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -17,17 +17,6 @@ pub fn stack_schema() -> Value {
     serde_json::from_str(EMBEDDED).unwrap_or_else(|_| Value::Object(serde_json::Map::new()))
 }
 
-/// The schema without annotations or whitespace (made by build.rs): what
-/// the checks read, a quarter of the committed text.
-const FOR_CHECKS: &str = include_str!(concat!(env!("OUT_DIR"), "/stack_schema_checks.json"));
-
-/// The schema the checks read: the committed one without its annotations
-/// (`description`, `title`, `default`, ...), which never change whether a
-/// value is valid.
-pub fn checks_schema_text() -> &'static str {
-    FOR_CHECKS
-}
-
 /// The schema as pretty-printed JSON with a trailing newline.
 pub fn stack_schema_text() -> &'static str {
     EMBEDDED
@@ -47,46 +36,4 @@ pub fn generated_stack_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Whether a schema, or one inside it, has a `description` or `title`
-    /// (names of properties and definitions are not keywords).
-    fn has_annotation(value: &Value) -> bool {
-        match value {
-            Value::Object(map) => map.iter().any(|(key, item)| match (key.as_str(), item) {
-                ("description" | "title", _) => true,
-                ("properties" | "$defs", Value::Object(schemas)) => {
-                    schemas.values().any(has_annotation)
-                }
-                _ => has_annotation(item),
-            }),
-            Value::Array(items) => items.iter().any(has_annotation),
-            _ => false,
-        }
-    }
-
-    #[test]
-    fn the_checks_schema_is_the_committed_one_without_annotations() {
-        let checks: Value = serde_json::from_str(checks_schema_text()).expect("JSON");
-        let committed = stack_schema();
-        assert!(has_annotation(&committed));
-        assert!(!has_annotation(&checks));
-        assert_eq!(
-            checks["$defs"].as_object().map(serde_json::Map::len),
-            committed["$defs"].as_object().map(serde_json::Map::len)
-        );
-        assert_eq!(
-            checks["properties"]
-                .as_object()
-                .map(|p| p.keys().collect::<Vec<_>>()),
-            committed["properties"]
-                .as_object()
-                .map(|p| p.keys().collect::<Vec<_>>())
-        );
-        assert!(checks_schema_text().len() * 3 < stack_schema_text().len());
-    }
 }

@@ -1,5 +1,9 @@
-//! Checks the parsed document against the JSON Schema and turns every
-//! violation into a spanned diagnostic, all at once.
+//! Explains why serde refused a document: checks it against the JSON Schema
+//! and turns every violation into a spanned diagnostic, all at once.
+//!
+//! The validator is compiled only when a document needs explaining: the
+//! model's own types refuse exactly what the schema refuses, so a valid
+//! stack never pays for it (see `docs/performance.md` for its cost).
 
 use std::sync::OnceLock;
 
@@ -8,16 +12,14 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
 use super::spans::{SpanIndex, escape_pointer};
-use crate::config::{BYTE_SIZE_PATTERN, DURATION_PATTERN, SECRET_REF_PATTERN};
 use crate::error::{Diagnostic, Error, ErrorKind};
+use crate::syntax::{
+    BYTE_SIZE_FORMAT, BYTE_SIZE_PATTERN, DURATION_FORMAT, DURATION_PATTERN, FORMATS,
+    SECRET_REF_PATTERN,
+};
 
 /// Every schema violation in `document`, as diagnostics.
-/// A built-in schema that does not compile is a bug, not a problem of the stack.
 pub fn check(document: &Value, spans: &SpanIndex) -> Result<Vec<Diagnostic>, Error> {
-    // Most documents are valid: prove it without compiling the validator.
-    if super::schema_fast::is_valid(document) {
-        return Ok(Vec::new());
-    }
     let (validator, schema) = validator()?;
     let mut out = Vec::new();
     for error in validator.iter_errors(document) {
@@ -28,17 +30,28 @@ pub fn check(document: &Value, spans: &SpanIndex) -> Result<Vec<Diagnostic>, Err
     Ok(out)
 }
 
-fn validator() -> Result<&'static (Validator, Value), Error> {
+/// The validator of the committed schema, compiled once per process
+/// ([`compile_validator`]), and the schema itself.
+pub fn validator() -> Result<&'static (Validator, Value), Error> {
     static VALIDATOR: OnceLock<Result<(Validator, Value), String>> = OnceLock::new();
     VALIDATOR
-        .get_or_init(|| {
-            let schema = super::schema::stack_schema();
-            jsonschema::validator_for(&schema)
-                .map(|validator| (validator, schema))
-                .map_err(|error| format!("the built-in schema does not compile: {error}"))
-        })
+        .get_or_init(compile_validator)
         .as_ref()
         .map_err(|message| Error::Bug(message.clone()))
+}
+
+/// Compiles the validator of the committed schema, with stackgen's own
+/// `format`s asserted ([`FORMATS`]); `Err` says why the schema does not compile.
+pub fn compile_validator() -> Result<(Validator, Value), String> {
+    let schema = super::schema::stack_schema();
+    let mut options = jsonschema::options().should_validate_formats(true);
+    for (name, check) in FORMATS {
+        options = options.with_format(name, check);
+    }
+    options
+        .build(&schema)
+        .map(|validator| (validator, schema))
+        .map_err(|error| format!("the built-in schema does not compile: {error}"))
 }
 
 fn translate(
@@ -79,6 +92,10 @@ fn translate(
         )),
         ValidationErrorKind::Pattern { pattern } => out.push(Diagnostic::error(
             pattern_kind(pattern, instance, &at),
+            spans.value(&at),
+        )),
+        ValidationErrorKind::Format { format } => out.push(Diagnostic::error(
+            format_kind(format, instance),
             spans.value(&at),
         )),
         ValidationErrorKind::Enum { options } => out.push(Diagnostic::error(
@@ -196,6 +213,22 @@ fn pattern_kind(pattern: &str, instance: &Value, at: &str) -> ErrorKind {
     }
 }
 
+/// The diagnostic for a value that is not of stackgen's `format`.
+fn format_kind(format: &str, instance: &Value) -> ErrorKind {
+    let value = instance.as_str().unwrap_or_default().to_owned();
+    if format == DURATION_FORMAT {
+        ErrorKind::BadDuration { value }
+    } else if format == BYTE_SIZE_FORMAT {
+        ErrorKind::BadSize { value }
+    } else {
+        ErrorKind::InvalidValue {
+            value: instance.to_string(),
+            reason: format!("is not of the format `{format}`"),
+            fix: "write a value of the documented form".to_owned(),
+        }
+    }
+}
+
 /// The keys allowed by the object schema that owns the `additionalProperties`
 /// keyword at `schema_path`.
 fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
@@ -215,15 +248,18 @@ fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
 /// The allowed key closest to `key`, if it is close enough to be a typo.
 pub fn closest(key: &str, allowed: &[String]) -> Option<String> {
     let normalized = key.replace('_', "-").to_ascii_lowercase();
+    let length = normalized.chars().count();
     allowed
         .iter()
-        .map(|candidate| {
-            (
-                strsim::damerau_levenshtein(&normalized, candidate),
-                candidate,
-            )
+        .filter_map(|candidate| {
+            let limit = 2.max(candidate.len() / 3);
+            // The distance is at least the difference in length.
+            if length.abs_diff(candidate.chars().count()) > limit {
+                return None;
+            }
+            let distance = strsim::osa_distance(&normalized, candidate);
+            (distance <= limit).then_some((distance, candidate))
         })
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 3))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate.clone())
 }

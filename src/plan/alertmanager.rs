@@ -1,7 +1,7 @@
 //! The `[alertmanager]` section: the `alertmanager` service, its routes in
 //! the order Alertmanager tries them, and which receivers an alert should reach.
 
-use crate::config::{Alertmanager, DurationStr, SecretRef, ServiceKind};
+use crate::config::{Alertmanager, Duration, SecretRef, ServiceKind};
 use crate::load::pointer;
 use crate::validate::matchers::{LabelMatcher, parse_matcher};
 use crate::validate::volumes::{MountSource, ResolvedMount};
@@ -95,11 +95,11 @@ pub struct PlannedRoute {
     /// Whether later routes are tried after this one matches.
     pub continue_: bool,
     /// Overrides.
-    pub group_wait: Option<DurationStr>,
+    pub group_wait: Option<Duration>,
     /// Overrides.
-    pub group_interval: Option<DurationStr>,
+    pub group_interval: Option<Duration>,
     /// Overrides.
-    pub repeat_interval: Option<DurationStr>,
+    pub repeat_interval: Option<Duration>,
 }
 
 /// An inhibit rule the plan adds to the section's own (after them): while

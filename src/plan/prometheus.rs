@@ -157,7 +157,7 @@ pub fn add_services(plan: &mut Plan) {
     if let Some(bytes) = prometheus
         .retention_size
         .as_ref()
-        .and_then(crate::config::ByteSize::bytes)
+        .map(crate::config::ByteSize::bytes)
     {
         // Prometheus reads sizes in base-2 units; whole mebibytes are exact enough.
         command.push(format!(

@@ -6,6 +6,7 @@ use crate::config::{
     DependsCondition, HttpTool, PortMapping, Resources, RestartPolicy, Service, ServiceKind, Stack,
     Ulimits,
 };
+use crate::syntax::Ranged;
 use crate::validate::ports::resolve_port;
 use crate::validate::volumes::{MountSource, ResolvedMount, resolve_mount};
 
@@ -272,19 +273,13 @@ pub fn expand(
         };
         Some(PlannedHealthcheck {
             test,
-            interval: check
-                .interval
-                .as_ref()
-                .map(crate::config::DurationStr::to_go),
-            timeout: check
-                .timeout
-                .as_ref()
-                .map(crate::config::DurationStr::to_go),
-            retries: check.retries,
+            interval: check.interval.as_ref().map(crate::config::Duration::to_go),
+            timeout: check.timeout.as_ref().map(crate::config::Duration::to_go),
+            retries: check.retries.map(Ranged::get),
             start_period: check
                 .start_period
                 .as_ref()
-                .map(crate::config::DurationStr::to_go),
+                .map(crate::config::Duration::to_go),
         })
     });
     let metrics = service.metrics.as_ref().and_then(|m| {
@@ -299,8 +294,8 @@ pub fn expand(
     let mut depends_on = IndexMap::new();
     for (target, condition) in service.depends_on.entries() {
         match stack.services.get(&target) {
-            Some(dependency) if dependency.replicas > 1 => {
-                for index in 1..=dependency.replicas {
+            Some(dependency) if dependency.replicas.get() > 1 => {
+                for index in 1..=dependency.replicas.get() {
                     depends_on.insert(format!("{target}-{index}"), condition);
                 }
             }
@@ -319,8 +314,8 @@ pub fn expand(
         .iter()
         .map(|(k, v)| (k.clone(), v.to_text()))
         .collect();
-    let replicas: Vec<Option<u32>> = if service.replicas > 1 {
-        (1..=service.replicas).map(Some).collect()
+    let replicas: Vec<Option<u32>> = if service.replicas.get() > 1 {
+        (1..=service.replicas.get()).map(Some).collect()
     } else {
         vec![None]
     };
@@ -360,12 +355,15 @@ pub fn expand(
             working_dir: service.working_dir.clone(),
             secrets: Vec::new(),
             container_name: service.container_name.as_ref().map(|container| {
-                replica.map_or_else(|| container.clone(), |index| format!("{container}-{index}"))
+                replica.map_or_else(
+                    || container.as_str().to_owned(),
+                    |index| format!("{container}-{index}"),
+                )
             }),
             stop_grace_period: service
                 .stop_grace_period
                 .as_ref()
-                .map(crate::config::DurationStr::to_go),
+                .map(crate::config::Duration::to_go),
             ulimits: service.ulimits,
         })
         .collect()

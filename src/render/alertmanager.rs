@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::OutputFile;
 use super::format::{header_lines, yaml_file};
-use crate::config::{Alertmanager, DurationStr, Receiver, Severity};
+use crate::config::{Alertmanager, Duration, Receiver, Severity};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::alertmanager::{
@@ -300,11 +300,11 @@ fn normalize(matchers: &[String]) -> Result<Vec<String>, Error> {
         .collect()
 }
 
-fn text(duration: &DurationStr) -> String {
+fn text(duration: &Duration) -> String {
     duration.as_str().to_owned()
 }
 
-fn duration(value: Option<&DurationStr>, default: &str) -> String {
+fn duration(value: Option<&Duration>, default: &str) -> String {
     value.map_or_else(|| default.to_owned(), text)
 }
 

@@ -183,11 +183,11 @@ fn service(planned: &PlannedService) -> ComposeService {
         deploy: planned.resources.as_ref().map(|resources| ComposeDeploy {
             resources: ComposeResources {
                 limits: ComposeLimits {
-                    cpus: resources.cpus.map(format_cpus),
+                    cpus: resources.cpus.map(|cpus| format_cpus(cpus.get())),
                     memory: resources.memory.as_ref().map(|m| m.as_str().to_owned()),
                 },
                 reservations: resources.reservations.as_ref().map(|r| ComposeLimits {
-                    cpus: r.cpus.map(format_cpus),
+                    cpus: r.cpus.map(|cpus| format_cpus(cpus.get())),
                     memory: r.memory.as_ref().map(|m| m.as_str().to_owned()),
                 }),
             },
@@ -210,10 +210,10 @@ fn service(planned: &PlannedService) -> ComposeService {
 
 fn ulimit(limit: Ulimit) -> ComposeUlimit {
     match limit {
-        Ulimit::Single(value) => ComposeUlimit::Single(value),
+        Ulimit::Single(value) => ComposeUlimit::Single(value.get()),
         Ulimit::Pair(pair) => ComposeUlimit::Pair {
-            soft: pair.soft,
-            hard: pair.hard,
+            soft: pair.soft.get(),
+            hard: pair.hard.get(),
         },
     }
 }

@@ -248,8 +248,7 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
                     route
                         .read_timeout
                         .as_ref()
-                        .and_then(crate::config::DurationStr::millis)
-                        .unwrap_or(default_timeout),
+                        .map_or(default_timeout, crate::config::Duration::millis),
                 ),
             }
         })
@@ -292,10 +291,7 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
 
     let client_max_body_size = match &ingress.client_max_body_size {
         None => DEFAULT_BODY_SIZE.to_owned(),
-        Some(size) => nginx_size(
-            size.bytes()
-                .ok_or_else(|| bug(size.as_str(), "not a size"))?,
-        ),
+        Some(size) => nginx_size(size.bytes()),
     };
 
     let tls = match &ingress.tls {

@@ -9,9 +9,9 @@ use promql_parser::parser::Expr;
 
 use super::Checker;
 use super::promql::parse_bounded;
-use crate::config::is_decimal_number;
 use crate::error::ErrorKind;
 use crate::load::pointer;
+use crate::syntax::is_decimal_number;
 
 /// Checks every input series of every alert test.
 pub fn check(checker: &mut Checker<'_>) {

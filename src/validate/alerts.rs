@@ -310,17 +310,16 @@ fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Ser
             .prometheus
             .as_ref()
             .and_then(|p| p.scrape_interval.as_ref())
-            .and_then(crate::config::DurationStr::millis)
-            .unwrap_or(15_000);
+            .map_or(15_000, crate::config::Duration::millis);
         let interval = metrics
             .interval
             .as_ref()
-            .and_then(crate::config::DurationStr::millis)
+            .map(crate::config::Duration::millis)
             .or(Some(global));
         let timeout = metrics
             .timeout
             .as_ref()
-            .and_then(crate::config::DurationStr::millis);
+            .map(crate::config::Duration::millis);
         if let (Some(interval), Some(timeout)) = (interval, timeout) {
             if timeout > interval {
                 checker.error(

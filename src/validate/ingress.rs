@@ -159,16 +159,6 @@ fn check_values(checker: &mut Checker<'_>, ingress: &Ingress) {
             );
         }
     }
-    if let Some(size) = &ingress.client_max_body_size {
-        if size.bytes().is_none() {
-            checker.error(
-                "/ingress/client-max-body-size",
-                ErrorKind::BadSize {
-                    value: size.as_str().to_owned(),
-                },
-            );
-        }
-    }
     for (name, limit) in &ingress.rate_limits {
         if let Some(reason) = check_dns_label(name) {
             checker.error_at_key(
@@ -320,7 +310,7 @@ fn check_routes(checker: &mut Checker<'_>, ingress: &Ingress) {
             }
         }
         if let Some(timeout) = &route.read_timeout {
-            if timeout.millis().is_none_or(|ms| ms == 0) {
+            if timeout.millis() == 0 {
                 checker.error(
                     &at("read-timeout"),
                     ErrorKind::BadDuration {

@@ -75,8 +75,8 @@ pub fn check(checker: &mut Checker<'_>) {
                 );
             }
         }
-        if service.replicas > 1 {
-            for index in 1..=service.replicas {
+        if service.replicas.get() > 1 {
+            for index in 1..=service.replicas.get() {
                 let expanded = format!("{name}-{index}");
                 if stack.services.contains_key(&expanded) {
                     checker.error_at_key(

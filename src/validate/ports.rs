@@ -28,7 +28,7 @@ pub fn check(checker: &mut Checker<'_>) {
                 }
             };
             let Some(host) = mapping.host else { continue };
-            if service.replicas > 1 {
+            if service.replicas.get() > 1 {
                 checker.error(
                     &at,
                     ErrorKind::PortConflict {
@@ -192,7 +192,7 @@ pub fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
             if let Some(bind) = &long.bind {
                 check_address(bind)?;
             }
-            Ok(long.clone())
+            Ok(long.0.clone())
         }
         PortSpec::Short(text) => parse_short(text),
     }

@@ -31,7 +31,7 @@ use promql_parser::util::unquote_string;
 
 use super::go_regex;
 use super::promql::Token;
-use crate::config::{DurationProblem, read_duration};
+use crate::syntax::{DurationProblem, read_duration};
 
 /// The functions of Prometheus 2.42, sorted.
 const FUNCTIONS: [&str; 70] = [

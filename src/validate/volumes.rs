@@ -80,7 +80,7 @@ fn describe(mount: &VolumeMount) -> String {
 /// Parses a mount in either form.
 pub fn resolve_mount(mount: &VolumeMount) -> Result<ResolvedMount, String> {
     let long = match mount {
-        VolumeMount::Long(long) => long.clone(),
+        VolumeMount::Long(long) => long.0.clone(),
         VolumeMount::Short(text) => {
             let parts: Vec<&str> = text.split(':').collect();
             match parts.as_slice() {

@@ -1,5 +1,6 @@
 //! One dashboard of the plan (the user's or a built-in one) to Grafana's JSON.
 
+use crate::syntax::Ranged;
 use serde_json::{Value, json};
 
 use super::layout::Layout;
@@ -39,8 +40,10 @@ pub fn dashboard_json(planned: &PlannedDashboard) -> DashboardJson {
         next_id += 1;
         for panel in &row.panels {
             let (width, height) = panel.kind.default_size();
-            let grid_pos =
-                layout.place(panel.width.unwrap_or(width), panel.height.unwrap_or(height));
+            let grid_pos = layout.place(
+                panel.width.map_or(width, Ranged::get),
+                panel.height.map_or(height, Ranged::get),
+            );
             panels.push(PanelJson {
                 id: next_id,
                 kind: panel.kind.grafana_type(),
@@ -138,7 +141,7 @@ fn field_config(panel: &Panel) -> FieldConfig {
     FieldConfig {
         defaults: FieldDefaults {
             unit: panel.unit.clone(),
-            decimals: panel.decimals,
+            decimals: panel.decimals.map(Ranged::get),
             min: panel.min,
             max: panel.max,
             color: if panel.kind == PanelKind::Timeseries {

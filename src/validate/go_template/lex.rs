@@ -4,7 +4,7 @@
 //! non-decimal numbers, non-ASCII identifiers) are refused here, so that
 //! everything accepted is accepted by Go too.
 
-use crate::config::is_decimal_number;
+use crate::syntax::is_decimal_number;
 
 /// One token inside an action, or an action's edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
