@@ -17,8 +17,6 @@ mod names;
 pub mod ports;
 mod promql;
 mod promql_dialect;
-mod promql_regex;
-mod promql_stand_in;
 pub mod secrets;
 mod slos;
 pub mod text;

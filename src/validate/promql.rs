@@ -1,7 +1,11 @@
 //! Every `PromQL` expression in the stack parses, in the language of
 //! Prometheus 2.42, which the bundle runs ([`super::promql_dialect`]).
+//!
+//! Each distinct expression is parsed once per process, however many
+//! alerts, rules and panels repeat it ([`parse_promql`]).
 
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use lrpar::{Lexeme as _, Lexer as _};
 use promql_parser::parser::Expr;
@@ -11,7 +15,7 @@ use promql_parser::parser::token::{
     T_OPERATORS_START, T_RIGHT_BRACE, T_RIGHT_BRACKET, T_RIGHT_PAREN, TokenId,
 };
 
-use super::{Checker, promql_dialect, promql_stand_in};
+use super::{Checker, promql_dialect};
 use crate::error::ErrorKind;
 use crate::load::pointer;
 
@@ -22,10 +26,6 @@ pub struct Token<'a> {
     pub id: TokenId,
     /// Its text.
     pub text: &'a str,
-    /// Where its text starts in the expression, in bytes.
-    pub start: usize,
-    /// Where its text ends.
-    pub end: usize,
 }
 
 /// The deepest nesting of brackets, parentheses and braces an expression may
@@ -51,33 +51,40 @@ pub fn tokens(expr: &str) -> Option<Vec<Token<'_>>> {
             Some(Token {
                 id: lexeme.tok_id(),
                 text: expr.get(span.start()..span.end())?,
-                start: span.start(),
-                end: span.end(),
             })
         })
         .collect()
 }
 
-/// Parses an expression, returning the parser's message on failure.
+/// Parses an expression in the language of Prometheus 2.42, returning
+/// Prometheus's message on failure. Remembered per process: stacks repeat
+/// expressions, and parsing one compiles each of its matcher regexes.
 pub fn parse_promql(expr: &str) -> Result<(), String> {
+    static PARSED: OnceLock<Mutex<HashMap<String, Result<(), String>>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(Mutex::default);
+    if let Ok(known) = parsed.lock()
+        && let Some(result) = known.get(expr)
+    {
+        return result.clone();
+    }
+    let result = parse_uncached(expr);
+    if let Ok(mut known) = parsed.lock() {
+        known.insert(expr.to_owned(), result.clone());
+    }
+    result
+}
+
+fn parse_uncached(expr: &str) -> Result<(), String> {
     if expr.trim().is_empty() {
         return Err("the expression is empty".to_owned());
     }
     promql_dialect::teach_parser();
     if let Some(tokens) = tokens(expr) {
         within_limits(&tokens)?;
-        promql_dialect::check(&tokens)?;
-        // Parsing the stand-in proves the original parses (see
-        // `promql_stand_in`); a failure is reported from the original text.
-        if let Some(stand_in) = promql_stand_in::stand_in(expr, &tokens)
-            && promql_parser::parser::parse(&stand_in).is_ok()
-        {
-            return Ok(());
-        }
+        promql_dialect::check_tokens(&tokens)?;
     }
-    promql_parser::parser::parse(expr)
-        .map(|_| ())
-        .map_err(|message| message.trim().to_owned())
+    let tree = promql_parser::parser::parse(expr).map_err(|message| message.trim().to_owned())?;
+    promql_dialect::check_tree(&tree)
 }
 
 /// The syntax tree of `expr`, for callers that need it. An expression past
@@ -168,11 +175,8 @@ pub fn check(checker: &mut Checker<'_>) {
             }
         }
     }
-    // Dashboards often repeat an alert's expression: parse each text once.
-    let mut parsed: HashMap<&str, Result<(), String>> = HashMap::new();
     for (at, expr) in exprs {
-        if let Err(message) = parsed.entry(expr).or_insert_with(|| parse_promql(expr)) {
-            let message = message.clone();
+        if let Err(message) = parse_promql(expr) {
             checker.error(&at, ErrorKind::InvalidPromql { message });
         }
     }

@@ -7,31 +7,34 @@
 //! `smoothed`/`anchored` ranges, `offset +5m` and twenty functions
 //! (`mad_over_time`, `sort_by_label`, ...), and matcher regexes in syntax
 //! only Rust's regex knows ([`super::go_regex`]). Prometheus 2.42 refuses each
-//! of them, so [`check`] refuses them before parsing, with the message
-//! Prometheus gives. The other way round, `holt_winters`, which Prometheus
-//! 3 renamed, is taught to the parser by [`teach_parser`].
+//! of them, with the message given here. The other way round,
+//! `holt_winters`, which Prometheus 3 renamed, is taught to the parser by
+//! [`teach_parser`].
 //!
-//! Durations are read the way Prometheus reads them ([`duration_ms`]):
-//! units in the order `y w d h m s ms`, each at most once, the whole
-//! greater than zero and at most 292 years.
+//! [`check_tree`] walks the parsed expression: functions, aggregations,
+//! `or` between matchers, matcher regexes and the length of durations (at
+//! most 292 years) are all in the tree. [`check_tokens`] reads the tokens,
+//! before parsing, for what the tree forgets: how a duration, a number or
+//! a name was written, and the `fill`, `smoothed` and `anchored` keywords
+//! the parser knows only by spelling.
 
 use std::sync::Once;
 
 use promql_parser::parser::function::{Function, register_extra_functions};
+use std::time::Duration;
+
+use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::token::{
     T_ADD, T_ANCHORED, T_BY, T_COLON, T_DURATION, T_EQL, T_EQL_REGEX, T_FILL, T_FILL_LEFT,
-    T_FILL_RIGHT, T_GROUP_LEFT, T_GROUP_RIGHT, T_IDENTIFIER, T_IGNORING, T_LEFT_BRACE,
-    T_LEFT_BRACKET, T_LEFT_PAREN, T_LIMIT_RATIO, T_LIMITK, T_LOR, T_NEQ, T_NEQ_REGEX, T_NUMBER,
-    T_OFFSET, T_ON, T_RIGHT_BRACE, T_RIGHT_BRACKET, T_RIGHT_PAREN, T_SMOOTHED, T_STRING, T_SUB,
-    T_WITHOUT, TokenId,
+    T_FILL_RIGHT, T_GROUP_LEFT, T_GROUP_RIGHT, T_IGNORING, T_LEFT_BRACE, T_LEFT_BRACKET,
+    T_LEFT_PAREN, T_LIMIT_RATIO, T_LIMITK, T_NEQ, T_NEQ_REGEX, T_NUMBER, T_OFFSET, T_ON,
+    T_RIGHT_BRACE, T_RIGHT_BRACKET, T_RIGHT_PAREN, T_SMOOTHED, T_STRING, T_SUB, T_WITHOUT, TokenId,
 };
 use promql_parser::parser::value::ValueType;
-
-use promql_parser::util::unquote_string;
+use promql_parser::parser::{Expr, Offset, VectorSelector};
 
 use super::go_regex;
 use super::promql::Token;
-use crate::syntax::{DurationProblem, read_duration};
 
 /// The functions of Prometheus 2.42, sorted.
 const FUNCTIONS: [&str; 70] = [
@@ -131,9 +134,9 @@ struct Context {
     in_grouping: bool,
 }
 
-/// Refuses what Prometheus 2.42 refuses and the parser would accept, with
+/// Refuses what Prometheus 2.42 refuses and only the tokens show, with
 /// Prometheus's message.
-pub fn check(tokens: &[Token<'_>]) -> Result<(), String> {
+pub fn check_tokens(tokens: &[Token<'_>]) -> Result<(), String> {
     let mut context = Context::default();
     for (at, token) in tokens.iter().enumerate() {
         let before = at.checked_sub(1).map(|b| tokens[b].id);
@@ -175,19 +178,8 @@ fn check_token(
         T_DURATION if duration_slot(tokens, at, context).is_none() => {
             Err(format!("unexpected duration {text:?}"))
         }
-        T_DURATION => duration_ms(text).map(|_| ()),
         T_ADD if before == Some(T_OFFSET) => {
             Err("unexpected <op:+> in offset, expected duration".to_owned())
-        }
-        T_STRING if matches!(before, Some(T_EQL_REGEX | T_NEQ_REGEX)) => {
-            match unquote_string(text)
-                .ok()
-                .as_deref()
-                .and_then(go_regex::refusal)
-            {
-                Some(refusal) => Err(refusal),
-                None => Ok(()),
-            }
         }
         T_STRING if context.in_braces && !before.is_some_and(is_match_op) => Err(format!(
             "unexpected string {text:?} in label matching, expected identifier or \"}}\""
@@ -195,21 +187,96 @@ fn check_token(
         T_STRING if context.in_grouping => Err(format!(
             "unexpected string {text:?} in grouping opts, expected label"
         )),
-        T_LOR if context.in_braces => Err(format!(
-            "unexpected identifier {text:?} in label matching, expected \",\" or \"}}\""
-        )),
-        T_IDENTIFIER if after == Some(T_LEFT_PAREN) && FUNCTIONS.binary_search(&text).is_err() => {
-            Err(unknown_function(text))
-        }
-        T_LIMITK | T_LIMIT_RATIO | T_FILL | T_FILL_LEFT | T_FILL_RIGHT
-            if matches!(after, Some(T_LEFT_PAREN | T_BY | T_WITHOUT)) =>
-        {
+        T_FILL | T_FILL_LEFT | T_FILL_RIGHT if after == Some(T_LEFT_PAREN) => {
             Err(unknown_function(text))
         }
         T_SMOOTHED | T_ANCHORED if before == Some(T_RIGHT_BRACKET) => {
             Err(format!("unexpected identifier {text:?}"))
         }
         _ => Ok(()),
+    }
+}
+
+/// Refuses what Prometheus 2.42 refuses in a parsed expression, with
+/// Prometheus's message: the first problem, depth first.
+pub fn check_tree(expr: &Expr) -> Result<(), String> {
+    match expr {
+        Expr::Aggregate(aggregate) => {
+            if matches!(aggregate.op.id(), T_LIMITK | T_LIMIT_RATIO) {
+                return Err(unknown_function(&aggregate.op.to_string()));
+            }
+            if let Some(param) = &aggregate.param {
+                check_tree(param)?;
+            }
+            check_tree(&aggregate.expr)
+        }
+        Expr::Unary(unary) => check_tree(&unary.expr),
+        Expr::Binary(binary) => {
+            check_tree(&binary.lhs)?;
+            check_tree(&binary.rhs)
+        }
+        Expr::Paren(paren) => check_tree(&paren.expr),
+        Expr::Subquery(subquery) => {
+            check_tree(&subquery.expr)?;
+            check_length(subquery.range)?;
+            if let Some(step) = subquery.step {
+                check_length(step)?;
+            }
+            check_offset(subquery.offset.as_ref())
+        }
+        Expr::VectorSelector(selector) => check_selector(selector),
+        Expr::MatrixSelector(matrix) => {
+            check_selector(&matrix.vs)?;
+            check_length(matrix.range)
+        }
+        Expr::Call(call) => {
+            if FUNCTIONS.binary_search(&call.func.name).is_err() {
+                return Err(unknown_function(call.func.name));
+            }
+            call.args.args.iter().try_for_each(|arg| check_tree(arg))
+        }
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => Ok(()),
+    }
+}
+
+fn check_selector(selector: &VectorSelector) -> Result<(), String> {
+    if !selector.matchers.or_matchers.is_empty() {
+        return Err(
+            "unexpected identifier \"or\" in label matching, expected \",\" or \"}\"".to_owned(),
+        );
+    }
+    selector
+        .matchers
+        .matchers
+        .iter()
+        .try_for_each(check_matcher)?;
+    check_offset(selector.offset.as_ref())
+}
+
+fn check_matcher(matcher: &Matcher) -> Result<(), String> {
+    match &matcher.op {
+        MatchOp::Re(_) | MatchOp::NotRe(_) => match go_regex::refusal(&matcher.value) {
+            Some(refusal) => Err(refusal),
+            None => Ok(()),
+        },
+        MatchOp::Equal | MatchOp::NotEqual => Ok(()),
+    }
+}
+
+fn check_offset(offset: Option<&Offset>) -> Result<(), String> {
+    match offset {
+        Some(Offset::Pos(length) | Offset::Neg(length)) => check_length(*length),
+        None => Ok(()),
+    }
+}
+
+/// The longest duration Prometheus holds: 292 years, a Go `time.Duration`.
+fn check_length(length: Duration) -> Result<(), String> {
+    let longest = Duration::from_nanos(i64::MAX.unsigned_abs());
+    if length > longest {
+        Err("duration out of range".to_owned())
+    } else {
+        Ok(())
     }
 }
 
@@ -252,17 +319,6 @@ fn is_match_op(id: TokenId) -> bool {
     matches!(id, T_EQL | T_NEQ | T_EQL_REGEX | T_NEQ_REGEX)
 }
 
-/// The length of a duration in milliseconds, read the way Prometheus 2.42
-/// reads it ([`read_duration`]), with its message when it does not read.
-pub fn duration_ms(text: &str) -> Result<u64, String> {
-    match read_duration(text) {
-        Ok(0) => Err("duration must be greater than 0".to_owned()),
-        Ok(ms) => Ok(ms),
-        Err(DurationProblem::Invalid) => Err(format!("not a valid duration string: {text:?}")),
-        Err(DurationProblem::OutOfRange) => Err("duration out of range".to_owned()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,41 +333,6 @@ mod tests {
                 assert!(!error.contains("unknown function"), "{name}: {error}");
             }
         }
-    }
-
-    #[test]
-    fn durations_read_the_way_prometheus_reads_them() {
-        assert_eq!(duration_ms("5m"), Ok(300_000));
-        assert_eq!(duration_ms("1h30m"), Ok(5_400_000));
-        assert_eq!(duration_ms("01m"), Ok(60_000));
-        assert_eq!(duration_ms("2s500ms"), Ok(2_500));
-        assert_eq!(duration_ms("1y1w1d1h1m1s1ms"), Ok(32_230_861_001));
-        assert_eq!(duration_ms("292y"), Ok(292 * 31_536_000_000));
-        assert_eq!(
-            duration_ms("293y").expect_err("an error"),
-            "duration out of range"
-        );
-        assert_eq!(duration_ms("5000000000s"), Ok(5_000_000_000_000));
-        assert_eq!(
-            duration_ms("99999999999999999999999999999999999999999y").expect_err("an error"),
-            "duration out of range"
-        );
-        for bad in ["5m1h", "1.5m", "5M", "m", "5", "5mm", "1s1s", "", "5m "] {
-            assert!(
-                duration_ms(bad)
-                    .expect_err("an error")
-                    .contains("not a valid duration"),
-                "{bad}"
-            );
-        }
-        assert_eq!(
-            duration_ms("0s0m").expect_err("an error"),
-            "not a valid duration string: \"0s0m\""
-        );
-        assert_eq!(
-            duration_ms("0m0s").expect_err("an error"),
-            "duration must be greater than 0"
-        );
     }
 
     /// Each case was run through `promtool check rules` of Prometheus 2.42:
@@ -362,6 +383,22 @@ mod tests {
             ),
             ("info(x)", "unknown function"),
             ("rate(x[293y])", "duration out of range"),
+            // Deep in the tree.
+            (
+                "sum(max_over_time(mad_over_time(x[5m])[10m:1m]))",
+                "unknown function with name \"mad_over_time\"",
+            ),
+            (
+                "rate(x{a=\"b\" or c=\"d\"}[5m]) > 1",
+                "unexpected identifier \"or\"",
+            ),
+            ("sum(x offset 293y) by (a)", "duration out of range"),
+            ("max_over_time(x[5m:293y])", "duration out of range"),
+            (
+                "sum(topk(2, limitk(1, x)))",
+                "unknown function with name \"limitk\"",
+            ),
+            ("1 + sum(y{a!~\"(?x)a b\"})", "the flag `x`"),
             ("x{a=~\"(?x)a b\"}", "the flag `x`"),
             ("x{a!~'a{1001}'}", "the repetition count 1001"),
         ] {
