@@ -9,6 +9,8 @@ pub mod exact;
 mod ingress;
 pub mod label_examples;
 mod monitoring;
+mod mount;
+mod port;
 mod service;
 mod shared;
 mod slo;
@@ -24,6 +26,8 @@ pub use alerting::{
 pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
 pub use monitoring::{DEFAULT_RETENTION, ExtraScrape, Grafana, Prometheus};
+pub use mount::{MountSource, ResolvedMount, resolve_mount};
+pub use port::{check_address, resolve_port};
 pub use service::{
     Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
     ExporterSettings, Healthcheck, HttpTool, LimitValue, Metrics, PortMapping, PortSpec, Replicas,

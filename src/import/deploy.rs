@@ -162,9 +162,9 @@ fn memory(ctx: &mut Context<'_>, path: &Path, value: &Scalar) -> Option<String> 
     }
 }
 
-/// Whether `text` is a size stack.toml reads ([`crate::config::BYTE_SIZE_PATTERN`]).
+/// Whether `text` is a size stack.toml reads ([`crate::syntax::ByteSize`]).
 fn is_size(text: &str) -> bool {
-    regex::Regex::new(crate::config::BYTE_SIZE_PATTERN).is_ok_and(|pattern| pattern.is_match(text))
+    crate::syntax::ByteSize::parse(text).is_ok()
 }
 
 fn restart(ctx: &mut Context<'_>, at: &Path, service: &Service) -> Option<&'static str> {

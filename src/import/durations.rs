@@ -31,7 +31,7 @@ pub fn convert(text: &str) -> Result<String, Problem> {
         return Err(Problem::SubMillisecond);
     }
     let millis = u64::try_from(nanos / 1_000_000).map_err(|_| Problem::Invalid)?;
-    Ok(crate::config::format_millis(millis))
+    Ok(crate::syntax::format_millis(millis))
 }
 
 /// Nanoseconds of a Go duration (no sign: Compose durations are never negative).

@@ -208,8 +208,7 @@ pub fn convert(
     if let Some(container) = &service.container_name {
         let path = at.key("container_name");
         if let Some(container) = ctx.literal(&path, container, "container name") {
-            let fits = regex::Regex::new(crate::config::CONTAINER_NAME_PATTERN)
-                .is_ok_and(|pattern| pattern.is_match(&container));
+            let fits = crate::syntax::ContainerName::parse(&container).is_ok();
             if fits {
                 table.insert("container-name", value(container));
             } else {

@@ -73,7 +73,7 @@ use super::selector_text::{regex_escape, with_missing_labels};
 use super::{Plan, PlannedService, Purpose};
 use crate::config::{LibraryAlerts, ServiceKind};
 use crate::error::Error;
-use crate::validate::matchers::quote;
+use crate::syntax::matcher::quote;
 
 /// How every group of the library is named: `library-<kind>`,
 /// `library-<kind>-<service>`.

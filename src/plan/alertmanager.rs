@@ -2,9 +2,9 @@
 //! the order Alertmanager tries them, and which receivers an alert should reach.
 
 use crate::config::{Alertmanager, Duration, SecretRef, ServiceKind};
+use crate::config::{MountSource, ResolvedMount};
 use crate::load::pointer;
-use crate::validate::matchers::{LabelMatcher, parse_matcher};
-use crate::validate::volumes::{MountSource, ResolvedMount};
+use crate::syntax::matcher::{LabelMatcher, parse_matcher};
 
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedSecret, PlannedService};
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::config::{AlertTest, Severity, Stack};
-use crate::validate::text::is_label_name;
+use crate::syntax::is_label_name;
 
 /// Where an alert came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

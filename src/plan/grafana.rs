@@ -4,7 +4,7 @@
 use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
-use crate::validate::volumes::{MountSource, ResolvedMount};
+use crate::config::{MountSource, ResolvedMount};
 
 /// The image when `[grafana] image` is unset.
 pub const DEFAULT_IMAGE: &str = "grafana/grafana:10.4.5";

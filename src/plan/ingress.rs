@@ -3,8 +3,8 @@
 
 use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
+use crate::config::ResolvedMount;
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
-use crate::validate::volumes::ResolvedMount;
 
 /// The nginx image used when `[ingress] image` is unset.
 pub const DEFAULT_IMAGE: &str = "nginx:1.22-alpine";

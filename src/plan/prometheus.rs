@@ -14,7 +14,7 @@ use super::alert_library;
 use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, EnvValue, Exporter, PortMapping, Service, ServiceKind};
-use crate::validate::volumes::{MountSource, ResolvedMount};
+use crate::config::{MountSource, ResolvedMount};
 
 /// The default Prometheus image.
 pub const PROMETHEUS_IMAGE: &str = "prom/prometheus:v2.42.0";
@@ -434,8 +434,8 @@ fn networks_of(plan: &Plan, wanted: impl Fn(&PlannedService) -> bool) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use crate::config::DependsCondition;
+    use crate::config::MountSource;
     use crate::load::load_str;
-    use crate::validate::volumes::MountSource;
 
     const STACK: &str = r#"
 [stack]

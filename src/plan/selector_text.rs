@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::validate::matchers::quote;
+use crate::syntax::matcher::quote;
 
 /// `series` (`name{a="b"}`) with each of `labels` it does not set added,
 /// as scraping adds target labels to every series.

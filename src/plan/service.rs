@@ -2,13 +2,13 @@
 
 use indexmap::IndexMap;
 
+use crate::config::resolve_port;
 use crate::config::{
     DependsCondition, HttpTool, PortMapping, Resources, RestartPolicy, Service, ServiceKind, Stack,
     Ulimits,
 };
+use crate::config::{MountSource, ResolvedMount, resolve_mount};
 use crate::syntax::Ranged;
-use crate::validate::ports::resolve_port;
-use crate::validate::volumes::{MountSource, ResolvedMount, resolve_mount};
 
 /// Who asked for a planned service.
 #[derive(Debug, Clone, PartialEq, Eq)]

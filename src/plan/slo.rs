@@ -38,7 +38,7 @@ use crate::config::exact::{Exact, decimal_text};
 use crate::config::{
     AlertTierSettings, BurnTier, Severity, Slo, burn_windows, prometheus_duration,
 };
-use crate::validate::matchers::LabelMatcher;
+use crate::syntax::matcher::LabelMatcher;
 
 /// The label naming an SLO alert's tier (`page`, `ticket`).
 pub const BURN_TIER_LABEL: &str = "burn_tier";

@@ -18,7 +18,7 @@ use crate::plan::alertmanager::{
     PlannedInhibitRule, PlannedRoute, expected_receivers, routes, secret_file,
 };
 use crate::plan::alerts::AlertOrigin;
-use crate::validate::matchers::{LabelMatcher, parse_matcher};
+use crate::syntax::matcher::{LabelMatcher, parse_matcher};
 
 /// The configuration's path in the bundle.
 pub const CONFIG: &str = "alertmanager/alertmanager.yml";

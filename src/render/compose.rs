@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use super::OutputFile;
 use super::format::yaml_file;
+use crate::config::MountSource;
 use crate::config::{Ulimit, env_file_bundle_path};
 use crate::error::Error;
 use crate::plan::{Plan, PlannedService};
-use crate::validate::volumes::MountSource;
 
 /// The compose file's path in the bundle.
 pub const PATH: &str = "docker-compose.yml";

@@ -18,11 +18,11 @@ use crate::config::{Balance, Ingress, IngressRoute, RouteKind};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::ingress::{CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
-use crate::templates;
-use crate::validate::ingress::{
-    is_rate, parse_allow, route_path_problem, server_name_problem, service_port, tls_bundle_name,
+use crate::syntax::nginx::{
+    is_rate, parse_allow, route_path_problem, server_name_problem, tls_bundle_name,
 };
-use crate::validate::text::unsafe_char;
+use crate::syntax::unsafe_char;
+use crate::templates;
 
 /// The template, under `templates/`.
 const TEMPLATE: &str = "nginx/nginx.conf.j2";
@@ -168,7 +168,7 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
         let port = stack
             .services
             .get(&route.service)
-            .and_then(|service| service_port(service, route.port))
+            .and_then(|service| route.port.or_else(|| service.primary_port()))
             .ok_or_else(|| bug(&route.service, "the routed service has no port"))?;
         let containers = replicas_of(&route.service);
         if let [single] = containers {

@@ -1,6 +1,7 @@
 //! Value syntax: the small languages inside the stack file's strings and
-//! numbers (durations, byte sizes, `${VAR}` references, bounded numbers, ...),
-//! each parsed once, when the file is loaded, into a typed value.
+//! numbers (durations, byte sizes, `${VAR}` references, bounded numbers,
+//! Alertmanager matchers, Go regexes, DNS-safe names, label names, nginx
+//! tokens), each read by one function here that every stage shares.
 //!
 //! A type whose whole grammar the JSON Schema states (a `pattern`, a range,
 //! or a `format` the schema check is taught, see [`FORMATS`]) refuses bad
@@ -9,18 +10,29 @@
 
 mod byte_size;
 mod container_name;
+mod dns_label;
 mod duration;
+pub mod go_regex;
+pub mod matcher;
+pub mod nginx;
+pub mod promql;
+mod promql_dialect;
 mod ranged;
 mod secret_ref;
+mod text;
 
 pub use byte_size::{BYTE_SIZE_FORMAT, BYTE_SIZE_PATTERN, ByteSize};
 pub use container_name::{CONTAINER_NAME_PATTERN, ContainerName};
+pub use dns_label::{check_dns_label, is_safe_name};
 pub use duration::{
     DURATION_FORMAT, DURATION_PATTERN, Duration, DurationProblem, format_millis,
     parse_duration_millis, read_duration,
 };
+pub use matcher::{LabelMatcher, parse_matcher, quote};
+pub use promql::{parse_bounded, parse_promql};
 pub use ranged::{Cpus, Ranged};
 pub use secret_ref::{SECRET_REF_PATTERN, SecretRef};
+pub use text::{is_label_name, unsafe_char};
 
 /// Whether a text is of a `format`.
 pub type FormatCheck = fn(&str) -> bool;

@@ -8,10 +8,10 @@ use promql_parser::label::MatchOp;
 use promql_parser::parser::Expr;
 
 use super::Checker;
-use super::promql::parse_bounded;
 use crate::error::ErrorKind;
 use crate::load::pointer;
 use crate::syntax::is_decimal_number;
+use crate::syntax::parse_bounded;
 
 /// Checks every input series of every alert test.
 pub fn check(checker: &mut Checker<'_>) {

@@ -2,9 +2,9 @@
 //! look right, matchers parse, no route is shadowed, and every alert has a route.
 
 use super::Checker;
-use super::matchers::parse_matcher;
-use super::names::check_dns_label;
-use super::text::{is_label_name, unsafe_char};
+use crate::syntax::check_dns_label;
+use crate::syntax::parse_matcher;
+use crate::syntax::{is_label_name, unsafe_char};
 use indexmap::IndexMap;
 
 use crate::config::{Alertmanager, Stack};

@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use super::promql::parse_promql;
-use super::text::is_label_name;
 use crate::config::{Dashboard, Panel};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
 use crate::plan::dashboard_uid::{dashboard_uid, uid_problem};
+use crate::syntax::is_label_name;
+use crate::syntax::parse_promql;
 
 /// Runs the Grafana checks.
 pub fn check(checker: &mut Checker<'_>) {

@@ -7,8 +7,8 @@
 use std::collections::HashSet;
 
 use super::Checker;
-use super::volumes::resolve_mount;
 use crate::config::env_file_bundle_path;
+use crate::config::resolve_mount;
 use crate::error::ErrorKind;
 use crate::load::{InputProblem, named_inputs, pointer};
 #[cfg(test)]

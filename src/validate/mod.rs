@@ -9,14 +9,11 @@ mod alerts;
 pub mod dashboards;
 pub mod dependencies;
 mod files;
-mod go_regex;
 mod go_template;
 pub mod ingress;
-pub mod matchers;
 mod names;
 pub mod ports;
 mod promql;
-mod promql_dialect;
 pub mod secrets;
 mod slos;
 pub mod text;
@@ -28,8 +25,9 @@ use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{Loaded, SpanIndex};
 use crate::plan::Plan;
 
-pub use names::{check_dns_label, is_safe_name, reserved_service_owner};
-pub use promql::parse_promql;
+pub use crate::syntax::parse_promql;
+pub use crate::syntax::{check_dns_label, is_safe_name};
+pub use names::reserved_service_owner;
 pub use text::forbid_unsafe_text;
 
 /// Runs every check; returns errors and warnings in file order.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use crate::config::{PortMapping, PortSpec};
+use crate::config::{PortMapping, PortSpec, check_address, resolve_port};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
 
@@ -176,78 +176,6 @@ fn describe(spec: &PortSpec) -> String {
             long.container
         ),
     }
-}
-
-/// Parses a port in any of its forms.
-pub fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
-    match spec {
-        PortSpec::Number(number) => Ok(PortMapping {
-            container: *number,
-            host: Some(*number),
-            bind: None,
-            protocol: None,
-        }),
-        PortSpec::Long(long) => {
-            check_protocol(long.protocol.as_deref())?;
-            if let Some(bind) = &long.bind {
-                check_address(bind)?;
-            }
-            Ok(long.0.clone())
-        }
-        PortSpec::Short(text) => parse_short(text),
-    }
-}
-
-fn parse_short(text: &str) -> Result<PortMapping, String> {
-    let (body, protocol) = match text.split_once('/') {
-        Some((body, protocol)) => (body, Some(protocol.to_owned())),
-        None => (text, None),
-    };
-    check_protocol(protocol.as_deref())?;
-    let parts: Vec<&str> = body.split(':').collect();
-    let number = |part: &str| -> Result<u16, String> {
-        let value: u16 = part
-            .parse()
-            .map_err(|_| format!("`{part}` is not a port number"))?;
-        if value == 0 {
-            Err("port 0 is not allowed".to_owned())
-        } else {
-            Ok(value)
-        }
-    };
-    let (bind, host, container) = match parts.as_slice() {
-        [container] => (None, None, number(container)?),
-        [host, container] => (None, Some(number(host)?), number(container)?),
-        [bind, host, container] => {
-            check_address(bind)?;
-            (
-                Some((*bind).to_owned()),
-                Some(number(host)?),
-                number(container)?,
-            )
-        }
-        _ => return Err("too many `:` separators".to_owned()),
-    };
-    Ok(PortMapping {
-        container,
-        host,
-        bind,
-        protocol,
-    })
-}
-
-fn check_protocol(protocol: Option<&str>) -> Result<(), String> {
-    match protocol {
-        None | Some("tcp" | "udp") => Ok(()),
-        Some(other) => Err(format!("protocol `{other}` is neither tcp nor udp")),
-    }
-}
-
-fn check_address(address: &str) -> Result<(), String> {
-    address
-        .parse::<std::net::IpAddr>()
-        .map(|_| ())
-        .map_err(|_| format!("`{address}` is not an IP address"))
 }
 
 #[cfg(test)]

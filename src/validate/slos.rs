@@ -5,8 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::alerts::{is_alert_name, is_metric_name};
-use super::text::is_label_name;
-use super::{Checker, check_dns_label, parse_promql};
+use super::{Checker, check_dns_label};
 use crate::config::exact::{Exact, MAX_DECIMALS, decimal_text};
 use crate::config::{
     AlertTier, BurnTier, DEFAULT_RETENTION, Exporter, LatencySli, RatioSli, Selector,
@@ -17,6 +16,8 @@ use crate::load::{closest, pointer};
 use crate::plan::Plan;
 use crate::plan::alertmanager::{routed_receivers, routes};
 use crate::plan::alerts::AlertOrigin;
+use crate::syntax::is_label_name;
+use crate::syntax::parse_promql;
 
 /// Labels stackgen sets on SLO alerts, and what to do instead of setting them.
 const RESERVED_LABELS: [(&str, &str); 9] = [

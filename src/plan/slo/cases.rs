@@ -18,7 +18,7 @@ use super::PlannedSlo;
 use crate::config::exact::{Exact, rounded_text};
 use crate::config::{EventShare, SliSeries, Slo, burn_windows, prometheus_duration};
 use crate::plan::alerts::{ExpectedAlert, PlannedAlert, PlannedTest, expand_label_templates};
-use crate::validate::matchers::quote;
+use crate::syntax::matcher::quote;
 
 /// Events per minute in the test series.
 const EVENTS_PER_MINUTE: i128 = 1000;

@@ -65,7 +65,7 @@ pub(super) fn check_fields(fields: &Fields) {
 /// an internal error); refused if it holds anything that could break out of
 /// the file it lands in; if accepted, written as given.
 pub(super) fn check_strict(fields: &Fields, field: Strict, value: &str) {
-    let unsafe_text = stackgen::validate::text::unsafe_char(value, false).is_some();
+    let unsafe_text = stackgen::syntax::unsafe_char(value, false).is_some();
     let Some(rendered) = assert_handled(&fields.stack_with(field, value)) else {
         return;
     };

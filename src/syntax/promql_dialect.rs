@@ -6,7 +6,7 @@
 //! label matchers, `limitk`, `limit_ratio`, `fill(...)` modifiers,
 //! `smoothed`/`anchored` ranges, `offset +5m` and twenty functions
 //! (`mad_over_time`, `sort_by_label`, ...), and matcher regexes in syntax
-//! only Rust's regex knows ([`super::go_regex`]). Prometheus 2.42 refuses each
+//! only Rust's regex knows ([`crate::syntax::go_regex`]). Prometheus 2.42 refuses each
 //! of them, with the message given here. The other way round,
 //! `holt_winters`, which Prometheus 3 renamed, is taught to the parser by
 //! [`teach_parser`].
@@ -33,8 +33,8 @@ use promql_parser::parser::token::{
 use promql_parser::parser::value::ValueType;
 use promql_parser::parser::{Expr, Offset, VectorSelector};
 
-use super::go_regex;
 use super::promql::Token;
+use crate::syntax::go_regex;
 
 /// The functions of Prometheus 2.42, sorted.
 const FUNCTIONS: [&str; 70] = [
@@ -322,7 +322,7 @@ fn is_match_op(id: TokenId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::promql::parse_promql;
+    use crate::syntax::parse_promql;
 
     #[test]
     fn the_function_list_is_sorted_and_known_to_the_parser() {

@@ -10,7 +10,7 @@ use std::sync::{Mutex, OnceLock};
 use promql_parser::label::Matcher;
 use promql_parser::parser::Expr;
 
-use super::text::is_label_name;
+use crate::syntax::is_label_name;
 
 /// One parsed matcher.
 #[derive(Debug, Clone)]

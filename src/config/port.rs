@@ -1,0 +1,107 @@
+//! Published ports, read from their short and long forms.
+
+use super::{PortMapping, PortSpec, Service};
+
+impl Service {
+    /// The first container port, of `ports` (the first that reads) or else
+    /// of `expose`: where metrics, health checks and routes go by default.
+    pub fn primary_port(&self) -> Option<u16> {
+        self.ports
+            .iter()
+            .find_map(|port| resolve_port(port).ok())
+            .map(|port| port.container)
+            .or_else(|| self.expose.first().copied())
+    }
+}
+
+/// Reads a port in any of its forms; the error says why it does not read.
+pub fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
+    match spec {
+        PortSpec::Number(number) => Ok(PortMapping {
+            container: *number,
+            host: Some(*number),
+            bind: None,
+            protocol: None,
+        }),
+        PortSpec::Long(long) => {
+            check_protocol(long.protocol.as_deref())?;
+            if let Some(bind) = &long.bind {
+                check_address(bind)?;
+            }
+            Ok(long.0.clone())
+        }
+        PortSpec::Short(text) => parse_short(text),
+    }
+}
+
+fn parse_short(text: &str) -> Result<PortMapping, String> {
+    let (body, protocol) = match text.split_once('/') {
+        Some((body, protocol)) => (body, Some(protocol.to_owned())),
+        None => (text, None),
+    };
+    check_protocol(protocol.as_deref())?;
+    let parts: Vec<&str> = body.split(':').collect();
+    let number = |part: &str| -> Result<u16, String> {
+        let value: u16 = part
+            .parse()
+            .map_err(|_| format!("`{part}` is not a port number"))?;
+        if value == 0 {
+            Err("port 0 is not allowed".to_owned())
+        } else {
+            Ok(value)
+        }
+    };
+    let (bind, host, container) = match parts.as_slice() {
+        [container] => (None, None, number(container)?),
+        [host, container] => (None, Some(number(host)?), number(container)?),
+        [bind, host, container] => {
+            check_address(bind)?;
+            (
+                Some((*bind).to_owned()),
+                Some(number(host)?),
+                number(container)?,
+            )
+        }
+        _ => return Err("too many `:` separators".to_owned()),
+    };
+    Ok(PortMapping {
+        container,
+        host,
+        bind,
+        protocol,
+    })
+}
+
+fn check_protocol(protocol: Option<&str>) -> Result<(), String> {
+    match protocol {
+        None | Some("tcp" | "udp") => Ok(()),
+        Some(other) => Err(format!("protocol `{other}` is neither tcp nor udp")),
+    }
+}
+
+/// Checks that `address` is an IP address.
+pub fn check_address(address: &str) -> Result<(), String> {
+    address
+        .parse::<std::net::IpAddr>()
+        .map(|_| ())
+        .map_err(|_| format!("`{address}` is not an IP address"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_ports_parse() {
+        let mapping =
+            resolve_port(&PortSpec::Short("127.0.0.1:8080:80/udp".into())).expect("valid");
+        assert_eq!(mapping.host, Some(8080));
+        assert_eq!(mapping.container, 80);
+        assert_eq!(mapping.bind.as_deref(), Some("127.0.0.1"));
+        assert_eq!(mapping.protocol.as_deref(), Some("udp"));
+        assert!(resolve_port(&PortSpec::Short("80:x".into())).is_err());
+        assert!(resolve_port(&PortSpec::Short("1:2:3:4".into())).is_err());
+        assert!(resolve_port(&PortSpec::Short("70000".into())).is_err());
+        assert!(resolve_port(&PortSpec::Short("80/sctp".into())).is_err());
+    }
+}
