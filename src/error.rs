@@ -8,7 +8,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{LabeledSpan, Severity, SourceCode};
 
@@ -25,6 +25,10 @@ pub struct SourceFile {
     pub name: String,
     /// The file's text.
     pub text: String,
+    /// The byte offset where each line starts, found once, when a diagnostic
+    /// first needs a position: every later one is a binary search, so
+    /// printing many diagnostics takes time in proportion to their number.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -33,22 +37,46 @@ impl SourceFile {
         Arc::new(Self {
             name: name.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
         })
     }
 
-    /// The 1-based line and column of a byte offset.
+    /// The 1-based line and column (in characters) of a byte offset. A line
+    /// ends at `\n`, `\r\n` or a lone `\r`, as miette's snippets count them.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let column = before
-            .rsplit('\n')
-            .next()
-            .map_or(0, |tail| tail.chars().count())
-            + 1;
-        (line, column)
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let (line, start) = self.line_of(offset);
+        (line + 1, self.text[start..offset].chars().count() + 1)
+    }
+
+    /// The 0-based line holding byte `offset`, and the offset where it starts.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let starts = self.line_starts();
+        // `starts[0]` is 0, so at least one start is not after `offset`.
+        let line = starts.partition_point(|&start| start <= offset) - 1;
+        (line, starts[line])
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut starts = vec![0];
+            for (at, &byte) in bytes.iter().enumerate() {
+                if byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
+                    starts.push(at + 1);
+                }
+            }
+            starts
+        })
     }
 }
+
+/// How many lines may lie between the snippets of two labels for miette to
+/// draw them as one. miette joins two snippets when the first one's line
+/// plus its line count reaches the second's line; its own reader counts
+/// every line from the top of the file, so every two labels were joined, and
+/// a diagnostic with a label far away printed every line in between.
+const SNIPPET_JOIN_GAP: usize = 4;
 
 /// The widest source line a snippet shows whole. A longer line is shown as a
 /// window of this many bytes around the span: readable, and miette's
@@ -64,10 +92,11 @@ impl SourceFile {
     ) -> Option<miette::MietteSpanContents<'_>> {
         let text = &self.text;
         let start = floor_char_boundary(text, span.offset().min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
-        let line_end = text[start..]
-            .find('\n')
-            .map_or(text.len(), |newline| start + newline);
+        let (line, line_start) = self.line_of(start);
+        let line_end = self
+            .line_starts()
+            .get(line + 1)
+            .map_or(text.len(), |&next| next - 1);
         if line_end - line_start <= SNIPPET_WIDTH {
             return None;
         }
@@ -78,7 +107,7 @@ impl SourceFile {
             self.name.clone(),
             &text.as_bytes()[from..to],
             (from..to).into(),
-            text[..line_start].matches('\n').count(),
+            line,
             text[line_start..start].chars().count(),
             1,
         ))
@@ -95,16 +124,26 @@ impl SourceCode for SourceFile {
         if let Some(window) = self.long_line_window(span) {
             return Ok(Box::new(window));
         }
-        let contents = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        // miette's own reader walks the text from its start to the span:
+        // hand it the text from a line just above the context instead, and
+        // shift what it finds back, so a diagnostic costs the lines around
+        // it, not the whole file.
+        let (line, _) = self.line_of(span.offset().min(self.text.len()));
+        let first = line.saturating_sub(context_lines_before + 1);
+        let from = self.line_starts()[first];
+        let local = miette::SourceSpan::new((span.offset() - from).into(), span.len());
+        let contents =
+            self.text[from..].read_span(&local, context_lines_before, context_lines_after)?;
+        let start = contents.span().offset() + from;
+        let end = start + contents.span().len();
+        let (last_line, _) = self.line_of(end.saturating_sub(1).max(start));
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             contents.data(),
-            *contents.span(),
-            contents.line(),
+            miette::SourceSpan::new(start.into(), contents.span().len()),
+            contents.line() + first,
             contents.column(),
-            contents.line_count(),
+            last_line + 1 - (contents.line() + first) + SNIPPET_JOIN_GAP,
         )))
     }
 }
@@ -316,3 +355,6 @@ fn count_errors(diagnostics: &[Diagnostic]) -> String {
         format!("{errors} problems")
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,11 +6,11 @@ mod completions;
 mod graph;
 mod import;
 mod init;
-mod json_report;
+pub mod json_report;
 mod man;
 mod ports;
 mod render;
-mod report;
+pub mod report;
 mod schema;
 mod validate;
 

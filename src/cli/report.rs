@@ -1,7 +1,7 @@
 //! Printing diagnostics: miette's annotated snippets, or the JSON document
 //! of [`json_report`](super::json_report).
 
-use std::io::Write as _;
+use std::io::{self, Write};
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
@@ -35,27 +35,38 @@ pub fn json_ok(warnings: &[Diagnostic]) {
     print_json(&Report::ok(warnings));
 }
 
-fn print_human(diagnostics: &[Diagnostic]) {
-    let handler = handler();
-    let mut stderr = std::io::stderr().lock();
+/// Writes `diagnostics` as annotated snippets, one after the other.
+pub fn write_human(
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    handler: &GraphicalReportHandler,
+) -> io::Result<()> {
     for diagnostic in diagnostics {
-        // Nothing to do if stderr is gone.
-        let _ = stderr.write_all(render_with(&handler, diagnostic).as_bytes());
+        out.write_all(render_with(handler, diagnostic).as_bytes())?;
     }
+    Ok(())
+}
+
+/// Writes `report` as one line of JSON.
+pub fn write_json(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
+fn print_human(diagnostics: &[Diagnostic]) {
+    // Nothing is left to tell if stderr is gone.
+    let _ = write_human(&mut io::stderr().lock(), diagnostics, &handler());
 }
 
 fn print_json(report: &Report<'_>) {
-    let mut stdout = std::io::stdout().lock();
-    // A report is plain data: serializing it cannot fail, and nothing is
-    // left to tell if stdout is gone.
-    let _ = serde_json::to_writer(&mut stdout, report);
-    let _ = stdout.write_all(b"\n");
+    // Nothing is left to tell if stdout is gone.
+    let _ = write_json(&mut io::stdout().lock(), report);
 }
 
 /// miette's renderer, coloured unless `NO_COLOR` is set or stderr is no terminal.
 fn handler() -> GraphicalReportHandler {
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+        && io::IsTerminal::is_terminal(&io::stderr());
     let theme = if colour {
         GraphicalTheme::unicode()
     } else {

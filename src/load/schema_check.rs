@@ -146,6 +146,17 @@ fn translate_alternatives(
     spans: &SpanIndex,
     out: &mut Vec<Diagnostic>,
 ) {
+    if let Some(values) = allowed_values(context, at) {
+        out.push(Diagnostic::error(
+            ErrorKind::InvalidValue {
+                value: instance.to_string(),
+                reason: "not one of the allowed values".to_owned(),
+                fix: format!("write one of: {}", values.join(", ")),
+            },
+            spans.value(at),
+        ));
+        return;
+    }
     let shaped: Vec<&Vec<ValidationError<'static>>> = context
         .iter()
         .filter(|errors| {
@@ -179,6 +190,29 @@ fn translate_alternatives(
         },
         spans.value(at),
     ));
+}
+
+/// Every value allowed when each alternative is one value or a list of them
+/// (an enum whose values carry their own doc comments is a `oneOf` of
+/// `const`s); `None` when an alternative is anything else.
+fn allowed_values(context: &[Vec<ValidationError<'static>>], at: &str) -> Option<Vec<String>> {
+    let mut values = Vec::new();
+    for errors in context {
+        let [error] = errors.as_slice() else {
+            return None;
+        };
+        match error.kind() {
+            _ if error.instance_path().as_str() != at => return None,
+            ValidationErrorKind::Constant { expected_value } => {
+                values.push(list_options(&Value::Array(vec![
+                    (**expected_value).clone(),
+                ])));
+            }
+            ValidationErrorKind::Enum { options } => values.push(list_options(options)),
+            _ => return None,
+        }
+    }
+    (!values.is_empty()).then_some(values)
 }
 
 fn range_error(instance: &Value, bound: &str, location: crate::error::Location) -> Diagnostic {
