@@ -8,6 +8,7 @@ mod dashboards;
 pub mod exact;
 mod ingress;
 pub mod label_examples;
+mod logs;
 mod monitoring;
 mod mount;
 mod port;
@@ -25,6 +26,11 @@ pub use alerting::{
 };
 pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
+pub use logs::{
+    Alloy, DEFAULT_ALLOY_VERSION, DEFAULT_HOST_LOGS, DEFAULT_LOG_RETENTION, DEFAULT_LOKI_VERSION,
+    GENERATED_LOG_LABELS, HostLogs, Logs, Loki, LokiProbe, ServiceLogSettings, ServiceLogs,
+    alloy_release, loki_release,
+};
 pub use monitoring::{DEFAULT_RETENTION, ExtraScrape, Grafana, Prometheus};
 pub use mount::{MountSource, ResolvedMount, resolve_mount};
 pub use port::{check_address, resolve_port};
@@ -79,6 +85,10 @@ pub struct Stack {
     /// The nginx reverse proxy / load balancer in front of the services.
     #[serde(default)]
     pub ingress: Option<Ingress>,
+    /// Logs: Loki stores every container's output, Alloy collects it from the
+    /// Docker socket, Grafana reads it.
+    #[serde(default)]
+    pub logs: Option<Logs>,
     /// Your own alerting rules, written to `prometheus/rules/`.
     #[serde(default)]
     pub alerts: Vec<AlertRule>,

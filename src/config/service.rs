@@ -96,6 +96,10 @@ pub struct Service {
     /// The built-in alerts for this service's kind: opt out, disable rules, override thresholds.
     #[serde(default)]
     pub alerts: Option<super::LibraryAlerts>,
+    /// With `[logs]`: `false` leaves the service's output out of Loki;
+    /// `{ labels = { tier = "web" } }` adds labels to its log lines.
+    #[serde(default)]
+    pub logs: Option<super::ServiceLogs>,
     /// The container hostname (defaults to the service name).
     #[serde(default)]
     pub hostname: Option<String>,

@@ -623,6 +623,39 @@ error_kinds! {
             /// What to do instead.
             fix: String,
         },
+        /// `[logs]` in a stack without `[grafana]`, which would show the logs.
+        #[error("`[logs]` collects logs that nothing in the stack shows: there is no `[grafana]`")]
+        #[diagnostic(
+            code("stackgen::logs::no-grafana"),
+            help("add a `[grafana]` section: it gets a Loki datasource and log panels (without it, query Loki's API or use logcli)")
+        )]
+        #[label("no Grafana to read these logs")]
+        LogsWithoutGrafana {},
+        /// A log retention shorter than the day Loki's compactor needs.
+        #[error("log retention {value} is shorter than a day")]
+        #[diagnostic(
+            code("stackgen::logs::retention"),
+            help("keep logs for a day or more, such as `1d` or `15d`: Loki's compactor applies retention per daily index table and refuses less than 24h")
+        )]
+        #[label("shorter than 24h")]
+        LogRetentionTooShort {
+            /// The retention as written.
+            value: String,
+        },
+        /// A Loki or Alloy release the generated configuration is not written for.
+        #[error("{product} {value} is not a release stackgen writes configuration for: {reason}")]
+        #[diagnostic(code("stackgen::logs::version"), help("{fix}"))]
+        #[label("unsupported release")]
+        UnsupportedRelease {
+            /// `Loki` or `Alloy`.
+            product: &'static str,
+            /// The version as written.
+            value: String,
+            /// Why it is refused.
+            reason: String,
+            /// Which releases to use instead.
+            fix: String,
+        },
     }
 }
 

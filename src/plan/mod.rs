@@ -3,8 +3,8 @@
 //! Replicas are expanded (`app` with 3 replicas becomes `app-1..app-3`),
 //! defaults are applied, ports and mounts are parsed, dependencies on a
 //! replicated service fan out to every replica, and the services that the
-//! `[prometheus]`, `[alertmanager]`, `[grafana]` and `[ingress]` sections
-//! imply are added with the generated files mounted.
+//! `[prometheus]`, `[alertmanager]`, `[logs]`, `[grafana]` and `[ingress]`
+//! sections imply are added with the generated files mounted.
 
 pub mod alert_library;
 pub mod alertmanager;
@@ -14,6 +14,7 @@ pub mod dashboards;
 pub mod grafana;
 pub mod ingress;
 mod library_file;
+pub mod logs;
 pub mod prometheus;
 mod selector_text;
 mod service;
@@ -72,6 +73,11 @@ pub struct Plan {
     pub slos: Vec<slo::PlannedSlo>,
     /// Inhibit rules the plan adds to `[alertmanager]`'s own.
     pub inhibit_rules: Vec<alertmanager::PlannedInhibitRule>,
+    /// What `[logs]` collects and keeps; `None` without the section.
+    pub logs: Option<logs::PlannedLogs>,
+    /// The Loki Grafana reads logs from: `[logs]`'s, else a `kind = "loki"`
+    /// service of the stack, if any.
+    pub loki_url: Option<String>,
 }
 
 impl Plan {
@@ -165,6 +171,8 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         dashboards: Vec::new(),
         slos: Vec::new(),
         inhibit_rules: Vec::new(),
+        logs: None,
+        loki_url: None,
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);
@@ -174,9 +182,11 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     }
     prometheus::add_services(&mut plan);
     alertmanager::add_services(&mut plan);
+    logs::add_services(&mut plan);
     grafana::add_services(&mut plan);
     ingress::add_services(&mut plan);
     prometheus::depend_on_later_services(&mut plan);
+    logs::collect_services(&mut plan);
     alert_library::add_library(&mut plan);
     slo::add_slos(&mut plan);
     plan

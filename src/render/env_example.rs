@@ -90,6 +90,7 @@ fn visit_stack(stack: &Stack, visit: &mut impl FnMut(&str, &str)) -> Result<(), 
         slos,
         // Environment overlays are not part of the rendered stack.
         env: _,
+        logs,
     } = stack;
     visit_part(meta, &["stack"], visit)?;
     for (name, service) in services {
@@ -101,6 +102,7 @@ fn visit_stack(stack: &Stack, visit: &mut impl FnMut(&str, &str)) -> Result<(), 
     visit_part(alertmanager, &["alertmanager"], visit)?;
     visit_part(grafana, &["grafana"], visit)?;
     visit_part(ingress, &["ingress"], visit)?;
+    visit_part(logs, &["logs"], visit)?;
     for (index, alert) in alerts.iter().enumerate() {
         visit_part(alert, &["alerts", &index.to_string()], visit)?;
     }

@@ -5,10 +5,12 @@
 //! emitted YAML/JSON file is parsed again before it leaves this stage.
 
 mod alertmanager;
+mod alloy;
 mod compose;
 pub mod env_example;
 pub mod format;
 pub mod grafana;
+mod loki;
 pub mod nginx;
 mod parallel;
 mod prometheus;
@@ -76,11 +78,13 @@ impl Bundle {
 type Renderer = fn(&Plan) -> Result<Vec<OutputFile>, Error>;
 
 /// Every target, in the order their files are added to the bundle.
-const RENDERERS: [Renderer; 8] = [
+const RENDERERS: [Renderer; 10] = [
     compose::render,
     alertmanager::render,
     grafana::render,
     nginx::render,
+    loki::render,
+    alloy::render,
     prometheus::render,
     rules::render,
     rule_tests::render,

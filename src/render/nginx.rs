@@ -423,8 +423,8 @@ fn nginx_size(bytes: u64) -> String {
     bytes.to_string()
 }
 
-/// Text safe on one `#` comment line.
-fn comment_text(text: &str) -> String {
+/// Text safe on one comment line (`#` here, `//` in Alloy's syntax).
+pub fn comment_text(text: &str) -> String {
     text.chars()
         .map(|c| {
             let invisible = !c.is_ascii() && unsafe_char(&c.to_string(), true).is_some();

@@ -1,13 +1,14 @@
 //! Value syntax: the small languages inside the stack file's strings and
 //! numbers (durations, byte sizes, `${VAR}` references, bounded numbers,
 //! Alertmanager matchers, Go regexes, DNS-safe names, label names, nginx
-//! tokens), each read by one function here that every stage shares.
+//! tokens, Alloy strings, release numbers), each read by one function here that every stage shares.
 //!
 //! A type whose whole grammar the JSON Schema states (a `pattern`, a range,
 //! or a `format` the schema check is taught, see [`FORMATS`]) refuses bad
 //! text while deserializing, so "serde accepted it" means "the schema
 //! accepts it", and the schema check explains every refusal with a span.
 
+mod alloy;
 mod byte_size;
 mod container_name;
 mod dns_label;
@@ -18,9 +19,11 @@ pub mod nginx;
 pub mod promql;
 mod promql_dialect;
 mod ranged;
+mod release;
 mod secret_ref;
 mod text;
 
+pub use alloy::alloy_text_problem;
 pub use byte_size::{BYTE_SIZE_FORMAT, BYTE_SIZE_PATTERN, ByteSize};
 pub use container_name::{CONTAINER_NAME_PATTERN, ContainerName};
 pub use dns_label::{check_dns_label, is_safe_name};
@@ -31,6 +34,7 @@ pub use duration::{
 pub use matcher::{LabelMatcher, parse_matcher, quote};
 pub use promql::{parse_bounded, parse_promql};
 pub use ranged::{Cpus, Ranged};
+pub use release::ReleaseVersion;
 pub use secret_ref::{SECRET_REF_PATTERN, SecretRef};
 pub use text::{is_label_name, unsafe_char};
 

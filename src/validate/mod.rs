@@ -11,6 +11,7 @@ pub mod dependencies;
 mod files;
 mod go_template;
 pub mod ingress;
+mod logs;
 mod names;
 pub mod ports;
 mod promql;
@@ -54,6 +55,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     alerting::check(&mut checker);
     dashboards::check(&mut checker);
     ingress::check(&mut checker);
+    logs::check(&mut checker);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
     diagnostics

@@ -42,24 +42,24 @@ pub fn check(checker: &mut Checker<'_>) {
         }
     }
     for (owner, section, port, bind) in generated_ports(checker) {
-        if let Some(address) = &bind {
-            if let Err(reason) = check_address(address) {
-                checker.error(
-                    &pointer([owner.as_str(), "bind"]),
-                    ErrorKind::InvalidValue {
-                        value: address.clone(),
-                        reason,
-                        fix: "write an IP address, such as `127.0.0.1` for this machine only"
-                            .to_owned(),
-                    },
-                );
-                continue;
-            }
+        if let Some((address, at)) = &bind
+            && let Err(reason) = check_address(address)
+        {
+            checker.error(
+                at,
+                ErrorKind::InvalidValue {
+                    value: address.clone(),
+                    reason,
+                    fix: "write an IP address, such as `127.0.0.1` for this machine only"
+                        .to_owned(),
+                },
+            );
+            continue;
         }
         let mapping = PortMapping {
             container: port,
             host: Some(port),
-            bind,
+            bind: bind.map(|(address, _)| address),
             protocol: None,
         };
         claim(checker, &mut taken, &mapping, port, &owner, &section);
@@ -109,10 +109,14 @@ fn claim(
     }
 }
 
+/// A generated service's host port: the service, where the port is set, the
+/// port, and the address it is bound to with where that is set.
+type GeneratedPort = (String, String, u16, Option<(String, String)>);
+
 /// Host ports of the services that the stack's sections generate: the
-/// section (which is also the service name for the monitoring ones), where
-/// the port is set, the port, and the address it is bound to.
-fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16, Option<String>)> {
+/// service, where the port is set, the port, and the address it is bound to
+/// with where that is set.
+fn generated_ports(checker: &Checker<'_>) -> Vec<GeneratedPort> {
     let stack = checker.stack;
     let mut ports = Vec::new();
     if let Some(prometheus) = &stack.prometheus {
@@ -120,7 +124,7 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16, Option<St
             "prometheus".to_owned(),
             port_pointer("prometheus", "port", prometheus.port),
             prometheus.port.unwrap_or(9090),
-            prometheus.bind.clone(),
+            bind_at(prometheus.bind.as_ref(), &["prometheus", "bind"]),
         ));
     }
     if let Some(alertmanager) = &stack.alertmanager {
@@ -128,7 +132,7 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16, Option<St
             "alertmanager".to_owned(),
             port_pointer("alertmanager", "port", alertmanager.port),
             alertmanager.port.unwrap_or(9093),
-            alertmanager.bind.clone(),
+            bind_at(alertmanager.bind.as_ref(), &["alertmanager", "bind"]),
         ));
     }
     if let Some(grafana) = &stack.grafana {
@@ -136,7 +140,19 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16, Option<St
             "grafana".to_owned(),
             port_pointer("grafana", "port", grafana.port),
             grafana.port.unwrap_or(3000),
-            grafana.bind.clone(),
+            bind_at(grafana.bind.as_ref(), &["grafana", "bind"]),
+        ));
+    }
+    if let Some(logs) = &stack.logs {
+        ports.push((
+            "loki".to_owned(),
+            if logs.loki.port.is_some() {
+                pointer(["logs", "loki", "port"])
+            } else {
+                pointer(["logs"])
+            },
+            logs.loki.port.unwrap_or(3100),
+            bind_at(logs.loki.bind.as_ref(), &["logs", "loki", "bind"]),
         ));
     }
     if let Some(ingress) = &stack.ingress {
@@ -156,6 +172,12 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<(String, String, u16, Option<St
         }
     }
     ports
+}
+
+/// A bind address with the pointer to where it is set.
+fn bind_at(bind: Option<&String>, at: &[&str]) -> Option<(String, String)> {
+    bind.cloned()
+        .map(|address| (address, pointer(at.iter().copied())))
 }
 
 fn port_pointer(section: &str, key: &str, set: Option<u16>) -> String {

@@ -11,6 +11,7 @@ mod diagnostics;
 mod grafana;
 mod hostile;
 mod import;
+mod logs;
 mod prometheus;
 mod schema;
 mod seed_stacks;

@@ -76,7 +76,7 @@ fn datasources(plan: &Plan) -> Vec<Datasource> {
             ),
         });
     }
-    if let Some(url) = service_url(plan, ServiceKind::Loki, 3100) {
+    if let Some(url) = plan.loki_url.clone() {
         list.push(Datasource {
             name: "Loki".to_owned(),
             kind: "loki",

@@ -1,10 +1,12 @@
 //! Where every string of the structured stack must land, unchanged, in
 //! each output: compose, Prometheus, rules and their tests, Alertmanager,
-//! dashboards, and an nginx.conf whose structure it never changes.
+//! dashboards, and an nginx.conf and a config.alloy whose structure it
+//! never changes.
 
 use serde_json::Value;
 use stackgen::{Error, Rendered};
 
+use super::alloy_shape::check_alloy_shape;
 use super::fields::{Fields, Strict};
 use super::nginx_shape::check_nginx_shape;
 use super::run::{
@@ -19,6 +21,8 @@ const EXPECTED_OUTPUTS: &[&str] = &[
     "alertmanager/alertmanager.yml",
     "alertmanager/route-tests.txt",
     "nginx/nginx.conf",
+    "loki/loki.yml",
+    "alloy/config.alloy",
 ];
 
 /// Renders the stack of `fields`, which must be accepted, and checks that
@@ -59,6 +63,7 @@ pub(super) fn check_fields(fields: &Fields) {
     check_alertmanager(&rendered, "#alerts");
     check_dashboards(&rendered, fields);
     check_nginx_shape(&rendered);
+    check_alloy_shape(&rendered);
 }
 
 /// A strictly validated field with a hostile value: handled (never a panic or
@@ -75,6 +80,24 @@ pub(super) fn check_strict(fields: &Fields, field: Strict, value: &str) {
             assert_eq!(compose["name"], Value::from(value));
         }
         Strict::LabelKey => check_compose(&rendered, fields, value),
+        Strict::LogLabel | Strict::Team | Strict::HostLogPath => {
+            assert!(
+                stackgen::syntax::alloy_text_problem(value).is_none(),
+                "{value:?} was accepted as a {field:?}"
+            );
+            let (block, argument) = if field == Strict::HostLogPath {
+                ("local.file_match", "path_targets")
+            } else {
+                ("discovery.relabel > rule", "replacement")
+            };
+            let found = check_alloy_shape(&rendered).iter().any(|b| {
+                b.path == block
+                    && b.attributes.iter().any(|(name, strings)| {
+                        name == argument && strings.iter().any(|s| s == value)
+                    })
+            });
+            assert!(found, "{value:?} is not a {argument} of {block}");
+        }
         Strict::SlackChannel => check_alertmanager(&rendered, value),
         Strict::RoutePath | Strict::ServerName => {
             assert!(!unsafe_text, "{value:?} was accepted as a {field:?}");

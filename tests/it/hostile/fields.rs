@@ -41,16 +41,35 @@ pub(super) enum Strict {
     RoutePath,
     ServerName,
     SlackChannel,
+    /// A label of the service's log lines (config.alloy).
+    LogLabel,
+    /// The service's team, a label of its log lines too (config.alloy).
+    Team,
+    /// A host log file Alloy reads (config.alloy).
+    HostLogPath,
 }
 
 impl Strict {
-    pub(super) const ALL: [Self; 5] = [
+    pub(super) const ALL: [Self; 8] = [
         Self::StackName,
         Self::LabelKey,
         Self::RoutePath,
         Self::ServerName,
         Self::SlackChannel,
+        Self::LogLabel,
+        Self::Team,
+        Self::HostLogPath,
     ];
+
+    /// What a hostile value is written after, so that the rest of the
+    /// field's own syntax holds (a route path starts with `/`).
+    pub(super) fn lead(self) -> &'static str {
+        match self {
+            Self::RoutePath => "/",
+            Self::HostLogPath => "/var/log/",
+            _ => "",
+        }
+    }
 }
 
 impl Fields {

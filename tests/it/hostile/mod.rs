@@ -13,8 +13,10 @@
 //! valid stack), [`limits`] (size, scale and depth), [`output_dir`] and
 //! [`corpus`]. The others hold what they share: [`run`] runs one input,
 //! [`specials`] the strings, [`fields`] and [`stack_text`] the structured
-//! stack, [`field_checks`] and [`nginx_shape`] where its strings must land.
+//! stack, [`field_checks`], [`nginx_shape`] and [`alloy_shape`] where its
+//! strings must land.
 
+mod alloy_shape;
 mod arbitrary_text;
 mod corpus;
 mod field_checks;

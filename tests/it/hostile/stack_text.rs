@@ -78,6 +78,14 @@ impl StackText<'_> {
             ("user", f.user.as_str().into()),
             ("working-dir", f.working_dir.as_str().into()),
             ("metrics", table([("path", "/metrics".into())])),
+            ("team", self.strict(Strict::Team, "fuzz-team")),
+            (
+                "logs",
+                table([(
+                    "labels",
+                    table([("fuzz", self.strict(Strict::LogLabel, "plain"))]),
+                )]),
+            ),
         ]);
         root.insert("services".into(), table([("app", service)]));
         root.insert(
@@ -197,6 +205,15 @@ impl StackText<'_> {
                     ])]),
                 ),
             ])]),
+        );
+        root.insert(
+            "logs".into(),
+            table([(
+                "host-logs",
+                Toml::Array(vec![
+                    self.strict(Strict::HostLogPath, "/var/log/fuzz/*.log"),
+                ]),
+            )]),
         );
         root.insert(
             "ingress".into(),

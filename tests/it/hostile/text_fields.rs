@@ -43,8 +43,7 @@ fn special_strings_round_trip() {
         // Label keys take most specials and then render in full; the
         // property covers them, this loop the fields that refuse.
         for field in Strict::ALL.into_iter().filter(|f| *f != Strict::LabelKey) {
-            let lead = if field == Strict::RoutePath { "/" } else { "" };
-            check_strict(&plain, field, &format!("{lead}a{special}b"));
+            check_strict(&plain, field, &format!("{}a{special}b", field.lead()));
         }
     }
     check_fields(&Fields::uniform(&SPECIALS.concat()));
@@ -62,6 +61,46 @@ fn nginx_syntax_in_paths_and_names_is_refused() {
                 matches!(error, Error::Invalid(ref d) if !d.is_empty()),
                 "{bad:?} as {field:?}: {error:?}"
             );
+        }
+    }
+}
+
+/// What could end an Alloy string (a quote, a backslash, a line break) or
+/// hide in it (control and bidi characters) is refused in every field that
+/// reaches config.alloy, with a diagnostic pointing at the value; braces,
+/// `//` and `#`, harmless inside a string, are written as given.
+#[test]
+fn alloy_string_breakers_are_refused_and_the_rest_stays_in_its_string() {
+    let plain = Fields::uniform("plain");
+    for field in [Strict::LogLabel, Strict::Team, Strict::HostLogPath] {
+        for bad in [
+            "a\"b",
+            "a\\b",
+            "a\nb",
+            "a\rb",
+            "a\u{0}b",
+            "a\u{202E}b",
+            "a\"}\nx {",
+        ] {
+            let value = format!("{}{bad}", field.lead());
+            let text = plain.stack_with(field, &value);
+            let Err(Error::Invalid(diagnostics)) = guarded(&text) else {
+                panic!("{value:?} as {field:?} was not refused");
+            };
+            // The span covers the value as the TOML text writes it.
+            let pointed_at_value = |d: &stackgen::Diagnostic| {
+                toml::from_str::<toml::Table>(&format!("x = {}", &text[d.location.span.clone()]))
+                    .is_ok_and(|t| t["x"].as_str() == Some(value.as_str()))
+            };
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.is_error() && pointed_at_value(d)),
+                "{value:?} as {field:?}: no diagnostic points at it"
+            );
+        }
+        for odd in ["a} b {", "// c", "/* d", "#e", "$f", "'g'", "h`"] {
+            check_strict(&plain, field, &format!("{}{odd}", field.lead()));
         }
     }
 }
