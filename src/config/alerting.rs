@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::syntax::{Duration, SecretRef};
+use crate::syntax::{Duration, LabelMatcher, SecretRef};
 
 /// One alerting rule of your own.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -370,7 +370,7 @@ pub struct TeamRoute {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MatcherRoute {
     /// Alertmanager matchers that must all hold, such as `service="postgres"` or `alertname=~"Disk.*"`.
-    pub matchers: Vec<String>,
+    pub matchers: Vec<LabelMatcher>,
     /// The receiver.
     pub receiver: String,
     /// Keep trying the routes after this one when it matches (by default this route takes the alert).
@@ -392,9 +392,9 @@ pub struct MatcherRoute {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct InhibitRule {
     /// Matchers of the muting alert, such as `severity="critical"`.
-    pub source: Vec<String>,
+    pub source: Vec<LabelMatcher>,
     /// Matchers of the muted alerts.
-    pub target: Vec<String>,
+    pub target: Vec<LabelMatcher>,
     /// Labels that must be equal in both.
     #[serde(default)]
     pub equal: Vec<String>,

@@ -15,7 +15,7 @@ use super::spans::{SpanIndex, escape_pointer};
 use crate::error::{Diagnostic, Error, ErrorKind};
 use crate::syntax::{
     BYTE_SIZE_FORMAT, BYTE_SIZE_PATTERN, DURATION_FORMAT, DURATION_PATTERN, FORMATS,
-    SECRET_REF_PATTERN,
+    MATCHER_FORMAT, SECRET_REF_PATTERN, parse_matcher,
 };
 
 /// Every schema violation in `document`, as diagnostics.
@@ -254,6 +254,11 @@ fn format_kind(format: &str, instance: &Value) -> ErrorKind {
         ErrorKind::BadDuration { value }
     } else if format == BYTE_SIZE_FORMAT {
         ErrorKind::BadSize { value }
+    } else if format == MATCHER_FORMAT {
+        ErrorKind::InvalidMatcher {
+            reason: parse_matcher(&value).err().unwrap_or_default(),
+            matcher: value,
+        }
     } else {
         ErrorKind::InvalidValue {
             value: instance.to_string(),

@@ -1,11 +1,13 @@
-//! The `[alertmanager]` section: the `alertmanager` service, its routes in
-//! the order Alertmanager tries them, and which receivers an alert should reach.
+//! The `[alertmanager]` section: the `alertmanager` service, its routing
+//! (the routes in the order Alertmanager tries them, grouping and timing,
+//! inhibit rules) and which receivers an alert should reach.
 
 use crate::config::{Alertmanager, Duration, SecretRef, ServiceKind};
 use crate::config::{MountSource, ResolvedMount};
 use crate::load::pointer;
-use crate::syntax::matcher::{LabelMatcher, parse_matcher};
+use crate::syntax::matcher::LabelMatcher;
 
+use super::route_tests::{RouteCase, route_cases};
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedSecret, PlannedService};
 
 /// The compose service name.
@@ -18,6 +20,37 @@ pub const CONTAINER_PORT: u16 = 9093;
 pub const DATA_VOLUME: &str = "alertmanager-data";
 /// Where the generated configuration is mounted.
 pub const CONFIG_PATH: &str = "/etc/alertmanager/alertmanager.yml";
+/// Labels notifications are grouped by unless `group-by` says otherwise.
+pub const DEFAULT_GROUP_BY: [&str; 3] = ["alertname", "service", "severity"];
+/// How long the first notification of a group waits, unless `group-wait` says otherwise.
+const DEFAULT_GROUP_WAIT_MS: u64 = 30_000;
+/// How long new alerts of a group wait, unless `group-interval` says otherwise.
+const DEFAULT_GROUP_INTERVAL_MS: u64 = 5 * 60_000;
+/// How long before a notification repeats, unless `repeat-interval` says otherwise.
+const DEFAULT_REPEAT_INTERVAL_MS: u64 = 4 * 3_600_000;
+
+/// The routing of a stack with `[alertmanager]`, every value decided: the
+/// renderer writes it as it is.
+#[derive(Debug, Clone)]
+pub struct PlannedRouting {
+    /// The root route's receiver, for alerts no other route takes.
+    pub default_receiver: String,
+    /// The labels notifications are grouped by.
+    pub group_by: Vec<String>,
+    /// How long the first notification of a group waits.
+    pub group_wait: Duration,
+    /// How long new alerts of a group wait.
+    pub group_interval: Duration,
+    /// How long before a notification repeats.
+    pub repeat_interval: Duration,
+    /// The children of the root route, in the order Alertmanager tries them.
+    pub routes: Vec<PlannedRoute>,
+    /// The inhibit rules: the default one (unless turned off), the
+    /// section's own, then those the plan adds (SLO tiers).
+    pub inhibit_rules: Vec<PlannedInhibitRule>,
+    /// The `amtool config routes test` cases (empty until the alerts are planned).
+    pub route_tests: Vec<RouteCase>,
+}
 
 /// Adds the `alertmanager` service, its data volume and the secrets its receivers read.
 pub fn add_services(plan: &mut Plan) {
@@ -75,6 +108,18 @@ pub fn add_services(plan: &mut Plan) {
         .collect();
     plan.ensure_volume(DATA_VOLUME);
     plan.services.push(service);
+    plan.alertmanager = Some(routing(&settings));
+}
+
+/// Adds the routing tests, once every alert is planned.
+pub fn add_route_tests(plan: &mut Plan) {
+    let Some(settings) = &plan.stack.alertmanager else {
+        return;
+    };
+    let cases = route_cases(plan, settings);
+    if let Some(routing) = &mut plan.alertmanager {
+        routing.route_tests = cases;
+    }
 }
 
 /// Where the container reads the secret `${VAR}`: a compose secret fed from
@@ -115,19 +160,51 @@ pub struct PlannedInhibitRule {
     pub equal: Vec<String>,
 }
 
+/// The routing of `settings`, without route tests.
+fn routing(settings: &Alertmanager) -> PlannedRouting {
+    let group_by = if settings.group_by.is_empty() {
+        DEFAULT_GROUP_BY.iter().map(|s| (*s).to_owned()).collect()
+    } else {
+        settings.group_by.clone()
+    };
+    let or_default = |value: &Option<Duration>, millis: u64| {
+        value
+            .clone()
+            .unwrap_or_else(|| Duration::from_millis(millis))
+    };
+    let mut inhibit_rules = Vec::new();
+    if settings.default_inhibit {
+        inhibit_rules.push(PlannedInhibitRule {
+            source: vec![LabelMatcher::equal("severity", "critical")],
+            target: vec![LabelMatcher::equal("severity", "warning")],
+            equal: vec!["alertname".to_owned(), "service".to_owned()],
+        });
+    }
+    inhibit_rules.extend(settings.inhibit.iter().map(|rule| PlannedInhibitRule {
+        source: rule.source.clone(),
+        target: rule.target.clone(),
+        equal: rule.equal.clone(),
+    }));
+    PlannedRouting {
+        default_receiver: settings.default_receiver.clone(),
+        group_by,
+        group_wait: or_default(&settings.group_wait, DEFAULT_GROUP_WAIT_MS),
+        group_interval: or_default(&settings.group_interval, DEFAULT_GROUP_INTERVAL_MS),
+        repeat_interval: or_default(&settings.repeat_interval, DEFAULT_REPEAT_INTERVAL_MS),
+        routes: routes(settings),
+        inhibit_rules,
+        route_tests: Vec::new(),
+    }
+}
+
 /// The routes under the root: `[[alertmanager.routes]]`, then the team routes
 /// (continuing to the severity routes unless exclusive), then the severity routes.
-/// Matchers that do not parse are left out (validation reports them).
 pub fn routes(settings: &Alertmanager) -> Vec<PlannedRoute> {
     let mut routes = Vec::new();
     for (index, route) in settings.routes.iter().enumerate() {
         routes.push(PlannedRoute {
             pointer: pointer(["alertmanager", "routes", &index.to_string()]),
-            matchers: route
-                .matchers
-                .iter()
-                .filter_map(|m| parse_matcher(m).ok())
-                .collect(),
+            matchers: route.matchers.clone(),
             receiver: route.receiver.clone(),
             continue_: route.continue_,
             group_wait: route.group_wait.clone(),
@@ -184,12 +261,7 @@ pub fn routed_receivers(settings: &Alertmanager, labels: &[(String, String)]) ->
     };
     let mut receivers = Vec::new();
     for route in &settings.routes {
-        let matchers: Vec<LabelMatcher> = route
-            .matchers
-            .iter()
-            .filter_map(|m| parse_matcher(m).ok())
-            .collect();
-        if matchers.iter().all(|m| m.matches(labels)) {
+        if route.matchers.iter().all(|m| m.matches(labels)) {
             receivers.push(route.receiver.clone());
             if !route.continue_ {
                 return receivers;
@@ -308,7 +380,7 @@ mod tests {
     fn matcher_routes_come_first() {
         let mut settings = settings();
         settings.routes.push(MatcherRoute {
-            matchers: vec!["service=~\"pg.*\"".to_owned()],
+            matchers: vec![crate::syntax::parse_matcher("service=~\"pg.*\"").expect("parses")],
             receiver: "dba".to_owned(),
             ..MatcherRoute::default()
         });

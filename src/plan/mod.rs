@@ -16,6 +16,7 @@ pub mod ingress;
 mod library_file;
 pub mod logs;
 pub mod prometheus;
+pub mod route_tests;
 mod selector_text;
 mod service;
 pub mod slo;
@@ -71,13 +72,13 @@ pub struct Plan {
     pub dashboards: Vec<dashboards::PlannedDashboard>,
     /// The SLOs, with the numbers their rules and dashboard use.
     pub slos: Vec<slo::PlannedSlo>,
-    /// Inhibit rules the plan adds to `[alertmanager]`'s own.
-    pub inhibit_rules: Vec<alertmanager::PlannedInhibitRule>,
     /// What `[logs]` collects and keeps; `None` without the section.
     pub logs: Option<logs::PlannedLogs>,
     /// The Loki Grafana reads logs from: `[logs]`'s, else a `kind = "loki"`
     /// service of the stack, if any.
     pub loki_url: Option<String>,
+    /// The Alertmanager routing, with `[alertmanager]`.
+    pub alertmanager: Option<alertmanager::PlannedRouting>,
 }
 
 impl Plan {
@@ -170,9 +171,9 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         recording_rules: Vec::new(),
         dashboards: Vec::new(),
         slos: Vec::new(),
-        inhibit_rules: Vec::new(),
         logs: None,
         loki_url: None,
+        alertmanager: None,
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);
@@ -189,5 +190,6 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     logs::collect_services(&mut plan);
     alert_library::add_library(&mut plan);
     slo::add_slos(&mut plan);
+    alertmanager::add_route_tests(&mut plan);
     plan
 }

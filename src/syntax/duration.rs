@@ -32,6 +32,14 @@ impl Duration {
         })
     }
 
+    /// A duration of `millis` milliseconds, written as [`format_millis`] writes it.
+    pub fn from_millis(millis: u64) -> Self {
+        Self {
+            text: format_millis(millis),
+            millis,
+        }
+    }
+
     /// The duration in milliseconds.
     pub fn millis(&self) -> u64 {
         self.millis

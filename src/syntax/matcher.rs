@@ -3,17 +3,27 @@
 //!
 //! Values are checked (and regular expressions compiled, anchored as
 //! Alertmanager anchors them) by parsing them as a `PromQL` label matcher.
+//! The stack's matchers are read into [`LabelMatcher`]s while deserializing;
+//! the schema's `format` [`MATCHER_FORMAT`] applies the same parser.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use promql_parser::label::Matcher;
 use promql_parser::parser::Expr;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
 
 use crate::syntax::is_label_name;
 
-/// One parsed matcher.
-#[derive(Debug, Clone)]
+/// The schema `format` of an Alertmanager matcher: what [`parse_matcher`] reads.
+pub const MATCHER_FORMAT: &str = "alertmanager-matcher";
+
+/// One parsed matcher; written as text, it reads from and serializes to
+/// Alertmanager's `matchers` syntax.
+#[derive(Debug, Clone, Serialize)]
+#[serde(into = "String")]
 pub struct LabelMatcher {
     /// The label name.
     pub name: String,
@@ -52,6 +62,41 @@ impl LabelMatcher {
             value: value.to_owned(),
             matcher: Matcher::new(promql_parser::label::MatchOp::Equal, name, value),
         }
+    }
+}
+
+impl TryFrom<String> for LabelMatcher {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        parse_matcher(&text).map_err(|reason| format!("invalid matcher `{text}`: {reason}"))
+    }
+}
+
+impl<'de> Deserialize<'de> for LabelMatcher {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::try_from(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<LabelMatcher> for String {
+    fn from(matcher: LabelMatcher) -> Self {
+        matcher.to_alertmanager()
+    }
+}
+
+impl JsonSchema for LabelMatcher {
+    fn schema_name() -> Cow<'static, str> {
+        "LabelMatcher".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": MATCHER_FORMAT,
+            "description": "An Alertmanager label matcher: `label=\"value\"`, `label!=\"value\"`, `label=~\"regex\"` or `label!~\"regex\"` (the quotes may be left out of a plain value).",
+            "examples": ["severity=\"critical\"", "service=~\"pg.*\""]
+        })
     }
 }
 

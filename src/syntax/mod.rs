@@ -31,7 +31,7 @@ pub use duration::{
     DURATION_FORMAT, DURATION_PATTERN, Duration, DurationProblem, format_millis,
     parse_duration_millis, read_duration,
 };
-pub use matcher::{LabelMatcher, parse_matcher, quote};
+pub use matcher::{LabelMatcher, MATCHER_FORMAT, parse_matcher, quote};
 pub use promql::{parse_bounded, parse_promql};
 pub use ranged::{Cpus, Ranged};
 pub use release::ReleaseVersion;
@@ -44,9 +44,10 @@ pub type FormatCheck = fn(&str) -> bool;
 /// The `format`s of stackgen's own schema that the schema check asserts,
 /// each with the check the type's deserializer applies: the same function
 /// on both sides.
-pub const FORMATS: [(&str, FormatCheck); 2] = [
+pub const FORMATS: [(&str, FormatCheck); 3] = [
     (DURATION_FORMAT, |text| Duration::parse(text).is_ok()),
     (BYTE_SIZE_FORMAT, |text| ByteSize::parse(text).is_ok()),
+    (MATCHER_FORMAT, |text| parse_matcher(text).is_ok()),
 ];
 
 /// Whether `text` is a decimal number as Go writes one: an optional sign,

@@ -1,9 +1,8 @@
 //! The `[alertmanager]` section: receivers exist and notify someone, targets
-//! look right, matchers parse, no route is shadowed, and every alert has a route.
+//! look right, no route is shadowed, and every alert has a route.
 
 use super::Checker;
 use crate::syntax::check_dns_label;
-use crate::syntax::parse_matcher;
 use crate::syntax::{is_label_name, unsafe_char};
 use indexmap::IndexMap;
 
@@ -22,7 +21,6 @@ pub fn check(checker: &mut Checker<'_>) {
     };
     check_receivers(checker, settings);
     check_route_targets(checker, settings);
-    check_matchers(checker, settings);
     check_labels(checker, settings);
     check_shadowed_routes(checker, settings);
     let alerts = user_alerts(checker.stack);
@@ -271,39 +269,6 @@ fn check_route_targets(checker: &mut Checker<'_>, settings: &Alertmanager) {
                     what,
                 },
             );
-        }
-    }
-}
-
-fn check_matchers(checker: &mut Checker<'_>, settings: &Alertmanager) {
-    let mut lists = Vec::new();
-    for (index, route) in settings.routes.iter().enumerate() {
-        lists.push((
-            pointer(["alertmanager", "routes", &index.to_string(), "matchers"]),
-            &route.matchers,
-        ));
-    }
-    for (index, rule) in settings.inhibit.iter().enumerate() {
-        lists.push((
-            pointer(["alertmanager", "inhibit", &index.to_string(), "source"]),
-            &rule.source,
-        ));
-        lists.push((
-            pointer(["alertmanager", "inhibit", &index.to_string(), "target"]),
-            &rule.target,
-        ));
-    }
-    for (base, matchers) in lists {
-        for (index, matcher) in matchers.iter().enumerate() {
-            if let Err(reason) = parse_matcher(matcher) {
-                checker.error(
-                    &format!("{base}/{index}"),
-                    ErrorKind::InvalidMatcher {
-                        matcher: matcher.clone(),
-                        reason,
-                    },
-                );
-            }
         }
     }
 }
