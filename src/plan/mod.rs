@@ -79,6 +79,8 @@ pub struct Plan {
     pub loki_url: Option<String>,
     /// The Alertmanager routing, with `[alertmanager]`.
     pub alertmanager: Option<alertmanager::PlannedRouting>,
+    /// The `[ingress]` routing, with the section.
+    pub ingress: Option<ingress::PlannedIngress>,
 }
 
 impl Plan {
@@ -174,6 +176,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         logs: None,
         loki_url: None,
         alertmanager: None,
+        ingress: None,
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);

@@ -7,39 +7,24 @@
 //! render instead of changing the config's structure. Numbers are emitted
 //! bare; everything else is refused.
 
-use std::collections::HashMap;
-
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Output, State};
 use serde::Serialize;
 
 use super::OutputFile;
-use crate::config::{Balance, Ingress, IngressRoute, RouteKind};
+use crate::config::{Balance, RouteKind};
 use crate::error::Error;
 use crate::plan::Plan;
+use crate::plan::ingress::{Backend, PlannedIngress};
 use crate::plan::ingress::{CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
-use crate::syntax::nginx::{
-    is_rate, parse_allow, route_path_problem, server_name_problem, tls_bundle_name,
-};
+use crate::syntax::nginx::{is_rate, route_path_problem, server_name_problem, tls_bundle_name};
 use crate::syntax::unsafe_char;
 use crate::templates;
 
 /// The template, under `templates/`.
 const TEMPLATE: &str = "nginx/nginx.conf.j2";
-/// Who may read `stub_status` when `status-allow` is empty: loopback and private networks.
-const DEFAULT_STATUS_ALLOW: &[&str] = &[
-    "127.0.0.1",
-    "::1",
-    "10.0.0.0/8",
-    "172.16.0.0/12",
-    "192.168.0.0/16",
-];
-/// `client_max_body_size` when unset (nginx's own default is 1m).
-const DEFAULT_BODY_SIZE: &str = "10m";
-/// `proxy_read_timeout` of plain HTTP routes, in milliseconds.
-const HTTP_READ_TIMEOUT_MS: u64 = 60_000;
-/// `proxy_read_timeout` of SSE and websocket routes, in milliseconds.
-const STREAM_READ_TIMEOUT_MS: u64 = 3_600_000;
+/// The `server_name` that matches any host, for a stack naming none.
+const ANY_SERVER_NAME: &str = "_";
 /// Docker's embedded DNS server, for targets resolved per request.
 const DOCKER_DNS: &str = "127.0.0.11";
 /// The size of each rate-limit zone's shared memory.
@@ -50,10 +35,10 @@ pub const PRIVATE_KEY_MODE: u32 = 0o600;
 
 /// Renders `nginx/nginx.conf` and copies the TLS files, when the stack has `[ingress]`.
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    let Some(ingress) = &plan.stack.ingress else {
+    let Some(ingress) = &plan.ingress else {
         return Ok(Vec::new());
     };
-    let context = build_context(plan, ingress)?;
+    let context = build_context(ingress)?;
     let mut body = render_config(&context)?;
     if !body.ends_with('\n') {
         body.push('\n');
@@ -139,7 +124,9 @@ struct ServerContext {
 #[derive(Debug, Serialize)]
 struct RouteContext {
     path: String,
-    kind: &'static str,
+    /// Websockets: the connection is upgraded.
+    upgrade: bool,
+    buffering: bool,
     proxy_pass: String,
     /// `host:port` resolved per request through Docker's DNS, instead of an upstream.
     resolved_target: Option<String>,
@@ -153,114 +140,62 @@ struct LimitContext {
     burst_arg: Option<String>,
 }
 
-fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
-    let stack = &plan.stack;
-    let replicas = plan.replicas_by_group();
-    let replicas_of = |group: &str| replicas.get(group).map_or(&[][..], Vec::as_slice);
-    let mut upstream_keys: Vec<(String, u16)> = Vec::new();
-    let mut upstream_index: HashMap<(String, u16), usize> = HashMap::new();
-    let mut upstreams: Vec<UpstreamContext> = Vec::new();
+fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
+    let upstreams = ingress
+        .upstreams
+        .iter()
+        .map(|upstream| UpstreamContext {
+            name: upstream.name.clone(),
+            balance: balance_directive(upstream.balance),
+            servers: upstream
+                .containers
+                .iter()
+                .map(|container| format!("{container}:{}", upstream.port))
+                .collect(),
+        })
+        .collect();
     let mut routes = Vec::new();
     for route in &ingress.routes {
         if let Some(reason) = route_path_problem(&route.path) {
             return Err(bug(&route.path, &reason));
         }
-        let port = stack
-            .services
-            .get(&route.service)
-            .and_then(|service| route.port.or_else(|| service.primary_port()))
-            .ok_or_else(|| bug(&route.service, "the routed service has no port"))?;
-        let containers = replicas_of(&route.service);
-        if let [single] = containers {
-            if !single.profiles.is_empty() {
-                // Resolved per request, so nginx starts while the profile is off.
-                routes.push((
-                    Target::Resolved(format!("{}:{port}", single.name)),
-                    route,
-                    route_limit(ingress, route)?,
-                ));
-                continue;
+        let (proxy_pass, resolved_target) = match &route.backend {
+            Backend::Upstream(index) => {
+                let upstream = ingress
+                    .upstreams
+                    .get(*index)
+                    .ok_or_else(|| bug(&route.service, "no such upstream"))?;
+                (format!("http://{}", upstream.name), None)
             }
-        }
-        let key = (route.service.clone(), port);
-        let index = if let Some(index) = upstream_index.get(&key) {
-            *index
-        } else {
-            upstream_index.insert(key.clone(), upstream_keys.len());
-            upstream_keys.push(key);
-            let servers: Vec<String> = containers
-                .iter()
-                .map(|replica| format!("{}:{port}", replica.name))
-                .collect();
-            if servers.is_empty() {
-                return Err(bug(&route.service, "the routed service has no containers"));
+            Backend::OnDemand(container) => {
+                (String::new(), Some(format!("{container}:{}", route.port)))
             }
-            upstreams.push(UpstreamContext {
-                name: String::new(),
-                balance: None,
-                servers,
-            });
-            upstream_keys.len() - 1
         };
-        if upstreams[index].balance.is_none() {
-            upstreams[index].balance = route.balance.and_then(balance_directive);
-        }
-        routes.push((Target::Upstream(index), route, route_limit(ingress, route)?));
+        routes.push(RouteContext {
+            path: route.path.clone(),
+            upgrade: route.kind == RouteKind::Websocket,
+            buffering: route.buffering,
+            proxy_pass,
+            resolved_target,
+            limit: route.rate_limit.as_ref().map(|limit| LimitContext {
+                zone_arg: format!("zone={}", limit.zone),
+                burst_arg: limit.burst.map(|burst| format!("burst={burst}")),
+            }),
+            read_timeout: nginx_time(route.read_timeout.millis()),
+        });
     }
-    // Name upstreams after their service; add the port when one service is routed on two ports.
-    let mut ports_per_service: HashMap<&str, usize> = HashMap::new();
-    for (service, _) in &upstream_keys {
-        *ports_per_service.entry(service).or_default() += 1;
-    }
-    for (index, (service, port)) in upstream_keys.iter().enumerate() {
-        let shared = ports_per_service[service.as_str()] > 1;
-        upstreams[index].name = if shared {
-            format!("{service}-{port}")
-        } else {
-            service.clone()
-        };
-    }
-    let resolver = routes
+    let resolver = ingress
+        .routes
         .iter()
-        .any(|(target, _, _)| matches!(target, Target::Resolved(_)));
-    let routes = routes
-        .into_iter()
-        .map(|(target, route, limit)| {
-            let default_timeout = match route.kind {
-                RouteKind::Http => HTTP_READ_TIMEOUT_MS,
-                RouteKind::Sse | RouteKind::Websocket => STREAM_READ_TIMEOUT_MS,
-            };
-            let (proxy_pass, resolved_target) = match target {
-                Target::Upstream(index) => (format!("http://{}", upstreams[index].name), None),
-                Target::Resolved(address) => (String::new(), Some(address)),
-            };
-            RouteContext {
-                path: route.path.clone(),
-                kind: match route.kind {
-                    RouteKind::Http => "http",
-                    RouteKind::Sse => "sse",
-                    RouteKind::Websocket => "websocket",
-                },
-                proxy_pass,
-                resolved_target,
-                limit,
-                read_timeout: nginx_time(
-                    route
-                        .read_timeout
-                        .as_ref()
-                        .map_or(default_timeout, crate::config::Duration::millis),
-                ),
-            }
-        })
-        .collect();
+        .any(|route| matches!(route.backend, Backend::OnDemand(_)));
 
     let mut rate_limits = Vec::new();
-    for (name, limit) in &ingress.rate_limits {
+    for limit in &ingress.rate_limits {
         if !is_rate(&limit.rate) {
             return Err(bug(&limit.rate, "not a request rate"));
         }
         rate_limits.push(ZoneContext {
-            zone_arg: format!("zone={name}:{ZONE_SIZE}"),
+            zone_arg: format!("zone={}:{ZONE_SIZE}", limit.name),
             rate_arg: format!("rate={}", limit.rate),
         });
     }
@@ -273,26 +208,8 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
         server_names.push(name.clone());
     }
     if server_names.is_empty() {
-        server_names.push("_".to_owned());
+        server_names.push(ANY_SERVER_NAME.to_owned());
     }
-
-    let status_allow = if ingress.status_allow.is_empty() {
-        DEFAULT_STATUS_ALLOW
-            .iter()
-            .map(|a| (*a).to_owned())
-            .collect()
-    } else {
-        ingress
-            .status_allow
-            .iter()
-            .map(|address| parse_allow(address).ok_or_else(|| bug(address, "not an address")))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-
-    let client_max_body_size = match &ingress.client_max_body_size {
-        None => DEFAULT_BODY_SIZE.to_owned(),
-        Some(size) => nginx_size(size.bytes()),
-    };
 
     let tls = match &ingress.tls {
         None => None,
@@ -320,14 +237,17 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
             redirect: false,
         });
     }
-    let https_host_port = ingress.https_port.unwrap_or(HTTPS_PORT);
+    let https_host_port = ingress
+        .tls
+        .as_ref()
+        .map_or(HTTPS_PORT, |tls| tls.https_port);
     Ok(Context {
-        client_max_body_size,
+        client_max_body_size: nginx_size(ingress.max_body_bytes),
         gzip: ingress.gzip,
         websocket: ingress
             .routes
             .iter()
-            .any(|r| r.kind == RouteKind::Websocket),
+            .any(|route| route.kind == RouteKind::Websocket),
         resolver: resolver.then_some(DOCKER_DNS),
         rate_limits,
         tls,
@@ -337,7 +257,7 @@ fn build_context(plan: &Plan, ingress: &Ingress) -> Result<Context, Error> {
         redirect_port: (https_host_port != HTTPS_PORT).then_some(https_host_port),
         health_path: HEALTH_PATH,
         status_path: STATUS_PATH,
-        status_allow,
+        status_allow: ingress.status_allow.clone(),
         routes,
     })
 }
@@ -372,28 +292,6 @@ fn quoting_formatter(
     };
     out.write_str(&text)
         .map_err(|e| refuse(format!("writing nginx.conf: {e}")))
-}
-
-/// Where a route sends requests.
-enum Target {
-    /// The upstream at this index.
-    Upstream(usize),
-    /// One container, by `host:port`, resolved per request.
-    Resolved(String),
-}
-
-fn route_limit(ingress: &Ingress, route: &IngressRoute) -> Result<Option<LimitContext>, Error> {
-    let Some(zone) = &route.rate_limit else {
-        return Ok(None);
-    };
-    let limit = ingress
-        .rate_limits
-        .get(zone)
-        .ok_or_else(|| bug(zone, "no such rate-limit zone"))?;
-    Ok(Some(LimitContext {
-        zone_arg: format!("zone={zone}"),
-        burst_arg: limit.burst.map(|burst| format!("burst={burst}")),
-    }))
 }
 
 fn balance_directive(balance: Balance) -> Option<&'static str> {
