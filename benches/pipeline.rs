@@ -46,7 +46,9 @@ fn plan(bencher: Bencher, services: usize) {
 fn render(bencher: Bencher, services: usize) {
     let text = synth::stack(services);
     let loaded = stackgen::load::load_str("stack.toml", &text).expect("synthetic stack loads");
-    let (plan, _) = stackgen::plan_loaded(&loaded).expect("synthetic stack is valid");
+    let plan = stackgen::run(&loaded, &stackgen::Options::default())
+        .expect("synthetic stack is valid")
+        .plan;
     bencher.bench(|| {
         stackgen::render::render(&plan)
             .expect("synthetic stack renders")
@@ -59,10 +61,13 @@ fn render(bencher: Bencher, services: usize) {
 fn all(bencher: Bencher, services: usize) {
     let text = synth::stack(services);
     bencher.bench(|| {
-        stackgen::render_str("stack.toml", &text)
-            .expect("synthetic stack renders")
-            .bundle
-            .files
-            .len()
+        stackgen::run(
+            stackgen::Source::text("stack.toml", &text),
+            &stackgen::Options::default(),
+        )
+        .expect("synthetic stack renders")
+        .bundle
+        .files
+        .len()
     });
 }

@@ -151,7 +151,8 @@ fn plan_stack(
     options: &crate::load::LoadOptions,
     format: Format,
 ) -> Result<crate::plan::Plan, Error> {
-    let (plan, warnings) = crate::check_stack_with(stack, options)?;
-    report::warnings(&warnings, format);
-    Ok(plan)
+    let options = crate::Options::with_load(options.clone()).check_only();
+    let output = crate::run(stack, &options)?;
+    report::warnings(&output.warnings, format);
+    Ok(output.plan)
 }

@@ -60,7 +60,7 @@ pub fn run(args: RenderArgs, format: Format) -> Result<(), Error> {
         bundle_dir: Some(dir.clone()),
         ..args.load.options()
     };
-    let rendered = crate::render_stack_with(&args.stack, &options)?;
+    let rendered = crate::run(&args.stack, &crate::Options::with_load(options))?;
     report::warnings(&rendered.warnings, format);
     let written = crate::write::write_bundle(&rendered.bundle, &dir, args.force)?;
     if format == Format::Human {
@@ -115,7 +115,7 @@ fn check_one(
         bundle_dir: Some(dir.clone()),
         ..options.clone()
     };
-    let rendered = crate::render_stack_with(stack, &options)?;
+    let rendered = crate::run(stack, &crate::Options::with_load(options))?;
     report::warnings(&rendered.warnings, format);
     let drifts = crate::write::check(&rendered.bundle, &dir)?;
     for drift in &drifts {

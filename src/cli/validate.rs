@@ -44,15 +44,16 @@ pub fn run(args: &Args, format: Format) -> Result<(), Error> {
 
 fn validate_one(stack: &Path, options: &LoadOptions, format: Format) -> Result<(), Error> {
     let loaded = crate::load::load_file_with(stack, options)?;
-    let (plan, warnings) = crate::plan_loaded_for(&loaded, crate::plan::Purpose::Check)?;
-    report::warnings(&warnings, format);
+    let output = crate::run(&loaded, &crate::Options::default().check_only())?;
+    let warnings = &output.warnings;
+    report::warnings(warnings, format);
     if format == Format::Human {
         eprintln!("{}: ok", stack.display());
     } else {
-        report::json_ok(&warnings);
+        report::json_ok(warnings);
     }
     // The process ends soon: the system takes the memory back at once,
     // faster than freeing the model and the plan piece by piece.
-    std::mem::forget((loaded, plan));
+    std::mem::forget((loaded, output));
     Ok(())
 }

@@ -141,8 +141,8 @@ fn self_check(stack: &str, stack_dir: &FsPath, stack_name: &str) -> Result<Vec<D
         Err(Error::Invalid(problems)) => return Ok(problems),
         Err(other) => return Err(other),
     };
-    match crate::plan_loaded_for(&loaded, crate::plan::Purpose::Check) {
-        Ok((_, warnings)) => Ok(warnings),
+    match crate::run(&loaded, &crate::Options::default().check_only()) {
+        Ok(output) => Ok(output.warnings),
         Err(Error::Invalid(problems)) => Ok(problems),
         Err(other) => Err(other),
     }

@@ -358,7 +358,9 @@ mod tests {
             "[stack]\nname = \"t\"\n[services.app]\nimage = \"app:1\"\nreplicas = 2\nexpose = [8000]\nhealthcheck = {{ http = \"/health\" }}\n[services.ws]\nimage = \"ws:1\"\nexpose = [9000]\n[ingress]\n{ingress}\n[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\n[[ingress.routes]]\npath = \"/ws/\"\nservice = \"ws\"\nkind = \"websocket\"\n"
         );
         let loaded = crate::load::load_str("stack.toml", &text).expect("loads");
-        crate::plan_loaded(&loaded).expect("valid").0
+        crate::run(&loaded, &crate::Options::default())
+            .expect("valid")
+            .plan
     }
 
     #[test]
@@ -396,7 +398,9 @@ mod tests {
     fn routes_to_one_service_and_port_share_an_upstream() {
         let text = "[stack]\nname = \"t\"\n[services.app]\nimage = \"app:1\"\nreplicas = 2\nexpose = [8000, 8001]\n[services.admin]\nimage = \"a:1\"\nexpose = [8080]\nprofiles = [\"tools\"]\n[ingress]\nstatus-allow = [\"::0:1\"]\nrate-limits = { api = { rate = \"5r/s\", burst = 7 } }\n[[ingress.routes]]\npath = \"/api/\"\nservice = \"app\"\nrate-limit = \"api\"\n[[ingress.routes]]\npath = \"/events/\"\nservice = \"app\"\nkind = \"sse\"\nbalance = \"least-conn\"\n[[ingress.routes]]\npath = \"/files/\"\nservice = \"app\"\nport = 8001\nread-timeout = \"90s\"\n[[ingress.routes]]\npath = \"/admin/\"\nservice = \"admin\"\n";
         let loaded = crate::load::load_str("stack.toml", text).expect("loads");
-        let plan = crate::plan_loaded(&loaded).expect("valid").0;
+        let plan = crate::run(&loaded, &crate::Options::default())
+            .expect("valid")
+            .plan;
         let ingress = plan.ingress.expect("planned");
         let upstreams: Vec<(&str, u16, Balance, &[String])> = ingress
             .upstreams

@@ -285,7 +285,11 @@ host-logs = ["/var/log/nginx/*.log"]
 "#;
 
     fn rendered(text: &str) -> String {
-        let rendered = crate::render_str("shop.toml", text).expect("renders");
+        let rendered = crate::run(
+            crate::Source::text("shop.toml", text),
+            &crate::Options::default(),
+        )
+        .expect("renders");
         String::from_utf8(rendered.bundle.files[PATH].clone()).expect("utf-8")
     }
 

@@ -274,7 +274,11 @@ container-name = "web"
 "#;
 
     fn compose(text: &str) -> String {
-        let rendered = crate::render_str("stack.toml", text).expect("the stack renders");
+        let rendered = crate::run(
+            crate::Source::text("stack.toml", text),
+            &crate::Options::default(),
+        )
+        .expect("the stack renders");
         String::from_utf8(rendered.bundle.files[super::PATH].clone()).expect("utf-8")
     }
 
@@ -316,7 +320,7 @@ files = [{ source = "sql/init.sql", target = "/docker-entrypoint-initdb.d/init.s
 "#,
         )
         .expect("write");
-        let rendered = crate::render_stack(&stack_file).expect("renders");
+        let rendered = crate::run(&stack_file, &crate::Options::default()).expect("renders");
         assert_eq!(
             rendered.bundle.files["files/db/sql/init.sql"],
             b"create table t ();\n"
@@ -335,7 +339,10 @@ files = [{ source = "sql/init.sql", target = "/docker-entrypoint-initdb.d/init.s
         let text = PROCESS_SETTINGS
             .replace("memlock = -1", "memlok = -1")
             .replace(r#"container-name = "es""#, r#"container-name = "-es""#);
-        let Err(Error::Invalid(diagnostics)) = crate::render_str("stack.toml", &text) else {
+        let Err(Error::Invalid(diagnostics)) = crate::run(
+            crate::Source::text("stack.toml", &text),
+            &crate::Options::default(),
+        ) else {
             panic!("the stack must be refused");
         };
         let spans: Vec<&str> = diagnostics

@@ -459,9 +459,9 @@ mod tests {
 
     fn render_example() -> String {
         let loaded = crate::load::load_file(Path::new("examples/ingress.toml")).expect("loads");
-        let (plan, warnings) = crate::plan_loaded(&loaded).expect("valid");
-        assert!(warnings.is_empty(), "{warnings:?}");
-        let files = render(&plan).expect("renders");
+        let output = crate::run(&loaded, &crate::Options::default()).expect("valid");
+        assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+        let files = render(&output.plan).expect("renders");
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
@@ -563,7 +563,11 @@ mod tests {
     #[test]
     fn profiled_single_containers_are_resolved_per_request() {
         let text = "[stack]\nname = \"t\"\n[services.admin]\nimage = \"a:1\"\nexpose = [8080]\nprofiles = [\"tools\"]\n[ingress]\n[[ingress.routes]]\npath = \"/admin/\"\nservice = \"admin\"\n";
-        let rendered = crate::render_str("stack.toml", text).expect("renders with a warning");
+        let rendered = crate::run(
+            crate::Source::text("stack.toml", text),
+            &crate::Options::default(),
+        )
+        .expect("renders with a warning");
         assert_eq!(rendered.warnings.len(), 1);
         let config = parse(&nginx_conf(&rendered));
         let http = find(&config, "http")[0]
@@ -664,20 +668,27 @@ read-timeout = @TIMEOUT@
         (text, literal)
     }
 
-    fn nginx_conf(rendered: &crate::Rendered) -> String {
+    fn nginx_conf(rendered: &crate::Output) -> String {
         String::from_utf8(rendered.bundle.files["nginx/nginx.conf"].clone()).expect("utf-8")
     }
 
     #[test]
     fn hostile_values_are_refused_or_stay_inside_one_token() {
         let (baseline_text, _) = stack_with("", "");
-        let baseline = crate::render_str("stack.toml", &baseline_text).expect("baseline renders");
+        let baseline = crate::run(
+            crate::Source::text("stack.toml", &baseline_text),
+            &crate::Options::default(),
+        )
+        .expect("baseline renders");
         let expected = shape(&parse(&nginx_conf(&baseline)));
         let (mut refused, mut rendered_safely) = (0, 0);
         for (field, _) in BENIGN {
             for value in HOSTILE.iter().chain([&ODD_PATH]) {
                 let (text, literal) = stack_with(field, value);
-                match crate::render_str("stack.toml", &text) {
+                match crate::run(
+                    crate::Source::text("stack.toml", &text),
+                    &crate::Options::default(),
+                ) {
                     Err(crate::Error::Invalid(diagnostics)) => {
                         let pointed: Vec<&str> = diagnostics
                             .iter()

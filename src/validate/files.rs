@@ -357,7 +357,8 @@ tls = { certificate = "site.crt", key = "site.key" }
         let (_root, stack, outside) = project();
         let (errors, loaded) = errors_of(&stack, EVERY_INPUT, &[]);
         assert_eq!(errors, Vec::new(), "the fixture is valid");
-        let rendered = crate::render_stack(&stack.join("stack.toml")).expect("renders");
+        let rendered =
+            crate::run(&stack.join("stack.toml"), &crate::Options::default()).expect("renders");
         assert!(rendered.bundle.files.contains_key("env/app/app.env"));
         let compose = String::from_utf8_lossy(&rendered.bundle.files["docker-compose.yml"]);
         assert!(compose.contains("context: ../..\n"), "{compose}");

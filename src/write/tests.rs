@@ -14,7 +14,8 @@ fn seed_bundles() -> BTreeMap<String, Bundle> {
         for entry in std::fs::read_dir(folder).expect("seed folder") {
             let path = entry.expect("entry").path();
             if path.extension().is_some_and(|e| e == "toml") {
-                let rendered = crate::render_stack(&path).expect("seed stacks render");
+                let rendered =
+                    crate::run(&path, &crate::Options::default()).expect("seed stacks render");
                 bundles.insert(path.display().to_string(), rendered.bundle);
             }
         }
@@ -325,7 +326,7 @@ tls = { certificate = "certs/site.crt", key = "certs/site.key" }
 "#,
     )
     .expect("stack");
-    let bundle = crate::render_stack(&stack.join("stack.toml"))
+    let bundle = crate::run(&stack.join("stack.toml"), &crate::Options::default())
         .expect("renders")
         .bundle;
     let out = dir.path().join("out");

@@ -2,7 +2,7 @@
 
 use crate::support::{bundle_text, refused, root, snapshot};
 use stackgen::error::ErrorKind;
-use stackgen::{Diagnostic, render_stack, render_str};
+use stackgen::{Diagnostic, Options, Source, run};
 
 const BASE: &str = r##"
 [stack]
@@ -54,7 +54,7 @@ fn span_in(text: &str, needle: &str, len: usize) -> std::ops::Range<usize> {
 #[test]
 fn example_stack_renders_alertmanager_files() {
     let path = root().join("examples/alerting.toml");
-    let rendered = render_stack(&path).expect("the example renders");
+    let rendered = run(&path, &Options::default()).expect("the example renders");
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     let file = |name: &str| bundle_text(&rendered.bundle, name);
     snapshot(
@@ -119,7 +119,8 @@ fn alert_without_route_is_a_warning_at_the_alert() {
     let text = format!(
         "{BASE}\n[[alerts]]\nname = \"SlowCheckout\"\nexpr = \"up == 0\"\nseverity = \"warning\"\n"
     );
-    let rendered = render_str("stack.toml", &text).expect("warnings do not block");
+    let rendered =
+        run(Source::text("stack.toml", &text), &Options::default()).expect("warnings do not block");
     let warnings = routing_warnings(&rendered.warnings);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     let warning = warnings[0];
@@ -142,7 +143,7 @@ fn without_routes_everything_goes_to_the_default_receiver_silently() {
             ""
         )
     );
-    let rendered = render_str("stack.toml", &text).expect("renders");
+    let rendered = run(Source::text("stack.toml", &text), &Options::default()).expect("renders");
     let codes: Vec<&str> = routing_warnings(&rendered.warnings)
         .iter()
         .map(|w| w.kind.code())
@@ -160,7 +161,7 @@ fn team_alert_reaches_team_and_severity_receivers_in_tests() {
     let text = format!(
         "{BASE}\n[alertmanager.team-routes.payments]\nreceiver = \"fallback\"\n\n[[alerts]]\nname = \"ApiDown\"\nexpr = \"up == 0\"\nseverity = \"critical\"\nservice = \"api\"\n"
     );
-    let rendered = render_str("stack.toml", &text).expect("renders");
+    let rendered = run(Source::text("stack.toml", &text), &Options::default()).expect("renders");
     let tests = bundle_text(&rendered.bundle, "alertmanager/route-tests.txt");
     assert!(
         tests.contains(
@@ -265,7 +266,7 @@ fn matcher_routes_get_cases_with_fitting_labels() {
     let text = format!(
         "{BASE}\n[alertmanager.receivers.drop]\n\n[[alertmanager.routes]]\nmatchers = ['alertname=~\"Watchdog|Heartbeat\"']\nreceiver = \"drop\"\n\n[[alertmanager.routes]]\nmatchers = ['service=\"api\"', 'env!=\"dev\"']\nreceiver = \"fallback\"\ncontinue = true\n"
     );
-    let rendered = render_str("stack.toml", &text).expect("renders");
+    let rendered = run(Source::text("stack.toml", &text), &Options::default()).expect("renders");
     let tests = bundle_text(&rendered.bundle, "alertmanager/route-tests.txt");
     assert!(
         tests.contains("# route /alertmanager/routes/0\ndrop alertname=Watchdog\n"),
@@ -284,7 +285,8 @@ fn unrouted_library_alerts_are_one_warning_at_the_service() {
     let text = format!(
         "{BASE}\n[services.db]\nimage = \"postgres:16\"\nkind = \"postgres\"\nexporter = true\n\n[prometheus]\n"
     );
-    let rendered = render_str("stack.toml", &text).expect("warnings do not block");
+    let rendered =
+        run(Source::text("stack.toml", &text), &Options::default()).expect("warnings do not block");
     let library: Vec<&Diagnostic> = rendered
         .warnings
         .iter()
@@ -311,7 +313,7 @@ fn library_alerts_with_a_team_route_are_not_reported() {
     let text = format!(
         "{BASE}\n[services.db]\nimage = \"postgres:16\"\nkind = \"postgres\"\nexporter = true\nteam = \"payments\"\n\n[prometheus]\n\n[alertmanager.team-routes.payments]\nreceiver = \"oncall\"\n"
     );
-    let rendered = render_str("stack.toml", &text).expect("renders");
+    let rendered = run(Source::text("stack.toml", &text), &Options::default()).expect("renders");
     let services: Vec<String> = rendered
         .warnings
         .iter()
@@ -329,10 +331,12 @@ fn a_plan_for_checks_reports_unrouted_library_alerts_alike() {
     let text = format!(
         "{BASE}\n[services.db]\nimage = \"postgres:16\"\nkind = \"postgres\"\nexporter = true\n\n[prometheus]\n"
     );
-    let rendered = render_str("stack.toml", &text).expect("warnings do not block");
+    let rendered =
+        run(Source::text("stack.toml", &text), &Options::default()).expect("warnings do not block");
     let loaded = stackgen::load::load_str("stack.toml", &text).expect("loads");
-    let (_, warnings) = stackgen::plan_loaded_for(&loaded, stackgen::plan::Purpose::Check)
-        .expect("warnings do not block");
+    let warnings = run(&loaded, &Options::default().check_only())
+        .expect("warnings do not block")
+        .warnings;
     let described = |list: &[Diagnostic]| -> Vec<String> {
         list.iter()
             .map(|w| format!("{:?} {:?}", w.kind, w.location.span))

@@ -19,7 +19,7 @@ fn every_stack_renders_as_snapshotted() {
         "examples/web.toml must be among the stacks"
     );
     for path in stacks {
-        let rendered = stackgen::render_stack(&path)
+        let rendered = stackgen::run(&path, &stackgen::Options::default())
             .unwrap_or_else(|error| panic!("{} does not render: {error}", path.display()));
         let mut joined = String::new();
         for (file, contents) in &rendered.bundle.files {

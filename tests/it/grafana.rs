@@ -65,8 +65,11 @@ ratio = { errors = 'http_requests_total{job="api", status=~"5.."}', total = 'htt
 
 #[test]
 fn example_dashboards_are_well_formed() {
-    let rendered =
-        stackgen::render_stack(Path::new("examples/dashboards.toml")).expect("the example renders");
+    let rendered = stackgen::run(
+        Path::new("examples/dashboards.toml"),
+        &stackgen::Options::default(),
+    )
+    .expect("the example renders");
     let uids = check_bundle(&rendered.bundle);
     assert!(uids.iter().any(|u| u == "sse-overview"));
     assert!(uids.iter().any(|u| u == "availability-latency-slos"));
@@ -77,7 +80,11 @@ fn example_dashboards_are_well_formed() {
 
 #[test]
 fn automatic_dashboards_for_every_exporter_are_well_formed() {
-    let rendered = stackgen::render_str("many.toml", ALL_EXPORTERS).expect("the stack renders");
+    let rendered = stackgen::run(
+        stackgen::Source::text("many.toml", ALL_EXPORTERS),
+        &stackgen::Options::default(),
+    )
+    .expect("the stack renders");
     let uids = check_bundle(&rendered.bundle);
     let expected = [
         "stack-overview",
@@ -104,9 +111,12 @@ fn automatic_dashboards_for_every_exporter_are_well_formed() {
 
 #[test]
 fn no_grafana_section_means_no_grafana_files() {
-    let rendered = stackgen::render_str(
-        "plain.toml",
-        "[stack]\nname = \"plain\"\n[services.web]\nimage = \"nginx:1\"\n",
+    let rendered = stackgen::run(
+        stackgen::Source::text(
+            "plain.toml",
+            "[stack]\nname = \"plain\"\n[services.web]\nimage = \"nginx:1\"\n",
+        ),
+        &stackgen::Options::default(),
     )
     .expect("the stack renders");
     assert!(
@@ -120,8 +130,11 @@ fn no_grafana_section_means_no_grafana_files() {
 
 #[test]
 fn snapshots_of_one_dashboard_and_the_provisioning_files() {
-    let rendered =
-        stackgen::render_stack(Path::new("examples/dashboards.toml")).expect("the example renders");
+    let rendered = stackgen::run(
+        Path::new("examples/dashboards.toml"),
+        &stackgen::Options::default(),
+    )
+    .expect("the example renders");
     snapshot(
         "grafana_sse_overview",
         &bundle_text(&rendered.bundle, "grafana/dashboards/sse-overview.json"),
@@ -236,7 +249,11 @@ title = "Up"
 queries = [{ expr = "up" }]
 "#
     );
-    let rendered = stackgen::render_str("own.toml", &source).expect("the stack renders");
+    let rendered = stackgen::run(
+        stackgen::Source::text("own.toml", &source),
+        &stackgen::Options::default(),
+    )
+    .expect("the stack renders");
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     let uids = check_bundle(&rendered.bundle);
     assert_eq!(uids.iter().filter(|u| *u == "stack-overview").count(), 1);
@@ -257,7 +274,11 @@ queries = [{ expr = "up" }]
 fn every_built_in_dashboard_is_valid_in_a_stack_and_renders_the_same_copied() {
     let everything =
         format!("{ALL_EXPORTERS}\n[ingress]\nroutes = [{{ path = \"/\", service = \"api\" }}]\n");
-    let built_in = stackgen::render_str("many.toml", &everything).expect("the stack renders");
+    let built_in = stackgen::run(
+        stackgen::Source::text("many.toml", &everything),
+        &stackgen::Options::default(),
+    )
+    .expect("the stack renders");
     let files = toml_files("templates/dashboards");
     assert_eq!(files.len(), 12, "{files:?}");
     for path in files {
@@ -273,7 +294,11 @@ fn every_built_in_dashboard_is_valid_in_a_stack_and_renders_the_same_copied() {
             .map(|d| format!("{} at `{}`", d.kind, &source[d.location.span.clone()]))
             .collect();
         assert!(problems.is_empty(), "{name}: {problems:#?}");
-        let copied = stackgen::render_str(&name, &source).expect("the copy renders");
+        let copied = stackgen::run(
+            stackgen::Source::text(&name, &source),
+            &stackgen::Options::default(),
+        )
+        .expect("the copy renders");
         let uids = check_bundle(&copied.bundle);
         let [uid] = uids.as_slice() else {
             panic!("{name}: {uids:?}");
@@ -399,7 +424,11 @@ fn datasource_uids(bundle: &Bundle) -> HashSet<String> {
 #[test]
 fn without_dashboards_the_dashboards_directory_is_not_mounted() {
     let source = "[stack]\nname = \"bare\"\n[prometheus]\n[grafana]\nauto-dashboards = false\nadmin-password = \"${GRAFANA_ADMIN_PASSWORD}\"\n";
-    let rendered = stackgen::render_str("bare.toml", source).expect("the stack renders");
+    let rendered = stackgen::run(
+        stackgen::Source::text("bare.toml", source),
+        &stackgen::Options::default(),
+    )
+    .expect("the stack renders");
     let paths: Vec<&String> = rendered.bundle.files.keys().collect();
     assert!(paths.iter().all(|p| !p.starts_with("grafana/dashboards/")));
     let compose = bundle_text(&rendered.bundle, "docker-compose.yml");

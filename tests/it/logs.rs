@@ -39,13 +39,16 @@ host-logs = ["/var/log/syslog", "/var/log/nginx/*.log"]
 fn bundles() -> Vec<(String, stackgen::render::Bundle)> {
     let mut out = vec![(
         "FULL".to_owned(),
-        stackgen::render_str("full.toml", FULL)
-            .expect("the full stack renders")
-            .bundle,
+        stackgen::run(
+            stackgen::Source::text("full.toml", FULL),
+            &stackgen::Options::default(),
+        )
+        .expect("the full stack renders")
+        .bundle,
     )];
     for dir in ["stacks", "examples"] {
         for path in toml_files(dir) {
-            let rendered = stackgen::render_stack(&path).expect("renders");
+            let rendered = stackgen::run(&path, &stackgen::Options::default()).expect("renders");
             if rendered.bundle.files.contains_key("loki/loki.yml") {
                 out.push((path.display().to_string(), rendered.bundle));
             }
@@ -151,9 +154,12 @@ fn attribute<'a>(block: &'a AlloyBlock, name: &str) -> &'a [String] {
 
 #[test]
 fn alloy_folds_replicas_labels_teams_and_leaves_out_the_opted_out() {
-    let bundle = stackgen::render_str("full.toml", FULL)
-        .expect("renders")
-        .bundle;
+    let bundle = stackgen::run(
+        stackgen::Source::text("full.toml", FULL),
+        &stackgen::Options::default(),
+    )
+    .expect("renders")
+    .bundle;
     let blocks = alloy_blocks(&bundle_text(&bundle, "alloy/config.alloy")).expect("reads");
     let rules: Vec<(&[String], &[String], &[String])> = blocks
         .iter()
@@ -211,9 +217,12 @@ fn alloy_folds_replicas_labels_teams_and_leaves_out_the_opted_out() {
 
 #[test]
 fn data_aggregator_ships_loki_alloy_and_a_loki_datasource_and_no_promtail() {
-    let bundle = stackgen::render_stack(&root().join("stacks/data-aggregator.toml"))
-        .expect("renders")
-        .bundle;
+    let bundle = stackgen::run(
+        &root().join("stacks/data-aggregator.toml"),
+        &stackgen::Options::default(),
+    )
+    .expect("renders")
+    .bundle;
     assert!(bundle.files.contains_key("loki/loki.yml"));
     assert!(bundle.files.contains_key("alloy/config.alloy"));
     let compose = parse_own_yaml(&bundle_text(&bundle, "docker-compose.yml")).expect("YAML");
@@ -243,9 +252,12 @@ fn data_aggregator_ships_loki_alloy_and_a_loki_datasource_and_no_promtail() {
 
 #[test]
 fn loki_mounts_its_file_keeps_data_in_a_volume_and_reports_ready() {
-    let bundle = stackgen::render_str("full.toml", FULL)
-        .expect("renders")
-        .bundle;
+    let bundle = stackgen::run(
+        stackgen::Source::text("full.toml", FULL),
+        &stackgen::Options::default(),
+    )
+    .expect("renders")
+    .bundle;
     let compose = parse_own_yaml(&bundle_text(&bundle, "docker-compose.yml")).expect("YAML");
     let loki = &compose["services"]["loki"];
     assert_eq!(loki["image"], "grafana/loki:2.9.17");

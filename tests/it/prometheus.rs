@@ -6,8 +6,12 @@ use std::path::Path;
 
 use crate::support::{bundle_text, refused, snapshot};
 
-fn rendered() -> stackgen::Rendered {
-    stackgen::render_stack(Path::new("examples/monitoring.toml")).expect("the example renders")
+fn rendered() -> stackgen::Output {
+    stackgen::run(
+        Path::new("examples/monitoring.toml"),
+        &stackgen::Options::default(),
+    )
+    .expect("the example renders")
 }
 
 #[test]
@@ -45,8 +49,12 @@ fn rules_and_tests_snapshot() {
 
 #[test]
 fn a_typical_stack_gets_every_library_rule_once() {
-    let (plan, _) =
-        stackgen::check_stack(Path::new("examples/monitoring.toml")).expect("the example plans");
+    let plan = stackgen::run(
+        Path::new("examples/monitoring.toml"),
+        &stackgen::Options::default(),
+    )
+    .expect("the example plans")
+    .plan;
     let library = plan
         .alerts
         .iter()
@@ -113,7 +121,11 @@ bind = "127.0.0.1"
 
 #[test]
 fn monitoring_port_is_published_on_the_bind_address() {
-    let rendered = stackgen::render_str("stack.toml", BOUND).expect("renders");
+    let rendered = stackgen::run(
+        stackgen::Source::text("stack.toml", BOUND),
+        &stackgen::Options::default(),
+    )
+    .expect("renders");
     let compose = bundle_text(&rendered.bundle, "docker-compose.yml");
     assert!(
         compose.contains(

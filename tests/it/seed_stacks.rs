@@ -26,7 +26,7 @@ fn all_five_seed_stacks_are_present() {
 #[test]
 fn every_seed_stack_renders() {
     for path in seed_stacks() {
-        match stackgen::render_stack(&path) {
+        match stackgen::run(&path, &stackgen::Options::default()) {
             Ok(rendered) => assert!(
                 rendered.bundle.files.contains_key("docker-compose.yml"),
                 "{} rendered no compose file",
@@ -40,7 +40,8 @@ fn every_seed_stack_renders() {
 #[test]
 fn shipped_files_land_in_the_bundle() {
     let dir = root().join("stacks");
-    let telemetra = stackgen::render_stack(&dir.join("telemetra.toml")).expect("renders");
+    let telemetra =
+        stackgen::run(&dir.join("telemetra.toml"), &stackgen::Options::default()).expect("renders");
     let sql = &telemetra.bundle.files["files/postgres/telemetra/init-db.sql"];
     assert_eq!(
         sql,
@@ -51,7 +52,11 @@ fn shipped_files_land_in_the_bundle() {
 #[test]
 fn alert_tests_load_the_rules_recording_what_they_read() {
     let dir = root().join("stacks");
-    let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
+    let sre = stackgen::run(
+        &dir.join("sre-playground.toml"),
+        &stackgen::Options::default(),
+    )
+    .expect("renders");
     // ErrorBudgetLow reads the remaining budget both SLO groups record.
     let tests = bundle_text(&sre.bundle, "prometheus/tests/slo-budget.test.yml");
     assert!(
@@ -74,7 +79,9 @@ fn alert_tests_load_the_rules_recording_what_they_read() {
 #[test]
 fn ecommerce_keeps_backend_and_database_on_the_internal_network() {
     let dir = root().join("stacks");
-    let (plan, _) = stackgen::check_stack(&dir.join("ecommerce.toml")).expect("valid");
+    let plan = stackgen::run(&dir.join("ecommerce.toml"), &stackgen::Options::default())
+        .expect("valid")
+        .plan;
     let networks = |name: &str| -> Vec<String> {
         plan.services
             .iter()
@@ -96,7 +103,11 @@ fn ecommerce_keeps_backend_and_database_on_the_internal_network() {
 #[test]
 fn the_slo_dashboard_draws_burn_rates_and_their_thresholds() {
     let dir = root().join("stacks");
-    let sre = stackgen::render_stack(&dir.join("sre-playground.toml")).expect("renders");
+    let sre = stackgen::run(
+        &dir.join("sre-playground.toml"),
+        &stackgen::Options::default(),
+    )
+    .expect("renders");
     let dashboard: serde_json::Value =
         serde_json::from_slice(&sre.bundle.files["grafana/dashboards/slos.json"]).expect("json");
     assert_eq!(dashboard["title"], "sre-playground SLOs");
@@ -146,10 +157,11 @@ fn a_plan_for_checks_warns_alike_and_outlines_the_same_alerts() {
     };
     for path in stacks {
         let loaded = stackgen::load::load_file_in(&path, None).expect("loads");
-        let (render, render_warnings) =
-            stackgen::plan_loaded_for(&loaded, stackgen::plan::Purpose::Render).expect("valid");
-        let (check, check_warnings) =
-            stackgen::plan_loaded_for(&loaded, stackgen::plan::Purpose::Check).expect("valid");
+        let render = stackgen::run(&loaded, &stackgen::Options::default()).expect("valid");
+        let check =
+            stackgen::run(&loaded, &stackgen::Options::default().check_only()).expect("valid");
+        let (render, render_warnings) = (render.plan, render.warnings);
+        let (check, check_warnings) = (check.plan, check.warnings);
         let codes = |warnings: &[stackgen::error::Diagnostic]| -> Vec<String> {
             warnings.iter().map(|w| format!("{:?}", w.kind)).collect()
         };

@@ -3,10 +3,10 @@
 
 use crate::support::{bundle_text, root};
 use stackgen::error::ErrorKind;
-use stackgen::{render_stack, render_str};
+use stackgen::{Options, Source, run};
 
-fn example() -> stackgen::Rendered {
-    render_stack(&root().join("examples/slos.toml")).expect("renders")
+fn example() -> stackgen::Output {
+    run(&root().join("examples/slos.toml"), &Options::default()).expect("renders")
 }
 
 #[test]
@@ -159,7 +159,7 @@ name = "availability"
 objective = 99.9
 ratio = { errors = 'http_requests_total{code=~"5.."}', total = 'http_requests_total' }
 "#;
-    let rendered = render_str("stack.toml", text).expect("renders");
+    let rendered = run(Source::text("stack.toml", text), &Options::default()).expect("renders");
     let unrouted: Vec<&ErrorKind> = rendered
         .warnings
         .iter()

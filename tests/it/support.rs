@@ -108,7 +108,10 @@ pub fn bundle_text(bundle: &Bundle, path: &str) -> String {
 
 /// The diagnostics of a stack that must be refused as invalid.
 pub fn refused(text: &str) -> Vec<Diagnostic> {
-    match stackgen::render_str("stack.toml", text) {
+    match stackgen::run(
+        stackgen::Source::text("stack.toml", text),
+        &stackgen::Options::default(),
+    ) {
         Err(Error::Invalid(diagnostics)) => diagnostics,
         Err(other) => panic!("unexpected failure: {other}"),
         Ok(_) => panic!("the stack should be refused"),

@@ -1,7 +1,7 @@
 //! The block structure of config.alloy, read with a tokenizer after Alloy's
 //! scanner: no text of the stack may change it.
 
-use stackgen::Rendered;
+use stackgen::Output;
 
 use super::fields::Fields;
 use super::run::guarded;
@@ -9,7 +9,7 @@ use crate::support::{AlloyBlock, alloy_blocks};
 
 /// config.alloy has the blocks and arguments of the plain base stack (free
 /// text never reaches it as syntax); returns its blocks.
-pub(super) fn check_alloy_shape(rendered: &Rendered) -> Vec<AlloyBlock> {
+pub(super) fn check_alloy_shape(rendered: &Output) -> Vec<AlloyBlock> {
     let blocks = read(rendered);
     assert_eq!(
         &shape(&blocks),
@@ -19,7 +19,7 @@ pub(super) fn check_alloy_shape(rendered: &Rendered) -> Vec<AlloyBlock> {
     blocks
 }
 
-fn read(rendered: &Rendered) -> Vec<AlloyBlock> {
+fn read(rendered: &Output) -> Vec<AlloyBlock> {
     let text = String::from_utf8_lossy(&rendered.bundle.files["alloy/config.alloy"]).into_owned();
     alloy_blocks(&text).unwrap_or_else(|e| panic!("config.alloy does not read ({e}):\n{text}"))
 }

@@ -4,7 +4,7 @@
 //! never changes.
 
 use serde_json::Value;
-use stackgen::{Error, Rendered};
+use stackgen::{Error, Output};
 
 use super::alloy_shape::check_alloy_shape;
 use super::fields::{Fields, Strict};
@@ -120,7 +120,7 @@ pub(super) fn check_strict(fields: &Fields, field: Strict, value: &str) {
     }
 }
 
-pub(super) fn check_compose(rendered: &Rendered, fields: &Fields, label_key: &str) {
+pub(super) fn check_compose(rendered: &Output, fields: &Fields, label_key: &str) {
     let compose = parse_yaml(rendered, "docker-compose.yml");
     let app = &compose["services"]["app"];
     assert_interpolates_to(&app["labels"][label_key], &fields.label_value);
@@ -132,7 +132,7 @@ pub(super) fn check_compose(rendered: &Rendered, fields: &Fields, label_key: &st
     assert_interpolates_to(&app["working_dir"], &fields.working_dir);
 }
 
-fn check_prometheus(rendered: &Rendered, fields: &Fields) {
+fn check_prometheus(rendered: &Output, fields: &Fields) {
     let config = parse_yaml(rendered, "prometheus/prometheus.yml");
     assert_eq!(
         config["global"]["external_labels"]["fuzz"],
@@ -142,7 +142,7 @@ fn check_prometheus(rendered: &Rendered, fields: &Fields) {
 
 /// The alert carries the summary, description and label as written (as
 /// template text), and the expected alert of its unit test their expansion.
-fn check_rules(rendered: &Rendered, fields: &Fields) {
+fn check_rules(rendered: &Output, fields: &Fields) {
     let files = |prefix: &str| -> Vec<Value> {
         rendered
             .bundle
@@ -191,7 +191,7 @@ fn check_rules(rendered: &Rendered, fields: &Fields) {
 
 /// The SLO's page alert carries its texts as Go template literals (they
 /// are plain text), and the expected alert of its tests the texts as written.
-fn check_slo(rendered: &Rendered, fields: &Fields) {
+fn check_slo(rendered: &Output, fields: &Fields) {
     let rules = parse_yaml(rendered, "prometheus/rules/slo-app-fuzz.yml");
     let page = find_object(&rules, &|o| {
         o.contains_key("alert")
@@ -244,7 +244,7 @@ pub(super) fn go_literal(text: &str) -> String {
 }
 
 /// The Slack channel is in alertmanager.yml as written.
-pub(super) fn check_alertmanager(rendered: &Rendered, channel: &str) {
+pub(super) fn check_alertmanager(rendered: &Output, channel: &str) {
     let config = parse_yaml(rendered, "alertmanager/alertmanager.yml");
     let slack = find_object(&config, &|o| o.contains_key("channel"))
         .expect("the Slack target is in alertmanager.yml");
@@ -252,7 +252,7 @@ pub(super) fn check_alertmanager(rendered: &Rendered, channel: &str) {
 }
 
 /// Titles, description and legend are kept as written.
-fn check_dashboards(rendered: &Rendered, fields: &Fields) {
+fn check_dashboards(rendered: &Output, fields: &Fields) {
     let dashboards: Vec<Value> = rendered
         .bundle
         .files

@@ -1,14 +1,14 @@
 //! The directive structure of nginx.conf, read with a tokenizer after
 //! nginx's own: free text must never change it.
 
-use stackgen::Rendered;
+use stackgen::Output;
 
 use super::fields::Fields;
 use super::run::guarded;
 
 /// nginx.conf has the directive structure of the plain base stack (free
 /// text never reaches it as syntax); returns its directives, flattened.
-pub(super) fn check_nginx_shape(rendered: &Rendered) -> Vec<(String, Vec<String>)> {
+pub(super) fn check_nginx_shape(rendered: &Output) -> Vec<(String, Vec<String>)> {
     let conf = String::from_utf8_lossy(&rendered.bundle.files["nginx/nginx.conf"]).into_owned();
     let tokens = nginx_tokens(&conf);
     let shape: Vec<String> = nginx_shape(&tokens);

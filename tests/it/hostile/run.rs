@@ -8,20 +8,23 @@ use std::time::Duration;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde_json::Value;
-use stackgen::{Error, Rendered};
+use stackgen::{Error, Output};
 
 /// How long one input may take, in a debug build on a busy machine.
 pub(super) const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// Runs the whole pipeline on its own thread (2 MiB stack, like the tests
 /// themselves): a panic fails, and so does taking longer than [`TIME_LIMIT`].
-pub(super) fn guarded(text: &str) -> Result<Rendered, Error> {
+pub(super) fn guarded(text: &str) -> Result<Output, Error> {
     let (send, receive) = mpsc::channel();
     let owned = text.to_owned();
     let worker = std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(move || {
-            let result = stackgen::render_str("stack.toml", &owned);
+            let result = stackgen::run(
+                stackgen::Source::text("stack.toml", &owned),
+                &stackgen::Options::default(),
+            );
             let _ = send.send(result);
         })
         .expect("spawn a worker");
@@ -47,7 +50,7 @@ pub(super) fn guarded(text: &str) -> Result<Rendered, Error> {
 
 /// The input is rendered, or refused with diagnostics that point inside it
 /// and render as text; never an internal error.
-pub(super) fn assert_handled(text: &str) -> Option<Rendered> {
+pub(super) fn assert_handled(text: &str) -> Option<Output> {
     match guarded(text) {
         Ok(rendered) => {
             assert_outputs_parse(&rendered);
@@ -75,7 +78,7 @@ pub(super) fn assert_handled(text: &str) -> Option<Rendered> {
     }
 }
 
-pub(super) fn assert_outputs_parse(rendered: &Rendered) {
+pub(super) fn assert_outputs_parse(rendered: &Output) {
     for path in rendered.bundle.files.keys() {
         if has_extension(path, &["yml", "yaml"]) {
             parse_yaml(rendered, path);
@@ -85,13 +88,13 @@ pub(super) fn assert_outputs_parse(rendered: &Rendered) {
     }
 }
 
-pub(super) fn parse_yaml(rendered: &Rendered, path: &str) -> Value {
+pub(super) fn parse_yaml(rendered: &Output, path: &str) -> Value {
     let text = std::str::from_utf8(&rendered.bundle.files[path]).expect("UTF-8 output");
     stackgen::render::format::parse_own_yaml(text)
         .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
 }
 
-pub(super) fn parse_json(rendered: &Rendered, path: &str) -> Value {
+pub(super) fn parse_json(rendered: &Output, path: &str) -> Value {
     serde_json::from_slice(&rendered.bundle.files[path])
         .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
 }

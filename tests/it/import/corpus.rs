@@ -85,8 +85,9 @@ fn every_compose_file_imports_validates_and_round_trips() {
 /// The docker-compose.yml rendered from `stack` as if it were a file in `folder`.
 fn render(stack: &str, folder: &Path) -> String {
     let loaded = stackgen::load::load_str_in("stack.toml", stack, folder).expect("loads");
-    let (plan, _) = stackgen::plan_loaded(&loaded).expect("plans");
-    let bundle = stackgen::render::render(&plan).expect("renders");
+    let bundle = stackgen::run(&loaded, &stackgen::Options::default())
+        .expect("renders")
+        .bundle;
     String::from_utf8(bundle.files["docker-compose.yml"].clone()).expect("UTF-8")
 }
 
