@@ -93,7 +93,7 @@ impl Graph {
                 .collect(),
             edges: Vec::new(),
         };
-        if let Some(ingress) = &plan.stack.ingress {
+        if let Some(ingress) = &plan.ingress {
             let nginx = graph.generated_node(plan, "ingress", "nginx");
             for route in &ingress.routes {
                 for replica in plan.replicas(&route.service) {
