@@ -80,16 +80,24 @@ fn check_values(checker: &mut Checker<'_>, ingress: &Ingress) {
     }
 }
 
-/// Routes to the same service and port share one nginx upstream, so they
+/// Routes to the same service and port share one upstream, so they
 /// cannot ask for different load-balancing methods.
 fn check_balance(checker: &mut Checker<'_>, ingress: &Ingress) {
-    // (service, port as written) -> the first balance asked for, and by which route.
+    // (service, port, the service's first port when the route names none) ->
+    // the first balance asked for, and by which route.
     let mut first: Vec<(Upstream<'_>, Balance, usize)> = Vec::new();
     for (position, route) in ingress.routes.iter().enumerate() {
         let Some(balance) = route.balance else {
             continue;
         };
-        let key = (route.service.as_str(), route.port);
+        let port = route.port.or_else(|| {
+            checker
+                .stack
+                .services
+                .get(&route.service)
+                .and_then(crate::config::Service::primary_port)
+        });
+        let key = (route.service.as_str(), port);
         match first.iter().find(|(seen, _, _)| *seen == key) {
             Some((_, earlier, earlier_position)) if *earlier != balance => {
                 let at = pointer(["ingress", "routes", &position.to_string(), "balance"]);
@@ -122,7 +130,7 @@ fn check_balance(checker: &mut Checker<'_>, ingress: &Ingress) {
     }
 }
 
-/// A routed service and the port the route names.
+/// A routed service and the port a route to it uses.
 type Upstream<'a> = (&'a str, Option<u16>);
 
 fn balance_name(balance: Balance) -> &'static str {
@@ -375,6 +383,21 @@ image = "bare:1"
                 "stackgen::schema::value",
                 "\"ip-hash\"",
                 "invalid value ip-hash: an earlier route to `app` asks for `least-conn`, and both share one upstream"
+            )
+        );
+    }
+
+    #[test]
+    fn a_route_naming_the_first_port_shares_the_upstream_of_one_naming_none() {
+        let found = diagnostics(
+            "[[ingress.routes]]\npath = \"/a/\"\nservice = \"app\"\nbalance = \"ip-hash\"\n[[ingress.routes]]\npath = \"/b/\"\nservice = \"app\"\nport = 8000\nbalance = \"least-conn\"\n",
+        );
+        assert_eq!(
+            found,
+            one(
+                "stackgen::schema::value",
+                "\"least-conn\"",
+                "invalid value least-conn: an earlier route to `app` asks for `ip-hash`, and both share one upstream"
             )
         );
     }
