@@ -31,14 +31,15 @@ pub enum Source<'a> {
     /// A stack file, loaded as [`Options::load`] says.
     File(&'a Path),
     /// Stack text (tests, fuzzing); `name` names the file in diagnostics.
-    /// Files the stack names are read relative to the working directory.
+    /// Files the stack names are read relative to the working directory;
+    /// [`Options::load`] does not apply.
     Text {
         /// The file name diagnostics show.
         name: &'a str,
         /// The stack.
         text: &'a str,
     },
-    /// A stack already loaded.
+    /// A stack already loaded ([`Options::load`] does not apply).
     Loaded(&'a load::Loaded),
 }
 
