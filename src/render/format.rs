@@ -66,6 +66,11 @@ pub fn parse_own_yaml(body: &str) -> Result<Value, serde_saphyr::Error> {
     serde_saphyr::from_str_with_options(body, own_yaml_options())
 }
 
+/// Parses every document of a multi-document YAML file stackgen emitted.
+pub fn parse_own_yaml_documents(body: &str) -> Result<Vec<Value>, serde_saphyr::Error> {
+    serde_saphyr::from_multiple_with_options(body, own_yaml_options())
+}
+
 /// The parser options for YAML stackgen emitted: no limits for untrusted input.
 fn own_yaml_options() -> serde_saphyr::Options {
     serde_saphyr::options! {

@@ -10,6 +10,7 @@ mod compose;
 pub mod env_example;
 pub mod format;
 pub mod grafana;
+pub mod kubernetes;
 mod loki;
 pub mod nginx;
 mod parallel;
@@ -105,5 +106,6 @@ pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     for files in parallel::map_in_order(&RENDERERS, |renderer| renderer(plan)) {
         bundle.extend(files?)?;
     }
+    kubernetes::cross_check::check_bundle(&bundle.files)?;
     Ok(bundle)
 }

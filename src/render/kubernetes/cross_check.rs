@@ -1,0 +1,283 @@
+//! Cross-object checks over the rendered Kubernetes manifests: what no schema
+//! validator can see, because it spans two objects.
+//!
+//! - every workload's selector matches its own pod template's labels, and
+//!   every Service's selector matches the pods of a workload of the bundle
+//!   (a named `targetPort` is a container port of those pods);
+//! - every Service port a `ServiceMonitor`, an `HTTPRoute` `backendRef`, an
+//!   Ingress backend or a Probe (its prober and static targets) names exists,
+//!   and a `ServiceMonitor` selects a Service;
+//! - every `ConfigMap`, Secret and `PersistentVolumeClaim` a pod uses is in the
+//!   bundle, as an object or a kustomize generator (Secrets only through a
+//!   `secretGenerator`: their values are the user's), every volume mount
+//!   names a volume, and a `StatefulSet`'s `serviceName` is a Service;
+//! - `kustomization.yaml` lists every manifest of `k8s/` and nothing else,
+//!   and no object is written twice.
+//!
+//! The manifests are read as generic JSON trees, so the checks hold whatever
+//! typed model wrote them. A problem here means stackgen produced manifests
+//! that contradict each other: an [`Error::Bug`] naming every problem.
+
+mod kustomization;
+mod references;
+mod selector;
+#[cfg(test)]
+mod tests;
+mod workloads;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::render::format;
+
+/// The folder of the bundle the Kubernetes manifests live in.
+pub const K8S_DIR: &str = "k8s/";
+
+/// The kustomization file of that folder.
+pub const KUSTOMIZATION: &str = "k8s/kustomization.yaml";
+
+/// One manifest file: its path in the bundle and its YAML documents.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// The path inside the bundle (`k8s/api.yaml`).
+    pub path: String,
+    /// Its documents, in order.
+    pub documents: Vec<Value>,
+}
+
+/// Checks the `k8s/` folder of a rendered bundle (`files` keyed by path),
+/// reading its YAML files; a bundle without that folder passes.
+pub fn check_bundle(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
+    let first = files.range(K8S_DIR.to_owned()..).next();
+    if !first.is_some_and(|(path, _)| path.starts_with(K8S_DIR)) {
+        return Ok(());
+    }
+    let (kustomization, manifests) = read(files)?;
+    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    check(&paths, kustomization.as_ref(), &manifests)
+}
+
+/// Checks manifests already held as JSON trees against each other and
+/// against the kustomization (`None`: the bundle has none); `paths` holds
+/// the path of every file of the bundle.
+pub fn check(
+    paths: &[&str],
+    kustomization: Option<&Value>,
+    manifests: &[Manifest],
+) -> Result<(), Error> {
+    let problems = problems(paths, kustomization, manifests);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Bug(format!(
+        "the Kubernetes manifests contradict each other: {}",
+        problems.join("; ")
+    )))
+}
+
+/// Every problem, in a stable order: kustomization, duplicates, workloads,
+/// then the objects that point at Services.
+pub fn problems(
+    paths: &[&str],
+    kustomization: Option<&Value>,
+    manifests: &[Manifest],
+) -> Vec<String> {
+    let bundle = Index::new(paths, manifests, kustomization);
+    let mut problems = Vec::new();
+    kustomization::check(&bundle, kustomization, manifests, &mut problems);
+    bundle.duplicates(&mut problems);
+    workloads::check(&bundle, &mut problems);
+    references::check(&bundle, &mut problems);
+    problems
+}
+
+/// One object of the bundle.
+#[derive(Debug)]
+struct Object<'a> {
+    /// The file it is in.
+    path: &'a str,
+    kind: &'a str,
+    name: &'a str,
+    /// `metadata.namespace`; `None` takes kustomize's (or kubectl's) namespace.
+    namespace: Option<&'a str>,
+    value: &'a Value,
+}
+
+impl<'a> Object<'a> {
+    /// `Kind/name (file)`, for messages.
+    fn describe(&self) -> String {
+        format!("{}/{} ({})", self.kind, self.name, self.path)
+    }
+
+    /// Whether this object can see objects of namespace `other`.
+    fn same_namespace(&self, other: Option<&str>) -> bool {
+        namespaces_match(self.namespace, other)
+    }
+
+    /// The value at a `/`-separated path below the object, if present.
+    fn at(&self, pointer: &str) -> Option<&'a Value> {
+        self.value.pointer(pointer)
+    }
+}
+
+/// Whether two namespaces can be the same: an unset one is the bundle's.
+fn namespaces_match(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// Every object of the bundle, with what the checks look up by kind.
+struct Index<'a> {
+    objects: Vec<Object<'a>>,
+    /// Names of `ConfigMaps` and Secrets that kustomize generates.
+    generated_config_maps: Vec<&'a str>,
+    generated_secrets: Vec<&'a str>,
+    /// Object positions by kind, and by kind and name.
+    by_kind: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// The kustomization's `namespace`: that of every object without one.
+    namespace: Option<&'a str>,
+    /// Every path of the bundle, sorted.
+    paths: Vec<&'a str>,
+}
+
+impl<'a> Index<'a> {
+    fn new(paths: &[&'a str], manifests: &'a [Manifest], kustomization: Option<&'a Value>) -> Self {
+        let mut objects = Vec::new();
+        for manifest in manifests {
+            for document in &manifest.documents {
+                let meta = |key: &str| document.pointer(&format!("/metadata/{key}"));
+                objects.push(Object {
+                    path: &manifest.path,
+                    kind: document.get("kind").and_then(Value::as_str).unwrap_or(""),
+                    name: meta("name").and_then(Value::as_str).unwrap_or(""),
+                    namespace: meta("namespace").and_then(Value::as_str),
+                    value: document,
+                });
+            }
+        }
+        let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, object) in objects.iter().enumerate() {
+            by_kind.entry(object.kind).or_default().push(i);
+            by_name
+                .entry((object.kind, object.name))
+                .or_default()
+                .push(i);
+        }
+        let generated = |field: &str| -> Vec<&'a str> {
+            items(kustomization.and_then(|k| k.get(field)))
+                .filter_map(|generator| generator.get("name").and_then(Value::as_str))
+                .collect()
+        };
+        Self {
+            generated_config_maps: generated("configMapGenerator"),
+            generated_secrets: generated("secretGenerator"),
+            objects,
+            by_kind,
+            by_name,
+            namespace: kustomization
+                .and_then(|k| k.get("namespace"))
+                .and_then(Value::as_str),
+            paths: {
+                let mut paths = paths.to_vec();
+                paths.sort_unstable();
+                paths
+            },
+        }
+    }
+
+    /// Whether the bundle has a file at this path.
+    fn has_file(&self, path: &str) -> bool {
+        self.paths.binary_search(&path).is_ok()
+    }
+
+    /// The objects of one kind, in file order.
+    fn of_kind(&self, kind: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.by_kind
+            .get(kind)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.objects[i])
+    }
+
+    /// The object of `kind` named `name` visible from `namespace`.
+    fn find(&self, kind: &str, name: &str, namespace: Option<&str>) -> Option<&Object<'a>> {
+        self.by_name
+            .get(&(kind, name))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.objects[i])
+            .find(|o| namespaces_match(o.namespace, namespace))
+    }
+
+    /// Two objects of one kind, name and namespace.
+    fn duplicates(&self, problems: &mut Vec<String>) {
+        let mut seen: HashMap<(&str, &str, Option<&str>), &Object> = HashMap::new();
+        for object in &self.objects {
+            if object.kind.is_empty() || object.name.is_empty() {
+                problems.push(format!(
+                    "a document of {} has no kind or metadata.name",
+                    object.path
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert((object.kind, object.name, object.namespace), object) {
+                problems.push(format!(
+                    "{} is written twice (also in {})",
+                    object.describe(),
+                    first.path
+                ));
+            }
+        }
+    }
+}
+
+/// The items of a JSON array (none for anything else).
+fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    value.and_then(Value::as_array).into_iter().flatten()
+}
+
+/// Whether a reference is marked `optional: true` (the pod starts without it).
+fn optional(reference: &Value) -> bool {
+    reference.get("optional").and_then(Value::as_bool) == Some(true)
+}
+
+/// The kustomization and the other YAML files of `k8s/`, parsed.
+fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<(Option<Value>, Vec<Manifest>), Error> {
+    let mut kustomization = None;
+    let mut manifests = Vec::new();
+    for (path, contents) in files.range(K8S_DIR.to_owned()..) {
+        if !path.starts_with(K8S_DIR) {
+            break;
+        }
+        let extension = Path::new(path).extension().and_then(OsStr::to_str);
+        if !matches!(extension, Some("yaml" | "yml")) {
+            continue;
+        }
+        let documents = parse_documents(path, contents)?;
+        if path == KUSTOMIZATION {
+            kustomization = documents.into_iter().next();
+        } else {
+            manifests.push(Manifest {
+                path: path.clone(),
+                documents,
+            });
+        }
+    }
+    Ok((kustomization, manifests))
+}
+
+/// Parses one YAML file of the bundle into its documents.
+fn parse_documents(path: &str, contents: &[u8]) -> Result<Vec<Value>, Error> {
+    let text = std::str::from_utf8(contents)
+        .map_err(|e| Error::Bug(format!("{path} is not UTF-8: {e}")))?;
+    format::parse_own_yaml_documents(text)
+        .map_err(|e| Error::Bug(format!("{path} does not parse as YAML: {e}")))
+}
