@@ -7,9 +7,10 @@
 //! - every Service port a `ServiceMonitor`, an `HTTPRoute` `backendRef`, an
 //!   Ingress backend or a Probe (its prober and static targets) names exists,
 //!   and a `ServiceMonitor` selects a Service;
-//! - every `ConfigMap`, Secret and `PersistentVolumeClaim` a pod uses is in the
-//!   bundle, as an object or a kustomize generator (Secrets only through a
-//!   `secretGenerator`: their values are the user's), every volume mount
+//! - every `ConfigMap` and `PersistentVolumeClaim` a pod uses is in the
+//!   bundle, as an object or a kustomize generator; a Secret the bundle does
+//!   not hold is the stack's one Secret, which the user creates from `.env`,
+//!   so every key read from it is a variable of `.env.example`; every volume mount
 //!   names a volume, and a `StatefulSet`'s `serviceName` is a Service;
 //! - `kustomization.yaml` lists every manifest of `k8s/` and nothing else,
 //!   and no object is written twice.
@@ -40,13 +41,16 @@ pub const K8S_DIR: &str = "k8s/";
 /// The kustomization file of that folder.
 pub const KUSTOMIZATION: &str = "k8s/kustomization.yaml";
 
+/// The file listing the variables the stack's Secret holds.
+pub const ENV_EXAMPLE: &str = ".env.example";
+
 /// One manifest file: its path in the bundle and its YAML documents.
 #[derive(Debug, Clone)]
-pub struct Manifest {
+struct Manifest {
     /// The path inside the bundle (`k8s/api.yaml`).
-    pub path: String,
+    path: String,
     /// Its documents, in order.
-    pub documents: Vec<Value>,
+    documents: Vec<Value>,
 }
 
 /// Checks the `k8s/` folder of a rendered bundle (`files` keyed by path),
@@ -56,20 +60,7 @@ pub fn check_bundle(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
     if !first.is_some_and(|(path, _)| path.starts_with(K8S_DIR)) {
         return Ok(());
     }
-    let (kustomization, manifests) = read(files)?;
-    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
-    check(&paths, kustomization.as_ref(), &manifests)
-}
-
-/// Checks manifests already held as JSON trees against each other and
-/// against the kustomization (`None`: the bundle has none); `paths` holds
-/// the path of every file of the bundle.
-pub fn check(
-    paths: &[&str],
-    kustomization: Option<&Value>,
-    manifests: &[Manifest],
-) -> Result<(), Error> {
-    let problems = problems(paths, kustomization, manifests);
+    let problems = problems(files)?;
     if problems.is_empty() {
         return Ok(());
     }
@@ -80,19 +71,30 @@ pub fn check(
 }
 
 /// Every problem, in a stable order: kustomization, duplicates, workloads,
-/// then the objects that point at Services.
-pub fn problems(
-    paths: &[&str],
-    kustomization: Option<&Value>,
-    manifests: &[Manifest],
-) -> Vec<String> {
-    let bundle = Index::new(paths, manifests, kustomization);
+/// then the objects that point at Services. An error only when a file does
+/// not read.
+fn problems(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, Error> {
+    let (kustomization, manifests) = read(files)?;
+    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    let env_keys = files
+        .get(ENV_EXAMPLE)
+        .map(|text| env_example_keys(&String::from_utf8_lossy(text)));
+    let bundle = Index::new(&paths, &manifests, kustomization.as_ref(), env_keys);
     let mut problems = Vec::new();
-    kustomization::check(&bundle, kustomization, manifests, &mut problems);
+    kustomization::check(&bundle, kustomization.as_ref(), &manifests, &mut problems);
     bundle.duplicates(&mut problems);
     workloads::check(&bundle, &mut problems);
     references::check(&bundle, &mut problems);
-    problems
+    Ok(problems)
+}
+
+/// The variables `.env.example` lists (`NAME=` lines; `#` lines are comments).
+fn env_example_keys(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter_map(|line| line.split_once('='))
+        .map(|(name, _)| name.trim().to_owned())
+        .collect()
 }
 
 /// One object of the bundle.
@@ -145,10 +147,17 @@ struct Index<'a> {
     namespace: Option<&'a str>,
     /// Every path of the bundle, sorted.
     paths: Vec<&'a str>,
+    /// The variables of `.env.example`, if the bundle has it.
+    env_keys: Option<Vec<String>>,
 }
 
 impl<'a> Index<'a> {
-    fn new(paths: &[&'a str], manifests: &'a [Manifest], kustomization: Option<&'a Value>) -> Self {
+    fn new(
+        paths: &[&'a str],
+        manifests: &'a [Manifest],
+        kustomization: Option<&'a Value>,
+        env_keys: Option<Vec<String>>,
+    ) -> Self {
         let mut objects = Vec::new();
         for manifest in manifests {
             for document in &manifest.documents {
@@ -185,6 +194,7 @@ impl<'a> Index<'a> {
             namespace: kustomization
                 .and_then(|k| k.get("namespace"))
                 .and_then(Value::as_str),
+            env_keys,
             paths: {
                 let mut paths = paths.to_vec();
                 paths.sort_unstable();
@@ -249,7 +259,8 @@ fn optional(reference: &Value) -> bool {
     reference.get("optional").and_then(Value::as_bool) == Some(true)
 }
 
-/// The kustomization and the other YAML files of `k8s/`, parsed.
+/// The kustomization and the manifests of `k8s/` (the YAML files with an
+/// object: a promtool test file beside them is none), parsed.
 fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<(Option<Value>, Vec<Manifest>), Error> {
     let mut kustomization = None;
     let mut manifests = Vec::new();
@@ -262,9 +273,10 @@ fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<(Option<Value>, Vec<Manifes
             continue;
         }
         let documents = parse_documents(path, contents)?;
+        let is_object = |d: &Value| d.get("apiVersion").is_some() && d.get("kind").is_some();
         if path == KUSTOMIZATION {
             kustomization = documents.into_iter().next();
-        } else {
+        } else if documents.iter().any(is_object) {
             manifests.push(Manifest {
                 path: path.clone(),
                 documents,

@@ -2,52 +2,35 @@
 //! broken variant of it (one edit) gets exactly the expected problem.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use super::{KUSTOMIZATION, check_bundle, problems, read};
+use super::{ENV_EXAMPLE, KUSTOMIZATION, check_bundle, problems};
 use crate::error::Error;
 
-/// The files of the consistent fixture bundle, as stackgen would render them.
+/// The files of the consistent fixture bundle, keyed by their path in it, as
+/// stackgen would render them.
 fn good() -> BTreeMap<String, Vec<u8>> {
-    [
-        (
-            "k8s/kustomization.yaml",
-            include_str!("../../../../tests/e2e-fixtures/k8s-good/k8s/kustomization.yaml"),
-        ),
-        (
-            "k8s/api.yaml",
-            include_str!("../../../../tests/e2e-fixtures/k8s-good/k8s/api.yaml"),
-        ),
-        (
-            "k8s/monitoring.yaml",
-            include_str!("../../../../tests/e2e-fixtures/k8s-good/k8s/monitoring.yaml"),
-        ),
-        (
-            "k8s/route.yaml",
-            include_str!("../../../../tests/e2e-fixtures/k8s-good/k8s/route.yaml"),
-        ),
-        (
-            "k8s/dashboards.yaml",
-            include_str!("../../../../tests/e2e-fixtures/k8s-good/k8s/dashboards.yaml"),
-        ),
-        (
-            "k8s/secrets.env",
-            include_str!("../../../../tests/e2e-fixtures/k8s-good/k8s/secrets.env"),
-        ),
-        (
-            "prometheus/rules/app.yml",
-            include_str!("../../../../tests/e2e-fixtures/k8s-good/prometheus/rules/app.yml"),
-        ),
-    ]
-    .into_iter()
-    .map(|(path, text)| (path.to_owned(), text.as_bytes().to_vec()))
-    .collect()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e-fixtures/k8s-good");
+    let mut files = BTreeMap::new();
+    let mut folders = vec![root.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("the fixture folder reads") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path.strip_prefix(&root).expect("inside the fixture");
+                let key = relative.to_string_lossy().replace('\\', "/");
+                files.insert(key, std::fs::read(&path).expect("the fixture file reads"));
+            }
+        }
+    }
+    files
 }
 
-/// The problems of a bundle, read as `check_bundle` reads it.
+/// The problems of a bundle.
 fn problems_of(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    let (kustomization, manifests) = read(files).expect("the fixture parses");
-    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
-    problems(&paths, kustomization.as_ref(), &manifests)
+    problems(files).expect("the fixture parses")
 }
 
 /// The good bundle with the first `from` of `file` replaced by `to`.
@@ -162,10 +145,26 @@ const EDITS: &[Case] = &[
     },
     Case {
         file: "k8s/api.yaml",
-        from: "              name: web-secrets",
-        to: "              name: api-secrets",
+        from: "              key: DB_PASSWORD",
+        to: "              key: DB_PASS",
         expected: &[
-            "Deployment/api (k8s/api.yaml): container api: Secret api-secrets is neither generated nor in the bundle",
+            "Deployment/api (k8s/api.yaml): container api: reads DB_PASS from the Secret web-secrets, but .env.example does not list DB_PASS",
+        ],
+    },
+    Case {
+        file: "k8s/api.yaml",
+        from: "              key: DB_PASSWORD",
+        to: "              key: DB_PASSWORD\n        - name: API_TOKEN\n          valueFrom:\n            secretKeyRef:\n              name: api-secrets\n              key: DB_PASSWORD",
+        expected: &[
+            "the pods use 2 Secrets that the bundle does not hold, api-secrets (by Deployment/api (k8s/api.yaml)), web-secrets (by Deployment/api (k8s/api.yaml)): the stack's values are one Secret",
+        ],
+    },
+    Case {
+        file: ENV_EXAMPLE,
+        from: "DB_PASSWORD=",
+        to: "DB_PASSWORDS=",
+        expected: &[
+            "Deployment/api (k8s/api.yaml): container api: reads DB_PASSWORD from the Secret web-secrets, but .env.example does not list DB_PASSWORD",
         ],
     },
     Case {
@@ -195,8 +194,8 @@ const EDITS: &[Case] = &[
     },
     Case {
         file: KUSTOMIZATION,
-        from: "secretGenerator:",
-        to: "configMapGenerator:\n- name: extra\n  files:\n  - extra.conf=files/extra.conf\nsecretGenerator:",
+        from: "resources:",
+        to: "configMapGenerator:\n- name: extra\n  files:\n  - extra.conf=files/extra.conf\nresources:",
         expected: &[
             "k8s/kustomization.yaml: configMapGenerator extra reads files/extra.conf, which is not in the bundle",
         ],

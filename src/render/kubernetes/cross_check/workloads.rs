@@ -1,6 +1,8 @@
 //! Workloads: selectors match their own pods, and everything a pod uses
 //! (`ConfigMaps`, Secrets, claims, volumes, a `StatefulSet`'s Service) is there.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::selector::Selector;
@@ -61,6 +63,9 @@ pub(super) fn pods<'o, 'a>(bundle: &'o Index<'a>) -> Vec<Pod<'o, 'a>> {
 
 /// Checks every workload.
 pub(super) fn check(bundle: &Index, problems: &mut Vec<String>) {
+    // Secrets the pods use that the bundle does not hold: the stack's one
+    // Secret, created by the user (name -> the first pod using it).
+    let mut outside: BTreeMap<String, String> = BTreeMap::new();
     for pod in pods(bundle) {
         let owner = pod.owner;
         let needs_selector = WORKLOADS
@@ -88,7 +93,13 @@ pub(super) fn check(bundle: &Index, problems: &mut Vec<String>) {
             problems.push(format!("{}: no pod template spec", owner.describe()));
             continue;
         }
-        pod_references(bundle, &pod, problems);
+        References {
+            bundle,
+            owner,
+            problems: &mut *problems,
+            outside: &mut outside,
+        }
+        .pod(&pod);
         if owner.kind == "StatefulSet" {
             if let Some(service) = owner.at("/spec/serviceName").and_then(Value::as_str) {
                 if bundle.find("Service", service, owner.namespace).is_none() {
@@ -100,139 +111,174 @@ pub(super) fn check(bundle: &Index, problems: &mut Vec<String>) {
             }
         }
     }
+    if outside.len() > 1 {
+        let uses: Vec<String> = outside
+            .iter()
+            .map(|(name, first)| format!("{name} (by {first})"))
+            .collect();
+        problems.push(format!(
+            "the pods use {} Secrets that the bundle does not hold, {}: the stack's values are one Secret",
+            outside.len(),
+            uses.join(", ")
+        ));
+    }
 }
 
-/// The `ConfigMaps`, Secrets, claims and volumes a pod uses.
-fn pod_references(bundle: &Index, pod: &Pod, problems: &mut Vec<String>) {
-    let owner = pod.owner;
-    let spec = pod.spec;
-    let mut volume_names: Vec<&str> = Vec::new();
-    for volume in items(spec.and_then(|s| s.get("volumes"))) {
-        let name = volume.get("name").and_then(Value::as_str).unwrap_or("");
-        volume_names.push(name);
-        let at = |what: &str| format!("{}: volume {name}: {what}", owner.describe());
-        if let Some(config_map) = volume.get("configMap") {
-            config_map_ref(bundle, owner, config_map, "name", None, &at, problems);
-        }
-        if let Some(secret) = volume.get("secret") {
-            secret_ref(bundle, owner, secret, "secretName", &at, problems);
-        }
-        for source in items(volume.pointer("/projected/sources")) {
-            if let Some(config_map) = source.get("configMap") {
-                config_map_ref(bundle, owner, config_map, "name", None, &at, problems);
+/// What one pod uses, checked against the bundle.
+struct References<'x, 'a> {
+    bundle: &'x Index<'a>,
+    owner: &'x Object<'a>,
+    problems: &'x mut Vec<String>,
+    outside: &'x mut BTreeMap<String, String>,
+}
+
+impl<'a> References<'_, 'a> {
+    /// The `ConfigMaps`, Secrets, claims and volumes the pod uses.
+    fn pod(&mut self, pod: &Pod<'_, 'a>) {
+        let owner = self.owner.describe();
+        let spec = pod.spec;
+        let mut volume_names: Vec<&str> = Vec::new();
+        for volume in items(spec.and_then(|s| s.get("volumes"))) {
+            let name = volume.get("name").and_then(Value::as_str).unwrap_or("");
+            volume_names.push(name);
+            let at = format!("{owner}: volume {name}");
+            if let Some(config_map) = volume.get("configMap") {
+                self.config_map(config_map, "name", None, &at);
             }
-            if let Some(secret) = source.get("secret") {
-                secret_ref(bundle, owner, secret, "name", &at, problems);
+            if let Some(secret) = volume.get("secret") {
+                self.secret(secret, "secretName", None, &at);
             }
-        }
-        if let Some(claim) = volume
-            .pointer("/persistentVolumeClaim/claimName")
-            .and_then(Value::as_str)
-        {
-            if bundle
-                .find("PersistentVolumeClaim", claim, owner.namespace)
-                .is_none()
+            for source in items(volume.pointer("/projected/sources")) {
+                if let Some(config_map) = source.get("configMap") {
+                    self.config_map(config_map, "name", None, &at);
+                }
+                if let Some(secret) = source.get("secret") {
+                    self.secret(secret, "name", None, &at);
+                }
+            }
+            if let Some(claim) = volume
+                .pointer("/persistentVolumeClaim/claimName")
+                .and_then(Value::as_str)
             {
-                problems.push(at(&format!(
-                    "PersistentVolumeClaim {claim} is not in the bundle"
-                )));
+                if self
+                    .bundle
+                    .find("PersistentVolumeClaim", claim, self.owner.namespace)
+                    .is_none()
+                {
+                    self.problems.push(format!(
+                        "{at}: PersistentVolumeClaim {claim} is not in the bundle"
+                    ));
+                }
+            }
+        }
+        volume_names.extend(
+            items(self.owner.at("/spec/volumeClaimTemplates"))
+                .filter_map(|claim| claim.pointer("/metadata/name").and_then(Value::as_str)),
+        );
+        for container in pod.containers() {
+            let container_name = container.get("name").and_then(Value::as_str).unwrap_or("");
+            let at = format!("{owner}: container {container_name}");
+            for mount in items(container.get("volumeMounts")) {
+                let name = mount.get("name").and_then(Value::as_str).unwrap_or("");
+                if !volume_names.contains(&name) {
+                    self.problems.push(format!(
+                        "{at}: volumeMount {name} names no volume of the pod"
+                    ));
+                }
+            }
+            for from in items(container.get("envFrom")) {
+                if let Some(config_map) = from.get("configMapRef") {
+                    self.config_map(config_map, "name", None, &at);
+                }
+                if let Some(secret) = from.get("secretRef") {
+                    self.secret(secret, "name", None, &at);
+                }
+            }
+            for variable in items(container.get("env")) {
+                if let Some(config_map) = variable.pointer("/valueFrom/configMapKeyRef") {
+                    let key = config_map.get("key").and_then(Value::as_str);
+                    self.config_map(config_map, "name", key, &at);
+                }
+                if let Some(secret) = variable.pointer("/valueFrom/secretKeyRef") {
+                    let key = secret.get("key").and_then(Value::as_str);
+                    self.secret(secret, "name", key, &at);
+                }
             }
         }
     }
-    volume_names.extend(
-        items(owner.at("/spec/volumeClaimTemplates"))
-            .filter_map(|claim| claim.pointer("/metadata/name").and_then(Value::as_str)),
-    );
-    for container in pod.containers() {
-        let container_name = container.get("name").and_then(Value::as_str).unwrap_or("");
-        let at = |what: &str| format!("{}: container {container_name}: {what}", owner.describe());
-        for mount in items(container.get("volumeMounts")) {
-            let name = mount.get("name").and_then(Value::as_str).unwrap_or("");
-            if !volume_names.contains(&name) {
-                problems.push(at(&format!(
-                    "volumeMount {name} names no volume of the pod"
-                )));
-            }
-        }
-        for from in items(container.get("envFrom")) {
-            if let Some(config_map) = from.get("configMapRef") {
-                config_map_ref(bundle, owner, config_map, "name", None, &at, problems);
-            }
-            if let Some(secret) = from.get("secretRef") {
-                secret_ref(bundle, owner, secret, "name", &at, problems);
-            }
-        }
-        for variable in items(container.get("env")) {
-            if let Some(config_map) = variable.pointer("/valueFrom/configMapKeyRef") {
-                let key = config_map.get("key").and_then(Value::as_str);
-                config_map_ref(bundle, owner, config_map, "name", key, &at, problems);
-            }
-            if let Some(secret) = variable.pointer("/valueFrom/secretKeyRef") {
-                secret_ref(bundle, owner, secret, "name", &at, problems);
-            }
-        }
-    }
-}
 
-/// A reference to a `ConfigMap` (and, with `key`, one of its keys).
-fn config_map_ref(
-    bundle: &Index,
-    owner: &Object,
-    reference: &Value,
-    name_field: &str,
-    key: Option<&str>,
-    at: &dyn Fn(&str) -> String,
-    problems: &mut Vec<String>,
-) {
-    if optional(reference) {
-        return;
-    }
-    let name = reference
-        .get(name_field)
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    if bundle.generated_config_maps.contains(&name) {
-        return;
-    }
-    let Some(config_map) = bundle.find("ConfigMap", name, owner.namespace) else {
-        problems.push(at(&format!("ConfigMap {name} is not in the bundle")));
-        return;
-    };
-    if let Some(key) = key {
-        let has = |field: &str| {
-            config_map
-                .at(&format!("/{field}"))
-                .and_then(|d| d.get(key))
-                .is_some()
+    /// A reference to a `ConfigMap` (and, with `key`, one of its keys): an
+    /// object of the bundle or a generator's.
+    fn config_map(&mut self, reference: &Value, name_field: &str, key: Option<&str>, at: &str) {
+        if optional(reference) {
+            return;
+        }
+        let name = reference
+            .get(name_field)
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if self.bundle.generated_config_maps.contains(&name) {
+            return;
+        }
+        let Some(config_map) = self.bundle.find("ConfigMap", name, self.owner.namespace) else {
+            self.problems
+                .push(format!("{at}: ConfigMap {name} is not in the bundle"));
+            return;
         };
-        if !has("data") && !has("binaryData") {
-            problems.push(at(&format!("ConfigMap {name} has no key {key}")));
+        if let Some(key) = key {
+            if !has_key(config_map, &["data", "binaryData"], key) {
+                self.problems
+                    .push(format!("{at}: ConfigMap {name} has no key {key}"));
+            }
+        }
+    }
+
+    /// A reference to a Secret (and, with `key`, one of its keys). One held
+    /// by the bundle (an object or a generator's) must have the key; any
+    /// other is the stack's Secret, which the user creates from `.env`, so
+    /// its keys must be variables of `.env.example`.
+    fn secret(&mut self, reference: &Value, name_field: &str, key: Option<&str>, at: &str) {
+        if optional(reference) {
+            return;
+        }
+        let name = reference
+            .get(name_field)
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if self.bundle.generated_secrets.contains(&name) {
+            return;
+        }
+        if let Some(secret) = self.bundle.find("Secret", name, self.owner.namespace) {
+            if let Some(key) = key {
+                if !has_key(secret, &["data", "stringData"], key) {
+                    self.problems
+                        .push(format!("{at}: Secret {name} has no key {key}"));
+                }
+            }
+            return;
+        }
+        if !self.outside.contains_key(name) {
+            self.outside.insert(name.to_owned(), self.owner.describe());
+        }
+        let Some(key) = key else { return };
+        match &self.bundle.env_keys {
+            None => self.problems.push(format!(
+                "{at}: reads {key} from the Secret {name}, but the bundle has no .env.example listing its keys"
+            )),
+            Some(keys) if !keys.iter().any(|k| k == key) => self.problems.push(format!(
+                "{at}: reads {key} from the Secret {name}, but .env.example does not list {key}"
+            )),
+            Some(_) => {}
         }
     }
 }
 
-/// A reference to a Secret: the stack's secrets come from a kustomize
-/// `secretGenerator`, so a Secret object of the bundle or a generator counts.
-fn secret_ref(
-    bundle: &Index,
-    owner: &Object,
-    reference: &Value,
-    name_field: &str,
-    at: &dyn Fn(&str) -> String,
-    problems: &mut Vec<String>,
-) {
-    if optional(reference) {
-        return;
-    }
-    let name = reference
-        .get(name_field)
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    if !bundle.generated_secrets.contains(&name)
-        && bundle.find("Secret", name, owner.namespace).is_none()
-    {
-        problems.push(at(&format!(
-            "Secret {name} is neither generated nor in the bundle"
-        )));
-    }
+/// Whether an object has `key` in one of its maps `fields`.
+fn has_key(object: &Object, fields: &[&str], key: &str) -> bool {
+    fields.iter().any(|field| {
+        object
+            .at(&format!("/{field}"))
+            .and_then(|d| d.get(key))
+            .is_some()
+    })
 }
