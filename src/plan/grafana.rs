@@ -1,8 +1,11 @@
 //! Services the `[grafana]` section adds to the plan: Grafana itself, with
-//! the provisioning and dashboards directories mounted read-only.
+//! the provisioning and dashboards directories mounted read-only, and the
+//! datasources it is provisioned with (`plan.datasources`).
 
+use super::alertmanager::CONTAINER_PORT as ALERTMANAGER_PORT;
+use super::prometheus::{PROMETHEUS, PROMETHEUS_PORT};
 use super::service::join_networks;
-use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
+use super::{Origin, Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
 use crate::config::{MountSource, ResolvedMount};
 
@@ -15,11 +18,40 @@ pub const DATA_VOLUME: &str = "grafana-data";
 /// Where the dashboards directory is mounted in the Grafana container.
 pub const DASHBOARDS_MOUNT: &str = "/etc/grafana/dashboards";
 
-/// Adds the services, volumes and mounts the `[grafana]` section implies.
+/// The port Elasticsearch listens on when its service names none.
+const ELASTICSEARCH_PORT: u16 = 9200;
+
+/// What a datasource serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatasourceKind {
+    /// Prometheus: metrics.
+    Prometheus,
+    /// Alertmanager: alerts and silences.
+    Alertmanager,
+    /// Loki: logs.
+    Loki,
+    /// Elasticsearch: logs and documents.
+    Elasticsearch,
+}
+
+/// A datasource Grafana is provisioned with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedDatasource {
+    /// What it serves.
+    pub kind: DatasourceKind,
+    /// Where Grafana reads it, from inside the stack.
+    pub url: String,
+    /// Whether panels without a datasource read this one.
+    pub is_default: bool,
+}
+
+/// Adds the services, volumes and mounts the `[grafana]` section implies,
+/// and the datasources.
 pub fn add_services(plan: &mut Plan) {
     let Some(grafana) = plan.stack.grafana.clone() else {
         return;
     };
+    plan.datasources = datasources(plan);
     let image = grafana.image.as_deref().unwrap_or(DEFAULT_IMAGE);
     let mut service = PlannedService::generated("grafana", image, ServiceKind::Generic, "grafana");
     service.ports.push(PortMapping {
@@ -87,6 +119,44 @@ pub fn add_services(plan: &mut Plan) {
     plan.services.push(service);
 }
 
+/// Prometheus (the default), then Alertmanager, Loki and Elasticsearch when
+/// the stack has them.
+fn datasources(plan: &Plan) -> Vec<PlannedDatasource> {
+    let source = |kind, url: String| PlannedDatasource {
+        kind,
+        url,
+        is_default: kind == DatasourceKind::Prometheus,
+    };
+    let mut list = vec![source(
+        DatasourceKind::Prometheus,
+        format!("http://{PROMETHEUS}:{PROMETHEUS_PORT}"),
+    )];
+    if plan.stack.alertmanager.is_some() {
+        list.push(source(
+            DatasourceKind::Alertmanager,
+            format!(
+                "http://{}:{ALERTMANAGER_PORT}",
+                super::alertmanager::SERVICE
+            ),
+        ));
+    }
+    if let Some(url) = &plan.loki_url {
+        list.push(source(DatasourceKind::Loki, url.clone()));
+    }
+    let elasticsearch = plan
+        .services
+        .iter()
+        .find(|s| s.kind == ServiceKind::Elasticsearch && s.origin == Origin::User);
+    if let Some(service) = elasticsearch {
+        let port = service.primary_port().unwrap_or(ELASTICSEARCH_PORT);
+        list.push(source(
+            DatasourceKind::Elasticsearch,
+            format!("http://{}:{port}", service.name),
+        ));
+    }
+    list
+}
+
 /// The stack's first network, where Prometheus and Alertmanager are, then
 /// every network of a Loki or Elasticsearch service Grafana reads as a datasource.
 fn datasource_networks(plan: &Plan) -> Vec<String> {
@@ -97,4 +167,41 @@ fn datasource_networks(plan: &Plan) -> Vec<String> {
         .filter(|s| matches!(s.kind, ServiceKind::Loki | ServiceKind::Elasticsearch));
     join_networks(&mut networks, sources.flat_map(|s| &s.networks));
     networks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datasources_follow_the_stack() {
+        let source = "[stack]\nname = \"logs\"\n[services.loki]\nimage = \"grafana/loki:2.9.4\"\nkind = \"loki\"\nreplicas = 2\n[services.search]\nimage = \"elasticsearch:8.13.0\"\nkind = \"elasticsearch\"\n[prometheus]\n[alertmanager]\ndefault-receiver = \"ops\"\n[grafana]\n";
+        let loaded = crate::load::load_str("logs.toml", source).expect("the stack loads");
+        let plan = crate::plan::plan(&loaded);
+        let planned: Vec<(DatasourceKind, &str, bool)> = plan
+            .datasources
+            .iter()
+            .map(|d| (d.kind, d.url.as_str(), d.is_default))
+            .collect();
+        assert_eq!(
+            planned,
+            [
+                (DatasourceKind::Prometheus, "http://prometheus:9090", true),
+                (
+                    DatasourceKind::Alertmanager,
+                    "http://alertmanager:9093",
+                    false
+                ),
+                (DatasourceKind::Loki, "http://loki-1:3100", false),
+                (DatasourceKind::Elasticsearch, "http://search:9200", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn no_datasources_without_grafana() {
+        let loaded = crate::load::load_str("s.toml", "[stack]\nname = \"s\"\n[prometheus]\n")
+            .expect("the stack loads");
+        assert!(crate::plan::plan(&loaded).datasources.is_empty());
+    }
 }

@@ -81,6 +81,8 @@ pub struct Plan {
     pub alertmanager: Option<alertmanager::PlannedRouting>,
     /// The `[ingress]` routing, with the section.
     pub ingress: Option<ingress::PlannedIngress>,
+    /// The datasources Grafana is provisioned with (none without `[grafana]`).
+    pub datasources: Vec<grafana::PlannedDatasource>,
 }
 
 impl Plan {
@@ -177,6 +179,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         loki_url: None,
         alertmanager: None,
         ingress: None,
+        datasources: Vec::new(),
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);

@@ -5,10 +5,9 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::config::ServiceKind;
 use crate::error::Error;
-use crate::plan::grafana::DASHBOARDS_MOUNT;
-use crate::plan::{Origin, Plan};
+use crate::plan::Plan;
+use crate::plan::grafana::{DASHBOARDS_MOUNT, DatasourceKind, PlannedDatasource};
 use crate::render::OutputFile;
 use crate::render::format::yaml_file;
 
@@ -50,73 +49,47 @@ pub fn datasource_uids(plan: &Plan) -> Vec<&'static str> {
     datasources(plan).iter().map(|d| d.uid).collect()
 }
 
-/// Prometheus (the default), then Alertmanager, Loki and Elasticsearch when the stack has them.
+/// The plan's datasources in Grafana's terms.
 fn datasources(plan: &Plan) -> Vec<Datasource> {
-    let mut list = vec![Datasource {
-        name: "Prometheus".to_owned(),
-        kind: "prometheus",
-        uid: "prometheus",
-        access: "proxy",
-        url: "http://prometheus:9090".to_owned(),
-        is_default: true,
-        editable: false,
-        json_data: json_map(&json!({ "httpMethod": "POST", "timeInterval": "15s" })),
-    }];
-    if plan.stack.alertmanager.is_some() {
-        list.push(Datasource {
-            name: "Alertmanager".to_owned(),
-            kind: "alertmanager",
-            uid: "alertmanager",
-            access: "proxy",
-            url: "http://alertmanager:9093".to_owned(),
-            is_default: false,
-            editable: false,
-            json_data: json_map(
-                &json!({ "implementation": "prometheus", "handleGrafanaManagedAlerts": false }),
-            ),
-        });
-    }
-    if let Some(url) = plan.loki_url.clone() {
-        list.push(Datasource {
-            name: "Loki".to_owned(),
-            kind: "loki",
-            uid: "loki",
-            access: "proxy",
-            url,
-            is_default: false,
-            editable: false,
-            json_data: json_map(&json!({ "maxLines": 1000 })),
-        });
-    }
-    if let Some(url) = service_url(plan, ServiceKind::Elasticsearch, 9200) {
-        list.push(Datasource {
-            name: "Elasticsearch".to_owned(),
-            kind: "elasticsearch",
-            uid: "elasticsearch",
-            access: "proxy",
-            url,
-            is_default: false,
-            editable: false,
-            json_data: json_map(&json!({
+    plan.datasources.iter().map(datasource).collect()
+}
+
+fn datasource(planned: &PlannedDatasource) -> Datasource {
+    let (name, kind, json_data) = match planned.kind {
+        DatasourceKind::Prometheus => (
+            "Prometheus",
+            "prometheus",
+            json!({ "httpMethod": "POST", "timeInterval": "15s" }),
+        ),
+        DatasourceKind::Alertmanager => (
+            "Alertmanager",
+            "alertmanager",
+            json!({ "implementation": "prometheus", "handleGrafanaManagedAlerts": false }),
+        ),
+        DatasourceKind::Loki => ("Loki", "loki", json!({ "maxLines": 1000 })),
+        DatasourceKind::Elasticsearch => (
+            "Elasticsearch",
+            "elasticsearch",
+            json!({
                 "index": "*",
                 "timeField": "@timestamp",
                 "logMessageField": "message",
                 "logLevelField": "level",
                 "maxConcurrentShardRequests": 5,
-            })),
-        });
+            }),
+        ),
+    };
+    Datasource {
+        name: name.to_owned(),
+        kind,
+        // One datasource of each kind, so its type is a stable uid.
+        uid: kind,
+        access: "proxy",
+        url: planned.url.clone(),
+        is_default: planned.is_default,
+        editable: false,
+        json_data: json_map(&json_data),
     }
-    list
-}
-
-/// `http://NAME:PORT` of the first user container of `kind`.
-fn service_url(plan: &Plan, kind: ServiceKind, default_port: u16) -> Option<String> {
-    let service = plan
-        .services
-        .iter()
-        .find(|s| s.kind == kind && s.origin == Origin::User)?;
-    let port = service.primary_port().unwrap_or(default_port);
-    Some(format!("http://{}:{port}", service.name))
 }
 
 fn json_map(value: &Value) -> IndexMap<String, Value> {
