@@ -38,10 +38,22 @@ pub fn run(args: &Args, format: Format) -> Result<(), Error> {
     super::print(&text)
 }
 
-/// One row per published port: service, host port, container port, protocol, bind address.
+/// One row per published port: service, host port, container port, protocol,
+/// bind address; a service on the host's network listens on the host's
+/// ports themselves (node-exporter's metrics port).
 pub fn rows(plan: &Plan) -> Vec<[String; 5]> {
     let mut rows = Vec::new();
     for service in &plan.services {
+        if let Some(metrics) = service.metrics.as_ref().filter(|_| service.host_network) {
+            let port = metrics.port.to_string();
+            rows.push([
+                service.name.clone(),
+                port.clone(),
+                port,
+                "tcp".to_owned(),
+                "0.0.0.0".to_owned(),
+            ]);
+        }
         for port in &service.ports {
             rows.push([
                 service.name.clone(),

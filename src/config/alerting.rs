@@ -215,6 +215,25 @@ pub struct Alertmanager {
     /// Add the rule where a critical alert mutes warnings with the same alertname and service.
     #[serde(default = "yes")]
     pub default_inhibit: bool,
+    /// A dead man's switch: the receiver of `Watchdog`, a built-in alert that
+    /// always fires (a Healthchecks.io, Dead Man's Snitch or `PagerDuty`
+    /// heartbeat webhook, which raises the alarm when its notifications stop
+    /// coming). Its route comes before every other, so only this receiver gets
+    /// `Watchdog`; without the switch the stack has no `Watchdog`.
+    #[serde(default)]
+    pub dead_mans_switch: Option<DeadMansSwitch>,
+}
+
+/// The receiver of the always-firing `Watchdog` alert, and how often it hears from it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DeadMansSwitch {
+    /// The receiver, one of `receivers`.
+    pub receiver: String,
+    /// How often `Watchdog` is sent again (`1m` by default); keep it well
+    /// below the period after which the switch raises the alarm.
+    #[serde(default)]
+    pub repeat_interval: Option<Duration>,
 }
 
 /// Outgoing mail settings.

@@ -20,9 +20,9 @@ mod slo_windows;
 mod table;
 
 pub use alerting::{
-    AlertRule, AlertTest, AlertTestAlert, AlertTestSeries, Alertmanager, InhibitRule,
-    LibraryAlerts, MatcherRoute, PagerdutyTarget, Receiver, RecordingRule, Severity, SeverityRoute,
-    SeverityRoutes, SlackTarget, Smtp, TeamRoute, WebhookTarget,
+    AlertRule, AlertTest, AlertTestAlert, AlertTestSeries, Alertmanager, DeadMansSwitch,
+    InhibitRule, LibraryAlerts, MatcherRoute, PagerdutyTarget, Receiver, RecordingRule, Severity,
+    SeverityRoute, SeverityRoutes, SlackTarget, Smtp, TeamRoute, WebhookTarget,
 };
 pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};

@@ -636,6 +636,11 @@ pub struct Metrics {
     /// `http` (default) or `https`.
     #[serde(default)]
     pub scheme: Option<String>,
+    /// The label of `http_requests_total` that holds the response status, for
+    /// the built-in `app` alerts: `status` by default; Go's promhttp and many
+    /// middlewares use `code`.
+    #[serde(default)]
+    pub status_label: Option<String>,
 }
 
 fn default_metrics_path() -> String {

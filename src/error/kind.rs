@@ -453,6 +453,19 @@ error_kinds! {
             /// The alert names, joined.
             alerts: String,
         },
+        /// A monitored Redis without `maxmemory`, whose out-of-memory alert cannot fire (a warning).
+        #[error("Redis `{service}` runs without `maxmemory`, so `RedisOutOfMemory` cannot fire")]
+        #[diagnostic(
+            code("stackgen::alerts::redis-maxmemory"),
+            help("set it below the container's memory: add `\"--maxmemory\", \"{suggestion}\"` to the `command` (`[\"redis-server\", \"--maxmemory\", \"{suggestion}\"]` for the image's own); or turn the alert off with `alerts = {{ disable = [\"RedisOutOfMemory\"] }}`")
+        )]
+        #[label("Redis grows until the kernel kills it")]
+        RedisMaxmemoryUnset {
+            /// The Redis service.
+            service: String,
+            /// The `maxmemory` to suggest, such as `384mb`.
+            suggestion: String,
+        },
         /// A file or folder the stack names that is not inside the stack file's folder.
         #[error("`{path}` is outside the stack file's folder: {reason}")]
         #[diagnostic(

@@ -61,11 +61,13 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::alertmanager::SERVICE as ALERTMANAGER;
 use super::alerts::{
     AlertOrigin, ExpectedAlert, LibraryMember, PlannedAlert, PlannedRecording, PlannedTest,
 };
 pub use super::library_file::kinds;
 use super::library_file::{LibraryFile, LibraryRule, LibrarySeries, LibraryText, TextValues, load};
+pub use super::library_requirements::{Fed, Requirement};
 use super::prometheus::{
     BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, target_labels,
 };
@@ -85,6 +87,13 @@ pub const TARGETS: &str = "targets";
 /// The library file whose rules watch the probe job rather than their own.
 pub const PROBES: &str = "blackbox";
 
+/// The library file of `kind = "app"` services.
+pub const APP: &str = "app";
+
+/// The label of `http_requests_total` the `app` rules read the status from,
+/// unless the service's `metrics.status-label` names another.
+pub const DEFAULT_STATUS_LABEL: &str = "status";
+
 /// One group of the library: a library file rendered for the jobs that share it.
 #[derive(Debug, Clone)]
 pub struct LibraryGroup<'a> {
@@ -94,8 +103,16 @@ pub struct LibraryGroup<'a> {
     pub name: String,
     /// The settings of the entry that owns the group; `None` for a shared group.
     pub settings: Option<&'a LibraryAlerts>,
-    /// What the rules watch, in plan order; the tests use the first.
+    /// The label of `http_requests_total` holding the status, for the `app`
+    /// rules: [`DEFAULT_STATUS_LABEL`], or the entry's `metrics.status-label`
+    /// in a group of its own.
+    pub status_label: &'a str,
+    /// What the rules watch, in plan order; a rule's tests use the first
+    /// that meets its requirements.
     pub members: Vec<LibraryMember>,
+    /// The requirements each member meets: a rule none of them can feed is
+    /// left out of the group.
+    pub fed: Fed,
 }
 
 /// Adds the library rules and recording rules for every scrape job of `plan`
@@ -165,6 +182,7 @@ pub fn library_kind(service: &PlannedService) -> Option<&'static str> {
         CADVISOR => Some("containers"),
         BLACKBOX => Some(PROBES),
         PROMETHEUS => Some("prometheus"),
+        ALERTMANAGER => Some("alertmanager"),
         "nginx-exporter" => Some("nginx"),
         _ => None,
     };
@@ -174,7 +192,7 @@ pub fn library_kind(service: &PlannedService) -> Option<&'static str> {
 /// The library file for a `[services]` entry's kind, when there is one.
 pub fn kind_file(kind: ServiceKind) -> Option<&'static str> {
     match kind {
-        ServiceKind::App => Some("app"),
+        ServiceKind::App => Some(APP),
         ServiceKind::Redis => Some("redis"),
         ServiceKind::Postgres => Some("postgres"),
         ServiceKind::Mongodb => Some("mongodb"),
@@ -190,39 +208,45 @@ pub fn groups(plan: &Plan) -> Vec<LibraryGroup<'_>> {
     let mut groups: IndexMap<String, LibraryGroup<'_>> = IndexMap::new();
     let mut seen: HashSet<&str> = HashSet::new();
     for service in &plan.services {
-        let Some(metrics) = &service.metrics else {
+        let Some(target) = service.scrape_address() else {
             continue;
         };
         if !seen.insert(&service.group) {
             continue;
         }
         let labels = target_labels(plan, service);
-        let settings = plan
-            .stack
-            .services
-            .get(&labels.service)
-            .and_then(|entry| entry.alerts.as_ref());
+        let entry = plan.stack.services.get(&labels.service);
+        let settings = entry.and_then(|entry| entry.alerts.as_ref());
         if settings.is_some_and(|s| !s.enabled) {
             continue;
         }
+        let status_label = entry
+            .and_then(|entry| entry.metrics.as_ref())
+            .and_then(|metrics| metrics.status_label.as_deref())
+            .filter(|label| *label != DEFAULT_STATUS_LABEL);
         let member = LibraryMember {
             job: service.group.clone(),
-            target: format!("{}:{}", service.name, metrics.port),
+            target,
             service: labels.service,
             team: labels.team,
         };
         let kind = library_kind(service);
         for kind in std::iter::once(TARGETS).chain(kind) {
             let own = settings.filter(|s| overrides_rules_of(s, kind));
-            let name = match own {
-                Some(_) => format!("{LIBRARY_GROUP_PREFIX}{kind}-{}", member.service),
-                None => format!("{LIBRARY_GROUP_PREFIX}{kind}"),
+            // The app rules read the status from the label the service names.
+            let status_label = status_label.filter(|_| kind == APP);
+            let name = if own.is_some() || status_label.is_some() {
+                format!("{LIBRARY_GROUP_PREFIX}{kind}-{}", member.service)
+            } else {
+                format!("{LIBRARY_GROUP_PREFIX}{kind}")
             };
             let group = groups.entry(name).or_insert_with_key(|name| LibraryGroup {
                 kind,
                 name: name.clone(),
                 settings: own,
+                status_label: status_label.unwrap_or(DEFAULT_STATUS_LABEL),
                 members: Vec::new(),
+                fed: Fed::everything(0),
             });
             if kind == PROBES {
                 // The probe rules watch the probed services, not the exporter.
@@ -237,31 +261,43 @@ pub fn groups(plan: &Plan) -> Vec<LibraryGroup<'_>> {
     groups
         .into_values()
         .filter(|group| !group.members.is_empty())
+        .map(|mut group| {
+            group.fed = Fed::of(plan, &group.members);
+            group
+        })
         .collect()
 }
 
-/// The rules of `group` that it keeps (`alerts.disable` drops some), each
-/// with its threshold (`alerts.thresholds` changes some).
-fn kept_rules<'a>(
+/// The rules of `group` that it keeps (`alerts.disable` drops some, and so
+/// do requirements no member meets), each with the member its tests use and
+/// its threshold (`alerts.thresholds` changes some).
+fn kept_rules<'a, 'g>(
     library: &'a LibraryFile,
-    group: &LibraryGroup<'_>,
-) -> impl Iterator<Item = (&'a LibraryRule, Option<f64>)> {
+    group: &'g LibraryGroup<'_>,
+) -> impl Iterator<Item = (&'a LibraryRule, &'g LibraryMember, Option<f64>)> {
     let settings = group.settings;
     library
         .rules
         .iter()
         .filter(move |rule| !settings.is_some_and(|s| s.disable.contains(&rule.name)))
-        .map(move |rule| {
+        .filter_map(move |rule| {
+            let tested = group.members.get(group.fed.member_for(&rule.requires)?)?;
             let threshold = settings
                 .and_then(|s| s.thresholds.get(&rule.name).copied())
                 .or(rule.threshold);
-            (rule, threshold)
+            Some((rule, tested, threshold))
         })
 }
 
 /// An alert of `rule` for the jobs `members`, with no expression,
-/// annotations or tests yet.
+/// annotations or tests yet. A rule whose alerts carry no target labels
+/// (`Watchdog`) has no members: its alerts belong to no job's team.
 fn outline(rule: &LibraryRule, group: &str, members: &Arc<[LibraryMember]>) -> PlannedAlert {
+    let members = if rule.test.target_labels {
+        Arc::clone(members)
+    } else {
+        Arc::from([])
+    };
     PlannedAlert {
         name: rule.name.clone(),
         group: group.to_owned(),
@@ -272,9 +308,7 @@ fn outline(rule: &LibraryRule, group: &str, members: &Arc<[LibraryMember]>) -> P
         service: None,
         labels: IndexMap::new(),
         annotations: IndexMap::new(),
-        origin: AlertOrigin::Library {
-            members: Arc::clone(members),
-        },
+        origin: AlertOrigin::Library { members },
         tests: Vec::new(),
     }
 }
@@ -286,7 +320,7 @@ fn group_outline(group: &LibraryGroup<'_>) -> Vec<PlannedAlert> {
         load(group.kind).expect("the built-in alert library parses; its unit tests prove it");
     let members: Arc<[LibraryMember]> = group.members.clone().into();
     kept_rules(library, group)
-        .map(|(rule, _)| outline(rule, &group.name, &members))
+        .map(|(rule, _, _)| outline(rule, &group.name, &members))
         .collect()
 }
 
@@ -300,11 +334,8 @@ pub fn render_group(
         return Ok((Vec::new(), Vec::new()));
     };
     let matcher = job_matcher(group);
-    let values = |threshold: Option<f64>| {
-        TextValues::new(&first.job, &matcher, &first.target, PROBE_JOB, threshold)
-    };
     let fill = |text: &'static LibraryText, values: &TextValues| text.fill(values);
-    let unset = values(None);
+    let unset = TextValues::new(first, &matcher, PROBE_JOB, group.status_label, None);
     let recordings = library
         .recording
         .iter()
@@ -318,15 +349,9 @@ pub fn render_group(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let members: Arc<[LibraryMember]> = group.members.clone().into();
-    let target_labels = [
-        ("job", first.job.as_str()),
-        ("instance", first.target.as_str()),
-        ("service", first.service.as_str()),
-        ("team", first.team.as_str()),
-    ];
     let mut alerts = Vec::new();
-    for (rule, threshold) in kept_rules(library, group) {
-        let values = values(threshold);
+    for (rule, tested, threshold) in kept_rules(library, group) {
+        let values = TextValues::new(tested, &matcher, PROBE_JOB, group.status_label, threshold);
         let mut alert = outline(rule, &group.name, &members);
         alert.expr = fill(&rule.expr, &values)?;
         alert
@@ -336,14 +361,23 @@ pub fn render_group(
             .annotations
             .insert("description".to_owned(), fill(&rule.description, &values)?);
         let test = &rule.test;
+        let target_labels = [
+            ("job", tested.job.as_str()),
+            ("instance", tested.target.as_str()),
+            ("service", tested.service.as_str()),
+            ("team", tested.team.as_str()),
+        ];
         let mut labels = IndexMap::new();
         for (key, value) in &test.labels {
             labels.insert(key.clone(), fill(value, &values)?);
         }
-        // Every library alert keeps these labels of the series it comes from.
-        for (key, value) in &target_labels {
-            if *key != "instance" && !labels.contains_key(*key) {
-                labels.insert((*key).to_owned(), (*value).to_owned());
+        // Every library alert keeps these labels of the series it comes from,
+        // but for one whose expression makes its own series.
+        if test.target_labels {
+            for (key, value) in &target_labels {
+                if *key != "instance" && !labels.contains_key(*key) {
+                    labels.insert((*key).to_owned(), (*value).to_owned());
+                }
             }
         }
         for (key, value) in alert.rule_labels() {
@@ -367,23 +401,23 @@ pub fn render_group(
                 .collect()
         };
         let interval = test.interval.clone().unwrap_or_else(|| "1m".to_owned());
-        alert.tests = vec![
-            PlannedTest {
-                interval: interval.clone(),
-                series: series(&test.firing)?,
-                eval_time: test.eval_time.clone(),
-                expected: vec![ExpectedAlert {
-                    labels,
-                    annotations,
-                }],
-            },
-            PlannedTest {
+        alert.tests = vec![PlannedTest {
+            interval: interval.clone(),
+            series: series(&test.firing)?,
+            eval_time: test.eval_time.clone(),
+            expected: vec![ExpectedAlert {
+                labels,
+                annotations,
+            }],
+        }];
+        if let Some(healthy) = &test.healthy {
+            alert.tests.push(PlannedTest {
                 interval,
-                series: series(&test.healthy)?,
+                series: series(healthy)?,
                 eval_time: test.eval_time.clone(),
                 expected: Vec::new(),
-            },
-        ];
+            });
+        }
         alerts.push(alert);
     }
     Ok((alerts, recordings))
@@ -399,9 +433,8 @@ pub fn job_matcher(group: &LibraryGroup<'_>) -> String {
         .map(|member| member.job.as_str())
         .filter(|job| seen.insert(*job))
         .collect();
-    if group.settings.is_some()
-        && let [job] = jobs.as_slice()
-    {
+    let own = group.settings.is_some() || group.status_label != DEFAULT_STATUS_LABEL;
+    if own && let [job] = jobs.as_slice() {
         return format!("job={}", quote(job));
     }
     let alternatives: Vec<String> = jobs.iter().map(|job| regex_escape(job)).collect();
@@ -417,16 +450,17 @@ fn overrides_rules_of(settings: &LibraryAlerts, kind: &str) -> bool {
     })
 }
 
-/// One member per probed service: the probe job's targets and their labels.
+/// One member per probed service and module: the probe job's targets and
+/// their labels.
 fn probe_members(plan: &Plan) -> Vec<LibraryMember> {
     probe_targets(plan)
         .into_iter()
-        .filter_map(|(labels, urls)| {
+        .filter_map(|probed| {
             Some(LibraryMember {
                 job: PROBE_JOB.to_owned(),
-                target: urls.into_iter().next()?,
-                service: labels.service,
-                team: labels.team,
+                target: probed.targets.into_iter().next()?,
+                service: probed.labels.service,
+                team: probed.labels.team,
             })
         })
         .collect()
@@ -511,6 +545,8 @@ node-exporter = true
             kind,
             name: format!("library-{kind}"),
             settings: None,
+            status_label: DEFAULT_STATUS_LABEL,
+            fed: Fed::everything(members.len()),
             members,
         }
     }
@@ -539,12 +575,28 @@ node-exporter = true
         );
         let mut total = 0;
         for kind in kinds {
+            let library = load(kind).expect("parses");
             let (alerts, recordings) =
                 render_group(&shared(kind, two_jobs())).unwrap_or_else(|e| panic!("{kind}: {e}"));
             assert!(!alerts.is_empty(), "{kind} has no rules");
-            for alert in &alerts {
-                assert_eq!(alert.tests.len(), 2, "{}", alert.name);
+            assert_eq!(
+                alerts.len(),
+                library.rules.len(),
+                "{kind}: every rule is fed"
+            );
+            for (alert, rule) in alerts.iter().zip(&library.rules) {
                 assert!(!alert.expr.contains("[["), "{}", alert.name);
+                assert!(!alert.expr.contains(r#"job="api""#), "{}", alert.expr);
+                assert_eq!(alert.rule_labels().keys().collect::<Vec<_>>(), ["severity"]);
+                let labels = &alert.tests[0].expected[0].labels;
+                if !rule.test.target_labels {
+                    // `Watchdog`: its own series, always firing, no quiet test.
+                    assert_eq!(alert.tests.len(), 1, "{}", alert.name);
+                    assert_eq!(labels.keys().collect::<Vec<_>>(), ["severity"]);
+                    assert_eq!(alert.owners(), [(None, None)]);
+                    continue;
+                }
+                assert_eq!(alert.tests.len(), 2, "{}", alert.name);
                 assert!(
                     alert.expr.contains(r#"job=~"api|web""#)
                         || alert.expr.contains(r#"job="blackbox""#),
@@ -552,9 +604,6 @@ node-exporter = true
                     alert.name,
                     alert.expr
                 );
-                assert!(!alert.expr.contains(r#"job="api""#), "{}", alert.expr);
-                assert_eq!(alert.rule_labels().keys().collect::<Vec<_>>(), ["severity"]);
-                let labels = &alert.tests[0].expected[0].labels;
                 for key in ["job", "service", "team", "severity"] {
                     assert!(
                         labels.contains_key(key),
@@ -582,7 +631,7 @@ node-exporter = true
             }
             total += alerts.len();
         }
-        assert!(total >= 40, "only {total} library rules");
+        assert!(total >= 130, "only {total} library rules");
     }
 
     #[test]
@@ -647,6 +696,43 @@ node-exporter = true
                 (Some("payments"), Some("api")),
                 (Some("backend"), Some("web"))
             ]
+        );
+    }
+
+    /// A service whose status label is not `status` gets the app rules in a
+    /// group of its own, reading its label; its other files stay shared.
+    #[test]
+    fn a_status_label_gets_the_app_rules_a_group_of_their_own() {
+        let text = STACK.replace(
+            "expose = [8080]\nmetrics = { path = \"/metrics\" }",
+            "expose = [8080]\nmetrics = { path = \"/metrics\", status-label = \"code\" }",
+        );
+        let plan = crate::plan::plan(&load_str("stack.toml", &text).expect("loads"));
+        let groups = groups(&plan);
+        assert_eq!(jobs_of(&groups, "library-app"), ["api"]);
+        assert_eq!(jobs_of(&groups, "library-app-web"), ["web"]);
+        assert!(jobs_of(&groups, "library-targets").contains(&"web"));
+        let web = groups
+            .iter()
+            .find(|g| g.name == "library-app-web")
+            .expect("own group");
+        assert_eq!(web.status_label, "code");
+        let (alerts, recordings) = render_group(web).expect("renders");
+        assert_eq!(
+            recordings[1].expr,
+            r#"sum by (job, service, team) (rate(http_requests_total{job="web", code=~"5.."}[5m]))"#
+        );
+        let error_rate = alerts
+            .iter()
+            .find(|a| a.name == "HighErrorRate")
+            .expect("rule");
+        assert!(
+            error_rate.tests[0]
+                .series
+                .iter()
+                .any(|(series, _)| series.contains(r#"code="500""#)),
+            "{:?}",
+            error_rate.tests[0].series
         );
     }
 
@@ -744,7 +830,7 @@ node-exporter = true
         );
         assert_eq!(
             alerts[0].tests[0].expected[0].annotations["description"],
-            "The blackbox exporter cannot get a 2xx answer from http://api:8000/health (api)."
+            "The blackbox exporter cannot reach http://api:8000/health (api), or gets no good answer."
         );
     }
 

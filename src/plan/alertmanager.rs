@@ -197,10 +197,32 @@ fn routing(settings: &Alertmanager) -> PlannedRouting {
     }
 }
 
-/// The routes under the root: `[[alertmanager.routes]]`, then the team routes
-/// (continuing to the severity routes unless exclusive), then the severity routes.
+/// The alert that always fires, for the dead man's switch.
+pub const WATCHDOG: &str = "Watchdog";
+/// How often `Watchdog` reaches the dead man's switch unless it says otherwise.
+pub const WATCHDOG_REPEAT: &str = "1m";
+
+/// The routes under the root: the dead man's switch's, then
+/// `[[alertmanager.routes]]`, then the team routes (continuing to the
+/// severity routes unless exclusive), then the severity routes.
 pub fn routes(settings: &Alertmanager) -> Vec<PlannedRoute> {
     let mut routes = Vec::new();
+    if let Some(switch) = &settings.dead_mans_switch {
+        // Sent at once, and again every `repeat-interval`: a group is
+        // notified at most once per `group_interval`, so both are the same.
+        let repeat = switch.repeat_interval.clone().unwrap_or_else(|| {
+            Duration::parse(WATCHDOG_REPEAT).expect("the default repeat is a duration")
+        });
+        routes.push(PlannedRoute {
+            pointer: pointer(["alertmanager", "dead-mans-switch"]),
+            matchers: vec![LabelMatcher::equal("alertname", WATCHDOG)],
+            receiver: switch.receiver.clone(),
+            continue_: false,
+            group_wait: Some(Duration::default()),
+            group_interval: Some(repeat.clone()),
+            repeat_interval: Some(repeat),
+        });
+    }
     for (index, route) in settings.routes.iter().enumerate() {
         routes.push(PlannedRoute {
             pointer: pointer(["alertmanager", "routes", &index.to_string()]),
@@ -237,6 +259,15 @@ pub fn routes(settings: &Alertmanager) -> Vec<PlannedRoute> {
     routes
 }
 
+/// Whether the section routes alerts by their labels at all: a route of its
+/// own, a team route or a severity route (the dead man's switch takes only
+/// `Watchdog`). Without one, every alert goes to the default receiver on purpose.
+pub fn routes_alerts(settings: &Alertmanager) -> bool {
+    !settings.routes.is_empty()
+        || !settings.team_routes.is_empty()
+        || settings.severity_routes.iter().next().is_some()
+}
+
 /// The receivers an alert with `labels` should reach: those of
 /// [`routed_receivers`], or the default receiver when no route takes it.
 pub fn expected_receivers(settings: &Alertmanager, labels: &[(String, String)]) -> Vec<String> {
@@ -249,9 +280,10 @@ pub fn expected_receivers(settings: &Alertmanager, labels: &[(String, String)]) 
 }
 
 /// The receivers of the routes that take an alert with `labels`, worked out
-/// from the section's intent rather than from the route list: the matching
-/// `[[alertmanager.routes]]` entries (until one does not continue), then the
-/// team's receiver (unless exclusive), then the severity's receiver.
+/// from the section's intent rather than from the route list: the dead man's
+/// switch alone for `Watchdog`, else the matching `[[alertmanager.routes]]`
+/// entries (until one does not continue), then the team's receiver (unless
+/// exclusive), then the severity's receiver.
 pub fn routed_receivers(settings: &Alertmanager, labels: &[(String, String)]) -> Vec<String> {
     let label = |name: &str| {
         labels
@@ -259,6 +291,11 @@ pub fn routed_receivers(settings: &Alertmanager, labels: &[(String, String)]) ->
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     };
+    if let Some(switch) = &settings.dead_mans_switch {
+        if label("alertname") == Some(WATCHDOG) {
+            return vec![switch.receiver.clone()];
+        }
+    }
     let mut receivers = Vec::new();
     for route in &settings.routes {
         if route.matchers.iter().all(|m| m.matches(labels)) {

@@ -82,12 +82,14 @@ impl PlannedAlert {
 
     /// The `(team, service)` label pairs the rule's alerts may carry: the
     /// rule's own for a user rule; each member's, as its series carry them,
-    /// for a library rule (whose rule labels set neither).
+    /// for a library rule (whose rule labels set neither), and neither for a
+    /// library rule of no member (`Watchdog`, whose series are its own).
     pub fn owners(&self) -> Vec<(Option<&str>, Option<&str>)> {
         match &self.origin {
             AlertOrigin::User { .. } | AlertOrigin::Slo { .. } => {
                 vec![(self.team.as_deref(), self.service.as_deref())]
             }
+            AlertOrigin::Library { members } if members.is_empty() => vec![(None, None)],
             AlertOrigin::Library { members } => members
                 .iter()
                 .map(|m| (Some(m.team.as_str()), Some(m.service.as_str())))

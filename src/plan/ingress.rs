@@ -13,6 +13,8 @@ use crate::config::{Balance, Duration, Ingress, ResolvedMount, RouteKind};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
 use crate::syntax::nginx::parse_allow;
 
+/// The nginx service name.
+pub const SERVICE: &str = "nginx";
 /// The nginx image used when `[ingress] image` is unset.
 pub const DEFAULT_IMAGE: &str = "nginx:1.22-alpine";
 /// The exporter image.
@@ -152,7 +154,7 @@ pub fn add_services(plan: &mut Plan) {
         return;
     };
     let mut nginx = PlannedService::generated(
-        "nginx",
+        SERVICE,
         ingress.image.as_deref().unwrap_or(DEFAULT_IMAGE),
         ServiceKind::Generic,
         "ingress",

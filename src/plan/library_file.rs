@@ -5,7 +5,8 @@
 //! once when first filled.
 //!
 //! A text names the values of [`TextValues`]: `[[ job ]]`, `[[ job_matcher ]]`,
-//! `[[ target ]]`, `[[ probe_job ]]` and `[[ threshold ]]`, with arithmetic
+//! `[[ target ]]`, `[[ service ]]`, `[[ probe_job ]]`, `[[ status_label ]]` and
+//! `[[ threshold ]]`, with arithmetic
 //! on the threshold (`[[ threshold * 100 ]]`, `[[ 200 * threshold / (1 -
 //! threshold) ]]`) computed and printed by minijinja: integers stay integers,
 //! and floats print with a fraction (`2.0`).
@@ -16,6 +17,7 @@ use indexmap::IndexMap;
 use minijinja::{Template, Value};
 use serde::{Deserialize, Deserializer};
 
+use super::alerts::LibraryMember;
 use crate::config::Severity;
 use crate::error::Error;
 use crate::templates;
@@ -90,6 +92,10 @@ pub struct LibraryRule {
     pub for_: Option<String>,
     /// The `severity` label.
     pub severity: Severity,
+    /// What the rule needs from the stack to be able to fire: a group whose
+    /// jobs cannot feed it leaves it out.
+    #[serde(default)]
+    pub requires: Vec<Requirement>,
     /// The default threshold, for rules that have one (`alerts.thresholds` changes it).
     #[serde(default)]
     pub threshold: Option<f64>,
@@ -104,7 +110,32 @@ pub struct LibraryRule {
     pub test: LibraryTest,
 }
 
-/// The data of a rule's two promtool tests: one where it fires, one where it stays quiet.
+/// What a library rule needs from the stack to be able to fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Requirement {
+    /// The exporter shares the host's network namespace, so it sees the
+    /// host's interfaces and connection tracking rather than its own.
+    HostNetwork,
+    /// The exporter reads the kernel log (`/dev/kmsg`), where the kernel
+    /// reports the processes it kills for lack of memory.
+    KernelLog,
+    /// The probe job probes an HTTP endpoint.
+    HttpProbe,
+    /// The probe job probes a TLS endpoint, so the blackbox exporter sees a
+    /// certificate.
+    TlsProbe,
+    /// Prometheus sends its alerts to an Alertmanager.
+    Alertmanager,
+    /// `[alertmanager] dead-mans-switch` names the receiver of `Watchdog`.
+    DeadMansSwitch,
+    /// The Redis exporter reports the host's memory
+    /// (`REDIS_EXPORTER_INCL_SYSTEM_METRICS`).
+    RedisSystemMetrics,
+}
+
+/// The data of a rule's promtool tests: one where it fires and, unless the
+/// rule always fires, one where it stays quiet.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct LibraryTest {
@@ -113,12 +144,22 @@ pub struct LibraryTest {
     pub interval: Option<String>,
     /// When the alerts are evaluated.
     pub eval_time: String,
+    /// Whether the alert carries the target labels of the series it comes
+    /// from (`job`, `service`, `team`); `false` for a rule whose expression
+    /// makes its own series, such as `vector(1)`.
+    #[serde(default = "yes")]
+    pub target_labels: bool,
     /// The labels of the alert the firing series raise.
     pub labels: IndexMap<String, LibraryText>,
     /// Series that make the rule fire.
     pub firing: Vec<LibrarySeries>,
-    /// Series that keep it quiet.
-    pub healthy: Vec<LibrarySeries>,
+    /// Series that keep it quiet; `None` for a rule that always fires.
+    #[serde(default)]
+    pub healthy: Option<Vec<LibrarySeries>>,
+}
+
+const fn yes() -> bool {
+    true
 }
 
 /// One input series of a test.
@@ -144,21 +185,24 @@ pub struct LibraryText {
 pub struct TextValues(Value);
 
 impl TextValues {
-    /// The values of one rule for one group of jobs: the job and target the
-    /// tests use (the group's first), the `job` matcher of every job of the
-    /// group (`job=~"a|b"`), the blackbox probe job and the rule's threshold.
+    /// The values of one rule for one group of jobs: the job, target and
+    /// service the tests use (`tested`, a member of the group), the `job`
+    /// matcher of every job of the group (`job=~"a|b"`), the blackbox probe
+    /// job, the label holding HTTP statuses and the rule's threshold.
     pub fn new(
-        job: &str,
+        tested: &LibraryMember,
         job_matcher: &str,
-        target: &str,
         probe_job: &str,
+        status_label: &str,
         threshold: Option<f64>,
     ) -> Self {
         Self(minijinja::context! {
-            job,
+            job => tested.job.as_str(),
             job_matcher,
-            target,
+            target => tested.target.as_str(),
+            service => tested.service.as_str(),
             probe_job,
+            status_label,
             threshold => threshold.map(threshold_value),
         })
     }
@@ -212,11 +256,17 @@ mod tests {
             source: source.to_owned(),
             template: OnceLock::new(),
         }));
+        let tested = LibraryMember {
+            job: "api".to_owned(),
+            service: "shop".to_owned(),
+            team: "backend".to_owned(),
+            target: "api-1:8000".to_owned(),
+        };
         text.fill(&TextValues::new(
-            "api",
+            &tested,
             r#"job=~"api|web""#,
-            "api-1:8000",
             "blackbox",
+            "code",
             threshold,
         ))
     }
@@ -225,11 +275,11 @@ mod tests {
     fn texts_fill_in_the_bracket_syntax() {
         assert_eq!(
             fill(
-                "up{[[ job_matcher ]]} == 0 {{ $labels.job }} [[ job ]] [[ target ]] [[ probe_job ]]",
+                "up{[[ job_matcher ]]} == 0 {{ $labels.job }} [[ job ]] [[ target ]] [[ service ]] [[ probe_job ]] [[ status_label ]]",
                 None
             )
             .expect("fills"),
-            r#"up{job=~"api|web"} == 0 {{ $labels.job }} api api-1:8000 blackbox"#
+            r#"up{job=~"api|web"} == 0 {{ $labels.job }} api api-1:8000 shop blackbox code"#
         );
         assert!(fill("[[ nothing ]]", None).is_err());
         assert!(fill("[[ job", None).is_err());

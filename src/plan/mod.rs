@@ -14,6 +14,7 @@ pub mod dashboards;
 pub mod grafana;
 pub mod ingress;
 mod library_file;
+mod library_requirements;
 pub mod logs;
 pub mod prometheus;
 pub mod route_tests;
@@ -23,7 +24,9 @@ pub mod slo;
 
 use indexmap::IndexMap;
 
-pub use service::{Origin, PlannedHealthcheck, PlannedMetrics, PlannedSecret, PlannedService};
+pub use service::{
+    HOST_GATEWAY, Origin, PlannedHealthcheck, PlannedMetrics, PlannedSecret, PlannedService,
+};
 
 use crate::config::{NamedVolume, Network, SharedStack};
 use crate::load::Loaded;

@@ -28,12 +28,22 @@ pub const BLACKBOX: &str = "blackbox-exporter";
 pub const BLACKBOX_PORT: u16 = 9115;
 /// The scrape job that probes services' `probes` through the blackbox exporter.
 pub const PROBE_JOB: &str = "blackbox";
-/// The blackbox module the probe job uses.
+/// The blackbox module of the services' `probes`: plain HTTP, up on a 2xx answer.
 pub const PROBE_MODULE: &str = "http_2xx";
+/// The blackbox module of TLS listeners: a TLS handshake that reads the
+/// certificate without verifying it (an expired or self-signed one still
+/// reports its dates).
+pub const TLS_PROBE_MODULE: &str = "tls_connect";
 /// The node-exporter service name.
 pub const NODE_EXPORTER: &str = "node-exporter";
+/// The port node-exporter listens on, on the host's network.
+pub const NODE_EXPORTER_PORT: u16 = 9100;
 /// The cAdvisor service name.
 pub const CADVISOR: &str = "cadvisor";
+/// The kernel log device, where cAdvisor reads the kernel's OOM kills.
+pub const KERNEL_LOG: &str = "/dev/kmsg";
+/// The Redis exporter's setting that adds the host's memory to its metrics.
+pub const REDIS_SYSTEM_METRICS: &str = "REDIS_EXPORTER_INCL_SYSTEM_METRICS";
 /// The `by` of exporters generated for a service's `exporter` setting.
 pub const EXPORTER_ORIGIN: &str = "exporter";
 
@@ -65,6 +75,10 @@ pub fn add_services(plan: &mut Plan) {
     let network = plan.networks.keys().next().cloned();
     let networks: Vec<String> = network.into_iter().collect();
     if prometheus.node_exporter {
+        // The host's network and PID namespaces, as node-exporter's own
+        // instructions for containers say: in the stack's network it would
+        // report its container's interfaces. Prometheus reaches it through
+        // the host (`depend_on_later_services`).
         let mut node = PlannedService::generated(
             NODE_EXPORTER,
             "prom/node-exporter:v1.5.0",
@@ -86,9 +100,9 @@ pub fn add_services(plan: &mut Plan) {
             ResolvedMount::read_only_bind("/sys", "/host/sys"),
             ResolvedMount::read_only_bind("/", "/rootfs"),
         ];
-        node.expose = vec![9100];
-        node.metrics = Some(PlannedMetrics::http(9100));
-        node.networks.clone_from(&networks);
+        node.host_network = true;
+        node.host_pid = true;
+        node.metrics = Some(PlannedMetrics::http(NODE_EXPORTER_PORT));
         added.push(node.name.clone());
         plan.services.push(node);
     }
@@ -102,8 +116,12 @@ pub fn add_services(plan: &mut Plan) {
         // Only host paths every Linux host has: `/var/lib/docker` (image layer
         // sizes) and `/dev/disk` (disk stats) are missing on hosts that run
         // another container engine or in CI, and Docker would create empty
-        // directories there. Container CPU, memory and OOM metrics come from
-        // the cgroup tree under /sys and the runtime socket under /var/run.
+        // directories there. Container CPU and memory metrics come from the
+        // cgroup tree under /sys and the runtime socket under /var/run; OOM
+        // kills from the kernel log, which takes `/dev/kmsg` and privileges
+        // (cAdvisor's own instructions run it so).
+        cadvisor.privileged = true;
+        cadvisor.devices = vec![KERNEL_LOG.to_owned()];
         cadvisor.mounts = vec![
             ResolvedMount::read_only_bind("/", "/rootfs"),
             ResolvedMount::read_only_bind("/var/run", "/var/run"),
@@ -115,7 +133,7 @@ pub fn add_services(plan: &mut Plan) {
         added.push(cadvisor.name.clone());
         plan.services.push(cadvisor);
     }
-    if plan.services.iter().any(|s| !s.probes.is_empty()) {
+    if plan.services.iter().any(|s| !s.probes.is_empty()) || tls_listener(plan).is_some() {
         let mut blackbox = PlannedService::generated(
             BLACKBOX,
             "prom/blackbox-exporter:v0.23.0",
@@ -218,12 +236,20 @@ pub fn add_services(plan: &mut Plan) {
 }
 
 /// Finishes the Prometheus services once every section has added its own:
-/// Prometheus starts after Alertmanager and joins every network a scraped
-/// service is on; the blackbox exporter joins those of the probed services.
+/// Prometheus starts after Alertmanager, joins every network a scraped
+/// service is on and reaches the host's network through the Docker host;
+/// the blackbox exporter joins the networks of the probed services.
 pub fn depend_on_later_services(plan: &mut Plan) {
     let has_alertmanager = plan.service("alertmanager").is_some();
     let scraped = networks_of(plan, |s| s.metrics.is_some() && s.name != PROMETHEUS);
-    let probed = networks_of(plan, |s| !s.probes.is_empty());
+    let scrapes_host = plan
+        .services
+        .iter()
+        .any(|s| s.metrics.is_some() && s.host_network);
+    let tls = tls_listener(plan).map(|(listener, _)| listener.to_owned());
+    let probed = networks_of(plan, |s| {
+        !s.probes.is_empty() || tls.as_deref() == Some(s.name.as_str())
+    });
     for service in &mut plan.services {
         if service.name == PROMETHEUS {
             if has_alertmanager {
@@ -232,6 +258,11 @@ pub fn depend_on_later_services(plan: &mut Plan) {
                     .insert("alertmanager".to_owned(), DependsCondition::Started);
             }
             join_networks(&mut service.networks, &scraped);
+            if scrapes_host {
+                service
+                    .extra_hosts
+                    .push(format!("{}:host-gateway", super::HOST_GATEWAY));
+            }
         } else if service.name == BLACKBOX {
             join_networks(&mut service.networks, &probed);
         }
@@ -287,11 +318,23 @@ pub fn target_labels(plan: &Plan, service: &PlannedService) -> TargetLabels {
     }
 }
 
-/// The probe job's targets, one entry per probed `[services]` entry in plan
-/// order: the target labels (the probed entry and its team, else the probe
-/// library's team) and the probed URLs of all its replicas.
-pub fn probe_targets(plan: &Plan) -> Vec<(TargetLabels, Vec<String>)> {
-    let mut targets: IndexMap<String, Vec<String>> = IndexMap::new();
+/// A group of the probe job's targets: one probed `[services]` entry (or
+/// generated service) and blackbox module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeTargets {
+    /// The target labels: the probed entry and its team, else the probe
+    /// library's team.
+    pub labels: TargetLabels,
+    /// The blackbox module: [`PROBE_MODULE`] or [`TLS_PROBE_MODULE`].
+    pub module: &'static str,
+    /// The probed URLs of all its replicas (`host:port` for a TLS listener).
+    pub targets: Vec<String>,
+}
+
+/// The probe job's targets in plan order: one entry per `[services]` entry
+/// with `probes` (HTTP), then nginx's TLS listener with `[ingress] tls`.
+pub fn probe_targets(plan: &Plan) -> Vec<ProbeTargets> {
+    let mut http: IndexMap<String, Vec<String>> = IndexMap::new();
     for service in &plan.services {
         if service.probes.is_empty() {
             continue;
@@ -299,23 +342,41 @@ pub fn probe_targets(plan: &Plan) -> Vec<(TargetLabels, Vec<String>)> {
         let Some(port) = service.primary_port() else {
             continue;
         };
-        targets.entry(owner_of(plan, service)).or_default().extend(
+        http.entry(owner_of(plan, service)).or_default().extend(
             service
                 .probes
                 .iter()
                 .map(|path| format!("http://{}:{port}{path}", service.name)),
         );
     }
-    targets
+    let labels = |owner: String| TargetLabels {
+        team: team_of(plan, &owner, alert_library::PROBES),
+        service: owner,
+    };
+    let mut all: Vec<ProbeTargets> = http
         .into_iter()
-        .map(|(owner, urls)| {
-            let labels = TargetLabels {
-                team: team_of(plan, &owner, alert_library::PROBES),
-                service: owner,
-            };
-            (labels, urls)
+        .map(|(owner, targets)| ProbeTargets {
+            labels: labels(owner),
+            module: PROBE_MODULE,
+            targets,
         })
-        .collect()
+        .collect();
+    if let Some((listener, port)) = tls_listener(plan) {
+        all.push(ProbeTargets {
+            labels: labels(listener.to_owned()),
+            module: TLS_PROBE_MODULE,
+            targets: vec![format!("{listener}:{port}")],
+        });
+    }
+    all
+}
+
+/// The TLS listener the probe job checks the certificate of, with its
+/// container port: nginx's HTTPS port, with `[ingress] tls` and `[prometheus]`.
+pub fn tls_listener(plan: &Plan) -> Option<(&'static str, u16)> {
+    plan.stack.prometheus.as_ref()?;
+    plan.stack.ingress.as_ref()?.tls.as_ref()?;
+    Some((super::ingress::SERVICE, super::ingress::HTTPS_PORT))
 }
 
 /// The team of entry `owner`, else of library file `kind`.
@@ -362,6 +423,8 @@ fn service_exporter(
             if let Some(password) = env("REDIS_PASSWORD") {
                 environment.insert("REDIS_PASSWORD".to_owned(), password);
             }
+            // The host's memory, for `RedisOutOfSystemMemory`.
+            environment.insert(REDIS_SYSTEM_METRICS.to_owned(), "true".to_owned());
         }
         ServiceKind::Postgres => {
             let port = target_port.unwrap_or(5432);

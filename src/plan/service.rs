@@ -84,7 +84,23 @@ pub struct PlannedService {
     pub stop_grace_period: Option<String>,
     /// Process limits.
     pub ulimits: Ulimits,
+    /// Runs in the host's network namespace (`network_mode: host`), on no
+    /// network of the stack: for an exporter that reports the host's
+    /// interfaces. Prometheus reaches it through the host ([`HOST_GATEWAY`]).
+    pub host_network: bool,
+    /// Runs in the host's PID namespace (`pid: host`).
+    pub host_pid: bool,
+    /// Runs privileged.
+    pub privileged: bool,
+    /// Host devices the container gets, such as `/dev/kmsg`.
+    pub devices: Vec<String>,
+    /// Extra host names, as `name:address` (`host-gateway` for the host).
+    pub extra_hosts: Vec<String>,
 }
+
+/// The name containers reach the Docker host by (Compose maps it to the
+/// host's gateway address with `extra_hosts`).
+pub const HOST_GATEWAY: &str = "host.docker.internal";
 
 impl PlannedService {
     /// A generated service with the given name, image and kind; everything else empty.
@@ -121,7 +137,25 @@ impl PlannedService {
             container_name: None,
             stop_grace_period: None,
             ulimits: Ulimits::default(),
+            host_network: false,
+            host_pid: false,
+            privileged: false,
+            devices: Vec::new(),
+            extra_hosts: Vec::new(),
         }
+    }
+
+    /// Where Prometheus scrapes the service (`host:port`), when it has
+    /// metrics: its name on the stack's network, or the Docker host for a
+    /// service on the host's network.
+    pub fn scrape_address(&self) -> Option<String> {
+        let metrics = self.metrics.as_ref()?;
+        let host = if self.host_network {
+            HOST_GATEWAY
+        } else {
+            &self.name
+        };
+        Some(format!("{host}:{}", metrics.port))
     }
 
     /// The first container port: where metrics, health checks and ingress go by default.
@@ -365,6 +399,11 @@ pub fn expand(
                 .as_ref()
                 .map(crate::config::Duration::to_go),
             ulimits: service.ulimits,
+            host_network: false,
+            host_pid: false,
+            privileged: false,
+            devices: Vec::new(),
+            extra_hosts: Vec::new(),
         })
         .collect()
 }

@@ -157,6 +157,15 @@ fn service(planned: &PlannedService) -> ComposeService {
             })
             .collect(),
         networks: planned.networks.clone(),
+        network_mode: planned.host_network.then_some("host"),
+        pid: planned.host_pid.then_some("host"),
+        privileged: planned.privileged,
+        devices: planned
+            .devices
+            .iter()
+            .map(|device| format!("{device}:{device}"))
+            .collect(),
+        extra_hosts: planned.extra_hosts.clone(),
         depends_on: planned
             .depends_on
             .iter()
@@ -425,6 +434,16 @@ struct ComposeService {
     volumes: Vec<ComposeMount>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     networks: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network_mode: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pid: Option<&'static str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    privileged: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    devices: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extra_hosts: Vec<String>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     depends_on: IndexMap<String, ComposeDependency>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,9 @@
 //! `team=<its team, else the team of the job's library file>` (see
 //! [`crate::plan::prometheus::target_labels`]; the built-in alerts take
 //! these labels from the series); a probe job through the blackbox exporter
-//! for services with `probes`, labelled the same way per probed service;
+//! for services with `probes` and nginx's TLS listener, labelled the same way
+//! per probed service, each target group naming its blackbox module
+//! (`__param_module`);
 //! the extra jobs of `[prometheus] scrape`, as written; rule files and
 //! Alertmanager.
 
@@ -18,7 +20,8 @@ use super::format::yaml_file;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::prometheus::{
-    BLACKBOX, BLACKBOX_PORT, PROBE_JOB, PROBE_MODULE, TargetLabels, probe_targets, target_labels,
+    BLACKBOX, BLACKBOX_PORT, PROBE_JOB, TLS_PROBE_MODULE, TargetLabels, probe_targets,
+    target_labels,
 };
 
 /// The path of prometheus.yml in the bundle.
@@ -69,7 +72,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     if plan.service(BLACKBOX).is_some() {
         files.push(OutputFile::text(
             BLACKBOX_PATH,
-            yaml_file(plan, &blackbox_config())?,
+            yaml_file(plan, &blackbox_config(plan))?,
         ));
     }
     Ok(files)
@@ -78,10 +81,9 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
 fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
     let mut jobs: IndexMap<String, ScrapeConfig> = IndexMap::new();
     for service in &plan.services {
-        let Some(metrics) = &service.metrics else {
+        let (Some(metrics), Some(target)) = (&service.metrics, service.scrape_address()) else {
             continue;
         };
-        let target = format!("{}:{}", service.name, metrics.port);
         if let Some(job) = jobs.get_mut(&service.group) {
             if let Some(config) = job.static_configs.first_mut() {
                 config.targets.push(target);
@@ -130,24 +132,29 @@ fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
 }
 
 /// The probe job: every probed URL is a target; relabeling hands it to the
-/// blackbox exporter as `?target=` and keeps it as `instance`.
+/// blackbox exporter as `?target=` and keeps it as `instance`. Each group of
+/// targets names its module as `__param_module` (`?module=`): a job-level
+/// `params` would override it.
 fn probe_job(plan: &Plan) -> ScrapeConfig {
     let static_configs = probe_targets(plan)
         .into_iter()
-        .map(|(labels, targets)| StaticConfig {
-            targets,
-            labels: label_map(labels),
+        .map(|probed| {
+            let mut labels = IndexMap::new();
+            labels.insert("__param_module".to_owned(), probed.module.to_owned());
+            labels.extend(label_map(probed.labels));
+            StaticConfig {
+                targets: probed.targets,
+                labels,
+            }
         })
         .collect();
-    let mut params = IndexMap::new();
-    params.insert("module".to_owned(), vec![PROBE_MODULE.to_owned()]);
     ScrapeConfig {
         job_name: PROBE_JOB.to_owned(),
         scrape_interval: None,
         scrape_timeout: None,
         metrics_path: "/probe".to_owned(),
         scheme: "http".to_owned(),
-        params,
+        params: IndexMap::new(),
         static_configs,
         relabel_configs: vec![
             Relabel {
@@ -176,19 +183,35 @@ fn label_map(labels: TargetLabels) -> IndexMap<String, String> {
     map
 }
 
-fn blackbox_config() -> BlackboxConfig {
+/// The modules the probe job's targets use.
+fn blackbox_config(plan: &Plan) -> BlackboxConfig {
     let mut modules = IndexMap::new();
-    modules.insert(
-        PROBE_MODULE.to_owned(),
-        BlackboxModule {
-            prober: "http",
-            timeout: "5s",
-            http: BlackboxHttp {
-                preferred_ip_protocol: "ip4",
-                follow_redirects: true,
+    for probed in probe_targets(plan) {
+        let module = match probed.module {
+            TLS_PROBE_MODULE => BlackboxModule {
+                prober: "tcp",
+                timeout: "5s",
+                http: None,
+                tcp: Some(BlackboxTcp {
+                    preferred_ip_protocol: "ip4",
+                    tls: true,
+                    tls_config: BlackboxTls {
+                        insecure_skip_verify: true,
+                    },
+                }),
             },
-        },
-    );
+            _ => BlackboxModule {
+                prober: "http",
+                timeout: "5s",
+                http: Some(BlackboxHttp {
+                    preferred_ip_protocol: "ip4",
+                    follow_redirects: true,
+                }),
+                tcp: None,
+            },
+        };
+        modules.entry(probed.module.to_owned()).or_insert(module);
+    }
     BlackboxConfig { modules }
 }
 
@@ -260,11 +283,26 @@ struct BlackboxConfig {
 struct BlackboxModule {
     prober: &'static str,
     timeout: &'static str,
-    http: BlackboxHttp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http: Option<BlackboxHttp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tcp: Option<BlackboxTcp>,
 }
 
 #[derive(Serialize)]
 struct BlackboxHttp {
     preferred_ip_protocol: &'static str,
     follow_redirects: bool,
+}
+
+#[derive(Serialize)]
+struct BlackboxTcp {
+    preferred_ip_protocol: &'static str,
+    tls: bool,
+    tls_config: BlackboxTls,
+}
+
+#[derive(Serialize)]
+struct BlackboxTls {
+    insecure_skip_verify: bool,
 }

@@ -10,7 +10,7 @@ use crate::config::{Alertmanager, Stack};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{closest, pointer};
 use crate::plan::Plan;
-use crate::plan::alertmanager::{PlannedRoute, routed_receivers, routes};
+use crate::plan::alertmanager::{PlannedRoute, routed_receivers, routes, routes_alerts};
 use crate::plan::alerts::{AlertOrigin, PlannedAlert, user_alerts};
 use crate::plan::prometheus::{CADVISOR, NODE_EXPORTER};
 
@@ -34,7 +34,7 @@ pub fn check_library(checker: &mut Checker<'_>, plan: &Plan) {
     let Some(settings) = &checker.stack.alertmanager else {
         return;
     };
-    if routes(settings).is_empty() {
+    if !routes_alerts(settings) {
         return;
     }
     let mut unrouted: IndexMap<&str, Vec<&str>> = IndexMap::new();
@@ -68,7 +68,7 @@ pub fn check_library(checker: &mut Checker<'_>, plan: &Plan) {
 /// the default receiver. A section without routes sends everything to the
 /// default receiver on purpose, so it gets no warnings.
 fn check_unrouted(checker: &mut Checker<'_>, settings: &Alertmanager, alerts: &[PlannedAlert]) {
-    if routes(settings).is_empty() {
+    if !routes_alerts(settings) {
         return;
     }
     for alert in alerts {

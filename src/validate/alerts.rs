@@ -320,6 +320,18 @@ fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Ser
             .timeout
             .as_ref()
             .map(crate::config::Duration::millis);
+        if let Some(label) = metrics.status_label.as_deref() {
+            if !crate::syntax::is_label_name(label) {
+                checker.error(
+                    &pointer(["services", name, "metrics", "status-label"]),
+                    ErrorKind::InvalidValue {
+                        value: format!("`{label}`"),
+                        reason: "a status label is a Prometheus label name".to_owned(),
+                        fix: "write letters, digits and underscores, not starting with a digit, such as `code`".to_owned(),
+                    },
+                );
+            }
+        }
         if let (Some(interval), Some(timeout)) = (interval, timeout) {
             if timeout > interval {
                 checker.error(
@@ -531,6 +543,25 @@ metrics = { path = "/metrics" }
         assert_eq!(found[0].2, "\"20s\"");
         let within = text.replace("timeout = \"20s\"", "timeout = \"20s\", interval = \"30s\"");
         assert!(diagnostics(&within).is_empty());
+    }
+
+    #[test]
+    fn the_status_label_is_a_label_name() {
+        let text = BASE.replace(
+            "metrics = { path = \"/metrics\" }",
+            "metrics = { path = \"/metrics\", status-label = \"status-code\" }",
+        );
+        let found = diagnostics(&text);
+        assert_eq!(
+            found,
+            vec![(
+                "stackgen::schema::value".to_owned(),
+                "invalid value `status-code`: a status label is a Prometheus label name".to_owned(),
+                "\"status-code\"".to_owned()
+            )]
+        );
+        let fine = text.replace("status-code", "code");
+        assert!(diagnostics(&fine).is_empty());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod logs;
 mod names;
 pub mod ports;
 mod promql;
+mod redis_memory;
 pub mod secrets;
 mod slos;
 pub mod text;
@@ -71,6 +72,7 @@ pub fn validate_plan(loaded: &Loaded, plan: &Plan) -> Vec<Diagnostic> {
         diagnostics: Vec::new(),
     };
     alerting::check_library(&mut checker, plan);
+    redis_memory::check(&mut checker, plan);
     slos::check_routes(&mut checker, plan);
     checker.diagnostics
 }

@@ -6,6 +6,7 @@ use super::Checker;
 use crate::config::{PortMapping, PortSpec, check_address, resolve_port};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
+use crate::plan::prometheus::{NODE_EXPORTER, NODE_EXPORTER_PORT};
 
 /// Checks every service's ports and the ports the generated services publish.
 pub fn check(checker: &mut Checker<'_>) {
@@ -127,6 +128,15 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<GeneratedPort> {
             bind_at(prometheus.bind.as_ref(), &["prometheus", "bind"]),
         ));
     }
+    if stack.prometheus.as_ref().is_some_and(|p| p.node_exporter) {
+        // On the host's network, node-exporter listens on the host's port itself.
+        ports.push((
+            NODE_EXPORTER.to_owned(),
+            pointer(["prometheus", "node-exporter"]),
+            NODE_EXPORTER_PORT,
+            None,
+        ));
+    }
     if let Some(alertmanager) = &stack.alertmanager {
         ports.push((
             "alertmanager".to_owned(),
@@ -246,5 +256,37 @@ ports = ["8080:80"]
                 .collect();
             assert_eq!(firsts, ["a"]);
         }
+    }
+
+    /// node-exporter runs on the host's network: its port 9100 is the host's.
+    #[test]
+    fn node_exporter_claims_its_host_port() {
+        let text = r#"
+[stack]
+name = "s"
+[services.a]
+image = "x"
+ports = ["9100:80"]
+[prometheus]
+node-exporter = true
+"#;
+        let loaded = crate::load::load_str("s.toml", text).expect("loads");
+        let found: Vec<(ErrorKind, &str)> = crate::validate::validate(&loaded)
+            .into_iter()
+            .map(|d| (d.kind, &text[d.location.span]))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                ErrorKind::PortConflict {
+                    port: 9100,
+                    first: "a".to_owned()
+                },
+                "true"
+            )]
+        );
+        let moved =
+            crate::load::load_str("s.toml", &text.replace("9100:80", "9101:80")).expect("loads");
+        assert!(crate::validate::validate(&moved).is_empty());
     }
 }

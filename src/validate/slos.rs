@@ -14,7 +14,7 @@ use crate::config::{
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{closest, pointer};
 use crate::plan::Plan;
-use crate::plan::alertmanager::{routed_receivers, routes};
+use crate::plan::alertmanager::{routed_receivers, routes_alerts};
 use crate::plan::alerts::AlertOrigin;
 use crate::syntax::is_label_name;
 use crate::syntax::parse_promql;
@@ -564,7 +564,7 @@ pub fn check_routes(checker: &mut Checker<'_>, plan: &Plan) {
     let Some(settings) = &checker.stack.alertmanager else {
         return;
     };
-    if routes(settings).is_empty() {
+    if !routes_alerts(settings) {
         return;
     }
     let mut warned: HashSet<usize> = HashSet::new();

@@ -299,10 +299,16 @@ fn unrouted_library_alerts_are_one_warning_at_the_service() {
             other => panic!("unexpected {other:?}"),
         })
         .collect();
-    assert_eq!(services, ["db", "prometheus"], "{library:?}");
-    assert_eq!(library[0].location.span, span_of(&text, "[services.db]"));
-    assert_eq!(library[1].location.span, span_of(&text, "[prometheus]"));
-    let ErrorKind::UnroutedLibraryAlerts { alerts, .. } = &library[0].kind else {
+    // Alertmanager is scraped too: its rules are warnings the section does not route.
+    assert_eq!(
+        services,
+        ["alertmanager", "db", "prometheus"],
+        "{library:?}"
+    );
+    assert_eq!(library[0].location.span, span_of(&text, "[alertmanager]"));
+    assert_eq!(library[1].location.span, span_of(&text, "[services.db]"));
+    assert_eq!(library[2].location.span, span_of(&text, "[prometheus]"));
+    let ErrorKind::UnroutedLibraryAlerts { alerts, .. } = &library[1].kind else {
         unreachable!("checked above");
     };
     assert!(alerts.contains("PostgresDeadlocks"), "{alerts}");
@@ -322,7 +328,7 @@ fn library_alerts_with_a_team_route_are_not_reported() {
             _ => None,
         })
         .collect();
-    assert_eq!(services, ["prometheus"]);
+    assert_eq!(services, ["alertmanager", "prometheus"]);
 }
 
 /// `stackgen validate` plans for checks only and must warn as a render does.
@@ -344,4 +350,67 @@ fn a_plan_for_checks_reports_unrouted_library_alerts_alike() {
     };
     assert!(!warnings.is_empty());
     assert_eq!(described(&warnings), described(&rendered.warnings));
+}
+
+/// `dead-mans-switch` routes `Watchdog`, and only it, to its receiver first,
+/// with its own repeat interval, and the stack gets `Watchdog`.
+#[test]
+fn the_dead_mans_switch_gets_watchdog_and_nothing_else() {
+    let text = format!(
+        "{}\n[alertmanager.receivers.heartbeat]\nwebhook = [{{ url = \"https://hc-ping.example.com/shop\" }}]\n\n[prometheus]\n",
+        BASE.replace(
+            "default-receiver = \"fallback\"\n",
+            "default-receiver = \"fallback\"\ndead-mans-switch = { receiver = \"heartbeat\", repeat-interval = \"2m\" }\n",
+        )
+    );
+    let rendered = render_str("stack.toml", &text).expect("renders");
+    let config = bundle_text(&rendered.bundle, "alertmanager/alertmanager.yml");
+    assert!(
+        config.contains(
+            "  routes:\n  - receiver: heartbeat\n    matchers:\n    - alertname=\"Watchdog\"\n    group_wait: 0s\n    group_interval: 2m\n    repeat_interval: 2m\n  - receiver: oncall\n"
+        ),
+        "{config}"
+    );
+    let tests = bundle_text(&rendered.bundle, "alertmanager/route-tests.txt");
+    assert!(
+        tests.contains("\nheartbeat alertname=Watchdog severity=info\n"),
+        "{tests}"
+    );
+    let rules = bundle_text(&rendered.bundle, "prometheus/rules/library-prometheus.yml");
+    assert!(
+        rules.contains("  - alert: Watchdog\n    expr: vector(1)\n"),
+        "{rules}"
+    );
+    // The receiver is used: no warning says otherwise.
+    assert!(
+        rendered
+            .warnings
+            .iter()
+            .all(|w| w.kind.code() != "stackgen::alerting::unused-receiver"),
+        "{:?}",
+        rendered.warnings
+    );
+    // Without the switch, there is no Watchdog to route.
+    let without = render_str("stack.toml", &format!("{BASE}\n[prometheus]\n")).expect("renders");
+    let rules = bundle_text(&without.bundle, "prometheus/rules/library-prometheus.yml");
+    assert!(!rules.contains("Watchdog"), "{rules}");
+}
+
+#[test]
+fn an_unknown_dead_mans_switch_receiver_is_pointed_at() {
+    let text = BASE.replace(
+        "default-receiver = \"fallback\"\n",
+        "default-receiver = \"fallback\"\ndead-mans-switch = { receiver = \"oncal\" }\n",
+    );
+    let diagnostics = refused(&text);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(
+        diagnostics[0].kind,
+        ErrorKind::DanglingReference {
+            what: "receiver",
+            name: "oncal".to_owned(),
+            suggestion: Some("oncall".to_owned()),
+        }
+    );
+    assert_eq!(diagnostics[0].location.span, span_of(&text, "\"oncal\""));
 }

@@ -24,6 +24,7 @@ probes = ["/health"]
 [services.redis]
 image = "redis:7"
 kind = "redis"
+command = ["redis-server", "--maxmemory", "256mb"]
 exporter = true
 
 [services.postgres]

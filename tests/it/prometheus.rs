@@ -152,7 +152,9 @@ fn bind_address_must_be_an_ip_address() {
 /// stack's own rules get.
 #[test]
 fn every_library_expression_passes_the_promql_check() {
-    use stackgen::plan::alert_library::{LibraryGroup, kinds, render_group};
+    use stackgen::plan::alert_library::{
+        DEFAULT_STATUS_LABEL, Fed, LibraryGroup, kinds, render_group,
+    };
     use stackgen::plan::alerts::LibraryMember;
     let member = |job: &str| LibraryMember {
         job: job.to_owned(),
@@ -166,7 +168,9 @@ fn every_library_expression_passes_the_promql_check() {
             kind,
             name: format!("library-{kind}"),
             settings: None,
+            status_label: DEFAULT_STATUS_LABEL,
             members: vec![member("api"), member("web")],
+            fed: Fed::everything(2),
         };
         let (alerts, recordings) = render_group(&group).expect("the library renders");
         let exprs = alerts
@@ -181,4 +185,29 @@ fn every_library_expression_passes_the_promql_check() {
         }
     }
     assert!(count >= 50, "only {count} library expressions");
+}
+
+/// `examples/library.toml` deploys every exporter the library knows, so it
+/// gets every rule of every library file: none is left out for want of what
+/// it needs (devices, namespaces, a TLS probe, Alertmanager), and
+/// `scripts/e2e` runs every rule's promtool tests on it.
+#[test]
+fn the_library_example_gets_every_library_rule() {
+    use stackgen::plan::alert_library::{kinds, rule_names};
+    let (plan, warnings) =
+        stackgen::check_stack(Path::new("examples/library.toml")).expect("the example plans");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let planned: Vec<&str> = plan.alerts.iter().map(|a| a.name.as_str()).collect();
+    let mut count = 0;
+    for kind in kinds() {
+        for rule in rule_names(kind) {
+            assert!(
+                planned.contains(&rule.name.as_str()),
+                "{kind} {} is not planned",
+                rule.name
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= 130, "only {count} library rules");
 }
