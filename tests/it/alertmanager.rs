@@ -363,7 +363,7 @@ fn the_dead_mans_switch_gets_watchdog_and_nothing_else() {
             "default-receiver = \"fallback\"\ndead-mans-switch = { receiver = \"heartbeat\", repeat-interval = \"2m\" }\n",
         )
     );
-    let rendered = render_str("stack.toml", &text).expect("renders");
+    let rendered = run(Source::text("stack.toml", &text), &Options::default()).expect("renders");
     let config = bundle_text(&rendered.bundle, "alertmanager/alertmanager.yml");
     assert!(
         config.contains(
@@ -391,7 +391,11 @@ fn the_dead_mans_switch_gets_watchdog_and_nothing_else() {
         rendered.warnings
     );
     // Without the switch, there is no Watchdog to route.
-    let without = render_str("stack.toml", &format!("{BASE}\n[prometheus]\n")).expect("renders");
+    let without = run(
+        Source::text("stack.toml", &format!("{BASE}\n[prometheus]\n")),
+        &Options::default(),
+    )
+    .expect("renders");
     let rules = bundle_text(&without.bundle, "prometheus/rules/library-prometheus.yml");
     assert!(!rules.contains("Watchdog"), "{rules}");
 }

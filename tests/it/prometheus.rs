@@ -194,8 +194,11 @@ fn every_library_expression_passes_the_promql_check() {
 #[test]
 fn the_library_example_gets_every_library_rule() {
     use stackgen::plan::alert_library::{kinds, rule_names};
-    let (plan, warnings) =
-        stackgen::check_stack(Path::new("examples/library.toml")).expect("the example plans");
+    let stackgen::Output { plan, warnings, .. } = stackgen::run(
+        Path::new("examples/library.toml"),
+        &stackgen::Options::default().check_only(),
+    )
+    .expect("the example plans");
     assert!(warnings.is_empty(), "{warnings:?}");
     let planned: Vec<&str> = plan.alerts.iter().map(|a| a.name.as_str()).collect();
     let mut count = 0;
