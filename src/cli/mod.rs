@@ -132,6 +132,33 @@ pub struct LoadArgs {
     /// too, not only in the stack file's folder; repeat for several folders.
     #[arg(long = "allow-input-dir", value_name = "DIR")]
     pub allow_input_dir: Vec<PathBuf>,
+    /// What to render and check: `compose` (`docker-compose.yml` and its
+    /// configuration), `kubernetes` (manifests in `k8s/`) or `all`; default:
+    /// `[stack] targets`, else `compose`.
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+}
+
+/// The values of `--target`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// The Compose bundle.
+    Compose,
+    /// The Kubernetes manifests in `k8s/`.
+    Kubernetes,
+    /// Both.
+    All,
+}
+
+impl TargetArg {
+    /// The targets this value selects.
+    pub fn targets(self) -> crate::config::Targets {
+        match self {
+            Self::Compose => crate::config::Targets::COMPOSE,
+            Self::Kubernetes => crate::config::Targets::KUBERNETES,
+            Self::All => crate::config::Targets::ALL,
+        }
+    }
 }
 
 impl LoadArgs {
@@ -141,6 +168,7 @@ impl LoadArgs {
             env: self.env.clone(),
             allowed_input_dirs: self.allow_input_dir.clone(),
             bundle_dir: None,
+            targets: self.target.map(TargetArg::targets),
         }
     }
 }

@@ -7,6 +7,7 @@ mod alerting;
 mod dashboards;
 pub mod exact;
 mod ingress;
+mod kubernetes;
 pub mod label_examples;
 mod logs;
 mod monitoring;
@@ -26,6 +27,9 @@ pub use alerting::{
 };
 pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
 pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
+pub use kubernetes::{
+    GatewayRef, IngressFlavour, Kubernetes, PublishedServiceType, Target, Targets,
+};
 pub use logs::{
     Alloy, DEFAULT_ALLOY_VERSION, DEFAULT_HOST_LOGS, DEFAULT_LOG_RETENTION, DEFAULT_LOKI_VERSION,
     GENERATED_LOG_LABELS, HostLogs, Logs, Loki, LokiProbe, ServiceLogSettings, ServiceLogs,
@@ -89,6 +93,10 @@ pub struct Stack {
     /// Docker socket, Grafana reads it.
     #[serde(default)]
     pub logs: Option<Logs>,
+    /// What only a Kubernetes cluster needs (namespace, Gateway, storage, the
+    /// labels kube-prometheus-stack selects by), for the `kubernetes` target.
+    #[serde(default)]
+    pub kubernetes: Option<Kubernetes>,
     /// Your own alerting rules, written to `prometheus/rules/`.
     #[serde(default)]
     pub alerts: Vec<AlertRule>,
@@ -123,6 +131,10 @@ pub struct StackMeta {
     /// The cluster name, added to Prometheus `external_labels`.
     #[serde(default)]
     pub cluster: Option<String>,
+    /// What `stackgen render` and `check` write when `--target` is not given:
+    /// `["compose"]` (the default), `["kubernetes"]` or both.
+    #[serde(default)]
+    pub targets: Vec<Target>,
 }
 
 /// A named volume.

@@ -669,6 +669,41 @@ error_kinds! {
             /// Which releases to use instead.
             fix: String,
         },
+        /// A name that becomes part of a Kubernetes object and that Kubernetes refuses.
+        #[error("{what} `{name}` cannot be used on Kubernetes: {reason}")]
+        #[diagnostic(code("stackgen::kubernetes::name"), help("{fix}"))]
+        #[label("not a valid Kubernetes name")]
+        KubernetesName {
+            /// What is named (namespace, `StorageClass`, environment variable, ...).
+            what: &'static str,
+            /// The name.
+            name: String,
+            /// Why Kubernetes refuses it.
+            reason: String,
+            /// What Kubernetes accepts.
+            fix: String,
+        },
+        /// Something of the stack that the Kubernetes manifests carry only in
+        /// part, or not at all: an entry of the loss report.
+        #[error("on Kubernetes, {what}: {consequence}")]
+        #[diagnostic(code("stackgen::kubernetes::loss"), help("{fix}"))]
+        #[label("not carried over as written")]
+        KubernetesLoss {
+            /// What of the stack.
+            what: String,
+            /// What the manifests do instead.
+            consequence: String,
+            /// What to do about it.
+            fix: String,
+        },
+        /// The retired ingress-nginx was chosen for the routes.
+        #[error("ingress-nginx was retired in March 2026 and gets no more fixes, security fixes included")]
+        #[diagnostic(
+            code("stackgen::kubernetes::retired"),
+            help("use `ingress = \"gateway-api\"` (the default): HTTPRoutes attached to a Gateway of any Gateway API implementation")
+        )]
+        #[label("retired controller")]
+        RetiredIngressNginx {},
     }
 }
 

@@ -55,6 +55,8 @@ pub struct Loaded {
     /// (`../..` for the default `out/<stem>`), for what the bundle names
     /// but does not hold: build contexts.
     pub stack_dir_from_bundle: String,
+    /// The output targets of this run: `--target`, else `[stack] targets`.
+    pub targets: crate::config::Targets,
 }
 
 /// How to load a stack file: which environment, which extra folders it may
@@ -69,6 +71,8 @@ pub struct LoadOptions {
     /// Where the bundle goes (`-o`), when not the default `out/<stem>`
     /// beside the stack file: build contexts are written relative to it.
     pub bundle_dir: Option<PathBuf>,
+    /// The output targets (`--target`); `[stack] targets` when `None`.
+    pub targets: Option<crate::config::Targets>,
 }
 
 /// Reads and checks the stack file at `path`.
@@ -103,6 +107,9 @@ pub fn load_file_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Erro
         loaded.stack_dir_from_bundle = relative_path(bundle_dir, roots.stack_dir());
     }
     loaded.base_dir = base_dir;
+    if let Some(targets) = options.targets {
+        loaded.targets = targets;
+    }
     Ok(loaded)
 }
 
@@ -194,7 +201,9 @@ fn from_document(
         }
     };
     let inputs = Arc::new(Inputs::read(&stack, roots));
+    let targets = crate::config::Targets::from_list(&stack.stack.targets);
     Ok(Loaded {
+        targets,
         stack: SharedStack::new(stack),
         spans,
         base_dir: PathBuf::from("."),

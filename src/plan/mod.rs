@@ -13,6 +13,7 @@ pub mod dashboard_uid;
 pub mod dashboards;
 pub mod grafana;
 pub mod ingress;
+pub mod kubernetes;
 mod library_file;
 mod library_requirements;
 pub mod logs;
@@ -86,6 +87,10 @@ pub struct Plan {
     pub ingress: Option<ingress::PlannedIngress>,
     /// The datasources Grafana is provisioned with (none without `[grafana]`).
     pub datasources: Vec<grafana::PlannedDatasource>,
+    /// The output targets rendered from this plan.
+    pub targets: crate::config::Targets,
+    /// The decisions of the `kubernetes` target; `None` when it is not rendered.
+    pub kubernetes: Option<kubernetes::KubernetesPlan>,
 }
 
 impl Plan {
@@ -183,6 +188,8 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         alertmanager: None,
         ingress: None,
         datasources: Vec::new(),
+        targets: loaded.targets,
+        kubernetes: None,
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);
@@ -200,5 +207,8 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     alert_library::add_library(&mut plan);
     slo::add_slos(&mut plan);
     alertmanager::add_route_tests(&mut plan);
+    if plan.targets.kubernetes {
+        plan.kubernetes = Some(kubernetes::plan(&plan));
+    }
     plan
 }

@@ -6,6 +6,7 @@
 //! `docker compose --env-file .env` fills them in.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -31,6 +32,13 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         "# {}\n# Every variable the stack references. Copy to .env, fill in the values,\n# and run `docker compose --env-file .env up`.\n",
         header_lines(plan)
     );
+    if let Some(kubernetes) = &plan.kubernetes {
+        let _ = write!(
+            text,
+            "# On Kubernetes the workloads read them from the Secret `{}`:\n# kubectl create secret generic {} --namespace {} --from-env-file=.env\n",
+            kubernetes.secret_name, kubernetes.secret_name, kubernetes.namespace
+        );
+    }
     for (name, places) in &uses {
         text.push('\n');
         for place in places {
@@ -44,30 +52,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     Ok(vec![OutputFile::text(PATH, text)])
 }
 
-/// The names of the `${NAME}` references in `text`, in order (`$${NAME}` is an escape, not a reference).
-pub fn variables_in(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut at = 0;
-    while let Some(offset) = text[at..].find("${") {
-        let start = at + offset;
-        at = start + 2;
-        let escaped = start > 0 && bytes[start - 1] == b'$';
-        let name_end = text[at..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(text.len(), |end| at + end);
-        let name = &text[at..name_end];
-        let well_formed = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && matches!(bytes.get(name_end), Some(b'}' | b':' | b'-' | b'?' | b'+'));
-        if !escaped && well_formed && !found.contains(&name) {
-            found.push(name);
-        }
-    }
-    found
-}
+pub use crate::syntax::interpolation::variables_in;
 
 /// Calls `visit` with the JSON pointer and text of every string of the
 /// stack (map keys aside), in document order. Each section becomes a tree of
@@ -91,6 +76,7 @@ fn visit_stack(stack: &Stack, visit: &mut impl FnMut(&str, &str)) -> Result<(), 
         // Environment overlays are not part of the rendered stack.
         env: _,
         logs,
+        kubernetes,
     } = stack;
     visit_part(meta, &["stack"], visit)?;
     for (name, service) in services {
@@ -103,6 +89,7 @@ fn visit_stack(stack: &Stack, visit: &mut impl FnMut(&str, &str)) -> Result<(), 
     visit_part(grafana, &["grafana"], visit)?;
     visit_part(ingress, &["ingress"], visit)?;
     visit_part(logs, &["logs"], visit)?;
+    visit_part(kubernetes, &["kubernetes"], visit)?;
     for (index, alert) in alerts.iter().enumerate() {
         visit_part(alert, &["alerts", &index.to_string()], visit)?;
     }

@@ -78,8 +78,8 @@ impl Bundle {
 /// One renderer: the files of one output target.
 type Renderer = fn(&Plan) -> Result<Vec<OutputFile>, Error>;
 
-/// Every target, in the order their files are added to the bundle.
-const RENDERERS: [Renderer; 10] = [
+/// The Compose target, in the order their files are added to the bundle.
+const COMPOSE_RENDERERS: [Renderer; 9] = [
     compose::render,
     alertmanager::render,
     grafana::render,
@@ -89,21 +89,29 @@ const RENDERERS: [Renderer; 10] = [
     prometheus::render,
     rules::render,
     rule_tests::render,
-    env_example::render,
 ];
 
-/// Renders every target. The renderers only read the plan, so they share
-/// out among the cores; their files are added in the fixed order of
-/// [`RENDERERS`], so the bundle (and any error reported) does not depend on
-/// which finishes first.
+/// Renders the plan's targets: the Compose files of [`COMPOSE_RENDERERS`],
+/// the Kubernetes manifests, and `.env.example` for either. The renderers
+/// only read the plan, so they share out among the cores; their files are
+/// added in a fixed order, so the bundle (and any error reported) does not
+/// depend on which finishes first.
 pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     if plan.purpose != crate::plan::Purpose::Render {
         return Err(Error::Bug(
             "a plan made for checks cannot be rendered".to_owned(),
         ));
     }
+    let mut renderers: Vec<Renderer> = Vec::new();
+    if plan.targets.compose {
+        renderers.extend(COMPOSE_RENDERERS);
+    }
+    if plan.targets.kubernetes {
+        renderers.push(kubernetes::render);
+    }
+    renderers.push(env_example::render);
     let mut bundle = Bundle::default();
-    for files in parallel::map_in_order(&RENDERERS, |renderer| renderer(plan)) {
+    for files in parallel::map_in_order(&renderers, |renderer| renderer(plan)) {
         bundle.extend(files?)?;
     }
     kubernetes::cross_check::check_bundle(&bundle.files)?;

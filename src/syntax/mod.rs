@@ -14,6 +14,8 @@ mod container_name;
 mod dns_label;
 mod duration;
 pub mod go_regex;
+pub mod interpolation;
+mod kubernetes;
 pub mod matcher;
 pub mod nginx;
 pub mod promql;
@@ -30,6 +32,9 @@ pub use dns_label::{check_dns_label, is_safe_name};
 pub use duration::{
     DURATION_FORMAT, DURATION_PATTERN, Duration, DurationProblem, format_millis,
     parse_duration_millis, read_duration,
+};
+pub use kubernetes::{
+    check_config_key, check_dns_subdomain, check_env_var_name, check_label_key, check_label_value,
 };
 pub use matcher::{LabelMatcher, MATCHER_FORMAT, parse_matcher, quote};
 pub use promql::{parse_bounded, parse_promql};

@@ -11,6 +11,7 @@ pub mod dependencies;
 mod files;
 mod go_template;
 pub mod ingress;
+mod kubernetes;
 mod logs;
 mod names;
 pub mod ports;
@@ -39,6 +40,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
         spans: &loaded.spans,
         base_dir: &loaded.base_dir,
         inputs: &loaded.inputs,
+        targets: loaded.targets,
         diagnostics: Vec::new(),
     };
     names::check(&mut checker);
@@ -57,6 +59,7 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     dashboards::check(&mut checker);
     ingress::check(&mut checker);
     logs::check(&mut checker);
+    kubernetes::check(&mut checker);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.location.source.name.clone(), d.location.span.start));
     diagnostics
@@ -69,11 +72,13 @@ pub fn validate_plan(loaded: &Loaded, plan: &Plan) -> Vec<Diagnostic> {
         spans: &loaded.spans,
         base_dir: &loaded.base_dir,
         inputs: &loaded.inputs,
+        targets: loaded.targets,
         diagnostics: Vec::new(),
     };
     alerting::check_library(&mut checker, plan);
     redis_memory::check(&mut checker, plan);
     slos::check_routes(&mut checker, plan);
+    kubernetes::report_losses(&mut checker, plan);
     checker.diagnostics
 }
 
@@ -87,6 +92,8 @@ pub struct Checker<'a> {
     pub base_dir: &'a std::path::Path,
     /// The files and folders the stack names, as the load stage found them.
     pub inputs: &'a crate::load::Inputs,
+    /// The output targets of this run.
+    pub targets: crate::config::Targets,
     diagnostics: Vec<Diagnostic>,
 }
 

@@ -1,0 +1,493 @@
+//! A container as Kubernetes runs it: command and arguments, environment
+//! with secret references, probes from the health check, resources in
+//! Kubernetes quantities.
+
+use std::collections::BTreeSet;
+
+use crate::config::{ByteSize, Cpus, Healthcheck, Resources};
+use crate::plan::PlannedHealthcheck;
+use crate::syntax::interpolation::{Piece, pieces};
+use crate::syntax::parse_duration_millis;
+
+/// One container of a pod.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedContainer {
+    /// The container's name.
+    pub name: String,
+    /// The image.
+    pub image: String,
+    /// The entrypoint (`command` in Kubernetes).
+    pub command: Option<Vec<String>>,
+    /// The arguments (`args`; Compose's `command`).
+    pub args: Option<Vec<String>>,
+    /// The environment, secret references first.
+    pub env: Vec<EnvVar>,
+    /// The ports the container listens on, named.
+    pub ports: Vec<super::PlannedPort>,
+    /// Its mounts.
+    pub mounts: Vec<super::PlannedMount>,
+    /// Probes from the health check.
+    pub probes: Option<PlannedProbes>,
+    /// Limits and requests.
+    pub resources: Option<PlannedResources>,
+    /// The working directory.
+    pub working_dir: Option<String>,
+    /// The numeric user and group to run as (`user = "1000:1000"`).
+    pub run_as: Option<(i64, Option<i64>)>,
+}
+
+impl PlannedContainer {
+    /// A container running `image` with nothing else set.
+    pub fn new(name: &str, image: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            image: image.to_owned(),
+            command: None,
+            args: None,
+            env: Vec::new(),
+            ports: Vec::new(),
+            mounts: Vec::new(),
+            probes: None,
+            resources: None,
+            working_dir: None,
+            run_as: None,
+        }
+    }
+}
+
+/// One environment variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    /// Its name.
+    pub name: String,
+    /// Where its value comes from.
+    pub value: EnvSource,
+}
+
+/// The value of an environment variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvSource {
+    /// Text, in which `$(NAME)` reads a variable defined before it (`$$(` is a literal `$(`).
+    Text(String),
+    /// A key of the stack's Secret.
+    Secret {
+        /// The key.
+        key: String,
+    },
+}
+
+/// Readiness, liveness and start-up probes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedProbes {
+    /// Readiness and liveness: the same check, interval, timeout and retries.
+    pub probe: PlannedProbe,
+    /// The start-up probe, for a health check with a start period.
+    pub startup: Option<PlannedProbe>,
+}
+
+/// One probe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedProbe {
+    /// What it runs.
+    pub action: ProbeAction,
+    /// Seconds between probes.
+    pub period_seconds: i32,
+    /// Seconds before a probe times out.
+    pub timeout_seconds: i32,
+    /// Failures in a row before the container counts as failed.
+    pub failure_threshold: i32,
+}
+
+/// What a probe runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeAction {
+    /// An HTTP GET of `path` on `port`; a 2xx or 3xx answer passes.
+    HttpGet {
+        /// The path.
+        path: String,
+        /// The container port.
+        port: u16,
+    },
+    /// A command; exit code 0 passes.
+    Exec(Vec<String>),
+}
+
+/// Limits and requests as Kubernetes quantities.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlannedResources {
+    /// CPU limit (`500m`).
+    pub cpu_limit: Option<String>,
+    /// Memory limit (`512Mi`).
+    pub memory_limit: Option<String>,
+    /// CPU request.
+    pub cpu_request: Option<String>,
+    /// Memory request.
+    pub memory_request: Option<String>,
+}
+
+/// Compose's health check defaults, as Docker applies them.
+const DEFAULT_INTERVAL_MS: u64 = 30_000;
+const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+const DEFAULT_RETRIES: u32 = 3;
+
+/// The probes of a health check. `check` is the stack's own health check,
+/// when there is one: an `http` check becomes an HTTP GET on `http_port`;
+/// anything else runs the planned test as a command (`CMD-SHELL` through `sh -c`).
+pub fn probes(
+    planned: &PlannedHealthcheck,
+    check: Option<&Healthcheck>,
+    http_port: Option<u16>,
+) -> Option<PlannedProbes> {
+    let action = match (check.and_then(|c| c.http.as_ref()), http_port) {
+        (Some(path), Some(port)) => ProbeAction::HttpGet {
+            path: path.clone(),
+            port: check.and_then(|c| c.port).unwrap_or(port),
+        },
+        _ => match planned.test.split_first() {
+            Some((first, rest)) if first == "CMD" => ProbeAction::Exec(rest.to_vec()),
+            Some((first, [shell])) if first == "CMD-SHELL" => {
+                ProbeAction::Exec(vec!["sh".to_owned(), "-c".to_owned(), shell.clone()])
+            }
+            _ => return None,
+        },
+    };
+    let millis = |text: &Option<String>, default| {
+        text.as_deref()
+            .and_then(parse_duration_millis)
+            .unwrap_or(default)
+    };
+    let interval = millis(&planned.interval, DEFAULT_INTERVAL_MS);
+    let retries = planned.retries.unwrap_or(DEFAULT_RETRIES);
+    let probe = PlannedProbe {
+        action,
+        period_seconds: seconds(interval),
+        timeout_seconds: seconds(millis(&planned.timeout, DEFAULT_TIMEOUT_MS)),
+        failure_threshold: i32::try_from(retries.max(1)).unwrap_or(i32::MAX),
+    };
+    let start_period = millis(&planned.start_period, 0);
+    let startup = (start_period > 0).then(|| PlannedProbe {
+        // The start period, in probes, plus the retries Compose allows after it.
+        failure_threshold: i32::try_from(start_period.div_ceil(interval.max(1)))
+            .unwrap_or(i32::MAX)
+            .saturating_add(probe.failure_threshold),
+        ..probe.clone()
+    });
+    Some(PlannedProbes { probe, startup })
+}
+
+/// Whole seconds, rounded up, at least 1 (Kubernetes' smallest period).
+fn seconds(millis: u64) -> i32 {
+    i32::try_from(millis.div_ceil(1000).max(1)).unwrap_or(i32::MAX)
+}
+
+/// Compose's limits and reservations as Kubernetes limits and requests.
+pub fn resources(resources: &Resources) -> PlannedResources {
+    let reservations = resources.reservations.as_ref();
+    PlannedResources {
+        cpu_limit: resources.cpus.map(cpu_quantity),
+        memory_limit: resources.memory.as_ref().map(memory_quantity),
+        cpu_request: reservations.and_then(|r| r.cpus).map(cpu_quantity),
+        memory_request: reservations
+            .and_then(|r| r.memory.as_ref())
+            .map(memory_quantity),
+    }
+}
+
+/// Cores as millicores: `0.5` → `500m`, `2` → `2`. Compose takes at most
+/// three decimals' worth of precision from a CPU count, as Kubernetes does.
+pub fn cpu_quantity(cpus: Cpus) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let millis = (cpus.get() * 1000.0).round() as u64;
+    if millis % 1000 == 0 {
+        (millis / 1000).to_string()
+    } else {
+        format!("{millis}m")
+    }
+}
+
+/// Bytes in the largest binary unit that holds them whole: Compose's `512M`
+/// is 512 MiB, so `512Mi`; `1.5G` is `1536Mi`; 1000 bytes stay `1000`.
+pub fn memory_quantity(size: &ByteSize) -> String {
+    bytes_quantity(size.bytes())
+}
+
+/// `bytes` in the largest binary unit that holds them whole.
+pub fn bytes_quantity(bytes: u64) -> String {
+    const UNITS: [(&str, u32); 5] = [("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)];
+    for (unit, shift) in UNITS {
+        if bytes != 0 && bytes % (1 << shift) == 0 {
+            return format!("{}{unit}", bytes >> shift);
+        }
+    }
+    bytes.to_string()
+}
+
+/// Environment variables with their `${VAR}` references read from the
+/// stack's Secret: a value that is one reference becomes a `secretKeyRef`;
+/// text with references gets each variable defined first, from the Secret,
+/// and reads it with `$(VAR)`. The variables used are added to `keys`.
+pub fn environment<'a>(
+    entries: impl IntoIterator<Item = (&'a String, &'a String)>,
+    keys: &mut BTreeSet<String>,
+) -> Vec<EnvVar> {
+    let entries: Vec<(&String, &String)> = entries.into_iter().collect();
+    let own: BTreeSet<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
+    let mut helpers = Vec::new();
+    let mut vars = Vec::new();
+    for (name, value) in entries {
+        let parts = pieces(value);
+        if let [Piece::Var { name: var, .. }] = parts.as_slice() {
+            keys.insert((*var).to_owned());
+            vars.push(EnvVar {
+                name: name.clone(),
+                value: EnvSource::Secret {
+                    key: (*var).to_owned(),
+                },
+            });
+            continue;
+        }
+        let text = expand(&parts, &own, keys, &mut helpers);
+        vars.push(EnvVar {
+            name: name.clone(),
+            value: EnvSource::Text(text),
+        });
+    }
+    helpers.extend(vars);
+    helpers
+}
+
+/// Arguments with their `${VAR}` references read from the stack's Secret
+/// through helper variables added to `env`.
+pub fn arguments(
+    arguments: &[String],
+    env: &mut Vec<EnvVar>,
+    keys: &mut BTreeSet<String>,
+) -> Vec<String> {
+    let own: BTreeSet<&str> = BTreeSet::new();
+    let mut helpers = Vec::new();
+    let expanded = arguments
+        .iter()
+        .map(|argument| expand(&pieces(argument), &own, keys, &mut helpers))
+        .collect();
+    for helper in helpers {
+        if !env.iter().any(|var| var.name == helper.name) {
+            env.insert(0, helper);
+        }
+    }
+    expanded
+}
+
+/// The prefix of helper variables whose name a service already uses for something else.
+const HELPER_PREFIX: &str = "STACKGEN_SECRET_";
+
+/// Text with each reference as `$(VAR)` and literal `$(` escaped as `$$(`;
+/// adds a helper variable reading each referenced key to `helpers`.
+fn expand(
+    parts: &[Piece<'_>],
+    own: &BTreeSet<&str>,
+    keys: &mut BTreeSet<String>,
+    helpers: &mut Vec<EnvVar>,
+) -> String {
+    let mut text = String::new();
+    for part in parts {
+        match part {
+            Piece::Text(literal) => text.push_str(&literal.replace("$(", "$$(")),
+            Piece::Var { name, .. } => {
+                keys.insert((*name).to_owned());
+                let helper = if own.contains(name) {
+                    format!("{HELPER_PREFIX}{name}")
+                } else {
+                    (*name).to_owned()
+                };
+                text.push_str("$(");
+                text.push_str(&helper);
+                text.push(')');
+                if !helpers.iter().any(|var| var.name == helper) {
+                    helpers.push(EnvVar {
+                        name: helper,
+                        value: EnvSource::Secret {
+                            key: (*name).to_owned(),
+                        },
+                    });
+                }
+            }
+        }
+    }
+    text
+}
+
+/// `user = "1000"` or `"1000:1000"` as numeric user and group; `None` for names.
+pub fn numeric_user(user: &str) -> Option<(i64, Option<i64>)> {
+    let (uid, gid) = match user.split_once(':') {
+        Some((uid, gid)) => (uid, Some(gid)),
+        None => (user, None),
+    };
+    let uid = uid.parse().ok()?;
+    match gid {
+        Some(gid) => Some((uid, Some(gid.parse().ok()?))),
+        None => Some((uid, None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_in_binary_units() {
+        let size = |text: &str| ByteSize::parse(text).expect("a size");
+        assert_eq!(memory_quantity(&size("512M")), "512Mi");
+        assert_eq!(memory_quantity(&size("1G")), "1Gi");
+        assert_eq!(memory_quantity(&size("1.5G")), "1536Mi");
+        assert_eq!(memory_quantity(&size("1000")), "1000");
+        assert_eq!(memory_quantity(&size("64k")), "64Ki");
+        assert_eq!(bytes_quantity(0), "0");
+    }
+
+    #[test]
+    fn cpus_in_millicores() {
+        let cpus = |n: f64| cpu_quantity(Cpus::new(n).expect("in range"));
+        assert_eq!(cpus(0.5), "500m");
+        assert_eq!(cpus(2.0), "2");
+        assert_eq!(cpus(0.25), "250m");
+        assert_eq!(cpus(1.5), "1500m");
+        assert_eq!(cpus(0.01), "10m");
+    }
+
+    fn check(test: &[&str], start_period: Option<&str>) -> PlannedHealthcheck {
+        PlannedHealthcheck {
+            test: test.iter().map(|s| (*s).to_owned()).collect(),
+            interval: Some("10s".to_owned()),
+            timeout: Some("1500ms".to_owned()),
+            retries: Some(5),
+            start_period: start_period.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn shell_checks_run_through_sh() {
+        let probes = probes(
+            &check(&["CMD-SHELL", "pg_isready -U app"], None),
+            None,
+            None,
+        )
+        .expect("a probe");
+        assert_eq!(
+            probes.probe.action,
+            ProbeAction::Exec(vec!["sh".into(), "-c".into(), "pg_isready -U app".into()])
+        );
+        assert_eq!(probes.probe.period_seconds, 10);
+        assert_eq!(
+            probes.probe.timeout_seconds, 2,
+            "rounded up to whole seconds"
+        );
+        assert_eq!(probes.probe.failure_threshold, 5);
+        assert_eq!(probes.startup, None);
+    }
+
+    #[test]
+    fn http_checks_become_http_gets_and_start_periods_startup_probes() {
+        let stack_check = Healthcheck {
+            http: Some("/health".to_owned()),
+            ..Healthcheck::default()
+        };
+        let probes = probes(
+            &check(
+                &["CMD", "wget", "http://localhost:8000/health"],
+                Some("45s"),
+            ),
+            Some(&stack_check),
+            Some(8000),
+        )
+        .expect("a probe");
+        assert_eq!(
+            probes.probe.action,
+            ProbeAction::HttpGet {
+                path: "/health".into(),
+                port: 8000
+            }
+        );
+        let startup = probes
+            .startup
+            .expect("a start period gives a startup probe");
+        assert_eq!(
+            startup.failure_threshold,
+            5 + 5,
+            "45s in 10s probes, then the retries"
+        );
+        assert_eq!(startup.action, probes.probe.action);
+    }
+
+    #[test]
+    fn command_checks_run_as_written() {
+        let probes = probes(
+            &check(&["CMD", "redis-cli", "ping"], None),
+            None,
+            Some(6379),
+        )
+        .expect("a probe");
+        assert_eq!(
+            probes.probe.action,
+            ProbeAction::Exec(vec!["redis-cli".into(), "ping".into()])
+        );
+    }
+
+    #[test]
+    fn secrets_are_read_from_the_secret_and_never_written() {
+        let entries = [
+            ("POSTGRES_PASSWORD".to_owned(), "${DB_PASSWORD}".to_owned()),
+            (
+                "DATABASE_URL".to_owned(),
+                "postgres://app:${DB_PASSWORD}@db/app?x=$(y)".to_owned(),
+            ),
+            ("MODE".to_owned(), "plain".to_owned()),
+        ];
+        let mut keys = BTreeSet::new();
+        let env = environment(entries.iter().map(|(k, v)| (k, v)), &mut keys);
+        let secret = |key: &str| EnvSource::Secret { key: key.into() };
+        assert_eq!(
+            env,
+            vec![
+                EnvVar {
+                    name: "DB_PASSWORD".into(),
+                    value: secret("DB_PASSWORD")
+                },
+                EnvVar {
+                    name: "POSTGRES_PASSWORD".into(),
+                    value: secret("DB_PASSWORD")
+                },
+                EnvVar {
+                    name: "DATABASE_URL".into(),
+                    value: EnvSource::Text("postgres://app:$(DB_PASSWORD)@db/app?x=$$(y)".into())
+                },
+                EnvVar {
+                    name: "MODE".into(),
+                    value: EnvSource::Text("plain".into())
+                },
+            ]
+        );
+        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["DB_PASSWORD"]);
+    }
+
+    #[test]
+    fn a_reference_named_like_a_variable_of_the_service_gets_a_helper() {
+        let entries = [
+            ("TOKEN".to_owned(), "literal".to_owned()),
+            ("HEADER".to_owned(), "Bearer ${TOKEN}".to_owned()),
+        ];
+        let mut keys = BTreeSet::new();
+        let env = environment(entries.iter().map(|(k, v)| (k, v)), &mut keys);
+        assert_eq!(env[0].name, "STACKGEN_SECRET_TOKEN");
+        assert_eq!(
+            env[2].value,
+            EnvSource::Text("Bearer $(STACKGEN_SECRET_TOKEN)".into())
+        );
+    }
+
+    #[test]
+    fn users() {
+        assert_eq!(numeric_user("1000"), Some((1000, None)));
+        assert_eq!(numeric_user("1000:50"), Some((1000, Some(50))));
+        assert_eq!(numeric_user("postgres"), None);
+    }
+}
