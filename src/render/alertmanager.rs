@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::alertmanager::{PlannedInhibitRule, PlannedRoute, PlannedRouting, secret_file};
 use crate::syntax::LabelMatcher;
+use crate::syntax::comment_text;
 
 /// The configuration's path in the bundle.
 pub const CONFIG: &str = "alertmanager/alertmanager.yml";
@@ -148,7 +149,7 @@ fn route_tests(plan: &Plan, routing: &PlannedRouting) -> String {
                 .map(|(name, value)| format!("{name}={value}")),
         );
         out.push_str("\n# ");
-        out.push_str(&case.comment);
+        out.push_str(&comment_text(&case.comment));
         out.push('\n');
         out.push_str(&words.join(" "));
         out.push('\n');

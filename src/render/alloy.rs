@@ -55,7 +55,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     if !body.ends_with('\n') {
         body.push('\n');
     }
-    let header = super::nginx::comment_text(&super::format::header_lines(plan));
+    let header = super::format::header_lines(plan);
     Ok(vec![OutputFile::text(PATH, format!("// {header}\n{body}"))])
 }
 

@@ -16,6 +16,7 @@ use crate::config::Stack;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::render::format::{header_lines, to_value};
+use crate::syntax::comment_text;
 
 /// The file's path in the bundle.
 pub const PATH: &str = ".env.example";
@@ -43,7 +44,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         text.push('\n');
         for place in places {
             text.push_str("# used by: ");
-            text.push_str(place);
+            text.push_str(&comment_text(place));
             text.push('\n');
         }
         text.push_str(name);

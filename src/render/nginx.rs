@@ -43,7 +43,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     if !body.ends_with('\n') {
         body.push('\n');
     }
-    let header = comment_text(&super::format::header_lines(plan));
+    let header = super::format::header_lines(plan);
     let mut files = vec![OutputFile::text(
         "nginx/nginx.conf",
         format!("# {header}\n{body}"),
@@ -319,16 +319,6 @@ fn nginx_size(bytes: u64) -> String {
         }
     }
     bytes.to_string()
-}
-
-/// Text safe on one comment line (`#` here, `//` in Alloy's syntax).
-pub fn comment_text(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            let invisible = !c.is_ascii() && unsafe_char(&c.to_string(), true).is_some();
-            if c.is_control() || invisible { '?' } else { c }
-        })
-        .collect()
 }
 
 fn bug(value: &str, reason: &str) -> Error {
@@ -766,6 +756,5 @@ read-timeout = @TIMEOUT@
         assert_eq!(nginx_size(1000), "1000");
         assert_eq!(nginx_time(60_000), "60s");
         assert_eq!(nginx_time(1_500), "1500ms");
-        assert_eq!(comment_text("a\nb\u{202E}c"), "a?b?c");
     }
 }

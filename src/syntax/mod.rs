@@ -41,7 +41,7 @@ pub use promql::{parse_bounded, parse_promql};
 pub use ranged::{Cpus, Ranged};
 pub use release::ReleaseVersion;
 pub use secret_ref::{SECRET_REF_PATTERN, SecretRef};
-pub use text::{is_label_name, unsafe_char};
+pub use text::{comment_text, is_label_name, unsafe_char};
 
 /// Whether a text is of a `format`.
 pub type FormatCheck = fn(&str) -> bool;

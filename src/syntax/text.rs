@@ -1,6 +1,10 @@
 //! Characters and names that generated files take as they are: label
-//! names, and text free of anything that could end a token, a line or a
-//! directive in a hand-written format.
+//! names, text free of anything that could end a token, a line or a
+//! directive in a hand-written format, and text made safe as a one-line
+//! comment.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Describes the first unsafe character in `value`, if any.
 pub fn unsafe_char(value: &str, allow_spaces: bool) -> Option<String> {
@@ -14,6 +18,41 @@ pub fn unsafe_char(value: &str, allow_spaces: bool) -> Option<String> {
         c if is_invisible(c) => Some(format!("the invisible character U+{:04X}", u32::from(c))),
         _ => None,
     })
+}
+
+/// `text` as the body of a one-line comment in every format stackgen
+/// writes (`#` in YAML, nginx.conf, `.env.example` and the route tests,
+/// `//` in Alloy): a character that could end the line for some reader
+/// (line feed, carriage return, NEL, U+2028, U+2029), any other control
+/// character, an invisible or bidirectional-formatting character and a
+/// noncharacter are written as `\u{XXXX}`, and `\` as `\\`, so the comment
+/// stays one line and says exactly what the text was. Text without any of
+/// them is returned as it is.
+pub fn comment_text(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_comment_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_comment_escape(c) {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                let _ = write!(out, "\\u{{{:04X}}}", u32::from(c));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether [`comment_text`] escapes `c`.
+fn needs_comment_escape(c: char) -> bool {
+    c == '\\'
+        || c.is_control()
+        || is_invisible(c)
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 fn is_invisible(c: char) -> bool {
@@ -42,5 +81,17 @@ mod tests {
         assert!(is_label_name("team"));
         assert!(!is_label_name("1team"));
         assert!(!is_label_name("te-am"));
+    }
+
+    #[test]
+    fn comments_stay_one_line_and_say_what_the_text_was() {
+        assert!(matches!(
+            comment_text("web.toml"),
+            Cow::Borrowed("web.toml")
+        ));
+        assert_eq!(
+            comment_text("a\nb\r\u{85}\u{2028}\\u{41}\u{202E}\0é"),
+            "a\\u{000A}b\\u{000D}\\u{0085}\\u{2028}\\\\u{41}\\u{202E}\\u{0000}é"
+        );
     }
 }

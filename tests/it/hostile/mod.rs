@@ -10,7 +10,7 @@
 //!
 //! The tests, by concern: [`arbitrary_text`], [`toml_fragments`],
 //! [`mutated_stacks`], [`text_fields`] (hostile strings in every field of a
-//! valid stack), [`limits`] (size, scale and depth), [`output_dir`] and
+//! valid stack), [`file_name`] (the stack file's own name), [`limits`] (size, scale and depth), [`output_dir`] and
 //! [`corpus`]. The others hold what they share: [`run`] runs one input,
 //! [`specials`] the strings, [`fields`] and [`stack_text`] the structured
 //! stack, [`field_checks`], [`nginx_shape`] and [`alloy_shape`] where its
@@ -21,6 +21,7 @@ mod arbitrary_text;
 mod corpus;
 mod field_checks;
 mod fields;
+mod file_name;
 mod limits;
 mod mutated_stacks;
 mod nginx_shape;

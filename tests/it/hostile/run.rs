@@ -16,13 +16,19 @@ pub(super) const TIME_LIMIT: Duration = Duration::from_secs(60);
 /// Runs the whole pipeline on its own thread (2 MiB stack, like the tests
 /// themselves): a panic fails, and so does taking longer than [`TIME_LIMIT`].
 pub(super) fn guarded(text: &str) -> Result<Output, Error> {
+    guarded_named("stack.toml", text)
+}
+
+/// [`guarded`], for a stack file called `name`.
+pub(super) fn guarded_named(name: &str, text: &str) -> Result<Output, Error> {
     let (send, receive) = mpsc::channel();
     let owned = text.to_owned();
+    let name = name.to_owned();
     let worker = std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(move || {
             let result = stackgen::run(
-                stackgen::Source::text("stack.toml", &owned),
+                stackgen::Source::text(&name, &owned),
                 &stackgen::Options::default(),
             );
             let _ = send.send(result);
@@ -121,4 +127,17 @@ pub(super) fn preview(text: &str) -> String {
         let cut = floor_boundary(text, 400);
         format!("{:?}... ({} bytes)", &text[..cut], text.len())
     }
+}
+
+/// Cases of a property that renders whole stacks: `PROPTEST_CASES` if set,
+/// else `debug` in a debug build and `release` in a release build.
+pub(super) fn cases(debug: u32, release: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if cfg!(debug_assertions) {
+            debug
+        } else {
+            release
+        })
 }

@@ -7,7 +7,7 @@ use stackgen::Error;
 
 use super::field_checks::{check_fields, check_strict};
 use super::fields::{Fields, Strict, hostile_fields};
-use super::run::{guarded, parse_yaml};
+use super::run::{cases, guarded, parse_yaml};
 use super::specials::{SPECIALS, hostile_string};
 
 proptest! {
@@ -130,8 +130,5 @@ fn very_long_strings_are_handled() {
 /// Cases of the structured property: `PROPTEST_CASES` if set, else 64 in a
 /// debug build (each case renders every target twice) and 256 in release.
 fn structured_cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(if cfg!(debug_assertions) { 64 } else { 256 })
+    cases(64, 256)
 }
