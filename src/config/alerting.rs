@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::syntax::{Duration, LabelMatcher, SecretRef};
+use crate::syntax::{Duration, LabelMatcher, LabelName, SecretRef};
 
 /// One alerting rule of your own.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -31,7 +31,7 @@ pub struct AlertRule {
     pub group: Option<String>,
     /// More labels on the alert.
     #[serde(default)]
-    pub labels: IndexMap<String, String>,
+    pub labels: IndexMap<LabelName, String>,
     /// A one-line summary; `{{ $labels.x }}` and `{{ $value }}` are Prometheus templates and are kept as written.
     #[serde(default)]
     pub summary: Option<String>,
@@ -117,10 +117,10 @@ pub struct AlertTestAlert {
     /// The rule's own labels are added for you: `severity`, `team`, `service`
     /// and its `labels` table; `alertname` is implied.
     #[serde(default)]
-    pub labels: IndexMap<String, String>,
+    pub labels: IndexMap<LabelName, String>,
     /// The alert's annotations after templating; omitted ones are taken from the rule when it has no templates.
     #[serde(default)]
-    pub annotations: IndexMap<String, String>,
+    pub annotations: IndexMap<LabelName, String>,
 }
 
 /// A recording rule.
@@ -136,7 +136,7 @@ pub struct RecordingRule {
     pub group: Option<String>,
     /// Labels added to the recorded series.
     #[serde(default)]
-    pub labels: IndexMap<String, String>,
+    pub labels: IndexMap<LabelName, String>,
 }
 
 /// How a service uses the built-in alert library for its kind.

@@ -54,7 +54,8 @@ pub use slo_windows::{BurnTier, BurnWindow, BurnWindows, burn_windows, prometheu
 pub use table::Table;
 
 pub use crate::syntax::{
-    ByteSize, ContainerName, Cpus, Duration, SecretRef, parse_duration_millis,
+    ByteSize, ContainerName, Cpus, DockerLabelKey, Duration, EnvName, LabelName, SecretRef,
+    parse_duration_millis,
 };
 
 use indexmap::IndexMap;
@@ -144,9 +145,9 @@ pub struct NamedVolume {
     /// The volume driver (`local` when unset).
     #[serde(default)]
     pub driver: Option<String>,
-    /// Labels on the volume.
+    /// Labels on the volume, keyed by Docker label keys.
     #[serde(default)]
-    pub labels: IndexMap<String, String>,
+    pub labels: IndexMap<DockerLabelKey, String>,
 }
 
 /// A network.

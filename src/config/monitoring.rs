@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::syntax::{ByteSize, Duration, SecretRef};
+use crate::syntax::{ByteSize, Duration, LabelName, SecretRef};
 
 /// How long Prometheus keeps data when `retention` is unset (its own default).
 pub const DEFAULT_RETENTION: &str = "15d";
@@ -36,7 +36,7 @@ pub struct Prometheus {
     pub retention_size: Option<ByteSize>,
     /// Labels added to every series and alert leaving this server.
     #[serde(default)]
-    pub external_labels: IndexMap<String, String>,
+    pub external_labels: IndexMap<LabelName, String>,
     /// Run node-exporter for host metrics.
     #[serde(default)]
     pub node_exporter: bool,

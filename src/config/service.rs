@@ -5,7 +5,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Table;
-use crate::syntax::{ByteSize, ContainerName, Cpus, Duration, Ranged};
+use crate::syntax::{
+    BuildArgName, ByteSize, ContainerName, Cpus, DockerLabelKey, Duration, EnvName, Ranged,
+};
 
 /// How many containers a service runs: 1 to 1000.
 pub type Replicas = Ranged<u32, 1, 1000>;
@@ -43,7 +45,7 @@ pub struct Service {
     /// `*_KEY`, `*_SECRET`, `*_DSN`, ...) must take a `${VAR}` reference, never a literal,
     /// and so must a password inside a URL (`postgres://app:${DB_PASSWORD}@db/app`).
     #[serde(default)]
-    pub environment: IndexMap<String, EnvValue>,
+    pub environment: IndexMap<EnvName, EnvValue>,
     /// Files of environment variables, relative to the stack file and inside its folder;
     /// copied into the bundle as `env/<service>/<file name>` (no more readable than the file).
     #[serde(default)]
@@ -70,9 +72,9 @@ pub struct Service {
     /// Compose profiles: the service starts only when one of them is active.
     #[serde(default)]
     pub profiles: Vec<String>,
-    /// Container labels.
+    /// Container labels, keyed by Docker label keys (`com.example.team`).
     #[serde(default)]
-    pub labels: IndexMap<String, String>,
+    pub labels: IndexMap<DockerLabelKey, String>,
     /// Networks to join; the stack's default network when empty.
     #[serde(default)]
     pub networks: Vec<String>,
@@ -329,7 +331,7 @@ pub struct ExporterSettings {
     pub image: Option<String>,
     /// Environment for the exporter (connection strings as `${VAR}`).
     #[serde(default)]
-    pub environment: IndexMap<String, EnvValue>,
+    pub environment: IndexMap<EnvName, EnvValue>,
 }
 
 /// A build from a Dockerfile.
@@ -345,7 +347,7 @@ pub struct Build {
     pub dockerfile: Option<String>,
     /// Build arguments.
     #[serde(default)]
-    pub args: IndexMap<String, String>,
+    pub args: IndexMap<BuildArgName, String>,
     /// The build stage to stop at.
     #[serde(default)]
     pub target: Option<String>,

@@ -19,6 +19,7 @@ use super::Table;
 use super::alerting::Severity;
 use super::exact::{self, Exact};
 use crate::syntax::Duration;
+use crate::syntax::LabelName;
 
 /// The period of an SLO that names none.
 pub const DEFAULT_PERIOD: &str = "30d";
@@ -170,10 +171,10 @@ pub struct AlertTierSettings {
     pub severity: Option<Severity>,
     /// More labels on the tier's alert.
     #[serde(default)]
-    pub labels: IndexMap<String, String>,
+    pub labels: IndexMap<LabelName, String>,
     /// More annotations, or replacements of `summary` and `description`.
     #[serde(default)]
-    pub annotations: IndexMap<String, String>,
+    pub annotations: IndexMap<LabelName, String>,
 }
 
 /// An SLO objective in percent, read as the exact decimal number written.

@@ -137,6 +137,19 @@ error_kinds! {
             /// Why it is refused.
             reason: String,
         },
+        /// A key that is not a name of its target's grammar (an environment
+        /// variable name, a label name, a Docker label key).
+        #[error("`{name}` is not {what}")]
+        #[diagnostic(code("stackgen::names::invalid"), help("{rule}"))]
+        #[label("not {what}")]
+        InvalidName {
+            /// What the key must be: "an environment variable name".
+            what: &'static str,
+            /// The key as written, line breaks and control characters escaped.
+            name: String,
+            /// How to write one.
+            rule: &'static str,
+        },
         /// A name used twice where names must be unique.
         #[error("{what} `{name}` is defined more than once")]
         #[diagnostic(code("stackgen::names::duplicate"), help("rename one of them"))]

@@ -5,9 +5,12 @@
 //! run pays for generating it. `tests/schema.rs` proves the three agree:
 //! the model's schema, the committed file and the embedded text.
 
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
 use serde_json::Value;
 
 use crate::config::Stack;
+use crate::syntax::keys_as_property_names;
 
 /// The committed schema text, embedded at build time.
 const EMBEDDED: &str = include_str!("../../schema/stack.schema.json");
@@ -25,7 +28,10 @@ pub fn stack_schema_text() -> &'static str {
 /// The schema text generated from the model (what `schema/stack.schema.json`
 /// must hold; slow: it runs schemars over every type of the model).
 pub fn generated_stack_schema_text() -> String {
-    let mut schema = serde_json::to_value(schemars::schema_for!(Stack))
+    let generator = SchemaSettings::default()
+        .with_transform(RecursiveTransform(keys_as_property_names))
+        .into_generator();
+    let mut schema = serde_json::to_value(generator.into_root_schema_for::<Stack>())
         .unwrap_or_else(|_| Value::Object(serde_json::Map::new()));
     if let Value::Object(map) = &mut schema {
         map.insert(

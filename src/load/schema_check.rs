@@ -15,7 +15,7 @@ use super::spans::{SpanIndex, escape_pointer};
 use crate::error::{Diagnostic, Error, ErrorKind};
 use crate::syntax::{
     BYTE_SIZE_FORMAT, BYTE_SIZE_PATTERN, DURATION_FORMAT, DURATION_PATTERN, FORMATS,
-    MATCHER_FORMAT, SECRET_REF_PATTERN, parse_matcher,
+    MATCHER_FORMAT, SECRET_REF_PATTERN, comment_text, name_rule, parse_matcher,
 };
 
 /// Every schema violation in `document`, as diagnostics.
@@ -120,6 +120,28 @@ fn translate(
                 instance,
                 &format!("at most {limit}"),
                 spans.value(&at),
+            ));
+        }
+        ValidationErrorKind::PropertyNames { error } => {
+            let name = error.instance().as_str().unwrap_or_default().to_owned();
+            let location = spans.key(&format!("{at}/{}", escape_pointer(&name)));
+            let kind = match error.kind() {
+                ValidationErrorKind::Pattern { pattern } => {
+                    name_rule(pattern).map(|(what, rule)| ErrorKind::InvalidName {
+                        what,
+                        name: comment_text(&name).into_owned(),
+                        rule,
+                    })
+                }
+                _ => None,
+            };
+            out.push(Diagnostic::error(
+                kind.unwrap_or_else(|| ErrorKind::InvalidValue {
+                    value: format!("`{name}`"),
+                    reason: error.to_string(),
+                    fix: "rename the key".to_owned(),
+                }),
+                location,
             ));
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::config::{AlertTest, Severity, Stack};
-use crate::syntax::is_label_name;
+use crate::syntax::{is_label_name, text_keys};
 
 /// Where an alert came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,7 +218,7 @@ pub fn user_alerts(stack: &Stack) -> Vec<PlannedAlert> {
                         .and_then(|s| s.team.clone())
                 }),
                 service: alert.service.clone(),
-                labels: alert.labels.clone(),
+                labels: text_keys(&alert.labels),
                 annotations,
                 origin: AlertOrigin::User { index },
                 tests: Vec::new(),
@@ -245,7 +245,7 @@ pub fn user_recordings(stack: &Stack) -> Vec<PlannedRecording> {
                 .group
                 .clone()
                 .unwrap_or_else(|| DEFAULT_RECORDING_GROUP.to_owned()),
-            labels: rule.labels.clone(),
+            labels: text_keys(&rule.labels),
         })
         .collect()
 }
@@ -293,7 +293,7 @@ fn user_test(planned: &PlannedAlert, test: &AlertTest) -> PlannedTest {
         .map(|expect| {
             // Prometheus expands label and annotation templates with the
             // series' labels, before the rule's labels are added.
-            let series = &expect.labels;
+            let series = &text_keys(&expect.labels);
             let mut labels = series.clone();
             for (key, value) in planned.rule_labels() {
                 let value = expand_label_templates(&value, series).unwrap_or(value);
@@ -303,7 +303,7 @@ fn user_test(planned: &PlannedAlert, test: &AlertTest) -> PlannedTest {
             for (key, text) in &planned.annotations {
                 let value = expect
                     .annotations
-                    .get(key)
+                    .get(key.as_str())
                     .cloned()
                     .or_else(|| expand_label_templates(text, series));
                 if let Some(value) = value {
@@ -312,7 +312,7 @@ fn user_test(planned: &PlannedAlert, test: &AlertTest) -> PlannedTest {
             }
             for (key, value) in &expect.annotations {
                 annotations
-                    .entry(key.clone())
+                    .entry(key.to_string())
                     .or_insert_with(|| value.clone());
             }
             ExpectedAlert {

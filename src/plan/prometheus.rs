@@ -461,7 +461,7 @@ fn service_exporter(
     }
     if let Some(settings) = settings {
         for (key, value) in &settings.environment {
-            environment.insert(key.clone(), value.to_text());
+            environment.insert(key.to_string(), value.to_text());
         }
     }
     exporter.environment = environment;

@@ -8,7 +8,7 @@ use crate::config::{
     Ulimits,
 };
 use crate::config::{MountSource, ResolvedMount, resolve_mount};
-use crate::syntax::Ranged;
+use crate::syntax::{Ranged, text_keys};
 
 /// Who asked for a planned service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,7 +346,7 @@ pub fn expand(
     let environment: IndexMap<String, String> = service
         .environment
         .iter()
-        .map(|(k, v)| (k.clone(), v.to_text()))
+        .map(|(k, v)| (k.to_string(), v.to_text()))
         .collect();
     let replicas: Vec<Option<u32>> = if service.replicas.get() > 1 {
         (1..=service.replicas.get()).map(Some).collect()
@@ -378,7 +378,7 @@ pub fn expand(
             restart: service.restart,
             resources: service.resources.clone(),
             profiles: service.profiles.clone(),
-            labels: service.labels.clone(),
+            labels: text_keys(&service.labels),
             networks: networks.clone(),
             healthcheck: healthcheck.clone(),
             depends_on: depends_on.clone(),

@@ -39,6 +39,7 @@ use crate::config::{
     AlertTierSettings, BurnTier, Severity, Slo, burn_windows, prometheus_duration,
 };
 use crate::syntax::matcher::LabelMatcher;
+use crate::syntax::text_keys;
 
 /// The label naming an SLO alert's tier (`page`, `ticket`).
 pub const BURN_TIER_LABEL: &str = "burn_tier";
@@ -257,8 +258,8 @@ fn plan_slo(plan: &Plan, index: usize, slo: &Slo) -> Option<PlannedSlo> {
                 BurnTier::Ticket => Severity::Warning,
             }),
             conditions,
-            labels: settings.labels.clone(),
-            annotations: settings.annotations.clone(),
+            labels: text_keys(&settings.labels),
+            annotations: text_keys(&settings.annotations),
         });
     }
     let team = plan

@@ -10,6 +10,7 @@ use super::format::yaml_file;
 use crate::config::MountSource;
 use crate::config::{Ulimit, env_file_bundle_path};
 use crate::error::Error;
+use crate::syntax::text_keys;
 use crate::plan::{Plan, PlannedService};
 
 /// The compose file's path in the bundle.
@@ -32,7 +33,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
                     name.clone(),
                     ComposeVolume {
                         driver: volume.driver.clone(),
-                        labels: volume.labels.clone(),
+                        labels: text_keys(&volume.labels),
                     },
                 )
             })
@@ -109,7 +110,7 @@ fn service(planned: &PlannedService) -> ComposeService {
             args: build
                 .args
                 .iter()
-                .map(|(k, v)| (k.clone(), escape_dollars(v)))
+                .map(|(k, v)| (k.to_string(), escape_dollars(v)))
                 .collect(),
             target: build.target.as_deref().map(escape_dollars),
         }),
@@ -125,7 +126,7 @@ fn service(planned: &PlannedService) -> ComposeService {
         environment: planned
             .environment
             .iter()
-            .map(|(k, v)| (k.clone(), escape_dollars(v)))
+            .map(|(k, v)| (k.to_string(), escape_dollars(v)))
             .collect(),
         ports: planned
             .ports
@@ -204,7 +205,7 @@ fn service(planned: &PlannedService) -> ComposeService {
         labels: planned
             .labels
             .iter()
-            .map(|(k, v)| (k.clone(), escape_dollars(v)))
+            .map(|(k, v)| (k.to_string(), escape_dollars(v)))
             .collect(),
         secrets: planned.secrets.iter().map(|s| s.name.clone()).collect(),
         stop_grace_period: planned.stop_grace_period.clone(),

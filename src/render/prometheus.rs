@@ -43,7 +43,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         external_labels.insert("cluster".to_owned(), cluster.clone());
     }
     for (key, value) in &prometheus.external_labels {
-        external_labels.insert(key.clone(), value.clone());
+        external_labels.insert(key.to_string(), value.clone());
     }
     let config = Config {
         global: Global {

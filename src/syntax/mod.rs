@@ -1,7 +1,8 @@
 //! Value syntax: the small languages inside the stack file's strings and
 //! numbers (durations, byte sizes, `${VAR}` references, bounded numbers,
-//! Alertmanager matchers, Go regexes, DNS-safe names, label names, nginx
-//! tokens, Alloy strings, release numbers), each read by one function here that every stage shares.
+//! Alertmanager matchers, Go regexes, DNS-safe names, label names, names
+//! used as keys, nginx tokens, Alloy strings, release numbers), each read by
+//! one function here that every stage shares.
 //!
 //! A type whose whole grammar the JSON Schema states (a `pattern`, a range,
 //! or a `format` the schema check is taught, see [`FORMATS`]) refuses bad
@@ -17,6 +18,7 @@ pub mod go_regex;
 pub mod interpolation;
 mod kubernetes;
 pub mod matcher;
+mod names;
 pub mod nginx;
 pub mod promql;
 mod promql_dialect;
@@ -37,6 +39,10 @@ pub use kubernetes::{
     check_config_key, check_dns_subdomain, check_env_var_name, check_label_key, check_label_value,
 };
 pub use matcher::{LabelMatcher, MATCHER_FORMAT, parse_matcher, quote};
+pub use names::{
+    BuildArgName, DockerLabelKey, EnvName, LabelName, Name, NameGrammar, keys_as_property_names,
+    name_rule, text_keys,
+};
 pub use promql::{parse_bounded, parse_promql};
 pub use ranged::{Cpus, Ranged};
 pub use release::ReleaseVersion;

@@ -54,7 +54,6 @@ pub fn validate(loaded: &Loaded) -> Vec<Diagnostic> {
     slos::check(&mut checker);
     go_template::check_alerts(&mut checker);
     alert_tests::check(&mut checker);
-    text::check(&mut checker);
     alerting::check(&mut checker);
     dashboards::check(&mut checker);
     ingress::check(&mut checker);

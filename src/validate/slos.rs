@@ -16,7 +16,6 @@ use crate::load::{closest, pointer};
 use crate::plan::Plan;
 use crate::plan::alertmanager::{routed_receivers, routes_alerts};
 use crate::plan::alerts::AlertOrigin;
-use crate::syntax::is_label_name;
 use crate::syntax::parse_promql;
 
 /// Labels stackgen sets on SLO alerts, and what to do instead of setting them.
@@ -428,41 +427,15 @@ fn check_alerting(checker: &mut Checker<'_>, index: usize, slo: &Slo) {
         let AlertTier::Custom(settings) = setting else {
             continue;
         };
+        // Label and annotation names are names by type; stackgen's own are refused here.
         for key in settings.labels.keys() {
-            let at = at(&[tier.as_str(), "labels", key]);
-            let fix = if is_label_name(key) {
-                RESERVED_LABELS
-                    .iter()
-                    .find(|(name, _)| name == key)
-                    .map(|(_, fix)| (*fix).to_owned())
-            } else {
-                Some("use letters, digits and `_`, starting with a letter or `_`".to_owned())
-            };
-            if let Some(fix) = fix {
-                let reason = if is_label_name(key) {
-                    "stackgen sets this label on SLO alerts"
-                } else {
-                    "not a Prometheus label name"
-                };
+            if let Some((_, fix)) = RESERVED_LABELS.iter().find(|(name, _)| key == name) {
                 checker.error_at_key(
-                    &at,
+                    &at(&[tier.as_str(), "labels", key]),
                     ErrorKind::InvalidValue {
                         value: format!("`{key}`"),
-                        reason: reason.to_owned(),
-                        fix,
-                    },
-                );
-            }
-        }
-        for key in settings.annotations.keys() {
-            if !is_label_name(key) {
-                checker.error_at_key(
-                    &at(&[tier.as_str(), "annotations", key]),
-                    ErrorKind::InvalidValue {
-                        value: format!("`{key}`"),
-                        reason: "not a valid annotation name".to_owned(),
-                        fix: "use letters, digits and `_`, starting with a letter or `_`"
-                            .to_owned(),
+                        reason: "stackgen sets this label on SLO alerts".to_owned(),
+                        fix: (*fix).to_owned(),
                     },
                 );
             }
@@ -835,7 +808,7 @@ retention = "30d"
 
     #[test]
     fn tier_labels_leave_stackgen_s_own_alone() {
-        let alerting = r#"alerting = { name = "bad name", page = { labels = { severity = "x", "a-b" = "y", ok = "z" }, annotations = { "x y" = "1" } } }"#;
+        let alerting = r#"alerting = { name = "bad name", page = { labels = { severity = "x", ok = "z" }, annotations = { x_y = "1" } } }"#;
         let found = diagnostics(&with_slo(&format!("objective = 99.9\n{RATIO}\n{alerting}")));
         let messages: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
         assert_eq!(
@@ -843,8 +816,6 @@ retention = "30d"
             [
                 "invalid value `bad name`: not a valid alert name",
                 "invalid value `severity`: stackgen sets this label on SLO alerts",
-                "invalid value `a-b`: not a Prometheus label name",
-                "invalid value `x y`: not a valid annotation name",
             ]
         );
     }
