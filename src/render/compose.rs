@@ -1,17 +1,23 @@
 //! `docker-compose.yml`: every planned service, with health checks,
 //! `depends_on` conditions, profiles, resources, volumes and networks, plus
 //! copies of the files services mount from beside the stack file.
+//!
+//! Compose interpolates `$` in every string value of the file. The typed
+//! file below holds text as the containers should see it; on its way out,
+//! every string value passes through [`escape_dollars`] in one place
+//! ([`interpolated`]), so no field, present or future, is written raw.
 
 use indexmap::IndexMap;
 use serde::Serialize;
+use serde_json::Value;
 
 use super::OutputFile;
-use super::format::yaml_file;
+use super::format::{to_value, yaml_file};
 use crate::config::MountSource;
 use crate::config::{Ulimit, env_file_bundle_path};
 use crate::error::Error;
-use crate::syntax::text_keys;
 use crate::plan::{Plan, PlannedService};
+use crate::syntax::text_keys;
 
 /// The compose file's path in the bundle.
 pub const PATH: &str = "docker-compose.yml";
@@ -65,7 +71,10 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             })
             .collect(),
     };
-    let mut files = vec![OutputFile::text(PATH, yaml_file(plan, &file)?)];
+    let mut files = vec![OutputFile::text(
+        PATH,
+        yaml_file(plan, &interpolated(&file)?)?,
+    )];
     files.extend(shipped_files(plan)?);
     Ok(files)
 }
@@ -103,31 +112,23 @@ fn shipped_files(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
 
 fn service(planned: &PlannedService) -> ComposeService {
     ComposeService {
-        image: planned.image.as_deref().map(escape_dollars),
+        image: planned.image.clone(),
         build: planned.build.as_ref().map(|build| ComposeBuild {
-            context: escape_dollars(&build.context),
-            dockerfile: build.dockerfile.as_deref().map(escape_dollars),
-            args: build
-                .args
-                .iter()
-                .map(|(k, v)| (k.to_string(), escape_dollars(v)))
-                .collect(),
-            target: build.target.as_deref().map(escape_dollars),
+            context: build.context.clone(),
+            dockerfile: build.dockerfile.clone(),
+            args: text_keys(&build.args),
+            target: build.target.clone(),
         }),
-        container_name: planned.container_name.as_deref().map(escape_dollars),
-        hostname: planned.hostname.as_deref().map(escape_dollars),
-        command: planned.command.as_ref().map(|args| escape_all(args)),
-        entrypoint: planned.entrypoint.as_ref().map(|args| escape_all(args)),
-        user: planned.user.as_deref().map(escape_dollars),
-        working_dir: planned.working_dir.as_deref().map(escape_dollars),
+        container_name: planned.container_name.clone(),
+        hostname: planned.hostname.clone(),
+        command: planned.command.clone(),
+        entrypoint: planned.entrypoint.clone(),
+        user: planned.user.clone(),
+        working_dir: planned.working_dir.clone(),
         profiles: planned.profiles.clone(),
         restart: planned.restart.map(|r| r.as_str().to_owned()),
-        env_file: escape_all(&planned.env_file),
-        environment: planned
-            .environment
-            .iter()
-            .map(|(k, v)| (k.to_string(), escape_dollars(v)))
-            .collect(),
+        env_file: planned.env_file.clone(),
+        environment: planned.environment.clone(),
         ports: planned
             .ports
             .iter()
@@ -184,7 +185,7 @@ fn service(planned: &PlannedService) -> ComposeService {
             .healthcheck
             .as_ref()
             .map(|check| ComposeHealthcheck {
-                test: escape_all(&check.test),
+                test: check.test.clone(),
                 interval: check.interval.clone(),
                 timeout: check.timeout.clone(),
                 retries: check.retries,
@@ -202,11 +203,7 @@ fn service(planned: &PlannedService) -> ComposeService {
                 }),
             },
         }),
-        labels: planned
-            .labels
-            .iter()
-            .map(|(k, v)| (k.to_string(), escape_dollars(v)))
-            .collect(),
+        labels: planned.labels.clone(),
         secrets: planned.secrets.iter().map(|s| s.name.clone()).collect(),
         stop_grace_period: planned.stop_grace_period.clone(),
         ulimits: planned
@@ -228,8 +225,25 @@ fn ulimit(limit: Ulimit) -> ComposeUlimit {
     }
 }
 
-fn escape_all(args: &[String]) -> Vec<String> {
-    args.iter().map(|arg| escape_dollars(arg)).collect()
+/// The data of `file` with every string value (map keys aside, which
+/// compose does not interpolate) passed through [`escape_dollars`].
+fn interpolated<T: Serialize>(file: &T) -> Result<Value, Error> {
+    let mut value = to_value(file)?;
+    escape_strings(&mut value);
+    Ok(value)
+}
+
+fn escape_strings(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            if text.contains('$') {
+                *text = escape_dollars(text);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(escape_strings),
+        Value::Object(entries) => entries.values_mut().for_each(escape_strings),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// Compose interpolates `$` in every string value: keep `${NAME}` references (how secrets reach
