@@ -179,14 +179,12 @@ fn translate_alternatives(
         ));
         return;
     }
+    // An alternative fits the value's shape when nothing refuses the value
+    // itself for its type or for not being one of its values (a table given
+    // where a `oneOf` of strings or a table is allowed fits the table).
     let shaped: Vec<&Vec<ValidationError<'static>>> = context
         .iter()
-        .filter(|errors| {
-            !errors.iter().any(|error| {
-                error.instance_path().as_str() == at
-                    && matches!(error.kind(), ValidationErrorKind::Type { .. })
-            })
-        })
+        .filter(|errors| !errors.iter().any(|error| refuses_shape(error, at)))
         .collect();
     if let Some(best) = shaped.into_iter().min_by_key(|errors| errors.len()) {
         for error in best {
@@ -212,6 +210,25 @@ fn translate_alternatives(
         },
         spans.value(at),
     ));
+}
+
+/// Whether `error` refuses the value at `at` itself for its type or for not
+/// being one of its values, in every alternative it nests.
+fn refuses_shape(error: &ValidationError<'static>, at: &str) -> bool {
+    if error.instance_path().as_str() != at {
+        return false;
+    }
+    match error.kind() {
+        ValidationErrorKind::Type { .. }
+        | ValidationErrorKind::Constant { .. }
+        | ValidationErrorKind::Enum { .. } => true,
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            context
+                .iter()
+                .all(|errors| errors.iter().any(|error| refuses_shape(error, at)))
+        }
+        _ => false,
+    }
 }
 
 /// Every value allowed when each alternative is one value or a list of them
