@@ -9,8 +9,12 @@
 //! replayed by [`corpus`].
 //!
 //! The tests, by concern: [`arbitrary_text`], [`toml_fragments`],
-//! [`mutated_stacks`], [`text_fields`] (hostile strings in every field of a
-//! valid stack), [`file_name`] (the stack file's own name), [`limits`] (size, scale and depth), [`output_dir`] and
+//! [`mutated_stacks`], [`schema_fields`] (hostile strings in every string
+//! field of the schema, and in the names of the files the stack reads, each
+//! refused at the value or written intact in every file of the bundle, as
+//! [`bundle_reading`] reads it back), [`text_fields`] (hostile strings in
+//! the free-text fields of a valid stack at once), [`file_name`] (the stack
+//! file's own name), [`limits`] (size, scale and depth), [`output_dir`] and
 //! [`corpus`]. The others hold what they share: [`run`] runs one input,
 //! [`specials`] the strings, [`fields`] and [`stack_text`] the structured
 //! stack, [`field_checks`], [`nginx_shape`] and [`alloy_shape`] where its
@@ -18,6 +22,7 @@
 
 mod alloy_shape;
 mod arbitrary_text;
+mod bundle_reading;
 mod corpus;
 mod field_checks;
 mod fields;
@@ -27,6 +32,7 @@ mod mutated_stacks;
 mod nginx_shape;
 mod output_dir;
 mod run;
+mod schema_fields;
 mod specials;
 mod stack_text;
 mod text_fields;

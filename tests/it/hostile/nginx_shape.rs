@@ -42,7 +42,7 @@ fn base_nginx_shape() -> &'static Vec<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum NginxToken {
+pub(super) enum NginxToken {
     Word(String),
     Semicolon,
     Open,
@@ -79,7 +79,7 @@ fn nginx_shape(tokens: &[NginxToken]) -> Vec<String> {
 
 /// A tokenizer after nginx's `ngx_conf_read_token`: quotes open a token only
 /// at its start, `#` starts a comment only between tokens.
-fn nginx_tokens(text: &str) -> Vec<NginxToken> {
+pub(super) fn nginx_tokens(text: &str) -> Vec<NginxToken> {
     let mut tokens = Vec::new();
     let mut chars = text.chars().peekable();
     while let Some(&c) = chars.peek() {

@@ -1,0 +1,337 @@
+//! Every file of a rendered bundle read back the way its tool reads it, as
+//! data: YAML and JSON parsed (docker-compose.yml with Compose's `$$`
+//! read as `$`), nginx.conf as its tokens, config.alloy as its blocks, the
+//! amtool route tests as the words of each case, `.env.example` as its
+//! variable names; comments are left out, as every tool leaves them out.
+//! Any other file (the copied inputs) is read as its text. A format the
+//! bundle gains is read by its extension: a `.yaml` or `.json` file of a
+//! new target is covered as it is.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+use stackgen::render::Bundle;
+
+use super::nginx_shape::{NginxToken, nginx_tokens};
+use super::run::has_extension;
+use crate::support::alloy_blocks;
+
+/// A bundle, each file read back.
+pub(super) struct Reading {
+    files: BTreeMap<String, Value>,
+}
+
+/// Reads every file of `bundle`.
+pub(super) fn read_bundle(bundle: &Bundle) -> Reading {
+    Reading {
+        files: bundle
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), read_file(path, bytes)))
+            .collect(),
+    }
+}
+
+impl Reading {
+    /// Whether this bundle is `plain` with `marker` replaced by `value`: the
+    /// same files, the same data, each string holding the marker holding the
+    /// value instead (as written, or escaped the way of the string around
+    /// it), every other string unchanged; `.env.example` may list the
+    /// variables `value` references besides.
+    pub(super) fn matches(&self, plain: &Self, marker: &str, value: &str) -> Result<(), String> {
+        let expected: BTreeMap<String, &Value> = plain
+            .files
+            .iter()
+            .map(|(path, data)| (path.replace(marker, value), data))
+            .collect();
+        let paths: BTreeSet<&String> = self.files.keys().collect();
+        let wanted: BTreeSet<&String> = expected.keys().collect();
+        if paths != wanted {
+            return Err(format!(
+                "the bundle's files changed: {:?} instead of {:?}",
+                paths.difference(&wanted).collect::<Vec<_>>(),
+                wanted.difference(&paths).collect::<Vec<_>>()
+            ));
+        }
+        let substitute = Substitute { marker, value };
+        for (path, data) in &self.files {
+            let plain = expected[path];
+            if path == ENV_EXAMPLE {
+                env_names_match(plain, data, &references(value))
+            } else if path == ROUTE_TESTS {
+                substitute.route_tests(plain, data)
+            } else {
+                substitute.compare(plain, data, path, "")
+            }
+            .map_err(|problem| format!("{path}: {problem}"))?;
+        }
+        Ok(())
+    }
+
+    /// Whether this bundle has the structure of `base` (the same number of
+    /// files, each with the same nesting, kinds and sizes; text aside).
+    pub(super) fn same_structure(&self, base: &Self, value: &str) -> Result<(), String> {
+        if self.files.len() != base.files.len() {
+            return Err(format!(
+                "{} files instead of {}",
+                self.files.len(),
+                base.files.len()
+            ));
+        }
+        for (path, data) in &self.files {
+            let Some(before) = base.files.get(path) else {
+                continue;
+            };
+            if path == ENV_EXAMPLE {
+                env_names_match(before, data, &references(value))
+            } else {
+                same_shape(before, data, "")
+            }
+            .map_err(|problem| format!("{path}: {problem}"))?;
+        }
+        Ok(())
+    }
+}
+
+const ENV_EXAMPLE: &str = ".env.example";
+const ROUTE_TESTS: &str = "alertmanager/route-tests.txt";
+
+fn read_file(path: &str, bytes: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(bytes);
+    if has_extension(path, &["yml", "yaml"]) {
+        let data = stackgen::render::format::parse_own_yaml(&text)
+            .unwrap_or_else(|e| panic!("{path} does not parse: {e}\n{text}"));
+        if path == "docker-compose.yml" {
+            compose_interpolated(data)
+        } else {
+            data
+        }
+    } else if has_extension(path, &["json"]) {
+        serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+    } else if path.starts_with("nginx/") && has_extension(path, &["conf"]) {
+        nginx_tokens(&text)
+            .into_iter()
+            .map(|token| match token {
+                NginxToken::Word(word) => Value::String(word),
+                NginxToken::Semicolon => json!({ "punct": ";" }),
+                NginxToken::Open => json!({ "punct": "{" }),
+                NginxToken::Close => json!({ "punct": "}" }),
+            })
+            .collect()
+    } else if has_extension(path, &["alloy"]) {
+        alloy_blocks(&text)
+            .unwrap_or_else(|e| panic!("{path} does not read: {e}\n{text}"))
+            .into_iter()
+            .map(|block| {
+                json!({
+                    "path": block.path,
+                    "label": block.label,
+                    "attributes": block.attributes,
+                })
+            })
+            .collect()
+    } else if path == ROUTE_TESTS {
+        text.lines()
+            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+            .map(|line| line.split_whitespace().map(Value::from).collect::<Value>())
+            .collect()
+    } else if path == ENV_EXAMPLE {
+        text.lines()
+            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+            .map(|line| {
+                let name = line
+                    .strip_suffix('=')
+                    .unwrap_or_else(|| panic!("{path}: {line:?} is not a `NAME=` line"));
+                assert!(
+                    stackgen::syntax::is_env_name(name),
+                    "{path}: {name:?} is no variable name"
+                );
+                Value::from(name)
+            })
+            .collect()
+    } else {
+        Value::String(text.into_owned())
+    }
+}
+
+/// Compose's reading of every string value: `$$` is a `$`.
+fn compose_interpolated(value: Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(text.replace("$$", "$")),
+        Value::Array(items) => items.into_iter().map(compose_interpolated).collect(),
+        Value::Object(entries) => entries
+            .into_iter()
+            .map(|(key, entry)| (key, compose_interpolated(entry)))
+            .collect::<Map<_, _>>()
+            .into(),
+        other => other,
+    }
+}
+
+/// The `${NAME}` references in `value`.
+fn references(value: &str) -> BTreeSet<String> {
+    stackgen::render::env_example::variables_in(value)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `.env.example` lists what it listed before, and at most the variables
+/// the hostile value references besides.
+fn env_names_match(
+    before: &Value,
+    after: &Value,
+    allowed: &BTreeSet<String>,
+) -> Result<(), String> {
+    let names = |v: &Value| -> BTreeSet<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect()
+    };
+    let (before, after) = (names(before), names(after));
+    let lost: Vec<&String> = before.difference(&after).collect();
+    let added: Vec<&String> = after
+        .difference(&before)
+        .filter(|name| !allowed.contains(*name))
+        .collect();
+    if lost.is_empty() && added.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("variables lost {lost:?}, added {added:?}"))
+    }
+}
+
+/// The marker and the hostile value that replaces it.
+struct Substitute<'a> {
+    marker: &'a str,
+    value: &'a str,
+}
+
+impl Substitute<'_> {
+    /// The ways a string holding the value may be written: as given, quoted
+    /// inside a `PromQL` or Go string (`\"`, `\\`, `\n`), or in a comment.
+    fn forms(&self, text: &str) -> Vec<String> {
+        let quoted = stackgen::syntax::quote(self.value);
+        let inner = &quoted[1..quoted.len() - 1];
+        let comment = stackgen::syntax::comment_text(self.value);
+        let go_literal = format!("{{{{ {quoted} }}}}");
+        [self.value, inner, &comment, &go_literal]
+            .iter()
+            .map(|form| text.replace(self.marker, form))
+            .collect()
+    }
+
+    /// The route tests have the plain bundle's cases, each with its
+    /// receivers and at most its labels: a label whose value is no bare
+    /// word is left out of a case, never written into it.
+    fn route_tests(&self, plain: &Value, data: &Value) -> Result<(), String> {
+        let lines = |v: &Value| -> Vec<Vec<String>> {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .map(|line| {
+                    line.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|w| w.as_str().map(|w| w.replace(self.marker, self.value)))
+                        .collect()
+                })
+                .collect()
+        };
+        let (plain, cases) = (lines(plain), lines(data));
+        if plain.len() != cases.len() {
+            return Err(format!("{} cases instead of {}", cases.len(), plain.len()));
+        }
+        for (expected, case) in plain.iter().zip(&cases) {
+            let fits = expected.first() == case.first()
+                && case.iter().skip(1).all(|word| expected.contains(word));
+            if !fits {
+                return Err(format!("case {case:?} where {expected:?} was expected"));
+            }
+        }
+        Ok(())
+    }
+
+    fn compare(&self, plain: &Value, data: &Value, path: &str, at: &str) -> Result<(), String> {
+        match (plain, data) {
+            (Value::String(plain), Value::String(text)) => {
+                // Prometheus files read some text as a language, by design: a
+                // template is expanded (promtool's expected annotations), a
+                // PromQL expression is parsed and its selectors reused (an
+                // SLO's test series).
+                let language = path.starts_with("prometheus/")
+                    && (self.value.contains("{{")
+                        || stackgen::syntax::parse_promql(self.value).is_ok());
+                let replaced = plain.contains(self.marker)
+                    && self.forms(plain).iter().any(|form| form == text);
+                if plain == text || replaced || language {
+                    Ok(())
+                } else {
+                    Err(format!("at {at}: {text:?} where {plain:?} was expected"))
+                }
+            }
+            (Value::Array(plain), Value::Array(items)) => {
+                if plain.len() != items.len() {
+                    return Err(format!(
+                        "at {at}: {} items instead of {}",
+                        items.len(),
+                        plain.len()
+                    ));
+                }
+                for (index, (p, d)) in plain.iter().zip(items).enumerate() {
+                    self.compare(p, d, path, &format!("{at}/{index}"))?;
+                }
+                Ok(())
+            }
+            (Value::Object(plain), Value::Object(entries)) => {
+                if plain.len() != entries.len() {
+                    return Err(format!(
+                        "at {at}: keys {:?} instead of {:?}",
+                        entries.keys().collect::<Vec<_>>(),
+                        plain.keys().collect::<Vec<_>>()
+                    ));
+                }
+                for (key, p) in plain {
+                    let found = self
+                        .forms(key)
+                        .into_iter()
+                        .chain([key.clone()])
+                        .find_map(|k| entries.get(&k).map(|d| (k, d)));
+                    let Some((key, d)) = found else {
+                        return Err(format!("at {at}: key {key:?} is missing"));
+                    };
+                    self.compare(p, d, path, &format!("{at}/{key}"))?;
+                }
+                Ok(())
+            }
+            (plain, data) if plain == data => Ok(()),
+            (plain, data) => Err(format!("at {at}: {data} where {plain} was expected")),
+        }
+    }
+}
+
+/// The same nesting, kinds and sizes; strings may differ.
+fn same_shape(before: &Value, after: &Value, at: &str) -> Result<(), String> {
+    match (before, after) {
+        (Value::Array(b), Value::Array(a)) if b.len() == a.len() => b
+            .iter()
+            .zip(a)
+            .enumerate()
+            .try_for_each(|(i, (b, a))| same_shape(b, a, &format!("{at}/{i}"))),
+        (Value::Object(b), Value::Object(a)) if b.len() == a.len() => b
+            .iter()
+            .zip(a.values())
+            .try_for_each(|((key, b), positional)| {
+                same_shape(b, a.get(key).unwrap_or(positional), &format!("{at}/{key}"))
+            }),
+        (Value::String(_), Value::String(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::Bool(_), Value::Bool(_))
+        | (Value::Null, Value::Null) => Ok(()),
+        _ => Err(format!(
+            "at {at}: {after} where the shape of {before} was expected"
+        )),
+    }
+}
