@@ -99,8 +99,13 @@ const ROUTE_TESTS: &str = "alertmanager/route-tests.txt";
 fn read_file(path: &str, bytes: &[u8]) -> Value {
     let text = String::from_utf8_lossy(bytes);
     if has_extension(path, &["yml", "yaml"]) {
-        let data = stackgen::render::format::parse_own_yaml(&text)
-            .unwrap_or_else(|e| panic!("{path} does not parse: {e}\n{text}"));
+        // A file of several documents (Kubernetes manifests) reads as their list.
+        let data = if text.contains("\n---") {
+            serde_saphyr::from_str_multiple::<Value, Vec<Value>>(&text).map(Value::from)
+        } else {
+            stackgen::render::format::parse_own_yaml(&text)
+        }
+        .unwrap_or_else(|e| panic!("{path} does not parse: {e}\n{text}"));
         if path == "docker-compose.yml" {
             compose_interpolated(data)
         } else {
