@@ -285,6 +285,8 @@ pub enum ServiceKind {
     Loki,
     /// Grafana Promtail.
     Promtail,
+    /// Grafana Alloy.
+    Alloy,
     /// `LocalStack` (AWS emulation).
     Localstack,
 }
@@ -307,6 +309,7 @@ impl ServiceKind {
             Self::Spark => "spark",
             Self::Loki => "loki",
             Self::Promtail => "promtail",
+            Self::Alloy => "alloy",
             Self::Localstack => "localstack",
         }
     }

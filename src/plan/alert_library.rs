@@ -175,6 +175,17 @@ pub fn default_team(kind: &str) -> String {
     )
 }
 
+/// The library files of a job whose own file is `own`: `targets` first,
+/// unless `own` has its own down alert, then `own`.
+pub fn files_of(own: Option<&'static str>) -> Vec<&'static str> {
+    let own_down = own.is_some_and(|kind| load(kind).is_ok_and(|file| file.down_alert.is_some()));
+    (!own_down)
+        .then_some(TARGETS)
+        .into_iter()
+        .chain(own)
+        .collect()
+}
+
 /// The library file for a scraped service, besides `targets`.
 pub fn library_kind(service: &PlannedService) -> Option<&'static str> {
     let by_name = match service.name.as_str() {
@@ -198,6 +209,8 @@ pub fn kind_file(kind: ServiceKind) -> Option<&'static str> {
         ServiceKind::Mongodb => Some("mongodb"),
         ServiceKind::Kafka => Some("kafka"),
         ServiceKind::Elasticsearch => Some("elasticsearch"),
+        ServiceKind::Loki => Some("loki"),
+        ServiceKind::Alloy => Some("alloy"),
         _ => None,
     }
 }
@@ -230,8 +243,7 @@ pub fn groups(plan: &Plan) -> Vec<LibraryGroup<'_>> {
             service: labels.service,
             team: labels.team,
         };
-        let kind = library_kind(service);
-        for kind in std::iter::once(TARGETS).chain(kind) {
+        for kind in files_of(library_kind(service)) {
             let own = settings.filter(|s| overrides_rules_of(s, kind));
             // The app rules read the status from the label the service names.
             let status_label = status_label.filter(|_| kind == APP);

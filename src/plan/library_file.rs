@@ -62,6 +62,10 @@ pub fn load(kind: &str) -> Result<&'static LibraryFile, Error> {
 pub struct LibraryFile {
     /// The `team` target label of its jobs whose entry names none.
     pub team: String,
+    /// The file's own rule that says its job is down, which stands in for
+    /// `TargetDown` on its jobs (`LokiDown`): they get no `targets` rules.
+    #[serde(default)]
+    pub down_alert: Option<String>,
     /// Recording rules, rendered once per group.
     #[serde(default)]
     pub recording: Vec<LibraryRecording>,

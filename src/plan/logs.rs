@@ -155,7 +155,7 @@ pub fn add_services(plan: &mut Plan) {
     let mut alloy = PlannedService::generated(
         ALLOY,
         &format!("grafana/alloy:v{alloy_version}"),
-        ServiceKind::Generic,
+        ServiceKind::Alloy,
         "logs",
     );
     alloy.command = Some(

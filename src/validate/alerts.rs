@@ -8,7 +8,7 @@ use super::{Checker, check_dns_label};
 use crate::config::{LibraryAlerts, Service};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{closest, pointer};
-use crate::plan::alert_library::{LIBRARY_GROUP_PREFIX, TARGETS, kind_file, rule_names};
+use crate::plan::alert_library::{LIBRARY_GROUP_PREFIX, files_of, kind_file, rule_names};
 use crate::plan::prometheus::{PROBE_JOB, exporter_defaults};
 
 /// Checks `[[alerts]]`, `[[recording-rules]]` and the services' `alerts`,
@@ -171,10 +171,10 @@ fn check_library_settings(
     service: &Service,
     settings: &LibraryAlerts,
 ) {
-    let mut rules = rule_names(TARGETS);
-    if let Some(kind) = kind_file(service.kind) {
-        rules.extend(rule_names(kind));
-    }
+    let rules: Vec<_> = files_of(kind_file(service.kind))
+        .into_iter()
+        .flat_map(rule_names)
+        .collect();
     let all: Vec<String> = rules.iter().map(|rule| rule.name.clone()).collect();
     let with_threshold: Vec<String> = rules
         .iter()
