@@ -129,11 +129,11 @@ fn am_receiver(name: &str, receiver: &Receiver) -> AmReceiver {
 }
 
 /// The slack message title (Alertmanager templates, kept verbatim).
-const SLACK_TITLE: &str = "[{{ .Status | toUpper }}{{ if eq .Status \"firing\" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}";
+pub const SLACK_TITLE: &str = "[{{ .Status | toUpper }}{{ if eq .Status \"firing\" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}";
 /// The slack message body.
-const SLACK_TEXT: &str = "{{ range .Alerts }}*{{ .Labels.severity }}*{{ if .Labels.service }} `{{ .Labels.service }}`{{ end }}: {{ .Annotations.summary }}\n{{ if .Annotations.description }}{{ .Annotations.description }}\n{{ end }}{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}";
+pub const SLACK_TEXT: &str = "{{ range .Alerts }}*{{ .Labels.severity }}*{{ if .Labels.service }} `{{ .Labels.service }}`{{ end }}: {{ .Annotations.summary }}\n{{ if .Annotations.description }}{{ .Annotations.description }}\n{{ end }}{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}";
 /// The `PagerDuty` incident summary.
-const PAGERDUTY_DESCRIPTION: &str =
+pub const PAGERDUTY_DESCRIPTION: &str =
     "{{ .CommonLabels.alertname }}: {{ .CommonAnnotations.summary }}";
 
 fn route_tests(plan: &Plan, routing: &PlannedRouting) -> String {

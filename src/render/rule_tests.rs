@@ -26,6 +26,22 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     if plan.stack.prometheus.is_none() {
         return Ok(Vec::new());
     }
+    let files = test_files(plan, |group| format!("../rules/{group}.yml"));
+    map_in_order(&files, |(group, file)| {
+        Ok(OutputFile::text(
+            format!("{DIR}/{group}.test.yml"),
+            yaml_file(plan, file)?,
+        ))
+    })
+    .into_iter()
+    .collect()
+}
+
+/// The promtool test file of every rule group with tests, keyed by group:
+/// each loads its own group's rules and the groups recording what its
+/// alerts read, from the paths `rule_file` gives (relative to the test
+/// file). The Kubernetes target points them at its `PrometheusRule`s.
+pub fn test_files(plan: &Plan, rule_file: impl Fn(&str) -> String) -> Vec<(&str, TestFile)> {
     let mut groups: IndexMap<&str, Vec<TestCase>> = IndexMap::new();
     for alert in &plan.alerts {
         for test in &alert.tests {
@@ -62,7 +78,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             .or_default()
             .push(&alert.expr);
     }
-    let files: Vec<(&str, TestFile)> = groups
+    groups
         .into_iter()
         .map(|(group, tests)| {
             // The alert's own group, then the groups recording what its alerts
@@ -70,7 +86,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             let exprs = exprs_by_group.get(group).into_iter().flatten().copied();
             let rule_files = std::iter::once(group)
                 .chain(recorders.groups_read_by(group, exprs))
-                .map(|g| format!("../rules/{g}.yml"))
+                .map(&rule_file)
                 .collect();
             let file = TestFile {
                 rule_files,
@@ -79,15 +95,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             };
             (group, file)
         })
-        .collect();
-    map_in_order(&files, |(group, file)| {
-        Ok(OutputFile::text(
-            format!("{DIR}/{group}.test.yml"),
-            yaml_file(plan, file)?,
-        ))
-    })
-    .into_iter()
-    .collect()
+        .collect()
 }
 
 /// Which groups record each recorded series, and what each of their
@@ -154,8 +162,9 @@ fn identifiers(expr: &str) -> impl Iterator<Item = &str> {
         })
 }
 
+/// A promtool test file.
 #[derive(Serialize)]
-struct TestFile {
+pub struct TestFile {
     rule_files: Vec<String>,
     evaluation_interval: String,
     tests: Vec<TestCase>,

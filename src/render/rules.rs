@@ -18,6 +18,27 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     if plan.stack.prometheus.is_none() {
         return Ok(Vec::new());
     }
+    let files: Vec<RulesFile> = groups(plan)
+        .into_iter()
+        .map(|group| RulesFile {
+            groups: vec![group],
+        })
+        .collect();
+    map_in_order(&files, |file| {
+        Ok(OutputFile::text(
+            path(&file.groups[0].name),
+            yaml_file(plan, file)?,
+        ))
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Every rule group of the plan, in the order its rules first name them:
+/// each holds the group's recording rules first (alerts may read them),
+/// then its alerts. The Kubernetes target writes the same groups as
+/// `PrometheusRule` objects.
+pub fn groups(plan: &Plan) -> Vec<Group> {
     let mut groups: IndexMap<&str, Vec<Rule>> = IndexMap::new();
     for recording in &plan.recording_rules {
         groups.entry(&recording.group).or_default().push(Rule {
@@ -39,26 +60,13 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             annotations: alert.annotations.clone(),
         });
     }
-    let files: Vec<(&str, RulesFile)> = groups
+    groups
         .into_iter()
-        .map(|(name, rules)| {
-            let group = Group {
-                name: name.to_owned(),
-                rules,
-            };
-            (
-                name,
-                RulesFile {
-                    groups: vec![group],
-                },
-            )
+        .map(|(name, rules)| Group {
+            name: name.to_owned(),
+            rules,
         })
-        .collect();
-    map_in_order(&files, |(name, file)| {
-        Ok(OutputFile::text(path(name), yaml_file(plan, file)?))
-    })
-    .into_iter()
-    .collect()
+        .collect()
 }
 
 /// The bundle path of the rules file of `group`.
@@ -71,13 +79,15 @@ struct RulesFile {
     groups: Vec<Group>,
 }
 
-#[derive(Serialize)]
-struct Group {
-    name: String,
+/// One rule group, as Prometheus reads it.
+#[derive(Debug, Serialize)]
+pub struct Group {
+    /// The group's name (and file stem).
+    pub name: String,
     rules: Vec<Rule>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct Rule {
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<String>,

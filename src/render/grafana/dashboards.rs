@@ -11,14 +11,17 @@ use super::model::{
 use crate::config::{Panel, PanelKind, Variable};
 use crate::plan::dashboards::PlannedDashboard;
 
-/// The Prometheus datasource every panel queries.
-pub const PROMETHEUS: DatasourceRef = DatasourceRef {
-    kind: "prometheus",
-    uid: "prometheus",
-};
+/// The uid of the Prometheus datasource the compose bundle provisions
+/// (and kube-prometheus-stack's Grafana has by default).
+pub const PROMETHEUS_UID: &str = "prometheus";
 
-/// Builds the dashboard JSON, laying out rows and panels on the grid.
-pub fn dashboard_json(planned: &PlannedDashboard) -> DashboardJson {
+/// Builds the dashboard JSON, laying out rows and panels on the grid;
+/// every query reads the Prometheus datasource with uid `prometheus_uid`.
+pub fn dashboard_json(planned: &PlannedDashboard, prometheus_uid: &str) -> DashboardJson {
+    let prometheus = DatasourceRef {
+        kind: "prometheus",
+        uid: prometheus_uid.to_owned(),
+    };
     let dashboard = &planned.dashboard;
     let mut layout = Layout::default();
     let mut panels = Vec::new();
@@ -51,8 +54,8 @@ pub fn dashboard_json(planned: &PlannedDashboard) -> DashboardJson {
                 description: panel.description.clone(),
                 grid_pos,
                 collapsed: None,
-                datasource: Some(PROMETHEUS),
-                targets: targets(panel),
+                datasource: Some(prometheus.clone()),
+                targets: targets(panel, &prometheus),
                 field_config: Some(field_config(panel)),
                 options: Some(options(panel.kind)),
                 panels: None,
@@ -83,7 +86,11 @@ pub fn dashboard_json(planned: &PlannedDashboard) -> DashboardJson {
             .map_or("30s", |r| r.as_str())
             .to_owned(),
         templating: List {
-            list: dashboard.variables.iter().map(variable).collect(),
+            list: dashboard
+                .variables
+                .iter()
+                .map(|v| variable(v, &prometheus))
+                .collect(),
         },
         annotations: List {
             list: vec![builtin_annotation()],
@@ -103,7 +110,7 @@ pub fn ref_id(index: usize) -> String {
     }
 }
 
-fn targets(panel: &Panel) -> Vec<Target> {
+fn targets(panel: &Panel, prometheus: &DatasourceRef) -> Vec<Target> {
     let table = panel.kind == PanelKind::Table;
     panel
         .queries
@@ -111,7 +118,7 @@ fn targets(panel: &Panel) -> Vec<Target> {
         .enumerate()
         .map(|(index, query)| Target {
             ref_id: ref_id(index),
-            datasource: PROMETHEUS,
+            datasource: prometheus.clone(),
             expr: query.expr.clone(),
             legend_format: query.legend.clone(),
             range: !table,
@@ -230,7 +237,7 @@ fn options(kind: PanelKind) -> Value {
     }
 }
 
-fn variable(variable: &Variable) -> Value {
+fn variable(variable: &Variable, prometheus: &DatasourceRef) -> Value {
     let query = match &variable.metric {
         Some(metric) => format!("label_values({metric}, {})", variable.label),
         None => format!("label_values({})", variable.label),
@@ -239,7 +246,7 @@ fn variable(variable: &Variable) -> Value {
         "name": variable.name,
         "label": variable.title.clone().unwrap_or_else(|| variable.name.clone()),
         "type": "query",
-        "datasource": PROMETHEUS,
+        "datasource": prometheus,
         "definition": query,
         "query": { "query": query, "refId": "StandardVariableQuery" },
         "refresh": 2,

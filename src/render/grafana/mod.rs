@@ -7,7 +7,7 @@ pub mod layout;
 pub mod model;
 mod provisioning;
 
-pub use dashboards::{PROMETHEUS, dashboard_json};
+pub use dashboards::{PROMETHEUS_UID, dashboard_json};
 pub use provisioning::{DATASOURCES_PATH, PROVIDERS_PATH, datasource_uids};
 
 use super::OutputFile;
@@ -23,7 +23,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     }
     let mut files = provisioning::render(plan)?;
     for planned in &plan.dashboards {
-        let json = dashboard_json(planned);
+        let json = dashboard_json(planned, PROMETHEUS_UID);
         files.push(OutputFile::text(
             format!("grafana/dashboards/{}.json", json.uid),
             to_json(&json)?,

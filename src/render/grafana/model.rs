@@ -104,7 +104,7 @@ pub struct DatasourceRef {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// The provisioned uid.
-    pub uid: &'static str,
+    pub uid: String,
 }
 
 /// One `PromQL` query.
