@@ -26,6 +26,8 @@ pub const PROMETHEUS_PORT: u16 = 9090;
 pub const BLACKBOX: &str = "blackbox-exporter";
 /// The port the blackbox exporter listens on.
 pub const BLACKBOX_PORT: u16 = 9115;
+/// Where the blackbox exporter reads its configuration.
+pub const BLACKBOX_CONFIG: &str = "/etc/blackbox_exporter/config.yml";
 /// The scrape job that probes services' `probes` through the blackbox exporter.
 pub const PROBE_JOB: &str = "blackbox";
 /// The blackbox module of the services' `probes`: plain HTTP, up on a 2xx answer.
@@ -140,12 +142,10 @@ pub fn add_services(plan: &mut Plan) {
             ServiceKind::Generic,
             "prometheus",
         );
-        blackbox.command = Some(vec![
-            "--config.file=/etc/blackbox_exporter/config.yml".to_owned(),
-        ]);
+        blackbox.command = Some(vec![format!("--config.file={BLACKBOX_CONFIG}")]);
         blackbox.mounts = vec![ResolvedMount {
             source: MountSource::Host("./blackbox/blackbox.yml".to_owned()),
-            target: "/etc/blackbox_exporter/config.yml".to_owned(),
+            target: BLACKBOX_CONFIG.to_owned(),
             read_only: true,
         }];
         blackbox.expose = vec![BLACKBOX_PORT];

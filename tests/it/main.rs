@@ -11,6 +11,7 @@ mod diagnostics;
 mod grafana;
 mod hostile;
 mod import;
+mod k8s_monitoring;
 mod kubernetes;
 mod logs;
 mod prometheus;

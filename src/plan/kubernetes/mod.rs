@@ -15,6 +15,7 @@
 mod container;
 mod dependencies;
 mod losses;
+mod monitoring;
 mod ports;
 mod volumes;
 mod workloads;
@@ -27,6 +28,10 @@ pub use container::{
     EnvSource, EnvVar, PlannedContainer, PlannedProbe, PlannedProbes, PlannedResources, ProbeAction,
 };
 pub use losses::Loss;
+pub use monitoring::{
+    DASHBOARD_LABEL, PlannedBlackboxProbe, PlannedDashboardMap, PlannedMonitoring,
+    PlannedServiceMonitor,
+};
 pub use ports::{PlannedPort, PublishedPort, PublishedService};
 pub use volumes::{PlannedConfigMap, PlannedMount, PodVolume, VolumeSource};
 
@@ -84,6 +89,8 @@ pub struct KubernetesPlan {
     pub grafana_datasource_uid: String,
     /// What the manifests carry only in part, in stack order.
     pub losses: Vec<Loss>,
+    /// The monitoring objects for prometheus-operator and Grafana.
+    pub monitoring: PlannedMonitoring,
 }
 
 impl KubernetesPlan {
@@ -232,9 +239,11 @@ pub fn plan(plan: &Plan) -> KubernetesPlan {
             .clone()
             .unwrap_or_else(|| DEFAULT_DATASOURCE_UID.to_owned()),
         losses: Vec::new(),
+        monitoring: PlannedMonitoring::default(),
     };
     workloads::add_workloads(plan, &settings, &mut planned);
     dependencies::add_waits(plan, &settings, &mut planned);
+    monitoring::plan_monitoring(plan, &mut planned);
     losses::add_stack_losses(plan, &settings, &mut planned);
     planned
 }

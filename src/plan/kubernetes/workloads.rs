@@ -11,7 +11,7 @@ use super::volumes::{self, has_named_volume};
 use super::{COMPONENT, INSTANCE, KubernetesPlan, Loss, NAME, Workload, WorkloadKind};
 use crate::config::{Kubernetes, PublishedServiceType, RestartPolicy};
 use crate::load::pointer;
-use crate::plan::prometheus::EXPORTER_ORIGIN;
+use crate::plan::prometheus::{BLACKBOX, EXPORTER_ORIGIN};
 use crate::plan::{Origin, Plan, PlannedService};
 use crate::syntax::check_label_key;
 
@@ -30,14 +30,15 @@ pub fn add_workloads(plan: &Plan, settings: &Kubernetes, planned: &mut Kubernete
     }
 }
 
-/// Whether the cluster runs `service`: the stack's own services and the
-/// exporters do; Prometheus, Alertmanager and Grafana come from the
+/// Whether the cluster runs `service`: the stack's own services, the
+/// exporters and the blackbox exporter (the prober of the `Probe`s) do; Prometheus, Alertmanager and Grafana come from the
 /// operator stack, nginx's place is taken by the Gateway or ingress
 /// controller, Loki and Alloy by the cluster's logging.
 pub fn deployed(service: &PlannedService) -> bool {
     match service.origin {
         Origin::User => true,
-        Origin::Generated(by) => by == EXPORTER_ORIGIN,
+        // The blackbox exporter is the prober of the stack's `Probe`s.
+        Origin::Generated(by) => by == EXPORTER_ORIGIN || service.name == BLACKBOX,
     }
 }
 

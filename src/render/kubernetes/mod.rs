@@ -11,8 +11,10 @@
 //! stackgen" header, each parsed back like every YAML file stackgen writes.
 //! [`cross_check`] then holds the manifests of the whole bundle to each other.
 
+mod crd;
 pub mod cross_check;
 mod kustomization;
+mod monitoring;
 mod objects;
 mod pods;
 mod readme;
@@ -40,7 +42,7 @@ pub type SubRenderer = fn(&Plan) -> Result<Vec<OutputFile>, Error>;
 /// (`ServiceMonitors`, `PrometheusRules`, Probes, `AlertmanagerConfig`, dashboard
 /// `ConfigMaps`, in `monitoring/`) and routing (`HTTPRoutes` or Ingresses, in
 /// `routing.rs`) plug in here as further entries.
-const SUB_RENDERERS: [SubRenderer; 2] = [workloads::render, readme::render];
+const SUB_RENDERERS: [SubRenderer; 3] = [workloads::render, monitoring::render, readme::render];
 
 /// Renders `k8s/`: every sub-renderer's files, then the kustomization that
 /// lists their manifests. Nothing when the plan has no Kubernetes target.
