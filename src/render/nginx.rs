@@ -312,7 +312,7 @@ fn nginx_time(millis: u64) -> String {
 }
 
 /// A size in the units nginx reads (no fractions, no `MiB`): the largest exact unit.
-fn nginx_size(bytes: u64) -> String {
+pub fn nginx_size(bytes: u64) -> String {
     for (unit, suffix) in [(1024 * 1024 * 1024, "g"), (1024 * 1024, "m"), (1024, "k")] {
         if bytes >= unit && bytes % unit == 0 {
             return format!("{}{suffix}", bytes / unit);

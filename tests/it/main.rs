@@ -12,6 +12,7 @@ mod grafana;
 mod hostile;
 mod import;
 mod k8s_monitoring;
+mod k8s_routing;
 mod kubernetes;
 mod logs;
 mod prometheus;

@@ -17,6 +17,7 @@ mod dependencies;
 mod losses;
 mod monitoring;
 mod ports;
+mod routing;
 mod volumes;
 mod workloads;
 
@@ -33,6 +34,7 @@ pub use monitoring::{
     PlannedServiceMonitor,
 };
 pub use ports::{PlannedPort, PublishedPort, PublishedService};
+pub use routing::{PlannedHttpRoute, PlannedRateLimit, PlannedRoutes};
 pub use volumes::{PlannedConfigMap, PlannedMount, PodVolume, VolumeSource};
 
 use crate::config::{IngressFlavour, PublishedServiceType};
@@ -91,6 +93,8 @@ pub struct KubernetesPlan {
     pub losses: Vec<Loss>,
     /// The monitoring objects for prometheus-operator and Grafana.
     pub monitoring: PlannedMonitoring,
+    /// The routes of `[ingress]`.
+    pub routes: PlannedRoutes,
 }
 
 impl KubernetesPlan {
@@ -240,10 +244,12 @@ pub fn plan(plan: &Plan) -> KubernetesPlan {
             .unwrap_or_else(|| DEFAULT_DATASOURCE_UID.to_owned()),
         losses: Vec::new(),
         monitoring: PlannedMonitoring::default(),
+        routes: PlannedRoutes::default(),
     };
     workloads::add_workloads(plan, &settings, &mut planned);
     dependencies::add_waits(plan, &settings, &mut planned);
     monitoring::plan_monitoring(plan, &mut planned);
+    routing::plan_routes(plan, &mut planned);
     losses::add_stack_losses(plan, &settings, &mut planned);
     planned
 }

@@ -18,6 +18,7 @@ mod monitoring;
 mod objects;
 mod pods;
 mod readme;
+mod routing;
 mod services;
 mod workloads;
 
@@ -42,7 +43,12 @@ pub type SubRenderer = fn(&Plan) -> Result<Vec<OutputFile>, Error>;
 /// (`ServiceMonitors`, `PrometheusRules`, Probes, `AlertmanagerConfig`, dashboard
 /// `ConfigMaps`, in `monitoring/`) and routing (`HTTPRoutes` or Ingresses, in
 /// `routing.rs`) plug in here as further entries.
-const SUB_RENDERERS: [SubRenderer; 3] = [workloads::render, monitoring::render, readme::render];
+const SUB_RENDERERS: [SubRenderer; 4] = [
+    workloads::render,
+    monitoring::render,
+    routing::render,
+    readme::render,
+];
 
 /// Renders `k8s/`: every sub-renderer's files, then the kustomization that
 /// lists their manifests. Nothing when the plan has no Kubernetes target.

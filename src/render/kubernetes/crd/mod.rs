@@ -7,6 +7,7 @@
 //! built-in kinds.
 
 pub mod alertmanager_config;
+pub mod gateway;
 pub mod monitoring;
 
 use indexmap::IndexMap;
