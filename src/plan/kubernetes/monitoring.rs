@@ -269,7 +269,8 @@ fn probes(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedBlackboxProbe>
     // The labels of each probed entry, as the compose bundle's probe job has them.
     let labels: IndexMap<String, TargetLabels> = probe_targets(plan)
         .into_iter()
-        .map(|(labels, _)| (labels.service.clone(), labels))
+        .filter(|probe| probe.module == PROBE_MODULE)
+        .map(|probe| (probe.labels.service.clone(), probe.labels))
         .collect();
     let mut by_owner: IndexMap<String, PlannedBlackboxProbe> = IndexMap::new();
     for service in &plan.services {
