@@ -451,7 +451,9 @@ def check_kustomization(bundle):
     elif not run.stdout.strip():
         report("FAIL", rel, "kubectl-kustomize", "the build is empty")
     else:
-        built = [d for d in yaml.safe_load_all(run.stdout) if d]
+        # kubectl writes `=` plain, which PyYAML's YAML 1.1 resolver reads as
+        # the `value` tag: count the objects without resolving scalars.
+        built = [d for d in yaml.load_all(run.stdout, Loader=yaml.BaseLoader) if d]
         report("PASS", rel, "kubectl-kustomize", f"{len(built)} objects")
 
 
