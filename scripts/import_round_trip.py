@@ -7,9 +7,9 @@ ORIGINAL.json and RENDERED.json are `docker compose config --format json` of
 a Compose file and of the docker-compose.yml stackgen rendered from its
 import, STACK.toml the imported stack file (its header holds the loss
 report). Each service of the original must be in the rendered file under its
-stack.toml name (`NAME-1` .. `NAME-N` for N replicas) with the same image,
-published ports, mount targets, environment keys and dependencies, unless
-the report names that setting of that service (`services.web.ports...`).
+stack.toml name with the same image, published ports, mount targets,
+environment keys, dependencies and replica count, unless the report names
+that setting of that service (`services.web.ports...`).
 The rendered file may hold no other service.
 
 Prints `PASS|FAIL <check>[ -- <message>]` lines; exits 1 on a FAIL.
@@ -27,7 +27,7 @@ REPORT_LINE = re.compile(
 )
 RENAMED = re.compile(r'^# Compose service ("(?:[^"\\]|\\.)*")$')
 TABLE = re.compile(r"^\[services\.([a-z0-9-]+)\]$")
-SETTINGS = ["image", "ports", "volumes", "environment", "depends_on"]
+SETTINGS = ["image", "ports", "volumes", "environment", "depends_on", "replicas"]
 
 
 def report(ok, check, message=""):
@@ -41,13 +41,11 @@ def report(ok, check, message=""):
 
 
 def read_stack(path):
-    """Compose name -> stack.toml name, the replicas per stack.toml name,
-    and the reported settings as {compose name: {setting, ...}} ("*" for the
-    whole service)."""
+    """Compose name -> stack.toml name and the reported settings as
+    {compose name: {setting, ...}} ("*" for the whole service)."""
     text = open(path, encoding="utf-8").read()
     stack = tomllib.loads(text)
     names = {name: name for name in stack.get("services", {})}
-    replicas = {name: s.get("replicas", 1) for name, s in stack.get("services", {}).items()}
     reported = {}
     lines = text.splitlines()
     for at, line in enumerate(lines):
@@ -62,18 +60,20 @@ def read_stack(path):
             name = entry.group(1) or json.loads(entry.group(2))
             setting = entry.group(3)
             # Settings that Compose reads into the ones compared.
-            setting = {
-                "build": "image",  # a build left out runs the image Compose tags it with
-                "deploy": "ports",  # replicas leave their host ports to Docker
-                "scale": "ports",
-                "secrets": "volumes",  # mounted below /run/secrets
-                "configs": "volumes",
-                "network_mode": "depends_on",  # `service:db` depends on db
-                "links": "depends_on",
-                "volumes_from": "depends_on",
-            }.get(setting, setting)
-            reported.setdefault(name, set()).add(setting or "*")
-    return names, replicas, reported
+            compared = {
+                "build": {"image"},  # a build left out runs the image Compose tags it with
+                # A replica count stackgen does not run; replicas leave their
+                # host ports to Docker.
+                "deploy": {"ports", "replicas"},
+                "scale": {"ports", "replicas"},
+                "secrets": {"volumes"},  # mounted below /run/secrets
+                "configs": {"volumes"},
+                "network_mode": {"depends_on"},  # `service:db` depends on db
+                "links": {"depends_on"},
+                "volumes_from": {"depends_on"},
+            }.get(setting, {setting or "*"})
+            reported.setdefault(name, set()).update(compared)
+    return names, reported
 
 
 def ports(service):
@@ -107,6 +107,7 @@ def settings(service, rename):
             rename(target): value.get("condition", "service_started")
             for target, value in (service.get("depends_on") or {}).items()
         },
+        "replicas": int((service.get("deploy") or {}).get("replicas") or service.get("scale") or 1),
     }
 
 
@@ -130,36 +131,27 @@ def main(argv):
         return 2
     original = json.load(open(argv[1], encoding="utf-8"))["services"]
     rendered = json.load(open(argv[2], encoding="utf-8"))["services"]
-    names, replicas, reported = read_stack(argv[3])
-
-    def rendered_names(compose_name):
-        name = names.get(compose_name, compose_name)
-        count = replicas.get(name, 1)
-        return [name] if count <= 1 else [f"{name}-{n}" for n in range(1, count + 1)]
-
-    def rename_target(target):
-        # A dependency on a replicated service is one on each replica.
-        return re.sub(r"-[0-9]+$", "", target) if target not in names.values() else target
+    names, reported = read_stack(argv[3])
 
     expected = set()
     for compose_name, service in original.items():
         want = settings(service, lambda t: names.get(t, t))
-        for name in rendered_names(compose_name):
-            expected.add(name)
-            if name not in rendered:
-                report(False, f"service {compose_name}", f"not rendered as {name}")
+        name = names.get(compose_name, compose_name)
+        expected.add(name)
+        if name not in rendered:
+            report(False, f"service {compose_name}", f"not rendered as {name}")
+            continue
+        got = settings(rendered[name], lambda t: t)
+        for setting in SETTINGS:
+            if same(setting, want[setting], got[setting]):
                 continue
-            got = settings(rendered[name], rename_target)
-            for setting in SETTINGS:
-                if same(setting, want[setting], got[setting]):
-                    continue
-                excused = reported.get(compose_name, set()) & {setting, "*"}
-                report(
-                    bool(excused),
-                    f"services.{compose_name}.{setting}",
-                    f"{shown(want[setting])} became {shown(got[setting])}"
-                    + (" (reported)" if excused else " and the report does not say so"),
-                )
+            excused = reported.get(compose_name, set()) & {setting, "*"}
+            report(
+                bool(excused),
+                f"services.{compose_name}.{setting}",
+                f"{shown(want[setting])} became {shown(got[setting])}"
+                + (" (reported)" if excused else " and the report does not say so"),
+            )
     extra = sorted(set(rendered) - expected)
     report(not extra, "services", f"rendered but not in the original: {extra}" if extra else "")
     return 1 if FAILED else 0

@@ -96,9 +96,7 @@ impl Graph {
         if let Some(ingress) = &plan.ingress {
             let nginx = graph.generated_node(plan, "ingress", "nginx");
             for route in &ingress.routes {
-                for replica in plan.replicas(&route.service) {
-                    graph.push(&nginx, &replica.name, &route.path, EdgeKind::Route);
-                }
+                graph.push(&nginx, &route.service, &route.path, EdgeKind::Route);
             }
         }
         if plan.stack.prometheus.is_some() {

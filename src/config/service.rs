@@ -16,7 +16,7 @@ pub type Retries = Ranged<u32, 1, 100>;
 /// A process limit: `-1` (unlimited) or more.
 pub type LimitValue = Ranged<i64, -1, { i64::MAX }>;
 
-/// A service: one container, or `replicas` identical containers named `NAME-1..NAME-N`.
+/// A service: one container, or `replicas` identical containers that all answer to its name.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Service {
@@ -60,7 +60,9 @@ pub struct Service {
     /// Mounts: `"volume-name:/path"`, `"volume-name:/path:ro"` or a table.
     #[serde(default)]
     pub volumes: Vec<VolumeMount>,
-    /// How many identical containers to run (named `NAME-1..NAME-N` when more than one).
+    /// How many identical containers to run. Compose runs them as one service
+    /// (`deploy.replicas`; containers `<project>-NAME-1..N`): dependents wait for
+    /// all of them, and nginx and Prometheus find each through the service's name.
     #[serde(default = "one")]
     pub replicas: Replicas,
     /// The restart policy.
@@ -111,7 +113,7 @@ pub struct Service {
     /// The working directory inside the container.
     #[serde(default)]
     pub working_dir: Option<String>,
-    /// A fixed container name, for `docker exec NAME`; replicas get `NAME-1..NAME-N`.
+    /// A fixed container name, for `docker exec NAME`; only for a service of one replica.
     #[serde(default)]
     pub container_name: Option<ContainerName>,
     /// How long to wait after the stop signal before killing the container, for graceful shutdown.

@@ -442,7 +442,7 @@ error_kinds! {
         #[error("route target `{service}` only runs with the profile(s) {profiles}")]
         #[diagnostic(
             code("stackgen::ingress::profiled-upstream"),
-            help("requests to it fail while the profile is off (a replicated target even keeps nginx from starting); remove the profile, or always start it with the stack")
+            help("requests to it fail while the profile is off; remove the profile, or always start it with the stack")
         )]
         #[label("routed here")]
         RouteToProfiledService {

@@ -42,13 +42,7 @@ pub fn deployed(ctx: &mut Context<'_>, at: &Path, service: &Service) -> Deployed
                 );
             }
             Some(1) | None => {}
-            Some(n) => {
-                ctx.change(
-                    &path,
-                    format!("stack.toml runs the replicas as services `NAME-1` to `NAME-{n}`"),
-                );
-                out.replicas = Some(n);
-            }
+            Some(n) => out.replicas = Some(n),
         }
     }
     out.resources = resources(ctx, at, service);

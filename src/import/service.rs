@@ -209,7 +209,12 @@ pub fn convert(
         let path = at.key("container_name");
         if let Some(container) = ctx.literal(&path, container, "container name") {
             let fits = crate::syntax::ContainerName::parse(&container).is_ok();
-            if fits {
+            if deployed.replicas.is_some_and(|n| n > 1) {
+                ctx.lose(
+                    &path,
+                    "the replicas of one service cannot share a container name",
+                );
+            } else if fits {
                 table.insert("container-name", value(container));
             } else {
                 ctx.lose(&path, "not a container name Docker accepts");

@@ -69,7 +69,8 @@ pub use super::library_file::kinds;
 use super::library_file::{LibraryFile, LibraryRule, LibrarySeries, LibraryText, TextValues, load};
 pub use super::library_requirements::{Fed, Requirement};
 use super::prometheus::{
-    BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, target_labels,
+    BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, scrape_targets,
+    target_labels,
 };
 use super::selector_text::{regex_escape, with_missing_labels};
 use super::{Plan, PlannedService, Purpose};
@@ -219,14 +220,10 @@ pub fn kind_file(kind: ServiceKind) -> Option<&'static str> {
 /// job appears in the plan (and, per job, `targets` before its own file).
 pub fn groups(plan: &Plan) -> Vec<LibraryGroup<'_>> {
     let mut groups: IndexMap<String, LibraryGroup<'_>> = IndexMap::new();
-    let mut seen: HashSet<&str> = HashSet::new();
     for service in &plan.services {
-        let Some(target) = service.scrape_address() else {
+        let Some(targets) = scrape_targets(service) else {
             continue;
         };
-        if !seen.insert(&service.group) {
-            continue;
-        }
         let labels = target_labels(plan, service);
         let entry = plan.stack.services.get(&labels.service);
         let settings = entry.and_then(|entry| entry.alerts.as_ref());
@@ -238,8 +235,8 @@ pub fn groups(plan: &Plan) -> Vec<LibraryGroup<'_>> {
             .and_then(|metrics| metrics.status_label.as_deref())
             .filter(|label| *label != DEFAULT_STATUS_LABEL);
         let member = LibraryMember {
-            job: service.group.clone(),
-            target,
+            job: service.name.clone(),
+            target: targets.first_instance(),
             service: labels.service,
             team: labels.team,
         };

@@ -43,7 +43,8 @@ pub struct LibraryMember {
     pub service: String,
     /// The `team` target label.
     pub team: String,
-    /// The job's first target (`host:port`; the probed URL for probes).
+    /// The `instance` of the job's first target (`host:port`, the probed URL
+    /// for probes; see [`super::prometheus::ScrapeTargets::first_instance`]).
     pub target: String,
 }
 

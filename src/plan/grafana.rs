@@ -192,7 +192,7 @@ mod tests {
                     "http://alertmanager:9093",
                     false
                 ),
-                (DatasourceKind::Loki, "http://loki-1:3100", false),
+                (DatasourceKind::Loki, "http://loki:3100", false),
                 (DatasourceKind::Elasticsearch, "http://search:9200", false)
             ]
         );

@@ -93,7 +93,8 @@ pub struct PlannedRateLimit {
     pub burst: Option<u32>,
 }
 
-/// A balanced group of containers serving one service's port.
+/// A balanced group of containers serving one service's port: every replica
+/// of the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedUpstream {
     /// Its name: the service's, with `-PORT` when routes use two of its ports.
@@ -104,8 +105,10 @@ pub struct PlannedUpstream {
     pub port: u16,
     /// How requests are spread: the first method a route asks for, else round robin.
     pub balance: Balance,
-    /// The containers (host names), every replica of the service in order.
-    pub containers: Vec<String>,
+    /// The host name requests go to: the service's, which Docker's DNS
+    /// answers with the address of every replica (so nginx balances over
+    /// them all).
+    pub host: String,
 }
 
 /// A route from a path prefix to a service's port.
@@ -134,8 +137,9 @@ pub struct PlannedIngressRoute {
 pub enum Backend {
     /// The upstream at this index of [`PlannedIngress::upstreams`].
     Upstream(usize),
-    /// One container of a profile that may not run, looked up by name per
-    /// request so the proxy starts without it.
+    /// A service of a profile that may not run, looked up by name per
+    /// request (one of its replicas' addresses each time) so the proxy
+    /// starts without it.
     OnDemand(String),
 }
 
@@ -172,21 +176,23 @@ pub fn add_services(plan: &mut Plan) {
     }
     plan.ingress = Some(routing(plan, &ingress));
     let mut networks: Vec<String> = Vec::new();
-    let replicas = plan.replicas_by_group();
+    let services = plan.services_by_name();
     for route in &ingress.routes {
-        for replica in replicas.get(route.service.as_str()).into_iter().flatten() {
-            join_networks(&mut networks, &replica.networks);
-            if !replica.profiles.is_empty() {
-                // Depending on a profiled service breaks `docker compose up` without the profile.
-                continue;
-            }
-            let condition = if replica.healthcheck.is_some() {
-                DependsCondition::Healthy
-            } else {
-                DependsCondition::Started
-            };
-            nginx.depends_on.insert(replica.name.clone(), condition);
+        // One dependency per routed service: Compose waits for every replica.
+        let Some(target) = services.get(route.service.as_str()) else {
+            continue;
+        };
+        join_networks(&mut networks, &target.networks);
+        if !target.profiles.is_empty() {
+            // Depending on a profiled service breaks `docker compose up` without the profile.
+            continue;
         }
+        let condition = if target.healthcheck.is_some() {
+            DependsCondition::Healthy
+        } else {
+            DependsCondition::Started
+        };
+        nginx.depends_on.insert(target.name.clone(), condition);
     }
     if networks.is_empty() {
         networks.extend(plan.networks.keys().take(1).cloned());
@@ -222,9 +228,9 @@ pub fn add_services(plan: &mut Plan) {
 }
 
 /// Decides the routing of `ingress`. Validation guarantees every routed
-/// service has a port and a container; a route without either is left out.
+/// service has a port and is planned; a route without either is left out.
 fn routing(plan: &Plan, ingress: &Ingress) -> PlannedIngress {
-    let replicas = plan.replicas_by_group();
+    let services = plan.services_by_name();
     let mut upstreams: Vec<PlannedUpstream> = Vec::new();
     let mut upstream_index: HashMap<(&str, u16), usize> = HashMap::new();
     let mut routes = Vec::new();
@@ -237,31 +243,29 @@ fn routing(plan: &Plan, ingress: &Ingress) -> PlannedIngress {
         else {
             continue;
         };
-        let containers = replicas
-            .get(route.service.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        let backend = match containers {
-            [] => continue,
-            [single] if !single.profiles.is_empty() => Backend::OnDemand(single.name.clone()),
-            _ => {
-                let index = *upstream_index
-                    .entry((route.service.as_str(), port))
-                    .or_insert_with(|| {
-                        upstreams.push(PlannedUpstream {
-                            name: String::new(),
-                            service: route.service.clone(),
-                            port,
-                            balance: Balance::RoundRobin,
-                            containers: containers.iter().map(|c| c.name.clone()).collect(),
-                        });
-                        upstreams.len() - 1
+        let Some(target) = services.get(route.service.as_str()) else {
+            continue;
+        };
+        let backend = if target.profiles.is_empty() {
+            let index = *upstream_index
+                .entry((route.service.as_str(), port))
+                .or_insert_with(|| {
+                    upstreams.push(PlannedUpstream {
+                        name: String::new(),
+                        service: route.service.clone(),
+                        port,
+                        balance: Balance::RoundRobin,
+                        host: target.name.clone(),
                     });
-                let upstream = &mut upstreams[index];
-                if upstream.balance == Balance::RoundRobin {
-                    upstream.balance = route.balance.unwrap_or_default();
-                }
-                Backend::Upstream(index)
+                    upstreams.len() - 1
+                });
+            let upstream = &mut upstreams[index];
+            if upstream.balance == Balance::RoundRobin {
+                upstream.balance = route.balance.unwrap_or_default();
             }
+            Backend::Upstream(index)
+        } else {
+            Backend::OnDemand(target.name.clone())
         };
         let default_timeout = match route.kind {
             RouteKind::Http => HTTP_READ_TIMEOUT_MS,
@@ -382,8 +386,7 @@ mod tests {
         assert_eq!(
             depends,
             [
-                ("app-1", DependsCondition::Healthy),
-                ("app-2", DependsCondition::Healthy),
+                ("app", DependsCondition::Healthy),
                 ("ws", DependsCondition::Started)
             ]
         );
@@ -404,17 +407,17 @@ mod tests {
             .expect("valid")
             .plan;
         let ingress = plan.ingress.expect("planned");
-        let upstreams: Vec<(&str, u16, Balance, &[String])> = ingress
+        let upstreams: Vec<(&str, u16, Balance, &str)> = ingress
             .upstreams
             .iter()
-            .map(|u| (u.name.as_str(), u.port, u.balance, u.containers.as_slice()))
+            .map(|u| (u.name.as_str(), u.port, u.balance, u.host.as_str()))
             .collect();
-        let replicas = ["app-1".to_owned(), "app-2".to_owned()];
+        // Both replicas of `app` behind the one host name.
         assert_eq!(
             upstreams,
             [
-                ("app-8000", 8000, Balance::LeastConn, &replicas[..]),
-                ("app-8001", 8001, Balance::RoundRobin, &replicas[..])
+                ("app-8000", 8000, Balance::LeastConn, "app"),
+                ("app-8001", 8001, Balance::RoundRobin, "app")
             ]
         );
         let routes: Vec<(&str, &Backend, u64, bool)> = ingress

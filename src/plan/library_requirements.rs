@@ -71,25 +71,24 @@ const ALL: [Requirement; 7] = [
     Requirement::RedisSystemMetrics,
 ];
 
-/// Whether `member` meets `requirement`: its job (every replica of it), its
-/// probe `module` for a target of the probe job, or the stack.
+/// Whether `member` meets `requirement`: its job's service (all its
+/// replicas alike), its probe `module` for a target of the probe job, or
+/// the stack.
 fn meets(
     plan: &Plan,
     member: &LibraryMember,
     module: Option<&str>,
     requirement: Requirement,
 ) -> bool {
-    let every = |check: &dyn Fn(&PlannedService) -> bool| {
-        let mut replicas = plan.replicas(&member.job).peekable();
-        replicas.peek().is_some() && replicas.all(check)
-    };
+    let served =
+        |check: &dyn Fn(&PlannedService) -> bool| plan.service(&member.job).is_some_and(check);
     let alertmanager = plan.stack.alertmanager.as_ref();
     match requirement {
-        Requirement::HostNetwork => every(&|s| s.host_network),
+        Requirement::HostNetwork => served(&|s| s.host_network),
         Requirement::KernelLog => {
-            every(&|s| s.privileged && s.devices.iter().any(|d| d == KERNEL_LOG))
+            served(&|s| s.privileged && s.devices.iter().any(|d| d == KERNEL_LOG))
         }
-        Requirement::RedisSystemMetrics => every(&|s| {
+        Requirement::RedisSystemMetrics => served(&|s| {
             s.environment
                 .get(REDIS_SYSTEM_METRICS)
                 .is_some_and(|value| value == "true")

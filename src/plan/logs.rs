@@ -9,9 +9,9 @@
 //!
 //! | label | value |
 //! | --- | --- |
-//! | `service` | the `[services]` entry (replicas folded: `api` for `api-1`..`api-3`), or the generated service |
+//! | `service` | the `[services]` entry (the same for each of its replicas), or the generated service |
 //! | `team` | the entry's `team`, else its kind's library team, as the built-in alerts route it |
-//! | `container` | the container name (`shop-api-1-1`) |
+//! | `container` | the container name (`shop-api-2` for the second replica of `api`) |
 //! | `project` | the compose project, the stack's name |
 //! | `stream` | `stdout` or `stderr` |
 //!
@@ -70,13 +70,11 @@ pub struct Collection {
     pub host_paths: Vec<String>,
 }
 
-/// One collected service: its containers and the labels of its lines.
+/// One collected service (all its replicas' containers) and the labels of its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CollectedService {
     /// The `service` label: the `[services]` entry, or the generated service.
     pub service: String,
-    /// Its compose services (one per replica).
-    pub containers: Vec<String>,
     /// The `team` label: the entry's team, else its kind's library team.
     pub team: String,
     /// The entry's own `logs.labels`.
@@ -224,25 +222,20 @@ pub fn collect_services(plan: &mut Plan) {
     if plan.logs.is_none() {
         return;
     }
-    let mut groups: IndexMap<&str, Vec<&PlannedService>> = IndexMap::new();
-    for service in &plan.services {
-        groups.entry(&service.group).or_default().push(service);
-    }
     let mut collected = Vec::new();
-    for (group, containers) in groups {
+    for service in &plan.services {
         let entry = plan
             .stack
             .services
-            .get(group)
-            .filter(|_| containers[0].origin == Origin::User);
+            .get(&service.name)
+            .filter(|_| service.origin == Origin::User);
         let settings = entry.and_then(|entry| entry.logs.as_ref());
         if settings.is_some_and(|logs| !logs.collected()) {
             continue;
         }
         collected.push(CollectedService {
-            service: group.to_owned(),
-            containers: containers.iter().map(|s| s.name.clone()).collect(),
-            team: target_labels(plan, containers[0]).team,
+            service: service.name.clone(),
+            team: target_labels(plan, service).team,
             labels: settings
                 .and_then(|logs| logs.labels())
                 .cloned()
@@ -345,7 +338,6 @@ host-logs = true
         }
         let api = &services[0];
         assert_eq!(api.service, "api");
-        assert_eq!(api.containers, ["api-1", "api-2"]);
         assert_eq!(api.team, "backend");
         assert_eq!(
             api.labels,

@@ -1,8 +1,8 @@
 //! Stage 3: the normalized plan every renderer reads.
 //!
-//! Replicas are expanded (`app` with 3 replicas becomes `app-1..app-3`),
-//! defaults are applied, ports and mounts are parsed, dependencies on a
-//! replicated service fan out to every replica, and the services that the
+//! Each `[services]` entry becomes one planned service that keeps its replica
+//! count (`app` with 3 replicas stays `app`, run three times), defaults are
+//! applied, ports and mounts are parsed, and the services that the
 //! `[prometheus]`, `[alertmanager]`, `[logs]`, `[grafana]` and `[ingress]`
 //! sections imply are added with the generated files mounted.
 
@@ -55,7 +55,7 @@ pub struct Plan {
     /// The stack as written (renderers read alerts, dashboards and routing from
     /// it), shared with the [`Loaded`] stack it was planned from.
     pub stack: SharedStack,
-    /// Every container, user-defined first, then generated ones, in a stable order.
+    /// Every service, user-defined first, then generated ones, in a stable order.
     pub services: Vec<PlannedService>,
     /// Named volumes, including those generated services need.
     pub volumes: IndexMap<String, NamedVolume>,
@@ -99,20 +99,10 @@ impl Plan {
         self.services.iter().find(|s| s.name == name)
     }
 
-    /// The replicas of the `[services]` entry `group`, in order.
-    pub fn replicas<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a PlannedService> + 'a {
-        self.services.iter().filter(move |s| s.group == group)
-    }
-
-    /// Every service's replicas by group, in order: [`Plan::replicas`] for
-    /// callers that look up many groups (one pass instead of one per lookup).
-    pub fn replicas_by_group(&self) -> std::collections::HashMap<&str, Vec<&PlannedService>> {
-        let mut groups: std::collections::HashMap<&str, Vec<&PlannedService>> =
-            std::collections::HashMap::new();
-        for service in &self.services {
-            groups.entry(&service.group).or_default().push(service);
-        }
-        groups
+    /// Every planned service by name, for callers that look up many
+    /// (one pass instead of one per lookup).
+    pub fn services_by_name(&self) -> std::collections::HashMap<&str, &PlannedService> {
+        self.services.iter().map(|s| (s.name.as_str(), s)).collect()
     }
 
     /// Adds a volume unless the stack already declares one of that name.
@@ -155,7 +145,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     let default_networks: Vec<String> = networks.keys().take(1).cloned().collect();
     let mut services = Vec::new();
     for (name, service) in &stack.services {
-        services.extend(service::expand(name, service, &stack, &default_networks));
+        services.push(service::plan_service(name, service, &default_networks));
     }
     // Build contexts are named relative to the stack file; compose reads
     // them relative to the bundle.

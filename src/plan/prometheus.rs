@@ -53,21 +53,19 @@ pub const EXPORTER_ORIGIN: &str = "exporter";
 pub fn add_services(plan: &mut Plan) {
     // Shared, not copied: the loop below adds services to the plan.
     let stack = plan.stack.clone();
-    // Where each group's replicas are in `plan.services` (one pass, not one
-    // per exporter), kept up to date as exporters join.
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (at, service) in plan.services.iter().enumerate() {
-        groups.entry(service.group.clone()).or_default().push(at);
-    }
+    // Where each entry's planned service is in `plan.services` (one pass,
+    // not one per exporter); exporters are added after every entry.
+    let positions: HashMap<String, usize> = plan
+        .services
+        .iter()
+        .enumerate()
+        .map(|(at, service)| (service.name.clone(), at))
+        .collect();
     let mut added: Vec<String> = Vec::new();
     for (name, service) in &stack.services {
-        let replicas = groups.get(name).map_or(&[][..], Vec::as_slice);
-        if let Some(exporter) = service_exporter(name, service, plan, replicas) {
+        let planned = positions.get(name).map(|&at| &plan.services[at]);
+        if let Some(exporter) = service_exporter(name, service, planned) {
             added.push(exporter.name.clone());
-            groups
-                .entry(exporter.group.clone())
-                .or_default()
-                .push(plan.services.len());
             plan.services.push(exporter);
         }
     }
@@ -284,7 +282,7 @@ pub fn exporter_defaults(kind: ServiceKind) -> Option<(&'static str, u16)> {
 }
 
 /// The `[services]` entry an exporter or other generated service reports on:
-/// `postgres` for `postgres-exporter`; the service's own group otherwise.
+/// `postgres` for `postgres-exporter`; the service's own name otherwise.
 pub fn owner_of(plan: &Plan, service: &PlannedService) -> String {
     if matches!(service.origin, super::Origin::Generated(_)) {
         if let Some(base) = service.name.strip_suffix("-exporter") {
@@ -293,7 +291,7 @@ pub fn owner_of(plan: &Plan, service: &PlannedService) -> String {
             }
         }
     }
-    service.group.clone()
+    service.name.clone()
 }
 
 /// The target labels every target of a scrape job carries besides `job`
@@ -306,7 +304,7 @@ pub struct TargetLabels {
     pub team: String,
 }
 
-/// The target labels of the job of `service` (any replica of its group):
+/// The target labels of the job of `service`:
 /// `service` is the entry it reports on, `team` that entry's team, else
 /// the team of the job's library file (`targets` for a job without one).
 pub fn target_labels(plan: &Plan, service: &PlannedService) -> TargetLabels {
@@ -318,6 +316,57 @@ pub fn target_labels(plan: &Plan, service: &PlannedService) -> TargetLabels {
     }
 }
 
+/// Where Prometheus finds the containers of a scraped service: a plan
+/// decision that prometheus.yml maps and the alert library's tests follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScrapeTargets {
+    /// The one container, as `name:port`, which is also its `instance`.
+    Static(String),
+    /// Every replica of a replicated service: Docker's DNS answers the
+    /// service's name with one address per running replica, and Prometheus
+    /// asks again every 30 seconds (so `docker compose up --scale` is
+    /// followed, whatever the project name). A replica's `instance` is its
+    /// container address with the port.
+    Dns {
+        /// The name to resolve: the service's.
+        name: String,
+        /// The port scraped on every address.
+        port: u16,
+    },
+}
+
+/// The address that stands for a replica's container address in the
+/// alert library's tests: the first of the documentation range (RFC 5737),
+/// since only Docker knows the real one.
+pub const EXAMPLE_REPLICA_ADDRESS: &str = "192.0.2.1";
+
+impl ScrapeTargets {
+    /// The `instance` label of the first target, as Prometheus sets it (for
+    /// DNS discovery with [`EXAMPLE_REPLICA_ADDRESS`] for the address).
+    pub fn first_instance(&self) -> String {
+        match self {
+            Self::Static(target) => target.clone(),
+            Self::Dns { port, .. } => format!("{EXAMPLE_REPLICA_ADDRESS}:{port}"),
+        }
+    }
+}
+
+/// Where Prometheus scrapes `service`, when it serves metrics: its one
+/// container ([`PlannedService::scrape_address`]), or every replica through
+/// DNS.
+pub fn scrape_targets(service: &PlannedService) -> Option<ScrapeTargets> {
+    let address = service.scrape_address()?;
+    let port = service.metrics.as_ref()?.port;
+    Some(if service.replicas > 1 && !service.host_network {
+        ScrapeTargets::Dns {
+            name: service.name.clone(),
+            port,
+        }
+    } else {
+        ScrapeTargets::Static(address)
+    })
+}
+
 /// A group of the probe job's targets: one probed `[services]` entry (or
 /// generated service) and blackbox module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,7 +376,9 @@ pub struct ProbeTargets {
     pub labels: TargetLabels,
     /// The blackbox module: [`PROBE_MODULE`] or [`TLS_PROBE_MODULE`].
     pub module: &'static str,
-    /// The probed URLs of all its replicas (`host:port` for a TLS listener).
+    /// The probed URLs (`host:port` for a TLS listener). A replicated
+    /// service's URLs name the service, so each probe reaches one of its
+    /// replicas, as a client would.
     pub targets: Vec<String>,
 }
 
@@ -389,14 +440,14 @@ fn team_of(plan: &Plan, owner: &str, kind: &str) -> String {
 }
 
 /// The exporter for `service`, when it asks for one and its kind has one;
-/// `replicas` are the positions of the service's replicas in the plan.
+/// `planned` is the service as planned. The exporter reaches the service by
+/// its name, so for a replicated service, whichever replica Docker's DNS
+/// answers with.
 fn service_exporter(
     name: &str,
     service: &Service,
-    plan: &Plan,
-    replicas: &[usize],
+    planned: Option<&PlannedService>,
 ) -> Option<PlannedService> {
-    let replicas = || replicas.iter().map(|&at| &plan.services[at]);
     let settings = match service.exporter.as_ref()? {
         Exporter::Enabled(false) => return None,
         Exporter::Enabled(true) => None,
@@ -412,9 +463,9 @@ fn service_exporter(
         service.kind,
         EXPORTER_ORIGIN,
     );
-    let target_port = replicas().next().and_then(PlannedService::primary_port);
+    let target_port = planned.and_then(PlannedService::primary_port);
     let env = |key: &str| service.environment.get(key).map(EnvValue::to_text);
-    let host = replicas().next().map_or(name, |s| s.name.as_str());
+    let host = name;
     let mut environment = IndexMap::new();
     match service.kind {
         ServiceKind::Redis => {
@@ -468,16 +519,11 @@ fn service_exporter(
     exporter.team.clone_from(&service.team);
     exporter.expose = vec![port];
     exporter.metrics = Some(PlannedMetrics::http(port));
-    exporter.networks = replicas()
-        .next()
-        .map(|s| s.networks.clone())
-        .unwrap_or_default();
+    exporter.networks = planned.map(|s| s.networks.clone()).unwrap_or_default();
     exporter.profiles.clone_from(&service.profiles);
-    for replica in replicas() {
-        exporter
-            .depends_on
-            .insert(replica.name.clone(), DependsCondition::Started);
-    }
+    exporter
+        .depends_on
+        .insert(name.to_owned(), DependsCondition::Started);
     Some(exporter)
 }
 

@@ -1,10 +1,10 @@
-//! Expanding one `[services]` entry into planned containers.
+//! Planning one `[services]` entry: one planned service with its replica count.
 
 use indexmap::IndexMap;
 
 use crate::config::resolve_port;
 use crate::config::{
-    DependsCondition, HttpTool, PortMapping, Resources, RestartPolicy, Service, ServiceKind, Stack,
+    DependsCondition, HttpTool, PortMapping, Resources, RestartPolicy, Service, ServiceKind,
     Ulimits,
 };
 use crate::config::{MountSource, ResolvedMount, resolve_mount};
@@ -19,15 +19,17 @@ pub enum Origin {
     Generated(&'static str),
 }
 
-/// One container of the stack, normalized.
+/// One service of the stack, normalized: a `[services]` entry or a generated one.
 #[derive(Debug, Clone)]
 pub struct PlannedService {
-    /// The compose service name (`app-2`).
+    /// The service name: the `[services]` key, or the generated service's name.
     pub name: String,
-    /// The `[services]` key it came from (`app`); the name itself for singletons.
-    pub group: String,
-    /// The replica number, for replicated services.
-    pub replica: Option<u32>,
+    /// How many identical containers run it (1 for most services). The plan
+    /// keeps one service per `[services]` entry whatever the count: every
+    /// replica answers to the service's name on the stack's networks, so
+    /// dependencies, nginx upstreams and Prometheus discovery address the
+    /// service, never a replica (see [`crate::plan::prometheus::scrape_targets`]).
+    pub replicas: u32,
     /// Why it exists.
     pub origin: Origin,
     /// What it is.
@@ -78,7 +80,7 @@ pub struct PlannedService {
     pub working_dir: Option<String>,
     /// Compose secrets mounted at `/run/secrets/<name>`.
     pub secrets: Vec<PlannedSecret>,
-    /// The fixed container name (with `-N` appended for replicas).
+    /// The fixed container name (only for a service of one replica).
     pub container_name: Option<String>,
     /// The stop grace period, as a Go-style duration.
     pub stop_grace_period: Option<String>,
@@ -107,8 +109,7 @@ impl PlannedService {
     pub fn generated(name: &str, image: &str, kind: ServiceKind, by: &'static str) -> Self {
         Self {
             name: name.to_owned(),
-            group: name.to_owned(),
-            replica: None,
+            replicas: 1,
             origin: Origin::Generated(by),
             kind,
             team: None,
@@ -254,13 +255,8 @@ pub fn join_networks<'a>(networks: &mut Vec<String>, more: impl IntoIterator<Ite
     }
 }
 
-/// Expands a `[services]` entry into one planned service per replica.
-pub fn expand(
-    name: &str,
-    service: &Service,
-    stack: &Stack,
-    default_networks: &[String],
-) -> Vec<PlannedService> {
+/// Plans a `[services]` entry: one planned service, whatever its replica count.
+pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) -> PlannedService {
     let ports: Vec<PortMapping> = service
         .ports
         .iter()
@@ -325,19 +321,10 @@ pub fn expand(
             scheme: m.scheme.clone().unwrap_or_else(|| "http".to_owned()),
         })
     });
-    let mut depends_on = IndexMap::new();
-    for (target, condition) in service.depends_on.entries() {
-        match stack.services.get(&target) {
-            Some(dependency) if dependency.replicas.get() > 1 => {
-                for index in 1..=dependency.replicas.get() {
-                    depends_on.insert(format!("{target}-{index}"), condition);
-                }
-            }
-            _ => {
-                depends_on.insert(target, condition);
-            }
-        }
-    }
+    // A dependency on a replicated service is one edge: Compose waits for
+    // every replica of it.
+    let depends_on: IndexMap<String, DependsCondition> =
+        service.depends_on.entries().into_iter().collect();
     let networks = if service.networks.is_empty() {
         default_networks.to_vec()
     } else {
@@ -348,62 +335,51 @@ pub fn expand(
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_text()))
         .collect();
-    let replicas: Vec<Option<u32>> = if service.replicas.get() > 1 {
-        (1..=service.replicas.get()).map(Some).collect()
-    } else {
-        vec![None]
-    };
-    replicas
-        .into_iter()
-        .map(|replica| PlannedService {
-            name: replica.map_or_else(|| name.to_owned(), |index| format!("{name}-{index}")),
-            group: name.to_owned(),
-            replica,
-            origin: Origin::User,
-            kind: service.kind,
-            team: service.team.clone(),
-            image: service.image.clone(),
-            build: service.build.clone(),
-            command: service.command.clone(),
-            entrypoint: service.entrypoint.clone(),
-            environment: environment.clone(),
-            env_file: service
-                .env_file
-                .iter()
-                .map(|path| format!("./{}", crate::config::env_file_bundle_path(name, path)))
-                .collect(),
-            ports: ports.clone(),
-            expose: service.expose.clone(),
-            mounts: mounts.clone(),
-            restart: service.restart,
-            resources: service.resources.clone(),
-            profiles: service.profiles.clone(),
-            labels: text_keys(&service.labels),
-            networks: networks.clone(),
-            healthcheck: healthcheck.clone(),
-            depends_on: depends_on.clone(),
-            metrics: metrics.clone(),
-            probes: service.probes.clone(),
-            hostname: service.hostname.clone(),
-            user: service.user.clone(),
-            working_dir: service.working_dir.clone(),
-            secrets: Vec::new(),
-            container_name: service.container_name.as_ref().map(|container| {
-                replica.map_or_else(
-                    || container.as_str().to_owned(),
-                    |index| format!("{container}-{index}"),
-                )
-            }),
-            stop_grace_period: service
-                .stop_grace_period
-                .as_ref()
-                .map(crate::config::Duration::to_go),
-            ulimits: service.ulimits,
-            host_network: false,
-            host_pid: false,
-            privileged: false,
-            devices: Vec::new(),
-            extra_hosts: Vec::new(),
-        })
-        .collect()
+    PlannedService {
+        name: name.to_owned(),
+        replicas: service.replicas.get(),
+        origin: Origin::User,
+        kind: service.kind,
+        team: service.team.clone(),
+        image: service.image.clone(),
+        build: service.build.clone(),
+        command: service.command.clone(),
+        entrypoint: service.entrypoint.clone(),
+        environment: environment.clone(),
+        env_file: service
+            .env_file
+            .iter()
+            .map(|path| format!("./{}", crate::config::env_file_bundle_path(name, path)))
+            .collect(),
+        ports: ports.clone(),
+        expose: service.expose.clone(),
+        mounts: mounts.clone(),
+        restart: service.restart,
+        resources: service.resources.clone(),
+        profiles: service.profiles.clone(),
+        labels: text_keys(&service.labels),
+        networks: networks.clone(),
+        healthcheck: healthcheck.clone(),
+        depends_on: depends_on.clone(),
+        metrics: metrics.clone(),
+        probes: service.probes.clone(),
+        hostname: service.hostname.clone(),
+        user: service.user.clone(),
+        working_dir: service.working_dir.clone(),
+        secrets: Vec::new(),
+        container_name: service
+            .container_name
+            .as_ref()
+            .map(|container| container.as_str().to_owned()),
+        stop_grace_period: service
+            .stop_grace_period
+            .as_ref()
+            .map(crate::config::Duration::to_go),
+        ulimits: service.ulimits,
+        host_network: false,
+        host_pid: false,
+        privileged: false,
+        devices: Vec::new(),
+        extra_hosts: Vec::new(),
+    }
 }

@@ -263,8 +263,7 @@ fn plan_slo(plan: &Plan, index: usize, slo: &Slo) -> Option<PlannedSlo> {
         });
     }
     let team = plan
-        .replicas(&slo.service)
-        .next()
+        .service(&slo.service)
         .map(|service| target_labels(plan, service).team)
         .unwrap_or_default();
     Some(PlannedSlo {

@@ -35,7 +35,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         docker_host: &collection.docker_host,
         project_filter: format!("com.docker.compose.project={}", collection.project),
         project: &collection.project,
-        services: collection.services.iter().map(service).collect(),
+        services: collected_services(&collection.services),
         teams: teams(&collection.services),
         labels: collection
             .services
@@ -65,20 +65,11 @@ struct Context<'a> {
     docker_host: &'a str,
     project_filter: String,
     project: &'a str,
-    services: Vec<ServiceContext<'a>>,
+    services: String,
     teams: Vec<TeamContext<'a>>,
     labels: Vec<LabelContext<'a>>,
     host_paths: &'a [String],
     push_url: &'a str,
-}
-
-/// One collected service: the regex of its compose services (an anchored
-/// alternation; compose service names are DNS labels, with nothing special
-/// in a regex) and its name.
-#[derive(Debug, Serialize)]
-struct ServiceContext<'a> {
-    name: &'a str,
-    containers: String,
 }
 
 /// A team and the regex of its services, in the order teams first appear.
@@ -96,11 +87,13 @@ struct LabelContext<'a> {
     value: &'a str,
 }
 
-fn service(collected: &CollectedService) -> ServiceContext<'_> {
-    ServiceContext {
-        name: &collected.service,
-        containers: collected.containers.join("|"),
-    }
+/// The regex of the collected services' compose names, one group whose
+/// match is the `service` label (every replica of a service carries its
+/// name; compose service names are DNS labels, with nothing special in a
+/// regex).
+fn collected_services(services: &[CollectedService]) -> String {
+    let names: Vec<&str> = services.iter().map(|s| s.service.as_str()).collect();
+    format!("({})", names.join("|"))
 }
 
 /// One rule per team rather than per service: a stack has few teams.
@@ -307,9 +300,9 @@ host-logs = ["/var/log/nginx/*.log"]
         ]
         .map(str::to_owned)
         .to_vec();
-        // api, loki and alloy; the teams backend and infrastructure; tier;
-        // keep; container; project.
-        expected.extend(std::iter::repeat_n(rule, 9));
+        // service; the teams backend and infrastructure; tier; keep;
+        // container; project.
+        expected.extend(std::iter::repeat_n(rule, 7));
         expected.extend(
             [
                 "discovery.relabel \"streams\"",
@@ -324,19 +317,12 @@ host-logs = ["/var/log/nginx/*.log"]
         );
         assert_eq!(blocks(&tokens), expected);
         assert_eq!(
-            attribute(&tokens, "regex")[..6],
-            ["api-1|api-2", "loki", "alloy", "api", "loki|alloy", "api"]
+            attribute(&tokens, "regex")[..4],
+            ["(api|loki|alloy)", "api", "loki|alloy", "api"]
         );
         assert_eq!(
             attribute(&tokens, "replacement"),
-            [
-                "api",
-                "loki",
-                "alloy",
-                "backend",
-                "infrastructure",
-                "web {edge} 'x' $y #z"
-            ]
+            ["backend", "infrastructure", "web {edge} 'x' $y #z"]
         );
         assert_eq!(
             attribute(&tokens, "host"),

@@ -191,18 +191,7 @@ fn service(planned: &PlannedService) -> ComposeService {
                 retries: check.retries,
                 start_period: check.start_period.clone(),
             }),
-        deploy: planned.resources.as_ref().map(|resources| ComposeDeploy {
-            resources: ComposeResources {
-                limits: ComposeLimits {
-                    cpus: resources.cpus.map(|cpus| format_cpus(cpus.get())),
-                    memory: resources.memory.as_ref().map(|m| m.as_str().to_owned()),
-                },
-                reservations: resources.reservations.as_ref().map(|r| ComposeLimits {
-                    cpus: r.cpus.map(|cpus| format_cpus(cpus.get())),
-                    memory: r.memory.as_ref().map(|m| m.as_str().to_owned()),
-                }),
-            },
-        }),
+        deploy: deploy(planned),
         labels: planned.labels.clone(),
         secrets: planned.secrets.iter().map(|s| s.name.clone()).collect(),
         stop_grace_period: planned.stop_grace_period.clone(),
@@ -213,6 +202,29 @@ fn service(planned: &PlannedService) -> ComposeService {
             .map(|(name, limit)| (name, ulimit(limit)))
             .collect(),
     }
+}
+
+/// `deploy`: the replica count of a replicated service (Compose runs
+/// `<project>-<service>-1..N`) and the resources.
+fn deploy(planned: &PlannedService) -> Option<ComposeDeploy> {
+    let replicas = (planned.replicas > 1).then_some(planned.replicas);
+    let resources = planned
+        .resources
+        .as_ref()
+        .map(|resources| ComposeResources {
+            limits: ComposeLimits {
+                cpus: resources.cpus.map(|cpus| format_cpus(cpus.get())),
+                memory: resources.memory.as_ref().map(|m| m.as_str().to_owned()),
+            },
+            reservations: resources.reservations.as_ref().map(|r| ComposeLimits {
+                cpus: r.cpus.map(|cpus| format_cpus(cpus.get())),
+                memory: r.memory.as_ref().map(|m| m.as_str().to_owned()),
+            }),
+        });
+    (replicas.is_some() || resources.is_some()).then_some(ComposeDeploy {
+        replicas,
+        resources,
+    })
 }
 
 fn ulimit(limit: Ulimit) -> ComposeUlimit {
@@ -294,7 +306,6 @@ ulimits = { memlock = -1, nofile = { soft = 1024, hard = 65536 } }
 [services.web]
 image = "nginx:1.25"
 replicas = 2
-container-name = "web"
 "#;
 
     fn compose(text: &str) -> String {
@@ -320,10 +331,13 @@ container-name = "web"
     }
 
     #[test]
-    fn replicas_get_numbered_container_names() {
+    fn replicas_are_one_service_with_a_count() {
         let yaml = compose(PROCESS_SETTINGS);
-        assert!(yaml.contains("  web-1:\n    image: nginx:1.25\n    container_name: web-1\n"));
-        assert!(yaml.contains("  web-2:\n    image: nginx:1.25\n    container_name: web-2\n"));
+        assert!(
+            yaml.contains("  web:\n    image: nginx:1.25\n    networks:\n    - default\n    deploy:\n      replicas: 2\n"),
+            "{yaml}"
+        );
+        assert!(!yaml.contains("web-1"), "{yaml}");
     }
 
     #[test]
@@ -534,7 +548,10 @@ struct ComposeHealthcheck {
 
 #[derive(Serialize)]
 struct ComposeDeploy {
-    resources: ComposeResources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replicas: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<ComposeResources>,
 }
 
 #[derive(Serialize)]

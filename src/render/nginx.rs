@@ -111,7 +111,10 @@ struct TlsContext {
 struct UpstreamContext {
     name: String,
     balance: Option<&'static str>,
-    servers: Vec<String>,
+    /// `host:port`: nginx resolves the host name when it starts, and a name
+    /// with several addresses (one per replica) is as many servers, each
+    /// with the line's parameters.
+    server: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -147,11 +150,7 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
         .map(|upstream| UpstreamContext {
             name: upstream.name.clone(),
             balance: balance_directive(upstream.balance),
-            servers: upstream
-                .containers
-                .iter()
-                .map(|container| format!("{container}:{}", upstream.port))
-                .collect(),
+            server: format!("{}:{}", upstream.host, upstream.port),
         })
         .collect();
     let mut routes = Vec::new();
@@ -498,9 +497,10 @@ mod tests {
             .collect();
         assert_eq!(upstreams.len(), 2);
         assert_eq!(upstreams[0].0, ["app"]);
+        // One server for the three replicas: nginx resolves `app` to each.
         assert_eq!(
-            upstreams[0].1[2],
-            ["app-3:8000", "max_fails=3", "fail_timeout=30s"]
+            upstreams[0].1,
+            [["app:8000", "max_fails=3", "fail_timeout=30s"]]
         );
         assert_eq!(upstreams[1].0, ["chat"]);
         let zones: Vec<&[String]> = find(http, "limit_req_zone")
@@ -551,8 +551,8 @@ mod tests {
     }
 
     #[test]
-    fn profiled_single_containers_are_resolved_per_request() {
-        let text = "[stack]\nname = \"t\"\n[services.admin]\nimage = \"a:1\"\nexpose = [8080]\nprofiles = [\"tools\"]\n[ingress]\n[[ingress.routes]]\npath = \"/admin/\"\nservice = \"admin\"\n";
+    fn profiled_services_are_resolved_per_request() {
+        let text = "[stack]\nname = \"t\"\n[services.admin]\nimage = \"a:1\"\nreplicas = 2\nexpose = [8080]\nprofiles = [\"tools\"]\n[ingress]\n[[ingress.routes]]\npath = \"/admin/\"\nservice = \"admin\"\n";
         let rendered = crate::run(
             crate::Source::text("stack.toml", text),
             &crate::Options::default(),

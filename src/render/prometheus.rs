@@ -1,8 +1,10 @@
 //! `prometheus/prometheus.yml` and `blackbox/blackbox.yml`.
 //!
-//! One scrape job per `[services]` group of every planned service with
-//! `metrics` (user services and generated exporters alike), one static
-//! target per replica, labelled `service=<the [services] entry>` and
+//! One scrape job per planned service with `metrics` (user services and
+//! generated exporters alike): a static target for a service of one
+//! container, DNS discovery of every replica for a replicated one
+//! ([`crate::plan::prometheus::ScrapeTargets`]), labelled
+//! `service=<the [services] entry>` and
 //! `team=<its team, else the team of the job's library file>` (see
 //! [`crate::plan::prometheus::target_labels`]; the built-in alerts take
 //! these labels from the series); a probe job through the blackbox exporter
@@ -20,8 +22,8 @@ use super::format::yaml_file;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::prometheus::{
-    BLACKBOX, BLACKBOX_PORT, PROBE_JOB, TLS_PROBE_MODULE, TargetLabels, probe_targets,
-    target_labels,
+    BLACKBOX, BLACKBOX_PORT, PROBE_JOB, ScrapeTargets, TLS_PROBE_MODULE, TargetLabels,
+    probe_targets, scrape_targets, target_labels,
 };
 
 /// The path of prometheus.yml in the bundle.
@@ -79,35 +81,51 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
 }
 
 fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
-    let mut jobs: IndexMap<String, ScrapeConfig> = IndexMap::new();
+    let mut configs: Vec<ScrapeConfig> = Vec::new();
     for service in &plan.services {
-        let (Some(metrics), Some(target)) = (&service.metrics, service.scrape_address()) else {
+        let (Some(metrics), Some(targets)) = (&service.metrics, scrape_targets(service)) else {
             continue;
         };
-        if let Some(job) = jobs.get_mut(&service.group) {
-            if let Some(config) = job.static_configs.first_mut() {
-                config.targets.push(target);
-            }
-            continue;
-        }
-        jobs.insert(
-            service.group.clone(),
-            ScrapeConfig {
-                job_name: service.group.clone(),
-                scrape_interval: metrics.interval.clone(),
-                scrape_timeout: metrics.timeout.clone(),
-                metrics_path: metrics.path.clone(),
-                scheme: metrics.scheme.clone(),
-                params: IndexMap::new(),
-                static_configs: vec![StaticConfig {
+        let labels = label_map(target_labels(plan, service));
+        let (static_configs, dns_sd_configs, relabel_configs) = match targets {
+            ScrapeTargets::Static(target) => (
+                vec![StaticConfig {
                     targets: vec![target],
-                    labels: label_map(target_labels(plan, service)),
+                    labels,
                 }],
-                relabel_configs: Vec::new(),
-            },
-        );
+                Vec::new(),
+                Vec::new(),
+            ),
+            // A discovered target has no labels of its own: relabeling sets them.
+            ScrapeTargets::Dns { name, port } => (
+                Vec::new(),
+                vec![DnsSdConfig {
+                    names: vec![name],
+                    kind: "A",
+                    port,
+                }],
+                labels
+                    .into_iter()
+                    .map(|(label, value)| Relabel {
+                        source_labels: Vec::new(),
+                        target_label: label,
+                        replacement: Some(literal_replacement(&value)),
+                    })
+                    .collect(),
+            ),
+        };
+        configs.push(ScrapeConfig {
+            job_name: service.name.clone(),
+            scrape_interval: metrics.interval.clone(),
+            scrape_timeout: metrics.timeout.clone(),
+            metrics_path: metrics.path.clone(),
+            scheme: metrics.scheme.clone(),
+            params: IndexMap::new(),
+            static_configs,
+            dns_sd_configs,
+            relabel_configs,
+        });
     }
-    let mut configs: Vec<ScrapeConfig> = jobs.into_values().collect();
     if plan.service(BLACKBOX).is_some() {
         configs.push(probe_job(plan));
     }
@@ -124,6 +142,7 @@ fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
                     targets: extra.targets.clone(),
                     labels: IndexMap::new(),
                 }],
+                dns_sd_configs: Vec::new(),
                 relabel_configs: Vec::new(),
             });
         }
@@ -156,6 +175,7 @@ fn probe_job(plan: &Plan) -> ScrapeConfig {
         scheme: "http".to_owned(),
         params: IndexMap::new(),
         static_configs,
+        dns_sd_configs: Vec::new(),
         relabel_configs: vec![
             Relabel {
                 source_labels: vec!["__address__".to_owned()],
@@ -174,6 +194,12 @@ fn probe_job(plan: &Plan) -> ScrapeConfig {
             },
         ],
     }
+}
+
+/// `value` as a relabeling `replacement`, which expands `$1` and `${name}`:
+/// `$$` is a literal `$`.
+fn literal_replacement(value: &str) -> String {
+    value.replace('$', "$$")
 }
 
 fn label_map(labels: TargetLabels) -> IndexMap<String, String> {
@@ -253,7 +279,10 @@ struct ScrapeConfig {
     scheme: String,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     params: IndexMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     static_configs: Vec<StaticConfig>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dns_sd_configs: Vec<DnsSdConfig>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     relabel_configs: Vec<Relabel>,
 }
@@ -263,6 +292,15 @@ struct StaticConfig {
     targets: Vec<String>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     labels: IndexMap<String, String>,
+}
+
+/// DNS service discovery: every address `names` resolve to, at `port`.
+#[derive(Serialize)]
+struct DnsSdConfig {
+    names: Vec<String>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    port: u16,
 }
 
 #[derive(Serialize)]

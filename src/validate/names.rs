@@ -76,18 +76,22 @@ pub fn check(checker: &mut Checker<'_>) {
                 );
             }
         }
-        if service.replicas.get() > 1 {
-            for index in 1..=service.replicas.get() {
-                let expanded = format!("{name}-{index}");
-                if stack.services.contains_key(&expanded) {
-                    checker.error_at_key(
-                        &pointer(["services", &expanded]),
-                        ErrorKind::DuplicateName {
-                            what: "service",
-                            name: expanded.clone(),
-                        },
-                    );
-                }
+        if let Some(container) = &service.container_name {
+            let replicas = service.replicas.get();
+            if replicas > 1 {
+                // Compose refuses one fixed name for several containers.
+                checker.error(
+                    &pointer(["services", name, "container-name"]),
+                    ErrorKind::InvalidValue {
+                        value: format!("`{}`", container.as_str()),
+                        reason: format!(
+                            "the {replicas} replicas of `{name}` cannot share one container name"
+                        ),
+                        fix: format!(
+                            "remove `container-name`: Compose names the replicas `<project>-{name}-1` to `<project>-{name}-{replicas}`"
+                        ),
+                    },
+                );
             }
         }
         for (position, profile) in service.profiles.iter().enumerate() {

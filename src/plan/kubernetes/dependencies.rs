@@ -33,13 +33,13 @@ pub fn add_waits(plan: &Plan, settings: &Kubernetes, planned: &mut KubernetesPla
         for (dependency, condition) in &service.depends_on {
             let group = plan
                 .service(dependency)
-                .map_or(dependency.as_str(), |s| s.group.as_str());
-            if seen.contains(&group) || group == service.group {
+                .map_or(dependency.as_str(), |s| s.name.as_str());
+            if seen.contains(&group) || group == service.name {
                 continue;
             }
             seen.push(group);
-            let at = pointer(["services", &service.group, "depends-on", group]);
-            let what = format!("`{}` depending on `{group}`", service.group);
+            let at = pointer(["services", &service.name, "depends-on", group]);
+            let what = format!("`{}` depending on `{group}`", service.name);
             let Some(target) = planned.workload(group) else {
                 losses.push(Loss {
                     pointer: at,

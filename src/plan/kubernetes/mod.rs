@@ -269,5 +269,5 @@ fn published_type(settings: &crate::config::Kubernetes) -> PublishedServiceType 
 
 /// The planned service that stands for the `[services]` entry `group`.
 fn representative<'a>(plan: &'a Plan, group: &str) -> Option<&'a crate::plan::PlannedService> {
-    plan.services.iter().find(|s| s.group == group)
+    plan.services.iter().find(|s| s.name == group)
 }

@@ -198,16 +198,12 @@ fn prober_reads_its_own_config(kubernetes: &mut KubernetesPlan) {
 
 /// One `ServiceMonitor` per scraped group whose workload has a Service.
 fn service_monitors(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedServiceMonitor> {
-    let mut seen = HashSet::new();
     let mut monitors = Vec::new();
     for service in &plan.services {
         let Some(metrics) = &service.metrics else {
             continue;
         };
-        if !seen.insert(service.group.as_str()) {
-            continue;
-        }
-        let Some((workload, port)) = service_port(kubernetes, &service.group, metrics.port) else {
+        let Some((workload, port)) = service_port(kubernetes, &service.name, metrics.port) else {
             continue;
         };
         monitors.push(PlannedServiceMonitor {
@@ -282,10 +278,10 @@ fn probes(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedBlackboxProbe>
             continue;
         };
         if by_owner.contains_key(&owner) {
-            // Replicas share their workload's Service: one URL per path.
+            // One entry per probed service.
             continue;
         }
-        let Some((workload, _)) = service_port(kubernetes, &service.group, port) else {
+        let Some((workload, _)) = service_port(kubernetes, &service.name, port) else {
             continue;
         };
         let host = format!("{}.{}.svc", workload.name, kubernetes.namespace);

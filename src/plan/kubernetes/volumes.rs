@@ -106,7 +106,7 @@ pub fn plan_volumes(
     let files = plan
         .stack
         .services
-        .get(&service.group)
+        .get(&service.name)
         .map(|s| s.files.as_slice())
         .unwrap_or_default();
     let mut config_map = PlannedConfigMap {
@@ -150,7 +150,7 @@ pub fn plan_volumes(
             }
             MountSource::Host(path) => {
                 let file = files.iter().enumerate().find(|(_, file)| {
-                    path.trim_start_matches("./") == file.bundle_path(&service.group)
+                    path.trim_start_matches("./") == file.bundle_path(&service.name)
                         && file.target == mount.target
                 });
                 if let Some((position, file)) = file {
@@ -191,7 +191,7 @@ pub fn plan_volumes(
                         read_only: mount.read_only,
                     });
                     out.losses.push(Loss {
-                        pointer: pointer(["services", &service.group, "volumes", &index.to_string()]),
+                        pointer: pointer(["services", &service.name, "volumes", &index.to_string()]),
                         what: format!("the host path `{path}` mounted at `{}`", mount.target),
                         consequence: "the pod gets an empty folder there instead: a cluster has no host folder to share".to_owned(),
                         fix: "keep the data in a named volume, or ship the files with `files`".to_owned(),
@@ -202,8 +202,8 @@ pub fn plan_volumes(
     }
     if size > MAX_CONFIG_MAP_BYTES {
         out.losses.push(Loss {
-            pointer: pointer(["services", &service.group, "files"]),
-            what: format!("the files of `{}` ({size} bytes)", service.group),
+            pointer: pointer(["services", &service.name, "files"]),
+            what: format!("the files of `{}` ({size} bytes)", service.name),
             consequence:
                 "they exceed the 1 MiB a ConfigMap holds, so the API server refuses the ConfigMap"
                     .to_owned(),

@@ -1,8 +1,6 @@
 //! One workload per deployed service: its kind, names, labels, container,
 //! volumes and Services.
 
-use std::collections::HashSet;
-
 use indexmap::IndexMap;
 
 use super::container::{self, PlannedContainer};
@@ -17,11 +15,7 @@ use crate::syntax::check_label_key;
 
 /// Adds a workload for every service the cluster runs, in plan order.
 pub fn add_workloads(plan: &Plan, settings: &Kubernetes, planned: &mut KubernetesPlan) {
-    let mut seen = HashSet::new();
     for service in &plan.services {
-        if !seen.insert(service.group.as_str()) {
-            continue;
-        }
         if !deployed(service) {
             continue;
         }
@@ -43,10 +37,8 @@ pub fn deployed(service: &PlannedService) -> bool {
 }
 
 /// How many pods run `service`: the replicas of its `[services]` entry.
-fn replica_count(plan: &Plan, service: &PlannedService) -> u32 {
-    u32::try_from(plan.replicas(&service.group).count())
-        .unwrap_or(u32::MAX)
-        .max(1)
+fn replica_count(service: &PlannedService) -> u32 {
+    service.replicas.max(1)
 }
 
 /// The workload kind of `service`.
@@ -66,10 +58,10 @@ fn workload(
     service: &PlannedService,
     planned: &mut KubernetesPlan,
 ) -> Workload {
-    let name = service.group.clone();
-    let at = |field: &str| pointer(["services", &service.group, field]);
+    let name = service.name.clone();
+    let at = |field: &str| pointer(["services", &service.name, field]);
     let kind = kind_of(service);
-    let stack_service = plan.stack.services.get(&service.group);
+    let stack_service = plan.stack.services.get(&service.name);
     let mut losses = Vec::new();
 
     let mut selector = IndexMap::new();
@@ -143,7 +135,7 @@ fn workload(
             pod_annotations.insert(key.clone(), value.clone());
         } else {
             losses.push(Loss {
-                pointer: pointer(["services", &service.group, "labels", key]),
+                pointer: pointer(["services", &service.name, "labels", key]),
                 what: format!("the label `{key}` of `{name}`"),
                 consequence: "it is no valid annotation key, so the pods do not carry it"
                     .to_owned(),
@@ -178,9 +170,9 @@ fn workload(
     planned.losses.extend(losses);
     Workload {
         name: name.clone(),
-        service: service.group.clone(),
+        service: service.name.clone(),
         kind,
-        replicas: replica_count(plan, service),
+        replicas: replica_count(service),
         labels,
         selector,
         pod_annotations,
@@ -216,10 +208,10 @@ fn published(
     if published.is_empty() {
         return None;
     }
-    if super::routed(plan, &service.group) {
+    if super::routed(plan, &service.name) {
         losses.push(Loss {
-            pointer: pointer(["services", &service.group, "ports"]),
-            what: format!("the published ports of `{}`", service.group),
+            pointer: pointer(["services", &service.name, "ports"]),
+            what: format!("the published ports of `{}`", service.name),
             consequence: "they are not published: `[ingress]` routes reach the service through the Gateway or ingress controller".to_owned(),
             fix: "reach the service through its routes".to_owned(),
         });
@@ -230,11 +222,11 @@ fn published(
     for (index, mapping) in published {
         let host = mapping.host.unwrap_or(mapping.container);
         let protocol = ports::protocol(mapping.protocol.as_deref());
-        let at = || pointer(["services", &service.group, "ports", &index.to_string()]);
+        let at = || pointer(["services", &service.name, "ports", &index.to_string()]);
         if mapping.bind.is_some() {
             losses.push(Loss {
                 pointer: at(),
-                what: format!("the bind address of port {host} of `{}`", service.group),
+                what: format!("the bind address of port {host} of `{}`", service.name),
                 consequence: format!("the {} Service listens on every address it has", service_type.as_str()),
                 fix: "restrict who reaches it with the load balancer's source ranges or a NetworkPolicy".to_owned(),
             });
@@ -245,7 +237,7 @@ fn published(
         if service_type == PublishedServiceType::NodePort && node_port.is_none() {
             losses.push(Loss {
                 pointer: at(),
-                what: format!("host port {host} of `{}`", service.group),
+                what: format!("host port {host} of `{}`", service.name),
                 consequence: "it is outside the node port range 30000-32767: the cluster picks the node port".to_owned(),
                 fix: "publish on a port from 30000 to 32767, or use `published-service-type = \"LoadBalancer\"`".to_owned(),
             });
@@ -265,7 +257,7 @@ fn published(
         });
     }
     Some(PublishedService {
-        name: format!("{}{PUBLISHED_SUFFIX}", service.group),
+        name: format!("{}{PUBLISHED_SUFFIX}", service.name),
         service_type,
         ports,
     })

@@ -178,7 +178,7 @@ admin-password = "${GRAFANA_ADMIN_PASSWORD}"
         );
         let list = datasources(&plan);
         assert_eq!(list.iter().filter(|d| d.is_default).count(), 1);
-        assert_eq!(list[2].url, "http://loki-1:3100");
+        assert_eq!(list[2].url, "http://loki:3100");
         assert_eq!(list[3].url, "http://search:9200");
         assert_eq!(
             list[1].json_data.get("implementation"),

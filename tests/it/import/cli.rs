@@ -199,3 +199,22 @@ fn what_stackgen_refuses_is_written_and_shown() {
     );
     assert!(dir.path().join("stack.toml").exists());
 }
+
+#[test]
+fn replicas_leave_their_shared_container_name_behind() {
+    let dir = folder_with(
+        "services:\n  web:\n    image: nginx\n    container_name: web\n    deploy:\n      replicas: 3\n",
+    );
+    let output = stackgen_in(dir.path(), &["import", "compose.yaml"]);
+    let err = stderr(&output);
+    assert_eq!(code(&output), 0, "{err}");
+    let stack = read(&dir.path().join("stack.toml"));
+    assert!(stack.contains("replicas = 3"), "{stack}");
+    assert!(!stack.contains("container-name"), "{stack}");
+    assert!(
+        stack.contains(
+            "services.web.container_name = \"web\": the replicas of one service cannot share a container name"
+        ),
+        "{stack}"
+    );
+}

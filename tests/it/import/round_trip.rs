@@ -5,9 +5,8 @@
 //!
 //! Both files are read here independently of the importer, into one summary
 //! per service. The normalisations (documented in README, "stackgen
-//! import"): services are compared under their stack.toml names; a service
-//! with N replicas is `NAME-1` .. `NAME-N` in the rendered file, each
-//! compared with the original; variables are expanded with the generated
+//! import"): services are compared under their stack.toml names, replica
+//! counts included; variables are expanded with the generated
 //! `.env` (so `${TAG:-1.4}` and `${TAG}` with `TAG=1.4` agree); a folder
 //! shipped file by file counts as mounted at its original target.
 //! Everything of the original that the rendered file lacks must be named by
@@ -31,6 +30,8 @@ struct Summary {
     environment: BTreeMap<String, String>,
     /// Dependencies → (condition, path).
     dependencies: BTreeMap<String, (String, String)>,
+    /// The replica count (1 unless set) and the path that sets it.
+    replicas: (u64, String),
 }
 
 /// Checks that `rendered` (the bundle's docker-compose.yml) keeps what
@@ -65,97 +66,87 @@ pub fn check(case: &str, original: &str, rendered: &str, imported: &Imported) {
             .unwrap_or_else(|| panic!("{case}: no stack.toml name for {compose_name}"))
             .to_owned();
         let want = summary(service, compose_name, &env, &volume_names(imported));
-        let replicas: Vec<&String> = if rendered_services.contains_key(&name) {
-            vec![
-                rendered_services
-                    .keys()
-                    .find(|k| **k == name)
-                    .expect("present"),
-            ]
-        } else {
-            rendered_services
-                .keys()
-                .filter(|k| replica_of(k, &name))
-                .collect()
-        };
         assert!(
-            !replicas.is_empty(),
+            rendered_services.contains_key(&name),
             "{case}: {compose_name} is not rendered as {name}"
         );
-        for rendered_name in replicas {
-            expected_names.insert(rendered_name.clone());
-            let got = summary(
-                &rendered_services[rendered_name],
-                rendered_name,
-                &env,
-                &BTreeMap::new(),
+        let rendered_name = &name;
+        expected_names.insert(rendered_name.clone());
+        let got = summary(
+            &rendered_services[rendered_name],
+            rendered_name,
+            &env,
+            &BTreeMap::new(),
+        );
+        let at = format!("{case}: services.{compose_name} (rendered as {rendered_name})");
+        if want.image != got.image {
+            // A build left out runs the image Compose tags it with.
+            let build = Path::service(compose_name).key("build").to_string();
+            assert!(
+                is_reported(&Path::service(compose_name).key("image").to_string())
+                    || (want.image.is_none() && is_reported(&build)),
+                "{at}: image {:?} became {:?}",
+                want.image,
+                got.image
             );
-            let at = format!("{case}: services.{compose_name} (rendered as {rendered_name})");
-            if want.image != got.image {
-                // A build left out runs the image Compose tags it with.
-                let build = Path::service(compose_name).key("build").to_string();
+        }
+        for (port, path) in &want.ports {
+            if !got.ports.contains_key(port) {
                 assert!(
-                    is_reported(&Path::service(compose_name).key("image").to_string())
-                        || (want.image.is_none() && is_reported(&build)),
-                    "{at}: image {:?} became {:?}",
-                    want.image,
-                    got.image
+                    is_reported(path),
+                    "{at}: port {port:?} ({path}) is gone unreported"
                 );
             }
-            for (port, path) in &want.ports {
-                if !got.ports.contains_key(port) {
-                    assert!(
-                        is_reported(path),
-                        "{at}: port {port:?} ({path}) is gone unreported"
-                    );
-                }
-            }
-            for port in got.ports.keys() {
-                assert!(
-                    want.ports.contains_key(port) || want.ports.keys().any(|w| w.2 == port.2),
-                    "{at}: port {port:?} was not in the original"
-                );
-            }
-            for (target, (volume, path)) in &want.mounts {
-                let kept = got.mounts.iter().any(|(t, (v, _))| {
-                    (t == target || t.starts_with(&format!("{}/", target.trim_end_matches('/'))))
-                        && (volume.is_none() || v == volume)
-                });
-                assert!(
-                    kept || is_reported(path),
-                    "{at}: mount {target} ({path}) is gone unreported"
-                );
-            }
-            for (key, path) in &want.environment {
-                assert!(
-                    got.environment.contains_key(key) || is_reported(path),
-                    "{at}: environment {key} is gone unreported"
-                );
-            }
-            for key in got.environment.keys() {
-                assert!(
-                    want.environment.contains_key(key),
-                    "{at}: environment {key} was not in the original"
-                );
-            }
-            let got_dependencies: BTreeMap<String, String> = got
-                .dependencies
-                .iter()
-                .map(|(target, (condition, _))| {
-                    (base_name(target, rendered_services), condition.clone())
-                })
-                .collect();
-            for (target, (condition, path)) in &want.dependencies {
-                let target = imported
-                    .names
-                    .get(Namespace::Service, target)
-                    .map_or_else(|| target.clone(), str::to_owned);
-                let same = got_dependencies.get(&target) == Some(condition);
-                assert!(
-                    same || is_reported(path),
-                    "{at}: dependency on {target} ({condition}) is not kept: {got_dependencies:?}"
-                );
-            }
+        }
+        for port in got.ports.keys() {
+            assert!(
+                want.ports.contains_key(port) || want.ports.keys().any(|w| w.2 == port.2),
+                "{at}: port {port:?} was not in the original"
+            );
+        }
+        for (target, (volume, path)) in &want.mounts {
+            let kept = got.mounts.iter().any(|(t, (v, _))| {
+                (t == target || t.starts_with(&format!("{}/", target.trim_end_matches('/'))))
+                    && (volume.is_none() || v == volume)
+            });
+            assert!(
+                kept || is_reported(path),
+                "{at}: mount {target} ({path}) is gone unreported"
+            );
+        }
+        for (key, path) in &want.environment {
+            assert!(
+                got.environment.contains_key(key) || is_reported(path),
+                "{at}: environment {key} is gone unreported"
+            );
+        }
+        for key in got.environment.keys() {
+            assert!(
+                want.environment.contains_key(key),
+                "{at}: environment {key} was not in the original"
+            );
+        }
+        let got_dependencies: BTreeMap<String, String> = got
+            .dependencies
+            .iter()
+            .map(|(target, (condition, _))| (target.clone(), condition.clone()))
+            .collect();
+        let (replicas, path) = &want.replicas;
+        assert!(
+            *replicas == got.replicas.0 || is_reported(path),
+            "{at}: {replicas} replicas became {} unreported",
+            got.replicas.0
+        );
+        for (target, (condition, path)) in &want.dependencies {
+            let target = imported
+                .names
+                .get(Namespace::Service, target)
+                .map_or_else(|| target.clone(), str::to_owned);
+            let same = got_dependencies.get(&target) == Some(condition);
+            assert!(
+                same || is_reported(path),
+                "{at}: dependency on {target} ({condition}) is not kept: {got_dependencies:?}"
+            );
         }
     }
     let rendered_names: BTreeSet<String> = rendered_services.keys().cloned().collect();
@@ -172,28 +163,6 @@ fn volume_names(imported: &Imported) -> BTreeMap<String, String> {
         .all(Namespace::Volume)
         .map(|(from, to)| (from.to_owned(), to.to_owned()))
         .collect()
-}
-
-/// Whether `rendered` is a replica `NAME-N` of `name`.
-fn replica_of(rendered: &str, name: &str) -> bool {
-    rendered
-        .strip_prefix(name)
-        .and_then(|rest| rest.strip_prefix('-'))
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// The service a rendered dependency target belongs to (`worker-2` → `worker`
-/// when `worker` is replicated).
-fn base_name(target: &str, services: &serde_json::Map<String, Value>) -> String {
-    if let Some((base, n)) = target.rsplit_once('-') {
-        if n.chars().all(|c| c.is_ascii_digit())
-            && !services.contains_key(base)
-            && services.contains_key(&format!("{base}-1"))
-        {
-            return base.to_owned();
-        }
-    }
-    target.to_owned()
 }
 
 fn summary(
@@ -317,7 +286,21 @@ fn summary(
         }
         _ => {}
     }
+    let deploy = at.key("deploy").key("replicas").to_string();
+    out.replicas = match (&service["deploy"]["replicas"], &service["scale"]) {
+        (Value::Null, Value::Null) => (1, deploy),
+        (Value::Null, scale) => (count(scale), at.key("scale").to_string()),
+        (replicas, _) => (count(replicas), deploy),
+    };
     out
+}
+
+/// A replica count written as a number or as text.
+fn count(value: &Value) -> u64 {
+    value
+        .as_u64()
+        .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
+        .unwrap_or(1)
 }
 
 /// The published ports of one `ports` entry, in any Compose syntax.
