@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 use include_dir::{Dir, include_dir};
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::value::Value;
+use minijinja::{Environment, Output, State, UndefinedBehavior};
 
 use crate::error::Error;
 
@@ -84,7 +85,30 @@ pub fn bracket_environment() -> Result<&'static Environment<'static>, Error> {
 
 /// Renders `name` from `templates/` with `context`.
 pub fn render<S: serde::Serialize>(name: &str, context: S) -> Result<String, Error> {
-    let env = environment();
+    render_in(&environment(), name, context)
+}
+
+/// Renders `name` from `templates/` with `context`, every `{{ value }}`
+/// written by `formatter`: the quoting formatter of a hand-written format
+/// (nginx.conf, config.alloy).
+pub fn render_formatted<S, F>(name: &str, context: S, formatter: F) -> Result<String, Error>
+where
+    S: serde::Serialize,
+    F: Fn(&mut Output<'_>, &mut State<'_, '_>, &Value) -> Result<(), minijinja::Error>
+        + Send
+        + Sync
+        + 'static,
+{
+    let mut env = environment();
+    env.set_formatter(formatter);
+    render_in(&env, name, context)
+}
+
+fn render_in<S: serde::Serialize>(
+    env: &Environment<'_>,
+    name: &str,
+    context: S,
+) -> Result<String, Error> {
     let template = env
         .get_template(name)
         .map_err(|e| Error::Bug(format!("template {name}: {e}")))?;

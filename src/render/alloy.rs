@@ -51,7 +51,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         host_paths: &collection.host_paths,
         push_url: &collection.push_url,
     };
-    let mut body = render_config(&context)?;
+    let mut body = templates::render_formatted(TEMPLATE, &context, quoting_formatter)?;
     if !body.ends_with('\n') {
         body.push('\n');
     }
@@ -112,18 +112,6 @@ fn teams(services: &[CollectedService]) -> Vec<TeamContext<'_>> {
             services: services.join("|"),
         })
         .collect()
-}
-
-/// Renders the template with the quoting formatter.
-fn render_config<S: Serialize>(context: &S) -> Result<String, Error> {
-    let mut env = templates::environment();
-    env.set_formatter(quoting_formatter);
-    let template = env
-        .get_template(TEMPLATE)
-        .map_err(|e| Error::Bug(format!("template {TEMPLATE}: {e}")))?;
-    template
-        .render(minijinja::value::Serde(context))
-        .map_err(|e| Error::Bug(format!("rendering {TEMPLATE}: {e:#}")))
 }
 
 /// `text` as one Alloy string, or `None` when it holds anything that could

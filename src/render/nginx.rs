@@ -39,7 +39,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         return Ok(Vec::new());
     };
     let context = build_context(ingress)?;
-    let mut body = render_config(&context)?;
+    let mut body = templates::render_formatted(TEMPLATE, &context, quoting_formatter)?;
     if !body.ends_with('\n') {
         body.push('\n');
     }
@@ -259,18 +259,6 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
         status_allow: ingress.status_allow.clone(),
         routes,
     })
-}
-
-/// Renders the template with the quoting formatter.
-fn render_config<S: Serialize>(context: &S) -> Result<String, Error> {
-    let mut env = templates::environment();
-    env.set_formatter(quoting_formatter);
-    let template = env
-        .get_template(TEMPLATE)
-        .map_err(|e| Error::Bug(format!("template {TEMPLATE}: {e}")))?;
-    template
-        .render(minijinja::value::Serde(context))
-        .map_err(|e| Error::Bug(format!("rendering {TEMPLATE}: {e:#}")))
 }
 
 fn quoting_formatter(
