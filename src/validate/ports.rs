@@ -214,20 +214,6 @@ fn describe(spec: &PortSpec) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn short_ports_parse() {
-        let mapping =
-            resolve_port(&PortSpec::Short("127.0.0.1:8080:80/udp".into())).expect("valid");
-        assert_eq!(mapping.host, Some(8080));
-        assert_eq!(mapping.container, 80);
-        assert_eq!(mapping.bind.as_deref(), Some("127.0.0.1"));
-        assert_eq!(mapping.protocol.as_deref(), Some("udp"));
-        assert!(resolve_port(&PortSpec::Short("80:x".into())).is_err());
-        assert!(resolve_port(&PortSpec::Short("1:2:3:4".into())).is_err());
-        assert!(resolve_port(&PortSpec::Short("70000".into())).is_err());
-        assert!(resolve_port(&PortSpec::Short("80/sctp".into())).is_err());
-    }
-
     /// `c` clashes with both earlier claims; the first one is named, on
     /// every run (each run's hash maps order their entries differently).
     #[test]
