@@ -523,14 +523,16 @@ fn check_refusal(
 
 /// Whether a piece of TOML is `value`: a string, a key, or a table or array holding it.
 fn names(slice: &str, value: &str) -> bool {
-    if let Ok(table) = toml::from_str::<toml::Table>(&format!("x = {slice}")) {
-        return holds(&table["x"], value);
+    // A bare key such as `1_000` also reads as a value (an integer), so
+    // every reading is tried.
+    if toml::from_str::<toml::Table>(&format!("x = {slice}")).is_ok_and(|t| holds(&t["x"], value)) {
+        return true;
     }
-    if let Ok(table) = toml::from_str::<toml::Table>(&format!("{slice} = 1")) {
-        return table.contains_key(value);
+    if toml::from_str::<toml::Table>(&format!("{slice} = 1")).is_ok_and(|t| t.contains_key(value)) {
+        return true;
     }
-    if let Ok(table) = toml::from_str::<toml::Table>(&format!("[{slice}]")) {
-        return table.contains_key(value);
+    if toml::from_str::<toml::Table>(&format!("[{slice}]")).is_ok_and(|t| t.contains_key(value)) {
+        return true;
     }
     // A table's body, from a `[section]` header on.
     toml::from_str::<toml::Table>(slice).is_ok_and(|table| holds(&toml::Value::Table(table), value))
