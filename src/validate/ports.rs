@@ -71,8 +71,12 @@ pub fn check(checker: &mut Checker<'_>) {
 /// they were claimed, as (bind address, owner, pointer).
 type Claims = HashMap<(u16, String), Vec<(String, String, String)>>;
 
-/// Claims `host` for `owner`, or reports a clash with the first earlier
-/// claim it overlaps (every run names the same one).
+/// Claims `host` for `owner`, and reports a clash with the first earlier
+/// claim it overlaps (every run names the same one). Every claim counts,
+/// reported or not: a port published on every address clashes with each
+/// later one on a single address, even when an earlier one took that
+/// address first. So a claim is reported exactly when some earlier claim
+/// overlaps it, and taking one out can only leave fewer reported.
 fn claim(
     checker: &mut Checker<'_>,
     taken: &mut Claims,
@@ -105,9 +109,8 @@ fn claim(
             );
         }
         checker.push(diagnostic);
-    } else {
-        claims.push((bind, owner.to_owned(), at.to_owned()));
     }
+    claims.push((bind, owner.to_owned(), at.to_owned()));
 }
 
 /// A generated service's host port: the service, where the port is set, the
@@ -274,5 +277,41 @@ node-exporter = true
         let moved =
             crate::load::load_str("s.toml", &text.replace("9100:80", "9101:80")).expect("loads");
         assert!(crate::validate::validate(&moved).is_empty());
+    }
+
+    /// `b` on every address clashes with `a`, and `c` on one address with
+    /// `b`, though `a` took another address first.
+    #[test]
+    fn a_reported_claim_still_clashes_with_later_ones() {
+        let text = r#"
+[stack]
+name = "s"
+[services.a]
+image = "x"
+ports = ["10.0.0.1:8080:80"]
+[services.b]
+image = "x"
+ports = ["8080:80"]
+[services.c]
+image = "x"
+ports = ["10.0.0.2:8080:80"]
+"#;
+        let loaded = crate::load::load_str("s.toml", text).expect("loads");
+        let clashes: Vec<(String, &str)> = crate::validate::validate(&loaded)
+            .into_iter()
+            .filter_map(|diagnostic| match diagnostic.kind {
+                ErrorKind::PortConflict { first, .. } => {
+                    Some((first, &text[diagnostic.location.span]))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            clashes,
+            [
+                ("a".to_owned(), "\"8080:80\""),
+                ("b".to_owned(), "\"10.0.0.2:8080:80\"")
+            ]
+        );
     }
 }
