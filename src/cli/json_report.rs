@@ -127,8 +127,11 @@ mod tests {
 
     #[test]
     fn an_invalid_stack_carries_only_its_diagnostics() {
-        let error = crate::load::load_str("stack.toml", "[stack]\nname = 1\n")
-            .expect_err("a number is no name");
+        let error = crate::run(
+            crate::Source::text("stack.toml", "[stack]\nname = 1\n"),
+            &crate::Options::default(),
+        )
+        .expect_err("a number is no name");
         let document = serde_json::to_string(&Report::failed(&error)).expect("serializes");
         assert!(
             document.starts_with(

@@ -5,10 +5,14 @@
 //! refuses ([`crate::syntax`]). Only when serde refuses the document does
 //! the JSON Schema check run, to report every problem at once, each with
 //! its span: syntax errors and schema violations (unknown keys, wrong
-//! types, bad durations, literal secrets) are reported together.
+//! types, bad durations, literal secrets) are reported together. The model
+//! is then built from the rest of the document ([`Broken`]): the schema's
+//! diagnostics travel in [`Loaded::problems`], and validation reports them
+//! with the problems its checks find in the well-formed parts.
 
 #[cfg(test)]
 mod agreement_tests;
+mod broken;
 mod input;
 mod inputs;
 mod overlay;
@@ -20,6 +24,7 @@ mod strict;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use broken::{Broken, Section};
 pub use input::{InputFile, InputProblem, InputRoots, ReadError, read_regular_file};
 pub use inputs::{
     Input, InputKind, Inputs, MAX_INPUT_FILE_BYTES, NamedInput, dockerfile_path, named_inputs,
@@ -57,6 +62,12 @@ pub struct Loaded {
     pub stack_dir_from_bundle: String,
     /// The output targets of this run: `--target`, else `[stack] targets`.
     pub targets: crate::config::Targets,
+    /// What the schema refused, in file order; empty for a stack serde
+    /// accepted. `validate::validate` reports these first among its own.
+    pub problems: Vec<Diagnostic>,
+    /// The parts of the file `problems` broke, missing from `stack`: the
+    /// checks that read them do not run. Empty when `problems` is.
+    pub broken: Broken,
 }
 
 /// How to load a stack file: which environment, which extra folders it may
@@ -75,7 +86,9 @@ pub struct LoadOptions {
     pub targets: Option<crate::config::Targets>,
 }
 
-/// Reads and checks the stack file at `path`.
+/// Reads the stack file at `path`. A file whose shape the schema refuses
+/// still loads, with the refusals in [`Loaded::problems`] and only its
+/// well-formed parts in the model: validate it before planning.
 pub fn load_file(path: &Path) -> Result<Loaded, Error> {
     load_file_with(path, &LoadOptions::default())
 }
@@ -174,42 +187,83 @@ pub fn load_str_in(name: &str, text: &str, stack_dir: &Path) -> Result<Loaded, E
 }
 
 /// Builds the model from a parsed document; when serde refuses it, the
-/// schema check says why, with spans.
+/// schema check says why, with spans, and the model is built from the
+/// parts of the document it leaves well-formed. When even those do not
+/// deserialize, the schema's diagnostics are the error.
 fn from_document(
     document: &serde_json::Value,
     spans: SpanIndex,
     roots: &InputRoots,
 ) -> Result<Loaded, Error> {
-    let stack = match deserialize_stack(document) {
-        Ok(stack) => stack,
+    let (stack, problems, broken) = match deserialize_stack(document) {
+        Ok(stack) => (stack, Vec::new(), Broken::default()),
         Err(error) => {
-            let mut problems = schema_check::check(document, &spans)?;
-            if problems.is_empty() {
+            let explanation = schema_check::check(document, &spans)?;
+            if explanation.diagnostics.is_empty() {
                 // The schema accepts what serde refused: JSON Schema counts an
                 // integral float (`80.0`) as an integer, which TOML and the
                 // model do not. Serde's own message is the best there is.
-                problems.push(Diagnostic::error(
+                return Err(Error::Invalid(vec![Diagnostic::error(
                     ErrorKind::InvalidValue {
                         value: "stack".to_owned(),
                         reason: error.to_string(),
                         fix: "see schema/stack.schema.json for the expected shape".to_owned(),
                     },
                     spans.value(""),
-                ));
+                )]));
             }
-            return Err(Error::Invalid(problems));
+            let mut broken = explanation.broken;
+            let rest = broken.repair(document, &explanation.unknown_keys);
+            match deserialize_stack(&rest) {
+                Ok(stack) => (stack, explanation.diagnostics, broken),
+                Err(_) => return Err(Error::Invalid(explanation.diagnostics)),
+            }
         }
     };
+    Ok(loaded(stack, spans, roots, problems, broken))
+}
+
+/// Like [`load_str_in`], with the parts `broken` names taken out of the
+/// stack as if the schema had refused them, for tests of what the checks
+/// then report.
+#[cfg(test)]
+pub(crate) fn load_str_in_without(
+    name: &str,
+    text: &str,
+    stack_dir: &Path,
+    broken: &Broken,
+) -> Result<Loaded, Error> {
+    let source = SourceFile::new(name, text);
+    let (document, spans) = parse_document(&source)?;
+    let mut broken = broken.clone();
+    let stack = deserialize_stack(&broken.repair(&document, &[]))
+        .map_err(|error| Error::Bug(format!("the repaired stack does not deserialize: {error}")))?;
+    let roots = InputRoots::new(stack_dir, &[])?;
+    let mut loaded = loaded(stack, spans, &roots, Vec::new(), broken);
+    loaded.base_dir = stack_dir.to_path_buf();
+    Ok(loaded)
+}
+
+/// A loaded stack of `stack`, with the files it names read.
+fn loaded(
+    stack: Stack,
+    spans: SpanIndex,
+    roots: &InputRoots,
+    problems: Vec<Diagnostic>,
+    broken: Broken,
+) -> Loaded {
     let inputs = Arc::new(Inputs::read(&stack, roots));
     let targets = crate::config::Targets::from_list(&stack.stack.targets);
-    Ok(Loaded {
+    Loaded {
         targets,
         stack: SharedStack::new(stack),
         spans,
         base_dir: PathBuf::from("."),
         inputs,
         stack_dir_from_bundle: "../..".to_owned(),
-    })
+        problems,
+        broken,
+    }
 }
 
 /// Deserializes the model from a document: a table only from a table
@@ -305,10 +359,9 @@ mod tests {
 
     /// (code, the text the span covers) of every diagnostic of `text`.
     fn refusals(text: &str) -> Vec<(&'static str, String)> {
-        let Err(Error::Invalid(diagnostics)) = load_str("s.toml", text) else {
-            panic!("the stack is refused");
-        };
-        diagnostics
+        let loaded = load_str("s.toml", text).expect("the well-formed rest loads");
+        loaded
+            .problems
             .iter()
             .map(|d| (d.kind.code(), text[d.location.span.clone()].to_owned()))
             .collect()

@@ -1,5 +1,7 @@
 //! Explains why serde refused a document: checks it against the JSON Schema
-//! and turns every violation into a spanned diagnostic, all at once.
+//! and turns every violation into a spanned diagnostic, all at once, and
+//! says what of the document it breaks ([`Broken`]): an unknown key only
+//! itself, any other violation its entry or section.
 //!
 //! The validator is compiled only when a document needs explaining: the
 //! model's own types refuse exactly what the schema refuses, so a valid
@@ -11,6 +13,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
+use super::broken::Broken;
 use super::spans::{SpanIndex, escape_pointer};
 use crate::error::{Diagnostic, Error, ErrorKind};
 use crate::syntax::{
@@ -18,15 +21,27 @@ use crate::syntax::{
     MATCHER_FORMAT, SECRET_REF_PATTERN, comment_text, name_rule, parse_matcher,
 };
 
-/// Every schema violation in `document`, as diagnostics.
-pub fn check(document: &Value, spans: &SpanIndex) -> Result<Vec<Diagnostic>, Error> {
+/// Why the schema refuses a document.
+#[derive(Debug, Default)]
+pub struct Explanation {
+    /// Every violation, as a diagnostic, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The pointers of the keys the format does not know.
+    pub unknown_keys: Vec<String>,
+    /// The entries and sections the other violations are in.
+    pub broken: Broken,
+}
+
+/// Every schema violation in `document`, as diagnostics, and what they break.
+pub fn check(document: &Value, spans: &SpanIndex) -> Result<Explanation, Error> {
     let (validator, schema) = validator()?;
-    let mut out = Vec::new();
+    let mut out = Explanation::default();
     for error in validator.iter_errors(document) {
         translate(&error, schema, spans, &mut out);
     }
-    out.sort_by_key(|d| (d.location.span.start, d.kind.code()));
-    out.dedup_by(|a, b| a.location.span == b.location.span && a.kind == b.kind);
+    let diagnostics = &mut out.diagnostics;
+    diagnostics.sort_by_key(|d| (d.location.span.start, d.kind.code()));
+    diagnostics.dedup_by(|a, b| a.location.span == b.location.span && a.kind == b.kind);
     Ok(out)
 }
 
@@ -58,25 +73,48 @@ fn translate(
     error: &ValidationError<'_>,
     schema: &Value,
     spans: &SpanIndex,
-    out: &mut Vec<Diagnostic>,
+    explanation: &mut Explanation,
 ) {
     let at = error.instance_path().as_str().to_owned();
     let instance = error.instance();
-    match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let allowed = allowed_keys(schema, error.schema_path().as_str());
-            for key in unexpected {
-                let suggestion = closest(key, &allowed);
-                out.push(Diagnostic::error(
-                    ErrorKind::UnknownKey {
-                        key: key.clone(),
-                        suggestion,
-                        allowed: allowed.clone(),
-                    },
-                    spans.key(&format!("{at}/{}", escape_pointer(key))),
-                ));
-            }
+    if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+        let allowed = allowed_keys(schema, error.schema_path().as_str());
+        for key in unexpected {
+            let suggestion = closest(key, &allowed);
+            let pointer = format!("{at}/{}", escape_pointer(key));
+            explanation.diagnostics.push(Diagnostic::error(
+                ErrorKind::UnknownKey {
+                    key: key.clone(),
+                    suggestion,
+                    allowed: allowed.clone(),
+                },
+                spans.key(&pointer),
+            ));
+            explanation.unknown_keys.push(pointer);
         }
+        return;
+    }
+    if let ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } =
+        error.kind()
+    {
+        translate_alternatives(context, &at, instance, schema, spans, explanation);
+        return;
+    }
+    match error.kind() {
+        // A key missing at the root breaks its own section, not all of them.
+        ValidationErrorKind::Required { property } => explanation.broken.break_at(&format!(
+            "{at}/{}",
+            escape_pointer(property.as_str().unwrap_or_default())
+        )),
+        // A bad key breaks its own entry, not the map it is in.
+        ValidationErrorKind::PropertyNames { error } => explanation.broken.break_at(&format!(
+            "{at}/{}",
+            escape_pointer(error.instance().as_str().unwrap_or_default())
+        )),
+        _ => explanation.broken.break_at(&at),
+    }
+    let out = &mut explanation.diagnostics;
+    match error.kind() {
         ValidationErrorKind::Required { property } => out.push(Diagnostic::error(
             ErrorKind::MissingKey {
                 key: property.as_str().unwrap_or_default().to_owned(),
@@ -144,9 +182,6 @@ fn translate(
                 location,
             ));
         }
-        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-            translate_alternatives(context, &at, instance, schema, spans, out);
-        }
         _ => out.push(Diagnostic::error(
             ErrorKind::InvalidValue {
                 value: instance.to_string(),
@@ -166,10 +201,11 @@ fn translate_alternatives(
     instance: &Value,
     schema: &Value,
     spans: &SpanIndex,
-    out: &mut Vec<Diagnostic>,
+    explanation: &mut Explanation,
 ) {
     if let Some(values) = allowed_values(context, at) {
-        out.push(Diagnostic::error(
+        explanation.broken.break_at(at);
+        explanation.diagnostics.push(Diagnostic::error(
             ErrorKind::InvalidValue {
                 value: instance.to_string(),
                 reason: "not one of the allowed values".to_owned(),
@@ -188,10 +224,11 @@ fn translate_alternatives(
         .collect();
     if let Some(best) = shaped.into_iter().min_by_key(|errors| errors.len()) {
         for error in best {
-            translate(error, schema, spans, out);
+            translate(error, schema, spans, explanation);
         }
         return;
     }
+    explanation.broken.break_at(at);
     let mut expected: Vec<String> = context
         .iter()
         .flatten()
@@ -203,7 +240,7 @@ fn translate_alternatives(
         })
         .collect();
     expected.dedup();
-    out.push(Diagnostic::error(
+    explanation.diagnostics.push(Diagnostic::error(
         ErrorKind::WrongType {
             expected: expected.join(" or "),
             found: describe_value(instance),

@@ -8,10 +8,10 @@ use indexmap::IndexMap;
 
 use crate::config::{Alertmanager, Stack};
 use crate::error::{Diagnostic, ErrorKind};
-use crate::load::{closest, pointer};
+use crate::load::{Section, closest, pointer};
 use crate::plan::Plan;
 use crate::plan::alertmanager::{PlannedRoute, routed_receivers, routes, routes_alerts};
-use crate::plan::alerts::{AlertOrigin, PlannedAlert, user_alerts};
+use crate::plan::alerts::{AlertOrigin, user_alerts};
 use crate::plan::prometheus::{CADVISOR, NODE_EXPORTER};
 
 /// Checks the `[alertmanager]` section, if there is one.
@@ -23,8 +23,39 @@ pub fn check(checker: &mut Checker<'_>) {
     check_route_targets(checker, settings);
     check_labels(checker, settings);
     check_shadowed_routes(checker, settings);
-    let alerts = user_alerts(checker.stack);
-    check_unrouted(checker, settings, &alerts);
+}
+
+/// Warns about each of the user's alerts that no route takes, so it falls to
+/// the default receiver. A section without routes sends everything to the
+/// default receiver on purpose, so it gets no warnings. An alert of a
+/// service the schema refused is left alone: its team is unknown.
+pub fn check_unrouted(checker: &mut Checker<'_>) {
+    let Some(settings) = &checker.stack.alertmanager else {
+        return;
+    };
+    if !routes_alerts(settings) {
+        return;
+    }
+    for alert in user_alerts(checker.stack) {
+        let AlertOrigin::User { index } = &alert.origin else {
+            continue;
+        };
+        let of_broken_service = alert
+            .service
+            .as_ref()
+            .is_some_and(|service| checker.is_broken_entry(Section::Services, service));
+        if of_broken_service
+            || !routed_receivers(settings, &alert.alertmanager_labels(None, None)).is_empty()
+        {
+            continue;
+        }
+        checker.warn(
+            &pointer(["alerts", &index.to_string(), "name"]),
+            ErrorKind::UnroutedAlert {
+                alert: alert.name.clone(),
+            },
+        );
+    }
 }
 
 /// Warns about the built-in library alerts of a planned stack that no route
@@ -59,29 +90,6 @@ pub fn check_library(checker: &mut Checker<'_>, plan: &Plan) {
             ErrorKind::UnroutedLibraryAlerts {
                 service: service.to_owned(),
                 alerts: alerts.join(", "),
-            },
-        );
-    }
-}
-
-/// Warns about each of the user's alerts that no route takes, so it falls to
-/// the default receiver. A section without routes sends everything to the
-/// default receiver on purpose, so it gets no warnings.
-fn check_unrouted(checker: &mut Checker<'_>, settings: &Alertmanager, alerts: &[PlannedAlert]) {
-    if !routes_alerts(settings) {
-        return;
-    }
-    for alert in alerts {
-        let AlertOrigin::User { index } = &alert.origin else {
-            continue;
-        };
-        if !routed_receivers(settings, &alert.alertmanager_labels(None, None)).is_empty() {
-            continue;
-        }
-        checker.warn(
-            &pointer(["alerts", &index.to_string(), "name"]),
-            ErrorKind::UnroutedAlert {
-                alert: alert.name.clone(),
             },
         );
     }

@@ -7,30 +7,31 @@ use std::collections::HashSet;
 use super::{Checker, check_dns_label};
 use crate::config::{LibraryAlerts, Service};
 use crate::error::{Diagnostic, ErrorKind};
-use crate::load::{closest, pointer};
+use crate::load::{Section, closest, pointer};
 use crate::plan::alert_library::{LIBRARY_GROUP_PREFIX, files_of, kind_file, rule_names};
 use crate::plan::prometheus::{PROBE_JOB, exporter_defaults};
 
-/// Checks `[[alerts]]`, `[[recording-rules]]` and the services' `alerts`,
-/// `metrics` and `probes`.
-pub fn check(checker: &mut Checker<'_>) {
-    check_evaluated(checker);
-    check_alerts(checker);
-    check_recording_rules(checker);
+/// Checks the services' built-in alert settings and exporters.
+pub fn check_services(checker: &mut Checker<'_>) {
     for (name, service) in &checker.stack.services {
         if let Some(settings) = &service.alerts {
             check_library_settings(checker, name, service, settings);
         }
-        check_metrics_and_probes(checker, name, service);
         check_exporter(checker, name, service);
     }
-    check_extra_jobs(checker);
+}
+
+/// Checks the services' `metrics` and `probes`.
+pub fn check_metrics_and_probes(checker: &mut Checker<'_>) {
+    for (name, service) in &checker.stack.services {
+        check_service_metrics(checker, name, service);
+    }
 }
 
 /// Rules need Prometheus to evaluate them: without `[prometheus]` no rules
 /// file is written, and the alerts only shape Alertmanager's route tests.
 /// A warning, not an error: Alertmanager may be all the stack runs.
-fn check_evaluated(checker: &mut Checker<'_>) {
+pub fn check_evaluated(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     if stack.prometheus.is_some() {
         return;
@@ -70,7 +71,8 @@ pub fn is_metric_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
 }
 
-fn check_alerts(checker: &mut Checker<'_>) {
+/// Checks the names, services and groups of `[[alerts]]`.
+pub fn check_alerts(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     let mut seen: HashSet<&str> = HashSet::new();
     for (position, alert) in stack.alerts.iter().enumerate() {
@@ -102,10 +104,7 @@ fn check_alerts(checker: &mut Checker<'_>) {
                     ErrorKind::DanglingReference {
                         what: "service",
                         name: service.clone(),
-                        suggestion: closest(
-                            service,
-                            &stack.services.keys().cloned().collect::<Vec<_>>(),
-                        ),
+                        suggestion: closest(service, &checker.defined_names(Section::Services)),
                     },
                 );
             }
@@ -116,7 +115,8 @@ fn check_alerts(checker: &mut Checker<'_>) {
     }
 }
 
-fn check_recording_rules(checker: &mut Checker<'_>) {
+/// Checks the names and groups of `[[recording-rules]]`.
+pub fn check_recording_rules(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     for (position, rule) in stack.recording_rules.iter().enumerate() {
         let index = position.to_string();
@@ -258,7 +258,7 @@ fn check_exporter(checker: &mut Checker<'_>, name: &str, service: &Service) {
 }
 
 /// `[prometheus] scrape` job names must not clash with generated jobs.
-fn check_extra_jobs(checker: &mut Checker<'_>) {
+pub fn check_extra_jobs(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     let Some(prometheus) = &stack.prometheus else {
         return;
@@ -302,7 +302,7 @@ fn check_extra_jobs(checker: &mut Checker<'_>) {
 }
 
 /// A scrape timeout within the interval; probes are paths on a known port.
-fn check_metrics_and_probes(checker: &mut Checker<'_>, name: &str, service: &Service) {
+fn check_service_metrics(checker: &mut Checker<'_>, name: &str, service: &Service) {
     if let Some(metrics) = &service.metrics {
         // Without its own interval the job scrapes at the global one (15s by default).
         let global = checker

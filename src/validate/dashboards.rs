@@ -12,8 +12,9 @@ use crate::plan::dashboard_uid::{dashboard_uid, uid_problem};
 use crate::syntax::is_label_name;
 use crate::syntax::parse_promql;
 
-/// Runs the Grafana checks.
-pub fn check(checker: &mut Checker<'_>) {
+/// `[grafana]` has an admin password and `[prometheus]` for its
+/// datasource; `[[dashboards]]` have `[grafana]`.
+pub fn check_sections(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     if let Some(grafana) = &stack.grafana {
         if grafana.admin_password.is_none() {
@@ -42,6 +43,11 @@ pub fn check(checker: &mut Checker<'_>) {
             },
         );
     }
+}
+
+/// Each dashboard's uid, template variables, panels and thresholds.
+pub fn check(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
     // Where each uid was first used.
     let mut seen: HashMap<String, String> = HashMap::new();
     for (index, dashboard) in stack.dashboards.iter().enumerate() {

@@ -11,7 +11,7 @@ use super::Checker;
 use super::tls;
 use crate::config::{Balance, Ingress};
 use crate::error::{Diagnostic, ErrorKind};
-use crate::load::{closest, pointer};
+use crate::load::{Section, closest, pointer};
 use crate::syntax::check_dns_label;
 use crate::syntax::nginx::{
     is_rate, parse_allow, route_path_problem, server_name_problem, tls_bundle_name,
@@ -20,15 +20,62 @@ use crate::syntax::nginx::{
 /// The largest TLS file read, in bytes (a certificate chain is a few KiB).
 const MAX_TLS_FILE_BYTES: u64 = 1024 * 1024;
 
-/// Runs the ingress checks.
+/// Checks the values, balancing and TLS files of `[ingress]`.
 pub fn check(checker: &mut Checker<'_>) {
     let Some(ingress) = checker.stack.ingress.as_ref() else {
         return;
     };
     check_values(checker, ingress);
-    check_routes(checker, ingress);
+    check_route_values(checker, ingress);
     check_balance(checker, ingress);
     check_tls(checker, ingress);
+}
+
+/// Each route leads to a service with a port.
+pub fn check_routes(checker: &mut Checker<'_>) {
+    let Some(ingress) = checker.stack.ingress.as_ref() else {
+        return;
+    };
+    let stack = checker.stack;
+    let services = checker.defined_names(Section::Services);
+    for (position, route) in ingress.routes.iter().enumerate() {
+        let at = pointer(["ingress", "routes", &position.to_string(), "service"]);
+        match stack.services.get(&route.service) {
+            None => checker.error(
+                &at,
+                ErrorKind::DanglingReference {
+                    what: "service",
+                    suggestion: closest(&route.service, &services),
+                    name: route.service.clone(),
+                },
+            ),
+            Some(service) => {
+                if route.port.or_else(|| service.primary_port()).is_none() {
+                    checker.error(
+                        &at,
+                        ErrorKind::MissingPort {
+                            service: route.service.clone(),
+                            purpose: "the ingress route (`port`)".to_owned(),
+                        },
+                    );
+                }
+                if !service.profiles.is_empty() {
+                    checker.warn(
+                        &at,
+                        ErrorKind::RouteToProfiledService {
+                            service: route.service.clone(),
+                            profiles: service
+                                .profiles
+                                .iter()
+                                .map(|p| format!("`{p}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        },
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn check_values(checker: &mut Checker<'_>, ingress: &Ingress) {
@@ -141,9 +188,8 @@ fn balance_name(balance: Balance) -> &'static str {
     }
 }
 
-fn check_routes(checker: &mut Checker<'_>, ingress: &Ingress) {
-    let stack = checker.stack;
-    let services: Vec<String> = stack.services.keys().cloned().collect();
+/// Route paths, rate-limit zones and timeouts.
+fn check_route_values(checker: &mut Checker<'_>, ingress: &Ingress) {
     let zones: Vec<String> = ingress.rate_limits.keys().cloned().collect();
     let mut seen_paths: HashMap<&str, usize> = HashMap::new();
     for (position, route) in ingress.routes.iter().enumerate() {
@@ -166,41 +212,6 @@ fn check_routes(checker: &mut Checker<'_>, ingress: &Ingress) {
                     name: route.path.clone(),
                 },
             );
-        }
-        match stack.services.get(&route.service) {
-            None => checker.error(
-                &at("service"),
-                ErrorKind::DanglingReference {
-                    what: "service",
-                    suggestion: closest(&route.service, &services),
-                    name: route.service.clone(),
-                },
-            ),
-            Some(service) => {
-                if route.port.or_else(|| service.primary_port()).is_none() {
-                    checker.error(
-                        &at("service"),
-                        ErrorKind::MissingPort {
-                            service: route.service.clone(),
-                            purpose: "the ingress route (`port`)".to_owned(),
-                        },
-                    );
-                }
-                if !service.profiles.is_empty() {
-                    checker.warn(
-                        &at("service"),
-                        ErrorKind::RouteToProfiledService {
-                            service: route.service.clone(),
-                            profiles: service
-                                .profiles
-                                .iter()
-                                .map(|p| format!("`{p}`"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        },
-                    );
-                }
-            }
         }
         if let Some(zone) = &route.rate_limit {
             if !ingress.rate_limits.contains_key(zone) {

@@ -23,8 +23,9 @@ pub fn reserved_service_owner(name: &str) -> Option<&'static str> {
     RESERVED.iter().find(|(n, _)| *n == name).map(|(_, o)| *o)
 }
 
-/// Checks service, volume and network names.
-pub fn check(checker: &mut Checker<'_>) {
+/// Checks service names: safe, not reserved, not taken by a replica, and
+/// each entry has an image or a build.
+pub fn check_services(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     let owner_of = reserved_service_owner;
     for (name, service) in &stack.services {
@@ -107,7 +108,11 @@ pub fn check(checker: &mut Checker<'_>) {
             }
         }
     }
-    for name in stack.volumes.keys() {
+}
+
+/// Checks volume names.
+pub fn check_volumes(checker: &mut Checker<'_>) {
+    for name in checker.stack.volumes.keys() {
         if let Some(reason) = check_dns_label(name) {
             checker.error_at_key(
                 &pointer(["volumes", name]),
@@ -119,7 +124,11 @@ pub fn check(checker: &mut Checker<'_>) {
             );
         }
     }
-    for name in stack.networks.keys() {
+}
+
+/// Checks network names.
+pub fn check_networks(checker: &mut Checker<'_>) {
+    for name in checker.stack.networks.keys() {
         if let Some(reason) = check_dns_label(name) {
             checker.error_at_key(
                 &pointer(["networks", name]),
@@ -131,6 +140,11 @@ pub fn check(checker: &mut Checker<'_>) {
             );
         }
     }
+}
+
+/// Checks the stack's name.
+pub fn check_stack(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
     if let Some(reason) = check_dns_label(&stack.stack.name) {
         checker.error(
             "/stack/name",

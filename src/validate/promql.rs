@@ -6,22 +6,27 @@ use crate::error::ErrorKind;
 use crate::load::pointer;
 use crate::syntax::parse_promql;
 
-/// Checks alert, recording-rule and dashboard expressions.
-pub fn check(checker: &mut Checker<'_>) {
+/// Checks the expressions of `[[alerts]]`.
+pub fn check_alerts(checker: &mut Checker<'_>) {
     let stack = checker.stack;
-    let mut exprs: Vec<(String, &str)> = Vec::new();
     for (position, alert) in stack.alerts.iter().enumerate() {
-        exprs.push((
-            pointer(["alerts", &position.to_string(), "expr"]),
-            &alert.expr,
-        ));
+        let at = pointer(["alerts", &position.to_string(), "expr"]);
+        check_expr(checker, &at, &alert.expr);
     }
+}
+
+/// Checks the expressions of `[[recording-rules]]`.
+pub fn check_recording_rules(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
     for (position, rule) in stack.recording_rules.iter().enumerate() {
-        exprs.push((
-            pointer(["recording-rules", &position.to_string(), "expr"]),
-            &rule.expr,
-        ));
+        let at = pointer(["recording-rules", &position.to_string(), "expr"]);
+        check_expr(checker, &at, &rule.expr);
     }
+}
+
+/// Checks the query expressions of `[[dashboards]]`.
+pub fn check_dashboards(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
     for (d, dashboard) in stack.dashboards.iter().enumerate() {
         for (r, row) in dashboard.rows.iter().enumerate() {
             for (p, panel) in row.panels.iter().enumerate() {
@@ -37,14 +42,15 @@ pub fn check(checker: &mut Checker<'_>) {
                         &q.to_string(),
                         "expr",
                     ]);
-                    exprs.push((at, &query.expr));
+                    check_expr(checker, &at, &query.expr);
                 }
             }
         }
     }
-    for (at, expr) in exprs {
-        if let Err(message) = parse_promql(expr) {
-            checker.error(&at, ErrorKind::InvalidPromql { message });
-        }
+}
+
+fn check_expr(checker: &mut Checker<'_>, at: &str, expr: &str) {
+    if let Err(message) = parse_promql(expr) {
+        checker.error(at, ErrorKind::InvalidPromql { message });
     }
 }

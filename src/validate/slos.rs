@@ -12,7 +12,7 @@ use crate::config::{
     SelectorShape, Slo, burn_windows, parse_duration_millis, prometheus_duration,
 };
 use crate::error::{Diagnostic, ErrorKind};
-use crate::load::{closest, pointer};
+use crate::load::{Section, closest, pointer};
 use crate::plan::Plan;
 use crate::plan::alertmanager::{routed_receivers, routes_alerts};
 use crate::plan::alerts::AlertOrigin;
@@ -93,7 +93,6 @@ pub fn check(checker: &mut Checker<'_>) {
             check_reachable(checker, index, slo);
         }
     }
-    check_rule_groups(checker);
 }
 
 /// The service exists and Prometheus scrapes it.
@@ -105,7 +104,7 @@ fn check_service(checker: &mut Checker<'_>, at: &str, service: &str) {
             ErrorKind::DanglingReference {
                 what: "service",
                 name: service.to_owned(),
-                suggestion: closest(service, &stack.services.keys().cloned().collect::<Vec<_>>()),
+                suggestion: closest(service, &checker.defined_names(Section::Services)),
             },
         );
         return;
@@ -499,7 +498,7 @@ fn just_above(minimum: Exact) -> String {
 
 /// No `[[alerts]]` or `[[recording-rules]]` group takes the name of an
 /// SLO's rule group: its rules would land in the SLO's file.
-fn check_rule_groups(checker: &mut Checker<'_>) {
+pub fn check_rule_groups(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     let owners: HashMap<String, &Slo> = stack.slos.iter().map(|s| (s.rule_group(), s)).collect();
     let groups = stack

@@ -3,12 +3,12 @@
 use super::Checker;
 use crate::config::{MountSource, ResolvedMount, VolumeMount, resolve_mount};
 use crate::error::ErrorKind;
-use crate::load::{closest, pointer};
+use crate::load::{Section, closest, pointer};
 
 /// Checks every service's mounts.
 pub fn check(checker: &mut Checker<'_>) {
     let stack = checker.stack;
-    let volumes: Vec<String> = stack.volumes.keys().cloned().collect();
+    let volumes = checker.defined_names(Section::Volumes);
     for (name, service) in &stack.services {
         for (position, mount) in service.volumes.iter().enumerate() {
             let at = pointer(["services", name, "volumes", &position.to_string()]);
