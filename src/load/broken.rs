@@ -125,9 +125,19 @@ pub struct Broken {
     /// Every entry name of each section with removed entries, in file
     /// order, as [`Broken::repair`] found them.
     names: BTreeMap<Section, Vec<String>>,
+    /// The sections an unknown key was dropped from, as
+    /// [`Broken::repair`] found them.
+    trimmed: BTreeSet<Section>,
 }
 
 impl Broken {
+    /// Whether an unknown key was dropped from `section`: what the section
+    /// holds may be less than the file says there (a misspelled route that
+    /// uses a receiver), so nothing may be concluded from an absence in it.
+    pub fn trimmed(&self, section: Section) -> bool {
+        self.trimmed.contains(&section)
+    }
+
     /// Whether nothing is broken.
     pub fn is_empty(&self) -> bool {
         self.sections.is_empty() && self.entries.is_empty()
@@ -193,11 +203,26 @@ impl Broken {
     /// [`Broken::defined_names`]).
     pub fn repair(&mut self, document: &Value, unknown: &[String]) -> Value {
         let mut repaired = document.clone();
+        // One pass over each table that loses keys: removing them one by
+        // one would shift the rest of the table each time.
+        let mut dropped: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for at in unknown {
-            if let Some((parent, key)) = at.rsplit_once('/')
-                && let Some(Value::Object(map)) = repaired.pointer_mut(parent)
-            {
-                map.shift_remove(&unescape(key));
+            if let Some((parent, key)) = at.rsplit_once('/') {
+                dropped.entry(parent).or_default().insert(unescape(key));
+            }
+        }
+        for (parent, keys) in dropped {
+            if let Some(Value::Object(map)) = repaired.pointer_mut(parent) {
+                map.retain(|key, _| !keys.contains(key));
+                let mut tokens = parent.split('/').skip(1);
+                if let Some(section) = tokens
+                    .next()
+                    .map(unescape)
+                    .as_deref()
+                    .and_then(Section::from_key)
+                {
+                    self.trimmed.insert(section);
+                }
             }
         }
         let Value::Object(root) = &mut repaired else {
@@ -208,12 +233,14 @@ impl Broken {
             let default = defaults.get(section.key()).cloned().unwrap_or(Value::Null);
             root.insert(section.key().to_owned(), default);
         }
-        for (section, name) in &self.entries {
+        for section in Section::ALL {
+            if !self.has_entries(section) {
+                continue;
+            }
             if let Some(Value::Object(entries)) = root.get_mut(section.key()) {
                 self.names
-                    .entry(*section)
-                    .or_insert_with(|| entries.keys().cloned().collect());
-                entries.shift_remove(name);
+                    .insert(section, entries.keys().cloned().collect());
+                entries.retain(|name, _| !self.entries.contains(&(section, name.clone())));
             }
         }
         repaired
@@ -288,6 +315,8 @@ mod tests {
             Some(["api".to_owned(), "db".to_owned()].as_slice())
         );
         assert_eq!(broken.defined_names(Section::Volumes), None);
+        assert!(broken.trimmed(Section::Stack));
+        assert!(!broken.trimmed(Section::Services));
         assert_eq!(
             repaired,
             json!({

@@ -254,8 +254,10 @@ fn check_route_targets(checker: &mut Checker<'_>, settings: &Alertmanager) {
             );
         }
     }
-    // A receiver offered as the fix of a misspelled reference is not reported unused as well.
-    for name in settings.receivers.keys() {
+    // A receiver offered as the fix of a misspelled reference is not reported unused as well,
+    // nor is any while an unknown key (a misspelled route) was dropped from the section.
+    let complete = !checker.broken.trimmed(Section::Alertmanager);
+    for name in settings.receivers.keys().filter(|_| complete) {
         if !references.iter().any(|(_, used)| used == name) && !suggested.contains(name) {
             let location = checker
                 .spans
