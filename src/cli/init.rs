@@ -54,11 +54,43 @@ pub fn run(args: &Args) -> Result<(), Error> {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
     }
     write_new(&target, args.preset.text())?;
+    eprintln!("wrote {}", target.display());
+    write_schema_beside(&target)?;
     eprintln!(
-        "wrote {0}; next: `stackgen validate {0}` and `stackgen render {0}`",
+        "next: `stackgen validate {0}` and `stackgen render {0}`",
         target.display()
     );
     Ok(())
+}
+
+/// The schema file the starter's `#:schema ./stack.schema.json` line names.
+pub const SCHEMA_FILE: &str = "stack.schema.json";
+
+/// Writes the schema of this stackgen version beside the stack, so the
+/// starter's `#:schema` line resolves offline and matches the installed
+/// binary. An existing file is kept (it may be the user's own).
+fn write_schema_beside(stack: &Path) -> Result<(), Error> {
+    let path = stack.with_file_name(SCHEMA_FILE);
+    let text = crate::load::stack_schema_text();
+    match std::fs::read_to_string(&path) {
+        Ok(existing) if existing == text => Ok(()),
+        Ok(_) => {
+            eprintln!(
+                "note: kept the existing {}; `stackgen schema > {0}` replaces it with this version's schema",
+                path.display()
+            );
+            Ok(())
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            write_new(&path, text)?;
+            eprintln!(
+                "wrote {} (for editors: completion and checks)",
+                path.display()
+            );
+            Ok(())
+        }
+        Err(error) => Err(Error::io("read", &path, error)),
+    }
 }
 
 fn write_new(target: &Path, text: &str) -> Result<(), Error> {

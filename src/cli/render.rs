@@ -12,7 +12,7 @@ use crate::write::Drift;
 pub struct RenderArgs {
     /// The stack file.
     pub stack: PathBuf,
-    /// The output directory (default: `out/<stack name>` next to the stack file).
+    /// The output directory (default: `out/<file stem>` next to the stack file).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Compare with the output directory instead of writing; exit 1 on drift.
@@ -32,7 +32,7 @@ pub struct CheckArgs {
     /// The stack file(s).
     #[arg(required = true, num_args = 1..)]
     pub stacks: Vec<PathBuf>,
-    /// The output directory (default: `out/<stack name>` next to each stack file).
+    /// The output directory (default: `out/<file stem>` next to each stack file).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// How to load the stack.
@@ -86,7 +86,7 @@ pub fn check(args: &CheckArgs, format: Format) -> Result<(), Error> {
     if args.output.is_some() && args.stacks.len() > 1 {
         return Err(Error::Usage {
             message: "`--output` takes one stack file".to_owned(),
-            help: "check several stacks without `-o`: each is compared with `out/<name>` beside it"
+            help: "check several stacks without `-o`: each is compared with `out/<file stem>` beside it"
                 .to_owned(),
         });
     }

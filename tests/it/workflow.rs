@@ -355,7 +355,9 @@ fn every_init_preset_validates_and_renders() {
         let init = stackgen_in(dir.path(), &["init", "--preset", preset]);
         assert_eq!(code(&init), 0, "{preset}: {}", stderr(&init));
         let text = fs::read_to_string(dir.path().join("stack.toml")).expect("written");
-        assert!(text.starts_with("#:schema https://stackgen.dev/schema/stack.schema.json\n"));
+        assert!(text.starts_with("#:schema ./stack.schema.json\n"));
+        let schema = fs::read_to_string(dir.path().join("stack.schema.json")).expect("schema");
+        assert_eq!(schema, stackgen::load::stack_schema_text(), "{preset}");
         let valid = stackgen_in(dir.path(), &["validate", "stack.toml"]);
         assert_eq!(code(&valid), 0, "{preset}: {}", stderr(&valid));
         assert!(
@@ -375,11 +377,29 @@ fn every_init_preset_validates_and_renders() {
 }
 
 #[test]
+fn init_keeps_an_existing_schema_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("stack.schema.json"), "{}\n").expect("write");
+    let init = stackgen_in(dir.path(), &["init"]);
+    assert_eq!(code(&init), 0, "{}", stderr(&init));
+    assert!(
+        stderr(&init).contains("kept the existing"),
+        "{}",
+        stderr(&init)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("stack.schema.json")).expect("kept"),
+        "{}\n"
+    );
+}
+
+#[test]
 fn init_into_a_new_directory() {
     let dir = tempfile::tempdir().expect("temp dir");
     let init = stackgen_in(dir.path(), &["init", "infra/"]);
     assert_eq!(code(&init), 0, "{}", stderr(&init));
     assert!(dir.path().join("infra/stack.toml").is_file());
+    assert!(dir.path().join("infra/stack.schema.json").is_file());
 }
 
 #[test]
