@@ -291,6 +291,10 @@ pub enum ServiceKind {
     Alloy,
     /// `LocalStack` (AWS emulation).
     Localstack,
+    /// Prometheus Pushgateway: scraped on its first container port (9091 by
+    /// default) with `honor-labels`, so pushed series keep their `job` and
+    /// `instance`.
+    Pushgateway,
 }
 
 impl ServiceKind {
@@ -313,6 +317,7 @@ impl ServiceKind {
             Self::Promtail => "promtail",
             Self::Alloy => "alloy",
             Self::Localstack => "localstack",
+            Self::Pushgateway => "pushgateway",
         }
     }
 }
@@ -648,6 +653,11 @@ pub struct Metrics {
     /// middlewares use `code`.
     #[serde(default)]
     pub status_label: Option<String>,
+    /// Keep the labels of scraped series where they clash with the target's
+    /// (`job`, `instance`): Prometheus' `honor_labels`. For a target that
+    /// relays other jobs' series; on by default for `kind = "pushgateway"`.
+    #[serde(default)]
+    pub honor_labels: Option<bool>,
 }
 
 fn default_metrics_path() -> String {

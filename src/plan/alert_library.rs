@@ -212,6 +212,7 @@ pub fn kind_file(kind: ServiceKind) -> Option<&'static str> {
         ServiceKind::Elasticsearch => Some("elasticsearch"),
         ServiceKind::Loki => Some("loki"),
         ServiceKind::Alloy => Some("alloy"),
+        ServiceKind::Pushgateway => Some("pushgateway"),
         _ => None,
     }
 }

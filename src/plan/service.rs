@@ -231,7 +231,12 @@ pub struct PlannedMetrics {
     pub timeout: Option<String>,
     /// `http` or `https`.
     pub scheme: String,
+    /// Whether the scraped series' own labels win over the target's.
+    pub honor_labels: bool,
 }
+
+/// The port a Pushgateway listens on unless its service publishes another.
+pub const PUSHGATEWAY_PORT: u16 = 9091;
 
 impl PlannedMetrics {
     /// Plain HTTP `/metrics` on `port`, at the global scrape interval.
@@ -242,6 +247,7 @@ impl PlannedMetrics {
             interval: None,
             timeout: None,
             scheme: "http".to_owned(),
+            honor_labels: false,
         }
     }
 }
@@ -312,15 +318,27 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
                 .map(crate::config::Duration::to_go),
         })
     });
-    let metrics = service.metrics.as_ref().and_then(|m| {
-        Some(PlannedMetrics {
-            port: m.port.or(primary_port)?,
-            path: m.path.clone(),
-            interval: m.interval.as_ref().map(|d| d.as_str().to_owned()),
-            timeout: m.timeout.as_ref().map(|d| d.as_str().to_owned()),
-            scheme: m.scheme.clone().unwrap_or_else(|| "http".to_owned()),
-        })
-    });
+    let relay = service.kind == ServiceKind::Pushgateway;
+    let metrics = match &service.metrics {
+        Some(m) => m
+            .port
+            .or(primary_port)
+            .or(relay.then_some(PUSHGATEWAY_PORT))
+            .map(|port| PlannedMetrics {
+                port,
+                path: m.path.clone(),
+                interval: m.interval.as_ref().map(|d| d.as_str().to_owned()),
+                timeout: m.timeout.as_ref().map(|d| d.as_str().to_owned()),
+                scheme: m.scheme.clone().unwrap_or_else(|| "http".to_owned()),
+                honor_labels: m.honor_labels.unwrap_or(relay),
+            }),
+        // A Pushgateway exists to be scraped: its pushed series keep their labels.
+        None if relay => Some(PlannedMetrics {
+            honor_labels: true,
+            ..PlannedMetrics::http(primary_port.unwrap_or(PUSHGATEWAY_PORT))
+        }),
+        None => None,
+    };
     // A dependency on a replicated service is one edge: Compose waits for
     // every replica of it.
     let depends_on: IndexMap<String, DependsCondition> =

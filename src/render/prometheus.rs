@@ -120,6 +120,7 @@ fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
             scrape_timeout: metrics.timeout.clone(),
             metrics_path: metrics.path.clone(),
             scheme: metrics.scheme.clone(),
+            honor_labels: metrics.honor_labels,
             params: IndexMap::new(),
             static_configs,
             dns_sd_configs,
@@ -137,6 +138,7 @@ fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
                 scrape_timeout: None,
                 metrics_path: extra.path.clone().unwrap_or_else(|| "/metrics".to_owned()),
                 scheme: extra.scheme.clone().unwrap_or_else(|| "http".to_owned()),
+                honor_labels: false,
                 params: IndexMap::new(),
                 static_configs: vec![StaticConfig {
                     targets: extra.targets.clone(),
@@ -173,6 +175,7 @@ fn probe_job(plan: &Plan) -> ScrapeConfig {
         scrape_timeout: None,
         metrics_path: "/probe".to_owned(),
         scheme: "http".to_owned(),
+        honor_labels: false,
         params: IndexMap::new(),
         static_configs,
         dns_sd_configs: Vec::new(),
@@ -277,6 +280,8 @@ struct ScrapeConfig {
     scrape_timeout: Option<String>,
     metrics_path: String,
     scheme: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    honor_labels: bool,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     params: IndexMap<String, Vec<String>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::{Checker, check_dns_label};
-use crate::config::{LibraryAlerts, Service};
+use crate::config::{LibraryAlerts, Service, ServiceKind};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{Section, closest, pointer};
 use crate::plan::alert_library::{LIBRARY_GROUP_PREFIX, files_of, kind_file, rule_names};
@@ -266,7 +266,7 @@ pub fn check_extra_jobs(checker: &mut Checker<'_>) {
     let mut taken: Vec<String> = stack
         .services
         .iter()
-        .filter(|(_, s)| s.metrics.is_some())
+        .filter(|(_, s)| s.metrics.is_some() || s.kind == ServiceKind::Pushgateway)
         .map(|(name, _)| name.clone())
         .collect();
     taken.extend(

@@ -9,7 +9,7 @@ use super::{Checker, check_dns_label};
 use crate::config::exact::{Exact, MAX_DECIMALS, decimal_text};
 use crate::config::{
     AlertTier, BurnTier, DEFAULT_RETENTION, Exporter, LatencySli, RatioSli, Selector,
-    SelectorShape, Slo, burn_windows, parse_duration_millis, prometheus_duration,
+    SelectorShape, ServiceKind, Slo, burn_windows, parse_duration_millis, prometheus_duration,
 };
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{Section, closest, pointer};
@@ -114,7 +114,10 @@ fn check_service(checker: &mut Checker<'_>, at: &str, service: &str) {
         Some(Exporter::Custom(_)) => true,
         None => false,
     };
-    let scraped = entry.metrics.is_some() || exporter || !entry.probes.is_empty();
+    let scraped = entry.metrics.is_some()
+        || entry.kind == ServiceKind::Pushgateway
+        || exporter
+        || !entry.probes.is_empty();
     if stack.prometheus.is_some() && !scraped {
         checker.error(
             at,

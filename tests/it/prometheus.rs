@@ -214,3 +214,95 @@ fn the_library_example_gets_every_library_rule() {
     }
     assert!(count >= 130, "only {count} library rules");
 }
+
+/// The scrape jobs of `text`'s prometheus.yml, by job name.
+fn scrape_jobs(text: &str) -> Vec<serde_json::Value> {
+    let output = stackgen::run(
+        stackgen::Source::text("stack.toml", text),
+        &stackgen::Options::default(),
+    )
+    .expect("the stack renders");
+    let config: serde_json::Value =
+        serde_saphyr::from_str(&bundle_text(&output.bundle, "prometheus/prometheus.yml"))
+            .expect("prometheus.yml is YAML");
+    config["scrape_configs"]
+        .as_array()
+        .expect("scrape_configs")
+        .clone()
+}
+
+fn job<'a>(jobs: &'a [serde_json::Value], name: &str) -> &'a serde_json::Value {
+    jobs.iter()
+        .find(|job| job["job_name"] == name)
+        .unwrap_or_else(|| panic!("no job {name} in {jobs:?}"))
+}
+
+#[test]
+fn a_pushgateway_is_scraped_with_honor_labels() {
+    let jobs = scrape_jobs(
+        r#"[stack]
+name = "batch"
+
+[services.pushgateway]
+image = "prom/pushgateway:v1.5.1"
+kind = "pushgateway"
+
+[services.relay]
+image = "ghcr.io/example/relay:1.0"
+expose = [9102]
+metrics = { honor-labels = true }
+
+[services.api]
+image = "ghcr.io/example/api:1.0"
+expose = [8000]
+metrics = { path = "/metrics" }
+
+[services.quiet-gateway]
+image = "prom/pushgateway:v1.5.1"
+kind = "pushgateway"
+expose = [9092]
+metrics = { honor-labels = false }
+
+[prometheus]
+"#,
+    );
+    let pushgateway = job(&jobs, "pushgateway");
+    assert_eq!(pushgateway["honor_labels"], true);
+    assert_eq!(
+        pushgateway["static_configs"][0]["targets"][0],
+        "pushgateway:9091"
+    );
+    assert_eq!(job(&jobs, "relay")["honor_labels"], true);
+    assert!(job(&jobs, "api").get("honor_labels").is_none());
+    let quiet = job(&jobs, "quiet-gateway");
+    assert!(quiet.get("honor_labels").is_none());
+    assert_eq!(
+        quiet["static_configs"][0]["targets"][0],
+        "quiet-gateway:9092"
+    );
+}
+
+#[test]
+fn a_pushgateway_gets_the_pushgateway_library_rules() {
+    let output = stackgen::run(
+        stackgen::Source::text(
+            "stack.toml",
+            "[stack]\nname = \"batch\"\n\n[services.pushgateway]\nimage = \"prom/pushgateway:v1.5.1\"\nkind = \"pushgateway\"\n\n[prometheus]\n",
+        ),
+        &stackgen::Options::default(),
+    )
+    .expect("the stack renders");
+    let names: Vec<&str> = output.plan.alerts.iter().map(|a| a.name.as_str()).collect();
+    for rule in [
+        "PushgatewayDown",
+        "PushgatewayPushesStale",
+        "PushgatewayPushFailed",
+    ] {
+        assert!(names.contains(&rule), "{rule} missing from {names:?}");
+    }
+    let rules = bundle_text(&output.bundle, "prometheus/rules/library-pushgateway.yml");
+    assert!(
+        rules.contains(r#"group by (service) (up{job=~"pushgateway"})"#),
+        "{rules}"
+    );
+}
