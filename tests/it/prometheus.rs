@@ -300,9 +300,27 @@ fn a_pushgateway_gets_the_pushgateway_library_rules() {
     ] {
         assert!(names.contains(&rule), "{rule} missing from {names:?}");
     }
-    let rules = bundle_text(&output.bundle, "prometheus/rules/library-pushgateway.yml");
+    // PushgatewayDown stands in for TargetDown: one outage, one alert.
+    let targets = bundle_text(&output.bundle, "prometheus/rules/library-targets.yml");
     assert!(
-        rules.contains(r#"group by (service) (up{job=~"pushgateway"})"#),
-        "{rules}"
+        targets.contains(r#"job=~"prometheus""#) && !targets.contains("pushgateway"),
+        "{targets}"
+    );
+    let rules: serde_json::Value = serde_saphyr::from_str(&bundle_text(
+        &output.bundle,
+        "prometheus/rules/library-pushgateway.yml",
+    ))
+    .expect("the rules file is YAML");
+    let stale = rules["groups"][0]["rules"]
+        .as_array()
+        .expect("a rule list")
+        .iter()
+        .find(|rule| rule["alert"] == "PushgatewayPushesStale")
+        .expect("the stale-push rule");
+    assert!(
+        stale["expr"]
+            .as_str()
+            .is_some_and(|expr| expr.ends_with(r#"group by (service) (up{job=~"pushgateway"})"#)),
+        "{stale}"
     );
 }

@@ -75,6 +75,8 @@ pub struct PlannedServiceMonitor {
     pub interval: Option<String>,
     /// The scrape timeout, when the service sets one.
     pub timeout: Option<String>,
+    /// Whether the scraped series' own labels win over the target's.
+    pub honor_labels: bool,
     /// The `service` and `team` target labels.
     pub target_labels: TargetLabels,
 }
@@ -214,6 +216,7 @@ fn service_monitors(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedServ
             scheme: metrics.scheme.clone(),
             interval: metrics.interval.clone(),
             timeout: metrics.timeout.clone(),
+            honor_labels: metrics.honor_labels,
             target_labels: target_labels(plan, service),
         });
     }

@@ -61,6 +61,9 @@ pub struct Endpoint {
     /// The scrape timeout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scrape_timeout: Option<String>,
+    /// Whether the scraped series' own labels win over the target's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub honor_labels: bool,
     /// Relabelings applied after the operator's own.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub relabelings: Vec<RelabelConfig>,

@@ -64,6 +64,7 @@ fn service_monitor(plan: &Plan, planned: &PlannedServiceMonitor) -> Result<Servi
                 scheme: planned.scheme.clone(),
                 interval: planned.interval.clone(),
                 scrape_timeout: planned.timeout.clone(),
+                honor_labels: planned.honor_labels,
                 relabelings,
             }],
         },
