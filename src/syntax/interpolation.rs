@@ -1,83 +1,73 @@
-//! Compose-style interpolation in stack strings: `${NAME}` (and its
-//! `${NAME:-default}` forms) filled in from the environment, `$$` a literal `$`.
+//! `${NAME}` references in stack strings, filled in from the environment.
 
-/// One piece of an interpolated string.
+/// One piece of a string as Compose reads it from the bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece<'a> {
-    /// Text taken as written (`$$` already turned into `$`).
-    Text(String),
-    /// A reference to the environment variable `name`.
-    Var {
-        /// The variable's name.
-        name: &'a str,
-        /// What follows the name inside the braces (`:-default`), empty for `${NAME}`.
-        modifier: &'a str,
-    },
+    /// Text taken as written.
+    Text(&'a str),
+    /// A `${NAME}` reference to the environment variable `NAME`.
+    Var(&'a str),
 }
 
-/// Splits `text` into literal text and `${NAME...}` references. A `$` that
-/// starts no well-formed reference is text.
+/// Splits `text` into literal text and `${NAME}` references, the way the
+/// Compose target writes it: a `${NAME}` reference is kept for Compose to
+/// fill in, every other `$` is written escaped, so it is text.
 pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut pieces = Vec::new();
-    let mut literal = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        literal.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            literal.push('$');
-            rest = tail;
-            continue;
-        }
-        if let Some((name, modifier, tail)) = reference(after) {
-            if !literal.is_empty() {
-                pieces.push(Piece::Text(std::mem::take(&mut literal)));
+    let mut literal_from = 0;
+    let mut at = 0;
+    while let Some(offset) = text[at..].find('$') {
+        let start = at + offset;
+        if let Some(len) = reference_len(&text[start..]) {
+            if literal_from < start {
+                pieces.push(Piece::Text(&text[literal_from..start]));
             }
-            pieces.push(Piece::Var { name, modifier });
-            rest = tail;
-            continue;
+            pieces.push(Piece::Var(&text[start + 2..start + len - 1]));
+            at = start + len;
+            literal_from = at;
+        } else {
+            at = start + 1;
         }
-        literal.push('$');
-        rest = after;
     }
-    literal.push_str(rest);
-    if !literal.is_empty() {
-        pieces.push(Piece::Text(literal));
+    if literal_from < text.len() {
+        pieces.push(Piece::Text(&text[literal_from..]));
     }
     pieces
 }
 
-/// The names of the `${NAME}` references in `text`, each once, in order
-/// (`$${NAME}` is an escape, not a reference).
+/// The length of a `${NAME}` reference at the start of `text`.
+pub fn reference_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix("${")?;
+    let end = inner.find('}')?;
+    let name = &inner[..end];
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(end + 3)
+}
+
+/// The names of the `${NAME}` references in `text`, in order (`$${NAME}` is an escape, not a reference).
 pub fn variables_in(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
-    for piece in pieces(text) {
-        if let Piece::Var { name, .. } = piece {
-            if !found.contains(&name) {
-                found.push(name);
-            }
+    let mut at = 0;
+    while let Some(offset) = text[at..].find("${") {
+        let start = at + offset;
+        at = start + 2;
+        let escaped = start > 0 && bytes[start - 1] == b'$';
+        let name_end = text[at..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(text.len(), |end| at + end);
+        let name = &text[at..name_end];
+        let well_formed = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && matches!(bytes.get(name_end), Some(b'}' | b':' | b'-' | b'?' | b'+'));
+        if !escaped && well_formed && !found.contains(&name) {
+            found.push(name);
         }
     }
     found
-}
-
-/// `{NAME}` or `{NAME<modifier>}` at the start of `text` (after its `$`):
-/// the name, the modifier and the text after the closing brace.
-fn reference(text: &str) -> Option<(&str, &str, &str)> {
-    let inner = text.strip_prefix('{')?;
-    let name_end = inner
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(inner.len());
-    let name = &inner[..name_end];
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        return None;
-    }
-    let after_name = &inner[name_end..];
-    if !after_name.starts_with(['}', ':', '-', '?', '+']) {
-        return None;
-    }
-    let close = after_name.find('}')?;
-    Some((name, &after_name[..close], &after_name[close + 1..]))
 }
 
 #[cfg(test)]
@@ -89,26 +79,14 @@ mod tests {
         assert_eq!(
             pieces("postgres://app:${DB_PASSWORD}@db/app"),
             vec![
-                Piece::Text("postgres://app:".to_owned()),
-                Piece::Var {
-                    name: "DB_PASSWORD",
-                    modifier: ""
-                },
-                Piece::Text("@db/app".to_owned()),
+                Piece::Text("postgres://app:"),
+                Piece::Var("DB_PASSWORD"),
+                Piece::Text("@db/app"),
             ]
         );
-        assert_eq!(
-            pieces("${A:-x}"),
-            vec![Piece::Var {
-                name: "A",
-                modifier: ":-x"
-            }]
-        );
-        assert_eq!(
-            pieces("$${A} $1 ${"),
-            vec![Piece::Text("${A} $1 ${".to_owned())]
-        );
-        assert_eq!(pieces("${1A}"), vec![Piece::Text("${1A}".to_owned())]);
+        assert_eq!(pieces("${A:-x} $1 ${"), vec![Piece::Text("${A:-x} $1 ${")]);
+        assert_eq!(pieces("$${A}"), vec![Piece::Text("$"), Piece::Var("A")]);
+        assert_eq!(pieces("${1A}"), vec![Piece::Text("${1A}")]);
     }
 
     #[test]

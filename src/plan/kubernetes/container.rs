@@ -67,7 +67,7 @@ pub struct EnvVar {
 /// The value of an environment variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvSource {
-    /// Text, in which `$(NAME)` reads a variable defined before it (`$$(` is a literal `$(`).
+    /// Text, in which `$(NAME)` reads a variable defined before it and `$$` is a literal `$`.
     Text(String),
     /// A key of the stack's Secret.
     Secret {
@@ -236,7 +236,7 @@ pub fn environment<'a>(
     let mut vars = Vec::new();
     for (name, value) in entries {
         let parts = pieces(value);
-        if let [Piece::Var { name: var, .. }] = parts.as_slice() {
+        if let [Piece::Var(var)] = parts.as_slice() {
             keys.insert((*var).to_owned());
             vars.push(EnvVar {
                 name: name.clone(),
@@ -280,7 +280,7 @@ pub fn arguments(
 /// The prefix of helper variables whose name a service already uses for something else.
 const HELPER_PREFIX: &str = "STACKGEN_SECRET_";
 
-/// Text with each reference as `$(VAR)` and literal `$(` escaped as `$$(`;
+/// Text with each reference as `$(VAR)` and every literal `$` written `$$`;
 /// adds a helper variable reading each referenced key to `helpers`.
 fn expand(
     parts: &[Piece<'_>],
@@ -291,8 +291,9 @@ fn expand(
     let mut text = String::new();
     for part in parts {
         match part {
-            Piece::Text(literal) => text.push_str(&literal.replace("$(", "$$(")),
-            Piece::Var { name, .. } => {
+            // Kubernetes reads `$$` as `$` and `$(NAME)` as a variable.
+            Piece::Text(literal) => text.push_str(&literal.replace('$', "$$")),
+            Piece::Var(name) => {
                 keys.insert((*name).to_owned());
                 let helper = if own.contains(name) {
                     format!("{HELPER_PREFIX}{name}")
@@ -438,7 +439,7 @@ mod tests {
             ("POSTGRES_PASSWORD".to_owned(), "${DB_PASSWORD}".to_owned()),
             (
                 "DATABASE_URL".to_owned(),
-                "postgres://app:${DB_PASSWORD}@db/app?x=$(y)".to_owned(),
+                "postgres://app:${DB_PASSWORD}@db/app?x=$(y)&$".to_owned(),
             ),
             ("MODE".to_owned(), "plain".to_owned()),
         ];
@@ -458,7 +459,9 @@ mod tests {
                 },
                 EnvVar {
                     name: "DATABASE_URL".into(),
-                    value: EnvSource::Text("postgres://app:$(DB_PASSWORD)@db/app?x=$$(y)".into())
+                    value: EnvSource::Text(
+                        "postgres://app:$(DB_PASSWORD)@db/app?x=$$(y)&$$".into()
+                    )
                 },
                 EnvVar {
                     name: "MODE".into(),

@@ -57,6 +57,7 @@ pub(super) fn check_fields(fields: &Fields) {
         );
     }
     check_compose(&rendered, fields, "fuzz.label");
+    check_kubernetes(&rendered, fields);
     check_prometheus(&rendered, fields);
     check_rules(&rendered, fields);
     check_slo(&rendered, fields);
@@ -130,6 +131,71 @@ pub(super) fn check_compose(rendered: &Output, fields: &Fields, label_key: &str)
     assert_interpolates_to(&app["healthcheck"]["test"][1], &fields.healthcheck_shell);
     assert_interpolates_to(&app["user"], &fields.user);
     assert_interpolates_to(&app["working_dir"], &fields.working_dir);
+}
+
+/// The Kubernetes workload carries every string as Kubernetes will read it:
+/// `$$` as `$`, `$(NAME)` as the variable, each read from the stack's Secret
+/// for a `${NAME}` of the stack.
+fn check_kubernetes(rendered: &Output, fields: &Fields) {
+    let text =
+        String::from_utf8(rendered.bundle.files["k8s/services/app.yaml"].clone()).expect("UTF-8");
+    let first = text.split("\n---\n").next().expect("a document");
+    let workload: Value =
+        stackgen::render::format::parse_own_yaml(first).expect("the manifest parses");
+    let pod = &workload["spec"]["template"];
+    assert_eq!(
+        pod["metadata"]["annotations"]["fuzz.label"],
+        fields.label_value.as_str()
+    );
+    let container = &pod["spec"]["containers"][0];
+    assert_eq!(container["workingDir"], fields.working_dir.as_str());
+    let env = container["env"].as_array().expect("env");
+    let fuzz = env
+        .iter()
+        .find(|v| v["name"] == "FUZZ_VALUE")
+        .expect("FUZZ_VALUE");
+    match fuzz["valueFrom"]["secretKeyRef"]["key"].as_str() {
+        Some(key) => assert_eq!(format!("${{{key}}}"), fields.env_value),
+        None => assert_eq!(kubernetes_reads(&fuzz["value"], env), fields.env_value),
+    }
+    assert_eq!(
+        kubernetes_reads(&container["args"][1], env),
+        fields.command_arg
+    );
+}
+
+/// What Kubernetes makes of `value`, each `$(NAME)` of a variable read from
+/// the Secret written back as the `${KEY}` it stands for.
+fn kubernetes_reads(value: &Value, env: &[Value]) -> String {
+    let written = value
+        .as_str()
+        .unwrap_or_else(|| panic!("a string, found {value}"));
+    let mut out = String::new();
+    let mut rest = written;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        if let Some(after) = tail.strip_prefix('$') {
+            out.push('$');
+            rest = after;
+        } else if let Some(inner) = tail.strip_prefix('(') {
+            let end = inner.find(')').expect("a closed variable");
+            let name = &inner[..end];
+            let var = env.iter().find(|v| v["name"] == name).expect("defined");
+            let key = var["valueFrom"]["secretKeyRef"]["key"]
+                .as_str()
+                .expect("from the Secret");
+            out.push_str("${");
+            out.push_str(key);
+            out.push('}');
+            rest = &inner[end + 1..];
+        } else {
+            out.push('$');
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn check_prometheus(rendered: &Output, fields: &Fields) {

@@ -49,6 +49,10 @@ impl StackText<'_> {
             table([
                 ("name", self.strict(Strict::StackName, "fuzz")),
                 ("description", f.stack_description.as_str().into()),
+                (
+                    "targets",
+                    Toml::Array(vec!["compose".into(), "kubernetes".into()]),
+                ),
             ]),
         );
         let label_key = match self.strict {
