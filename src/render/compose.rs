@@ -17,6 +17,7 @@ use crate::config::MountSource;
 use crate::config::{Ulimit, env_file_bundle_path};
 use crate::error::Error;
 use crate::plan::{Plan, PlannedService};
+use crate::syntax::interpolation::reference_len;
 use crate::syntax::text_keys;
 
 /// The compose file's path in the bundle.
@@ -276,16 +277,6 @@ pub fn escape_dollars(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The length of a `${NAME}` reference at the start of `text`.
-fn reference_len(text: &str) -> Option<usize> {
-    let inner = text.strip_prefix("${")?;
-    let end = inner.find('}')?;
-    let name = &inner[..end];
-    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    valid.then_some(end + 3)
 }
 
 #[cfg(test)]

@@ -36,8 +36,8 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     if let Some(kubernetes) = &plan.kubernetes {
         let _ = write!(
             text,
-            "# On Kubernetes the workloads read them from the Secret `{}`:\n# kubectl create secret generic {} --namespace {} --from-env-file=.env\n",
-            kubernetes.secret_name, kubernetes.secret_name, kubernetes.namespace
+            "# On Kubernetes the workloads read them from the Secret `{}`, which kustomize\n# builds from k8s/secrets.env (its keys are in k8s/secrets.env.example).\n",
+            kubernetes.secret_name
         );
     }
     for (name, places) in &uses {
@@ -167,10 +167,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_references_but_not_escapes() {
+    fn finds_exact_references_only() {
+        // `$${B}` is a `$` and then a reference; `${C:-x}` is text.
         assert_eq!(
             variables_in("${A} $${B} ${C:-x} ${1D} ${E-y} ${F"),
-            vec!["A", "C", "E"]
+            vec!["A", "B"]
         );
         assert_eq!(variables_in("postgres://${U}:${P}@db/${U}"), vec!["U", "P"]);
     }

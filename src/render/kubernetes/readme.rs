@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::secrets::{ENV_EXAMPLE, ENV_FILE};
 use super::{DIR, kubernetes_plan};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -12,18 +13,22 @@ use crate::render::format::header_lines;
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     let kubernetes = kubernetes_plan(plan)?;
     let namespace = &kubernetes.namespace;
+    // `>` is escaped the way of the header's other escapes, so no file
+    // name ends the comment early.
     let mut text = format!(
         "<!-- {} -->\n\n# {} on Kubernetes\n\n",
-        header_lines(plan),
+        header_lines(plan).replace('>', "\\u{003E}"),
         plain(&plan.stack.stack.name)
     );
-    text.push_str("## Deploy\n\nFrom the bundle's folder, with `.env` filled in from `.env.example`:\n\n```sh\n");
+    text.push_str("## Deploy\n\nFrom the bundle's folder:\n\n```sh\n");
+    let has_secret = !kubernetes.secret_keys.is_empty();
+    if has_secret {
+        let _ = writeln!(
+            text,
+            "cp {DIR}/{ENV_EXAMPLE} {DIR}/{ENV_FILE}   # then fill in the values"
+        );
+    }
     let _ = writeln!(text, "kubectl create namespace {namespace}");
-    let _ = writeln!(
-        text,
-        "kubectl create secret generic {} --namespace {namespace} --from-env-file=.env",
-        kubernetes.secret_name
-    );
     if let Some(tls) = &kubernetes.tls_secret {
         let _ = writeln!(
             text,
@@ -32,27 +37,18 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     }
     let _ = writeln!(text, "kubectl apply -k {DIR}");
     text.push_str("```\n\n");
-    let _ = write!(
-        text,
-        "The Secret `{}` holds every variable the workloads read (the keys of `.env.example`{}); \
-no value is written into a manifest. To change a value, create the Secret again \
-(`kubectl create secret ... --dry-run=client -o yaml | kubectl apply -f -`) and restart the pods \
-(`kubectl rollout restart`).\n\n",
-        kubernetes.secret_name,
-        if kubernetes.secret_keys.is_empty() {
-            ": none yet".to_owned()
-        } else {
-            format!(
-                ": {}",
-                kubernetes
-                    .secret_keys
-                    .iter()
-                    .map(|key| format!("`{key}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    );
+    if has_secret {
+        let _ = write!(
+            text,
+            "The Secret `{}` holds every variable the workloads read: kustomize's `secretGenerator` builds it \
+from `{DIR}/{ENV_FILE}`, which you write from `{DIR}/{ENV_EXAMPLE}` (its keys; the Compose `.env` holds \
+them too) and never commit (`{DIR}/.gitignore` leaves it out). No value is written into a manifest, \
+and `kubectl kustomize {DIR}` fails until the file exists. The Secret keeps its name, without kustomize's \
+hash suffix, because the `AlertmanagerConfig` names it too: after changing a value, apply again and \
+restart the pods (`kubectl rollout restart`).\n\n",
+            kubernetes.secret_name,
+        );
+    }
     text.push_str(
         "Prometheus, Alertmanager and Grafana are not deployed: the manifests expect kube-prometheus-stack \
 (the Prometheus operator) in the cluster. A Job cannot be changed in place: delete it \
@@ -77,9 +73,9 @@ of the dependent, before every start of each of its pods, so it must be safe to 
     for loss in &kubernetes.losses {
         let _ = writeln!(
             text,
-            "- **{}** (`{}`): {}. {}.",
+            "- **{}** ({}): {}. {}.",
             plain(&loss.what),
-            plain(&loss.pointer),
+            code_span(&loss.pointer),
             plain(&loss.consequence),
             plain(&capitalized(&loss.fix)),
         );
@@ -87,13 +83,16 @@ of the dependent, before every start of each of its pods, so it must be safe to 
     Ok(vec![OutputFile::text(format!("{DIR}/README.md"), text)])
 }
 
-/// `text` on one line, with Markdown's and HTML's active characters escaped.
+/// `text` on one line, as text: every character Markdown (with GitHub's
+/// tables and strikethrough) or HTML could read as markup is escaped, a
+/// backtick too, so a value holding one cannot open or close a code span,
+/// and a control character (a line break among them) is a space.
 fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             c if c.is_control() => out.push(' '),
-            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '&' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -103,9 +102,53 @@ fn plain(text: &str) -> String {
     out
 }
 
+/// `text` as a code span on one line: fenced by more backticks than any run
+/// inside it, with a space inside the fences where Markdown would otherwise
+/// take one away or read a backtick of the text as part of the fence.
+fn code_span(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']);
+    let pad = if pad && !text.chars().all(|c| c == ' ') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code_span, plain};
+
+    #[test]
+    fn text_is_escaped_and_kept_on_one_line() {
+        assert_eq!(plain("`a` *b*\n<c> &d;"), "\\`a\\` \\*b\\* \\<c\\> \\&d;");
+        assert_eq!(plain("x\r\ny"), "x  y");
+    }
+
+    #[test]
+    fn code_spans_outlast_the_backticks_inside() {
+        assert_eq!(code_span("/services/app"), "`/services/app`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`a``"), "``` `a`` ```");
+        assert_eq!(code_span(" a"), "`  a `");
+        assert_eq!(code_span("a\nb"), "`a b`");
+    }
 }

@@ -1,8 +1,12 @@
 //! Every file of a rendered bundle read back the way its tool reads it, as
 //! data: YAML and JSON parsed (docker-compose.yml with Compose's `$$`
-//! read as `$`), nginx.conf as its tokens, config.alloy as its blocks, the
+//! read as `$`; a Kubernetes container's environment, command and
+//! arguments as Kubernetes expands them, a dashboard in a ConfigMap as
+//! JSON), nginx.conf as its tokens, config.alloy as its blocks, the
 //! amtool route tests as the words of each case, `.env.example` as its
-//! variable names; comments are left out, as every tool leaves them out.
+//! variable names, `k8s/README.md` as the Markdown blocks, text and code
+//! spans a Markdown reader finds; comments are left out, as every tool
+//! leaves them out.
 //! Any other file (the copied inputs) is read as its text. A format the
 //! bundle gains is read by its extension: a `.yaml` or `.json` file of a
 //! new target is covered as it is.
@@ -56,7 +60,7 @@ impl Reading {
         let substitute = Substitute { marker, value };
         for (path, data) in &self.files {
             let plain = expected[path];
-            if path == ENV_EXAMPLE {
+            if path == ENV_EXAMPLE || path == SECRET_KEYS {
                 env_names_match(plain, data, &references(value))
             } else if path == ROUTE_TESTS {
                 substitute.route_tests(plain, data)
@@ -82,7 +86,7 @@ impl Reading {
             let Some(before) = base.files.get(path) else {
                 continue;
             };
-            if path == ENV_EXAMPLE {
+            if path == ENV_EXAMPLE || path == SECRET_KEYS {
                 env_names_match(before, data, &references(value))
             } else {
                 same_shape(before, data, "")
@@ -94,7 +98,10 @@ impl Reading {
 }
 
 const ENV_EXAMPLE: &str = ".env.example";
+/// The keys of the Kubernetes target's Secret, read as `.env.example` is.
+const SECRET_KEYS: &str = "k8s/secrets.env.example";
 const ROUTE_TESTS: &str = "alertmanager/route-tests.txt";
+const K8S_README: &str = "k8s/README.md";
 
 fn read_file(path: &str, bytes: &[u8]) -> Value {
     let text = String::from_utf8_lossy(bytes);
@@ -108,6 +115,8 @@ fn read_file(path: &str, bytes: &[u8]) -> Value {
         .unwrap_or_else(|e| panic!("{path} does not parse: {e}\n{text}"));
         if path == "docker-compose.yml" {
             compose_interpolated(data)
+        } else if path.starts_with("k8s/") {
+            kubernetes_read(data)
         } else {
             data
         }
@@ -140,7 +149,9 @@ fn read_file(path: &str, bytes: &[u8]) -> Value {
             .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
             .map(|line| line.split_whitespace().map(Value::from).collect::<Value>())
             .collect()
-    } else if path == ENV_EXAMPLE {
+    } else if path == K8S_README {
+        markdown_read(&text)
+    } else if path == ENV_EXAMPLE || path == SECRET_KEYS {
         text.lines()
             .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
             .map(|line| {
@@ -171,6 +182,170 @@ fn compose_interpolated(value: Value) -> Value {
             .into(),
         other => other,
     }
+}
+
+/// Kubernetes manifests as the cluster reads them: in each container, the
+/// environment, command and arguments with `$$` as `$` and `$(NAME)` as
+/// the variable, a variable read from the stack's Secret as the `${KEY}` of
+/// the stack it stands for; the variables defined only to be read that way
+/// are left out. A ConfigMap's JSON file is its data; a kustomization's
+/// resources are the set of files they are to kustomize.
+fn kubernetes_read(value: Value) -> Value {
+    match value {
+        Value::Array(items) => items.into_iter().map(kubernetes_read).collect(),
+        Value::Object(mut entries) => {
+            if entries.get("kind").and_then(Value::as_str) == Some("Kustomization") {
+                if let Some(Value::Array(files)) = entries.remove("resources") {
+                    let set: Map<String, Value> = files
+                        .into_iter()
+                        .map(|file| (file.as_str().expect("a path").to_owned(), true.into()))
+                        .collect();
+                    entries.insert("resources".to_owned(), set.into());
+                }
+            }
+            if entries.get("kind").and_then(Value::as_str) == Some("ConfigMap") {
+                if let Some(Value::Object(data)) = entries.get_mut("data") {
+                    for (key, file) in data.iter_mut() {
+                        if let (true, Value::String(text)) = (has_extension(key, &["json"]), &*file)
+                        {
+                            *file = serde_json::from_str(text)
+                                .unwrap_or_else(|e| panic!("ConfigMap file {key}: {e}"));
+                        }
+                    }
+                }
+            }
+            entries
+                .into_iter()
+                .map(|(key, entry)| {
+                    let read = match (key.as_str(), entry) {
+                        ("containers" | "initContainers", Value::Array(containers)) => containers
+                            .into_iter()
+                            .map(container_read)
+                            .map(kubernetes_read)
+                            .collect(),
+                        (_, entry) => kubernetes_read(entry),
+                    };
+                    (key, read)
+                })
+                .collect::<Map<_, _>>()
+                .into()
+        }
+        other => other,
+    }
+}
+
+/// One container with its variables expanded, see [`kubernetes_read`].
+fn container_read(container: Value) -> Value {
+    let Value::Object(mut container) = container else {
+        return container;
+    };
+    let env = match container.remove("env") {
+        Some(Value::Array(env)) => env,
+        _ => Vec::new(),
+    };
+    let secret_key = |var: &Value| {
+        var["valueFrom"]["secretKeyRef"]["key"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let from_secret: BTreeMap<String, String> = env
+        .iter()
+        .filter_map(|var| Some((var["name"].as_str()?.to_owned(), secret_key(var)?)))
+        .collect();
+    let mut read = Vec::new();
+    let mut used = BTreeSet::new();
+    for var in &env {
+        let name = var["name"].as_str().expect("a variable's name").to_owned();
+        let value = match (secret_key(var), var["value"].as_str()) {
+            (Some(key), _) => format!("${{{key}}}"),
+            (None, Some(text)) => expand(text, &from_secret, &mut used),
+            (None, None) => String::new(),
+        };
+        read.push((name, value));
+    }
+    for key in ["command", "args"] {
+        if let Some(Value::Array(words)) = container.get_mut(key) {
+            for word in words {
+                if let Value::String(text) = word {
+                    *text = expand(text, &from_secret, &mut used);
+                }
+            }
+        }
+    }
+    let env: Vec<Value> = read
+        .into_iter()
+        .filter(|(name, _)| !(used.contains(name) && from_secret.contains_key(name)))
+        .map(|(name, value)| json!({ "name": name, "value": value }))
+        .collect();
+    if !env.is_empty() {
+        container.insert("env".to_owned(), env.into());
+    }
+    container.into()
+}
+
+/// Kubernetes' expansion of `text`: `$$` is `$`, `$(NAME)` of a variable
+/// read from the Secret is that key's `${KEY}` (recorded in `used`), any
+/// other `$` is itself.
+fn expand(
+    text: &str,
+    from_secret: &BTreeMap<String, String>,
+    used: &mut BTreeSet<String>,
+) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        if let Some(after) = tail.strip_prefix('$') {
+            out.push('$');
+            rest = after;
+            continue;
+        }
+        let variable = tail
+            .strip_prefix('(')
+            .and_then(|inner| inner.split_once(')'))
+            .and_then(|(name, after)| Some((name, from_secret.get(name)?, after)));
+        if let Some((name, key, after)) = variable {
+            used.insert(name.to_owned());
+            out.push_str("${");
+            out.push_str(key);
+            out.push('}');
+            rest = after;
+        } else {
+            out.push('$');
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A Markdown file as a Markdown reader (with GitHub's tables and
+/// strikethrough) reads it: each block's start and end, its text (runs of
+/// text joined) and its code spans; the header comment is left out.
+fn markdown_read(text: &str) -> Value {
+    use pulldown_cmark::{Event, Options, Parser};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut read = Vec::new();
+    let mut run = String::new();
+    for event in Parser::new_ext(text, options) {
+        if let Event::Text(piece) = &event {
+            run.push_str(piece);
+            continue;
+        }
+        if !run.is_empty() {
+            read.push(Value::String(std::mem::take(&mut run)));
+        }
+        match event {
+            Event::Code(code) => read.push(json!({ "code": code.to_string() })),
+            Event::Html(html) if html.starts_with("<!-- Generated by stackgen") => {}
+            other => read.push(json!({ "markup": format!("{other:?}") })),
+        }
+    }
+    if !run.is_empty() {
+        read.push(Value::String(run));
+    }
+    read.into()
 }
 
 /// The `${NAME}` references in `value`.
@@ -216,13 +391,23 @@ struct Substitute<'a> {
 
 impl Substitute<'_> {
     /// The ways a string holding the value may be written: as given, quoted
-    /// inside a `PromQL` or Go string (`\"`, `\\`, `\n`), or in a comment.
-    fn forms(&self, text: &str) -> Vec<String> {
+    /// inside a `PromQL` or Go string (`\"`, `\\`, `\n`), or in a comment;
+    /// in Markdown text, on one line (each control character a space).
+    fn forms(&self, text: &str, path: &str) -> Vec<String> {
         let quoted = stackgen::syntax::quote(self.value);
         let inner = &quoted[1..quoted.len() - 1];
         let comment = stackgen::syntax::comment_text(self.value);
         let go_literal = format!("{{{{ {quoted} }}}}");
-        [self.value, inner, &comment, &go_literal]
+        let mut forms = vec![self.value, inner, &comment, &go_literal];
+        let one_line: String = self
+            .value
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if path == K8S_README {
+            forms.push(&one_line);
+        }
+        forms
             .iter()
             .map(|form| text.replace(self.marker, form))
             .collect()
@@ -262,15 +447,17 @@ impl Substitute<'_> {
     fn compare(&self, plain: &Value, data: &Value, path: &str, at: &str) -> Result<(), String> {
         match (plain, data) {
             (Value::String(plain), Value::String(text)) => {
-                // Prometheus files read some text as a language, by design: a
+                // Prometheus files (and the PrometheusRules and their tests
+                // on Kubernetes) read some text as a language, by design: a
                 // template is expanded (promtool's expected annotations), a
                 // PromQL expression is parsed and its selectors reused (an
                 // SLO's test series).
-                let language = path.starts_with("prometheus/")
+                let language = (path.starts_with("prometheus/")
+                    || path.starts_with("k8s/monitoring/"))
                     && (self.value.contains("{{")
                         || stackgen::syntax::parse_promql(self.value).is_ok());
                 let replaced = plain.contains(self.marker)
-                    && self.forms(plain).iter().any(|form| form == text);
+                    && self.forms(plain, path).iter().any(|form| form == text);
                 if plain == text || replaced || language {
                     Ok(())
                 } else {
@@ -300,7 +487,7 @@ impl Substitute<'_> {
                 }
                 for (key, p) in plain {
                     let found = self
-                        .forms(key)
+                        .forms(key, path)
                         .into_iter()
                         .chain([key.clone()])
                         .find_map(|k| entries.get(&k).map(|d| (k, d)));
