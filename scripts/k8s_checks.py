@@ -36,10 +36,17 @@ BUNDLE, and exits 1 if any FAIL was printed. Checks:
                         has ConfigMaps labelled `grafana_datasource`).
   kustomization-resources
                         every path k8s/kustomization.yaml names exists
-                        (generators' env files and files included), and every
-                        manifest of k8s/ is listed in its resources.
+                        (generators' env files and files included; a
+                        secretGenerator's env file, which the user writes and
+                        never commits, by its `.example`), and every manifest
+                        of k8s/ is listed in its resources.
   kubectl-kustomize     `kubectl kustomize k8s` builds (kubectl: $KUBECTL, else
-                        PATH's).
+                        PATH's), in a copy of k8s/ where each missing env file
+                        of a secretGenerator is written from its `.example`
+                        with placeholder values, as the user would.
+  secret-keys           in the built objects, every secretKeyRef of a pod and
+                        every Secret an AlertmanagerConfig names is a Secret
+                        of the build with that key.
 
 $PROMTOOL picks promtool, $K8S_VERSION the Kubernetes version (1.30).
 """
@@ -429,11 +436,16 @@ def check_kustomization(bundle):
     for patch in kustomization.get("patches") or []:
         if isinstance(patch, dict) and patch.get("path") and not exists(patch["path"]):
             problems.append(f"patches: {patch['path']} does not exist")
+    user_files = []
     for field in ("configMapGenerator", "secretGenerator"):
         for generator in kustomization.get(field) or []:
             for source in (generator.get("envs") or []) + (generator.get("files") or []):
                 source = str(source).split("=", 1)[-1]
-                if not exists(source):
+                if exists(source):
+                    continue
+                if field == "secretGenerator" and source in (generator.get("envs") or []) and exists(source + ".example"):
+                    user_files.append(source)
+                else:
                     problems.append(f"{field} {generator.get('name')}: {source} does not exist")
     listed = {os.path.normpath(r) for r in resources}
     for manifest in sorted(bundle.files):
@@ -442,9 +454,15 @@ def check_kustomization(bundle):
         if not listed & parents:
             problems.append(f"{inside} is not listed in resources (it would not be deployed)")
     report("FAIL" if problems else "PASS", rel, "kustomization-resources", summarize(problems))
-    run = subprocess.run([KUBECTL, "kustomize", "k8s"], cwd=bundle.root, capture_output=True, text=True, check=False)
+    with tempfile.TemporaryDirectory(prefix="stackgen-kustomize-") as work:
+        copy = os.path.join(work, "k8s")
+        shutil.copytree(bundle.k8s, copy)
+        for source in user_files:
+            write_placeholders(os.path.join(copy, source + ".example"), os.path.join(copy, source))
+        run = subprocess.run([KUBECTL, "kustomize", "k8s"], cwd=work, capture_output=True, text=True, check=False)
+        root = work
     if run.returncode != 0:
-        error = run.stderr.strip().replace(os.path.abspath(bundle.root) + os.sep, "")
+        error = run.stderr.strip().replace(os.path.abspath(root) + os.sep, "")
         # kubectl logs through klog: `E1207 13:15:52.289932 25759 run.go:72] "command failed" err="..."`
         error = re.sub(r'^E\d{4} [\d:.]+ +\d+ \S+\] "command failed" err="(.*)"$', r"\1", error, flags=re.S)
         report("FAIL", rel, "kubectl-kustomize", error or "failed")
@@ -455,6 +473,51 @@ def check_kustomization(bundle):
         # the `value` tag: count the objects without resolving scalars.
         built = [d for d in yaml.load_all(run.stdout, Loader=yaml.BaseLoader) if d]
         report("PASS", rel, "kubectl-kustomize", f"{len(built)} objects")
+        problems = secret_key_problems(built)
+        report("FAIL" if problems else "PASS", rel, "secret-keys", summarize(problems))
+
+
+def write_placeholders(example, target):
+    """The env file a user writes from `example`: each `NAME=` with a placeholder value."""
+    with open(example, encoding="utf-8") as source, open(target, "w", encoding="utf-8") as out:
+        for line in source:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                out.write(line.split("=", 1)[0] + "=placeholder\n")
+
+
+def secret_key_problems(built):
+    """Every Secret key the built pods and AlertmanagerConfigs read exists in a built Secret."""
+    secrets = {}
+    for doc in built:
+        if doc.get("kind") == "Secret":
+            keys = set((doc.get("data") or {}).keys()) | set((doc.get("stringData") or {}).keys())
+            secrets[doc["metadata"]["name"]] = keys
+    problems = []
+
+    def need(where, name, key):
+        if name not in secrets:
+            problems.append(f"{where}: Secret {name} is not in the build")
+        elif key is not None and key not in secrets[name]:
+            problems.append(f"{where}: Secret {name} has no key {key}")
+
+    def walk(where, value, alertmanager):
+        if isinstance(value, dict):
+            ref = value.get("secretKeyRef")
+            if isinstance(ref, dict) and not ref.get("optional"):
+                need(where, ref.get("name"), ref.get("key"))
+            if alertmanager and set(value) >= {"name", "key"} and isinstance(value.get("key"), str):
+                need(where, value["name"], value["key"])
+            for item in value.values():
+                walk(where, item, alertmanager)
+        elif isinstance(value, list):
+            for item in value:
+                walk(where, item, alertmanager)
+
+    for doc in built:
+        where = f"{doc.get('kind')}/{(doc.get('metadata') or {}).get('name')}"
+        walk(where, doc.get("spec"), doc.get("kind") == "AlertmanagerConfig")
+    return problems
 
 
 def main(argv):

@@ -18,7 +18,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::OutputFile;
-use super::format::yaml_file;
+use super::format::{to_yaml, yaml_file};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::prometheus::{
@@ -210,6 +210,12 @@ fn label_map(labels: TargetLabels) -> IndexMap<String, String> {
     map.insert("service".to_owned(), labels.service);
     map.insert("team".to_owned(), labels.team);
     map
+}
+
+/// `blackbox.yml` without its header: the modules the probe job's targets
+/// use, for the Kubernetes target's `ConfigMap` of the same file.
+pub fn blackbox_yaml(plan: &Plan) -> Result<String, Error> {
+    to_yaml(&blackbox_config(plan))
 }
 
 /// The modules the probe job's targets use.

@@ -322,10 +322,161 @@ fn alertmanager_routing_reads_its_secrets_from_the_stack_secret() {
         config["spec"]["route"]["groupBy"],
         compose["route"]["group_by"]
     );
-    // The README's secret command names the receivers' keys too.
-    let readme = bundle_text(&bundle, "k8s/README.md");
-    assert!(readme.contains("SLACK_WEBHOOK_URL"), "{readme}");
-    assert!(readme.contains("SMTP_PASSWORD"), "{readme}");
+    // The Secret's keys, which the user fills in, are the receivers' too.
+    let keys = bundle_text(&bundle, "k8s/secrets.env.example");
+    assert!(keys.contains("\nSLACK_WEBHOOK_URL=\n"), "{keys}");
+    assert!(keys.contains("\nSMTP_PASSWORD=\n"), "{keys}");
+}
+
+/// The `AlertmanagerConfig` routes each of the plan's routing cases (the
+/// ones amtool checks against `alertmanager.yml`) to the same receivers, in
+/// the same order, walked the way Alertmanager walks a route tree: under the
+/// route the operator adds for the object's namespace, the first matching
+/// child (and the ones after it while `continue` holds), else the route's
+/// own receiver.
+#[test]
+fn alertmanager_config_routes_every_routing_case_to_its_receivers() {
+    let mut stacks = toml_files("stacks");
+    stacks.extend(toml_files("examples"));
+    let mut checked = 0;
+    for path in &stacks {
+        let options = Options::with_load(LoadOptions {
+            targets: Some(Targets::ALL),
+            ..LoadOptions::default()
+        });
+        let output = stackgen::run(path.as_path(), &options)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        let Some(routing) = &output.plan.alertmanager else {
+            continue;
+        };
+        let config = &objects(&output.bundle, "k8s/monitoring/alertmanager-config.yaml")[0];
+        let namespace = config["metadata"]["namespace"]
+            .as_str()
+            .expect("a namespace");
+        let root = &config["spec"]["route"];
+        for case in &routing.route_tests {
+            let mut labels = case.labels.clone();
+            labels.push(("namespace".to_owned(), namespace.to_owned()));
+            assert_eq!(
+                receivers(root, &labels),
+                case.receivers,
+                "{}: {} ({:?})",
+                path.display(),
+                case.comment,
+                case.labels
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} cases");
+}
+
+/// The receivers an alert with `labels` reaches below `route`.
+fn receivers(route: &Value, labels: &[(String, String)]) -> Vec<String> {
+    let mut reached = Vec::new();
+    for child in route["routes"].as_array().into_iter().flatten() {
+        if !route_matches(child, labels) {
+            continue;
+        }
+        reached.extend(receivers(child, labels));
+        if !child["continue"].as_bool().unwrap_or(false) {
+            break;
+        }
+    }
+    if reached.is_empty() {
+        reached.push(
+            route["receiver"]
+                .as_str()
+                .expect("a route's receiver")
+                .to_owned(),
+        );
+    }
+    reached
+}
+
+/// Whether every matcher of an `AlertmanagerConfig` route holds, read with
+/// Alertmanager's own matcher semantics (regexes anchored).
+fn route_matches(route: &Value, labels: &[(String, String)]) -> bool {
+    route["matchers"].as_array().into_iter().flatten().all(|m| {
+        let text = format!(
+            "{}{}{}",
+            m["name"].as_str().expect("a matcher's name"),
+            m["matchType"].as_str().unwrap_or("="),
+            stackgen::syntax::quote(m["value"].as_str().unwrap_or(""))
+        );
+        stackgen::syntax::parse_matcher(&text)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+            .matches(labels)
+    })
+}
+
+/// Every `Probe` asks the blackbox exporter the bundle deploys for a module
+/// its configuration (the `ConfigMap` its pod mounts) defines.
+#[test]
+fn probes_use_modules_the_deployed_blackbox_exporter_defines() {
+    let mut checked = 0;
+    for (stack, bundle) in rendered_stacks() {
+        let Some(text) = bundle.files.get("k8s/monitoring/probes.yaml") else {
+            continue;
+        };
+        let probes: Vec<Value> = serde_saphyr::from_multiple(&String::from_utf8_lossy(text))
+            .unwrap_or_else(|e| panic!("{stack}: {e}"));
+        let deployed = objects(&bundle, "k8s/services/blackbox-exporter.yaml");
+        let modules = blackbox_modules(&deployed);
+        for probe in &probes {
+            let module = probe["spec"]["module"].as_str().expect("a module");
+            assert!(
+                modules.iter().any(|m| m == module),
+                "{stack}: Probe {} uses {module}, the blackbox exporter has {modules:?}",
+                probe["metadata"]["name"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no Probe checked");
+}
+
+/// The modules of the configuration the blackbox exporter's container reads
+/// (`--config.file`), from the `ConfigMap` mounted there.
+fn blackbox_modules(objects: &[Value]) -> Vec<String> {
+    let deployment = objects
+        .iter()
+        .find(|o| o["kind"] == "Deployment")
+        .expect("the blackbox exporter's Deployment");
+    let pod = &deployment["spec"]["template"]["spec"];
+    let container = &pod["containers"][0];
+    let file = container["args"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|a| a.as_str()?.strip_prefix("--config.file="))
+        .expect("--config.file");
+    let mount = container["volumeMounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["mountPath"] == file)
+        .unwrap_or_else(|| panic!("nothing is mounted at {file}"));
+    let volume = pod["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|v| v["name"] == mount["name"])
+        .expect("the mounted volume");
+    let config_map = objects
+        .iter()
+        .find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == volume["configMap"]["name"])
+        .expect("the mounted ConfigMap");
+    let key = mount["subPath"].as_str().expect("a subPath");
+    let config: Value =
+        serde_saphyr::from_str(config_map["data"][key].as_str().expect("the configuration"))
+            .expect("the configuration is YAML");
+    config["modules"]
+        .as_object()
+        .expect("modules")
+        .keys()
+        .cloned()
+        .collect()
 }
 
 #[test]

@@ -308,10 +308,23 @@ fn each_service_runs_as_the_workload_its_shape_asks_for() {
         "no reference is left for anything to fill in"
     );
     let readme = String::from_utf8(rendered.bundle.files["k8s/README.md"].clone()).expect("text");
-    assert!(readme.contains(
-        "kubectl create secret generic shop-secrets --namespace shop-prod --from-env-file=.env"
-    ));
+    assert!(readme.contains("cp k8s/secrets.env.example k8s/secrets.env"));
     assert!(readme.contains("kubectl apply -k k8s"));
+    // kustomize builds the Secret from the file the user writes; stackgen
+    // writes only its keys.
+    let kustomization = String::from_utf8_lossy(&rendered.bundle.files["k8s/kustomization.yaml"]);
+    assert!(
+        kustomization
+            .contains("secretGenerator:\n- name: shop-secrets\n  envs:\n  - secrets.env\n"),
+        "{kustomization}"
+    );
+    let keys = String::from_utf8_lossy(&rendered.bundle.files["k8s/secrets.env.example"]);
+    assert!(
+        keys.lines()
+            .all(|line| line.starts_with('#') || line.ends_with('=')),
+        "{keys}"
+    );
+    assert!(!rendered.bundle.files.contains_key("k8s/secrets.env"));
 }
 
 #[test]

@@ -30,8 +30,8 @@ pub use container::{
 };
 pub use losses::Loss;
 pub use monitoring::{
-    DASHBOARD_LABEL, PlannedBlackboxProbe, PlannedDashboardMap, PlannedMonitoring,
-    PlannedServiceMonitor,
+    BLACKBOX_CONFIG_KEY, DASHBOARD_LABEL, PlannedBlackboxProbe, PlannedDashboardMap,
+    PlannedMonitoring, PlannedServiceMonitor,
 };
 pub use ports::{PlannedPort, PublishedPort, PublishedService};
 pub use routing::{PlannedHttpRoute, PlannedRateLimit, PlannedRoutes};

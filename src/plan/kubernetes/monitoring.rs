@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::{KubernetesPlan, Loss, Workload};
+use super::{KubernetesPlan, Loss, PlannedMount, PodVolume, VolumeSource, Workload};
 use crate::load::pointer;
 use crate::plan::prometheus::{
     BLACKBOX, BLACKBOX_CONFIG, BLACKBOX_PORT, PROBE_JOB, PROBE_MODULE, TargetLabels,
@@ -43,6 +43,9 @@ pub struct PlannedMonitoring {
     /// Labels on every monitoring object: the stack's labels, then the
     /// `prometheus-selector` ones.
     pub labels: IndexMap<String, String>,
+    /// The `ConfigMap` of the blackbox exporter's configuration (the modules
+    /// its `Probe`s use), when the stack deploys one.
+    pub blackbox_config: Option<String>,
     /// One per scraped workload, in plan order.
     pub service_monitors: Vec<PlannedServiceMonitor>,
     /// One `PrometheusRule` per rule group, in the order of
@@ -123,7 +126,7 @@ pub fn plan_monitoring(plan: &Plan, kubernetes: &mut KubernetesPlan) {
         datasource_uid: kubernetes.grafana_datasource_uid.clone(),
         ..PlannedMonitoring::default()
     };
-    prober_reads_its_own_config(kubernetes);
+    monitoring.blackbox_config = prober_reads_the_stack_config(kubernetes);
     if plan.stack.prometheus.is_some() {
         monitoring.service_monitors = service_monitors(plan, kubernetes);
         monitoring.rule_groups = rule_groups(plan);
@@ -166,18 +169,18 @@ pub fn plan_monitoring(plan: &Plan, kubernetes: &mut KubernetesPlan) {
     kubernetes.monitoring = monitoring;
 }
 
-/// The blackbox exporter reads the configuration its image ships (whose
-/// `http_2xx` module is the one the compose bundle's `blackbox.yml`
-/// defines), so its pod mounts nothing where the compose service mounts the
-/// generated file, and that mount is no loss.
-fn prober_reads_its_own_config(kubernetes: &mut KubernetesPlan) {
-    let Some(workload) = kubernetes
+/// The key of the blackbox exporter's configuration in its `ConfigMap`.
+pub const BLACKBOX_CONFIG_KEY: &str = "config.yml";
+
+/// The blackbox exporter reads the compose bundle's `blackbox.yml` (the
+/// modules every probe uses) from a `ConfigMap` of its own, mounted where
+/// the compose service mounts the generated file; that mount is no loss.
+/// Returns the `ConfigMap`'s name.
+fn prober_reads_the_stack_config(kubernetes: &mut KubernetesPlan) -> Option<String> {
+    let workload = kubernetes
         .workloads
         .iter_mut()
-        .find(|w| w.service == BLACKBOX)
-    else {
-        return;
-    };
+        .find(|w| w.service == BLACKBOX)?;
     let config: Vec<String> = workload
         .container
         .mounts
@@ -192,10 +195,22 @@ fn prober_reads_its_own_config(kubernetes: &mut KubernetesPlan) {
     workload
         .volumes
         .retain(|volume| !config.contains(&volume.name));
+    let name = format!("{}-config", workload.name);
+    workload.volumes.push(PodVolume {
+        name: "config".to_owned(),
+        source: VolumeSource::ConfigMap { name: name.clone() },
+    });
+    workload.container.mounts.push(PlannedMount {
+        volume: "config".to_owned(),
+        path: BLACKBOX_CONFIG.to_owned(),
+        sub_path: Some(BLACKBOX_CONFIG_KEY.to_owned()),
+        read_only: true,
+    });
     let own = pointer(["services", BLACKBOX]);
     kubernetes
         .losses
         .retain(|loss| !loss.pointer.starts_with(&own));
+    Some(name)
 }
 
 /// One `ServiceMonitor` per scraped group whose workload has a Service.
@@ -418,7 +433,7 @@ exporter = true
     }
 
     #[test]
-    fn probes_go_through_the_deployed_blackbox_exporter_with_its_own_config() {
+    fn probes_go_through_the_deployed_blackbox_exporter_with_the_stack_config() {
         let kubernetes = planned(STACK);
         let probe = &kubernetes.monitoring.probes[0];
         assert_eq!(probe.name, "api-probe");
@@ -429,7 +444,15 @@ exporter = true
         let blackbox = kubernetes
             .workload("blackbox-exporter")
             .expect("the prober runs in the cluster");
-        assert!(blackbox.container.mounts.is_empty());
+        let mount = &blackbox.container.mounts[0];
+        assert_eq!(
+            (mount.path.as_str(), mount.sub_path.as_deref()),
+            ("/etc/blackbox_exporter/config.yml", Some("config.yml"))
+        );
+        assert_eq!(
+            kubernetes.monitoring.blackbox_config.as_deref(),
+            Some("blackbox-exporter-config")
+        );
         assert!(
             !kubernetes
                 .losses

@@ -8,10 +8,11 @@
 //!   Ingress backend or a Probe (its prober and static targets) names exists,
 //!   and a `ServiceMonitor` selects a Service;
 //! - every `ConfigMap` and `PersistentVolumeClaim` a pod uses is in the
-//!   bundle, as an object or a kustomize generator; a Secret the bundle does
-//!   not hold is the stack's one Secret, which the user creates from `.env`,
-//!   so every key read from it is a variable of `.env.example`; every volume mount
-//!   names a volume, and a `StatefulSet`'s `serviceName` is a Service;
+//!   bundle, as an object or a kustomize generator; so is every Secret, and
+//!   a key read from a generated Secret (whose env file the user writes) is
+//!   listed in the `.example` of its env file (`k8s/secrets.env.example`);
+//!   every volume mount names a volume, and a `StatefulSet`'s `serviceName`
+//!   is a Service;
 //! - `kustomization.yaml` lists every manifest of `k8s/` and nothing else,
 //!   and no object is written twice.
 //!
@@ -41,8 +42,8 @@ pub const K8S_DIR: &str = "k8s/";
 /// The kustomization file of that folder.
 pub const KUSTOMIZATION: &str = "k8s/kustomization.yaml";
 
-/// The file listing the variables the stack's Secret holds.
-pub const ENV_EXAMPLE: &str = ".env.example";
+/// What the file listing the keys of a generated Secret's env file ends with.
+pub const EXAMPLE_SUFFIX: &str = ".example";
 
 /// One manifest file: its path in the bundle and its YAML documents.
 #[derive(Debug, Clone)]
@@ -76,11 +77,9 @@ pub fn check_bundle(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
 fn problems(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, Error> {
     let (kustomization, manifests) = read(files)?;
     let paths: Vec<&str> = files.keys().map(String::as_str).collect();
-    let env_keys = files
-        .get(ENV_EXAMPLE)
-        .map(|text| env_example_keys(&String::from_utf8_lossy(text)));
-    let bundle = Index::new(&paths, &manifests, kustomization.as_ref(), env_keys);
     let mut problems = Vec::new();
+    let secret_keys = generated_secret_keys(files, kustomization.as_ref(), &mut problems);
+    let bundle = Index::new(&paths, &manifests, kustomization.as_ref(), secret_keys);
     kustomization::check(&bundle, kustomization.as_ref(), &manifests, &mut problems);
     bundle.duplicates(&mut problems);
     workloads::check(&bundle, &mut problems);
@@ -88,7 +87,31 @@ fn problems(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, Error> {
     Ok(problems)
 }
 
-/// The variables `.env.example` lists (`NAME=` lines; `#` lines are comments).
+/// The keys of each Secret the kustomization generates: the names its env
+/// files' `.example` files list (a missing one is a problem).
+fn generated_secret_keys(
+    files: &BTreeMap<String, Vec<u8>>,
+    kustomization: Option<&Value>,
+    problems: &mut Vec<String>,
+) -> HashMap<String, Vec<String>> {
+    let mut keys: HashMap<String, Vec<String>> = HashMap::new();
+    for generator in items(kustomization.and_then(|k| k.get("secretGenerator"))) {
+        let name = generator.get("name").and_then(Value::as_str).unwrap_or("");
+        let listed = keys.entry(name.to_owned()).or_default();
+        for env in items(generator.get("envs")).filter_map(Value::as_str) {
+            let example = format!("{K8S_DIR}{env}{EXAMPLE_SUFFIX}");
+            match files.get(&example) {
+                Some(text) => listed.extend(env_example_keys(&String::from_utf8_lossy(text))),
+                None => problems.push(format!(
+                    "the secretGenerator {name} reads {env}, but the bundle has no {example} listing its keys"
+                )),
+            }
+        }
+    }
+    keys
+}
+
+/// The variables an env file example lists (`NAME=` lines; `#` lines are comments).
 fn env_example_keys(text: &str) -> Vec<String> {
     text.lines()
         .filter(|line| !line.trim_start().starts_with('#'))
@@ -137,9 +160,10 @@ fn namespaces_match(a: Option<&str>, b: Option<&str>) -> bool {
 /// Every object of the bundle, with what the checks look up by kind.
 struct Index<'a> {
     objects: Vec<Object<'a>>,
-    /// Names of `ConfigMaps` and Secrets that kustomize generates.
+    /// Names of `ConfigMaps` that kustomize generates.
     generated_config_maps: Vec<&'a str>,
-    generated_secrets: Vec<&'a str>,
+    /// The Secrets kustomize generates, with their keys.
+    generated_secrets: HashMap<String, Vec<String>>,
     /// Object positions by kind, and by kind and name.
     by_kind: HashMap<&'a str, Vec<usize>>,
     by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
@@ -147,8 +171,6 @@ struct Index<'a> {
     namespace: Option<&'a str>,
     /// Every path of the bundle, sorted.
     paths: Vec<&'a str>,
-    /// The variables of `.env.example`, if the bundle has it.
-    env_keys: Option<Vec<String>>,
 }
 
 impl<'a> Index<'a> {
@@ -156,7 +178,7 @@ impl<'a> Index<'a> {
         paths: &[&'a str],
         manifests: &'a [Manifest],
         kustomization: Option<&'a Value>,
-        env_keys: Option<Vec<String>>,
+        generated_secrets: HashMap<String, Vec<String>>,
     ) -> Self {
         let mut objects = Vec::new();
         for manifest in manifests {
@@ -187,14 +209,13 @@ impl<'a> Index<'a> {
         };
         Self {
             generated_config_maps: generated("configMapGenerator"),
-            generated_secrets: generated("secretGenerator"),
+            generated_secrets,
             objects,
             by_kind,
             by_name,
             namespace: kustomization
                 .and_then(|k| k.get("namespace"))
                 .and_then(Value::as_str),
-            env_keys,
             paths: {
                 let mut paths = paths.to_vec();
                 paths.sort_unstable();

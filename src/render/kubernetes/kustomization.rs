@@ -1,12 +1,11 @@
-//! `k8s/kustomization.yaml`: every manifest, sorted, and the namespace.
-//!
-//! The stack's Secret is not generated here: kustomize's `secretGenerator`
-//! needs its env file inside `k8s/` whenever the kustomization is built, so
-//! a bundle without the (uncommitted) values could not be built or checked.
-//! `k8s/README.md` gives the one `kubectl create secret` command instead.
+//! `k8s/kustomization.yaml`: every manifest, sorted, the namespace, and the
+//! stack's Secret as a `secretGenerator` reading `secrets.env` (see
+//! [`super::secrets`]). The Secret keeps its name (no hash suffix): the
+//! `AlertmanagerConfig` names it too, in fields kustomize does not rewrite.
 
 use serde::Serialize;
 
+use super::secrets::ENV_FILE;
 use super::{DIR, kubernetes_plan};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -21,6 +20,23 @@ struct Kustomization<'a> {
     kind: &'static str,
     namespace: &'a str,
     resources: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    secret_generator: Vec<SecretGenerator<'a>>,
+}
+
+/// A Secret kustomize builds from env files.
+#[derive(Debug, Serialize)]
+struct SecretGenerator<'a> {
+    name: &'a str,
+    envs: [&'static str; 1],
+    options: GeneratorOptions,
+}
+
+/// How kustomize names a generated object.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GeneratorOptions {
+    disable_name_suffix_hash: bool,
 }
 
 /// Renders the kustomization listing `manifests` (paths in the bundle).
@@ -37,6 +53,17 @@ pub fn render(plan: &Plan, manifests: &[&str]) -> Result<OutputFile, Error> {
         kind: "Kustomization",
         namespace: &kubernetes.namespace,
         resources,
+        secret_generator: if kubernetes.secret_keys.is_empty() {
+            Vec::new()
+        } else {
+            vec![SecretGenerator {
+                name: &kubernetes.secret_name,
+                envs: [ENV_FILE],
+                options: GeneratorOptions {
+                    disable_name_suffix_hash: true,
+                },
+            }]
+        },
     };
     Ok(OutputFile::text(
         format!("{DIR}/kustomization.yaml"),

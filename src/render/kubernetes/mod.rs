@@ -19,6 +19,7 @@ mod objects;
 mod pods;
 mod readme;
 mod routing;
+mod secrets;
 mod services;
 mod workloads;
 
@@ -43,10 +44,11 @@ pub type SubRenderer = fn(&Plan) -> Result<Vec<OutputFile>, Error>;
 /// (`ServiceMonitors`, `PrometheusRules`, Probes, `AlertmanagerConfig`, dashboard
 /// `ConfigMaps`, in `monitoring/`) and routing (`HTTPRoutes` or Ingresses, in
 /// `routing.rs`) plug in here as further entries.
-const SUB_RENDERERS: [SubRenderer; 4] = [
+const SUB_RENDERERS: [SubRenderer; 5] = [
     workloads::render,
     monitoring::render,
     routing::render,
+    secrets::render,
     readme::render,
 ];
 

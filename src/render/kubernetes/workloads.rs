@@ -19,9 +19,12 @@ use super::{kubernetes_plan, manifest_file, pods, services};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::kubernetes::{
-    KubernetesPlan, PlannedClaim, PlannedConfigMap, VolumeSource, Workload, WorkloadKind,
+    BLACKBOX_CONFIG_KEY, KubernetesPlan, PlannedClaim, PlannedConfigMap, VolumeSource, Workload,
+    WorkloadKind,
 };
+use crate::plan::prometheus::BLACKBOX;
 use crate::render::OutputFile;
+use crate::render::prometheus::blackbox_yaml;
 
 /// The path of the file of the workload `name`, inside `k8s/`.
 pub fn workload_path(name: &str) -> String {
@@ -60,6 +63,20 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         if let Some(config_map) = kubernetes.config_maps.iter().find(|c| c.name == files_name) {
             objects.push(Object::ConfigMap(Box::new(config_map_object(
                 kubernetes, workload, config_map,
+            ))));
+        }
+        if let (Some(name), true) = (
+            &kubernetes.monitoring.blackbox_config,
+            workload.service == BLACKBOX,
+        ) {
+            // The compose bundle's blackbox.yml, which the prober mounts.
+            let config = PlannedConfigMap {
+                name: name.clone(),
+                data: BTreeMap::from([(BLACKBOX_CONFIG_KEY.to_owned(), blackbox_yaml(plan)?)]),
+                binary_data: BTreeMap::new(),
+            };
+            objects.push(Object::ConfigMap(Box::new(config_map_object(
+                kubernetes, workload, &config,
             ))));
         }
         if !objects.is_empty() {
