@@ -1,7 +1,7 @@
 //! Every file of a rendered bundle read back the way its tool reads it, as
 //! data: YAML and JSON parsed (docker-compose.yml with Compose's `$$`
 //! read as `$`; a Kubernetes container's environment, command and
-//! arguments as Kubernetes expands them, a dashboard in a ConfigMap as
+//! arguments as Kubernetes expands them, a dashboard in a `ConfigMap` as
 //! JSON), nginx.conf as its tokens, config.alloy as its blocks, the
 //! amtool route tests as the words of each case, `.env.example` as its
 //! variable names, `k8s/README.md` as the Markdown blocks, text and code
@@ -188,7 +188,7 @@ fn compose_interpolated(value: Value) -> Value {
 /// environment, command and arguments with `$$` as `$` and `$(NAME)` as
 /// the variable, a variable read from the stack's Secret as the `${KEY}` of
 /// the stack it stands for; the variables defined only to be read that way
-/// are left out. A ConfigMap's JSON file is its data; a kustomization's
+/// are left out. A `ConfigMap`'s JSON file is its data; a kustomization's
 /// resources are the set of files they are to kustomize.
 fn kubernetes_read(value: Value) -> Value {
     match value {

@@ -94,10 +94,17 @@ pub(super) fn assert_outputs_parse(rendered: &Output) {
     }
 }
 
+/// A YAML file of the bundle; one of several documents (Kubernetes
+/// manifests) reads as their list.
 pub(super) fn parse_yaml(rendered: &Output, path: &str) -> Value {
     let text = std::str::from_utf8(&rendered.bundle.files[path]).expect("UTF-8 output");
-    stackgen::render::format::parse_own_yaml(text)
-        .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+    if text.contains("\n---\n") {
+        stackgen::render::format::parse_own_yaml_documents(text)
+            .map_or_else(|e| panic!("{path} does not parse: {e}"), Value::from)
+    } else {
+        stackgen::render::format::parse_own_yaml(text)
+            .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+    }
 }
 
 pub(super) fn parse_json(rendered: &Output, path: &str) -> Value {
