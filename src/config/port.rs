@@ -17,6 +17,7 @@ impl Service {
 /// Reads a port in any of its forms; the error says why it does not read.
 pub fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
     match spec {
+        PortSpec::Number(0) => Err("port 0 is not allowed".to_owned()),
         PortSpec::Number(number) => Ok(PortMapping {
             container: *number,
             host: Some(*number),
@@ -25,6 +26,9 @@ pub fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
         }),
         PortSpec::Long(long) => {
             check_protocol(long.protocol.as_deref())?;
+            if long.container == 0 || long.host == Some(0) {
+                return Err("port 0 is not allowed".to_owned());
+            }
             if let Some(bind) = &long.bind {
                 check_address(bind)?;
             }

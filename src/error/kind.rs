@@ -198,6 +198,54 @@ error_kinds! {
             /// The services in the loop, the first repeated at the end.
             cycle: Vec<String>,
         },
+        /// A health check with more than one of `command`, `shell` and `http`.
+        #[error("the health check has {forms}; it runs only one")]
+        #[diagnostic(
+            code("stackgen::health::several-forms"),
+            help("keep one of `command`, `shell` and `http` and remove the others")
+        )]
+        #[label("more than one check")]
+        HealthcheckForms {
+            /// The forms written, as `` `command` and `http` ``.
+            forms: String,
+        },
+        /// A health check with nothing to run: no form, or an empty one.
+        #[error("the health check {what}")]
+        #[diagnostic(
+            code("stackgen::health::empty"),
+            help("write `command = [\"redis-cli\", \"ping\"]`, `shell = \"pg_isready || exit 1\"` or `http = \"/health\"`, or remove `healthcheck`")
+        )]
+        #[label("nothing to run")]
+        HealthcheckEmpty {
+            /// What is missing, as `has no command`.
+            what: String,
+        },
+        /// An HTTP health check with no port to probe.
+        #[error("the HTTP health check of `{service}` has no port to probe")]
+        #[diagnostic(
+            code("stackgen::health::no-port"),
+            help("set `port = ...` in the health check, or give `{service}` a port in `ports` or `expose`")
+        )]
+        #[label("no port to probe")]
+        HealthcheckNoPort {
+            /// The service.
+            service: String,
+        },
+        /// A process limit whose soft value is above its hard value.
+        #[error("the soft `{name}` limit {soft} is above the hard limit {hard}")]
+        #[diagnostic(
+            code("stackgen::ulimits::soft-above-hard"),
+            help("lower `soft` to {hard} or less, or raise `hard`; `-1` means unlimited")
+        )]
+        #[label("soft above hard")]
+        UlimitSoftAboveHard {
+            /// The limit's name.
+            name: String,
+            /// The soft value as written.
+            soft: String,
+            /// The hard value as written.
+            hard: String,
+        },
         /// `healthy` on a dependency with no health check.
         #[error("`{dependency}` has no healthcheck, so it can never become healthy")]
         #[diagnostic(

@@ -15,6 +15,7 @@ pub mod dashboards;
 pub mod dependencies;
 mod files;
 mod go_template;
+mod healthchecks;
 pub mod ingress;
 mod kubernetes;
 mod logs;
@@ -30,6 +31,7 @@ mod sections_tests;
 mod slos;
 pub mod text;
 mod tls;
+mod ulimits;
 pub mod volumes;
 
 use crate::config::Stack;
@@ -101,6 +103,8 @@ pub const CHECKS: &[Check] = &[
         dependencies::check_networks,
     ),
     check("ports", &[Services], ports::check),
+    check("health checks", &[Services], healthchecks::check),
+    check("ulimits", &[Services], ulimits::check),
     check("mounts", &[Services, Volumes], volumes::check),
     check("files", &[Services, Ingress], files::check),
     check("secrets", &[Services], secrets::check),

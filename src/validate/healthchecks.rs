@@ -1,0 +1,90 @@
+//! Health checks: exactly one form, not empty, and a port for `http`.
+
+use super::Checker;
+use crate::config::Healthcheck;
+use crate::error::ErrorKind;
+use crate::load::pointer;
+
+/// Checks every service's health check.
+pub fn check(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    for (name, service) in &stack.services {
+        let Some(check) = &service.healthcheck else {
+            continue;
+        };
+        let at = pointer(["services", name, "healthcheck"]);
+        let forms = forms(check);
+        match forms.as_slice() {
+            [] => checker.error(
+                &at,
+                ErrorKind::HealthcheckEmpty {
+                    what: "has none of `command`, `shell` and `http`".to_owned(),
+                },
+            ),
+            [_] => {}
+            _ => {
+                let listed: Vec<String> = forms.iter().map(|form| format!("`{form}`")).collect();
+                checker.error(
+                    &at,
+                    ErrorKind::HealthcheckForms {
+                        forms: listed.join(" and "),
+                    },
+                );
+            }
+        }
+        let blank = |text: &str| text.trim().is_empty();
+        if let Some(command) = &check.command
+            && command.first().is_none_or(|program| blank(program))
+        {
+            let what = if command.is_empty() {
+                "has an empty `command`"
+            } else {
+                "has an empty program in `command`"
+            };
+            checker.error(
+                &format!("{at}/command"),
+                ErrorKind::HealthcheckEmpty {
+                    what: what.to_owned(),
+                },
+            );
+        }
+        for (key, value) in [("shell", &check.shell), ("http", &check.http)] {
+            if value.as_deref().is_some_and(blank) {
+                checker.error(
+                    &format!("{at}/{key}"),
+                    ErrorKind::HealthcheckEmpty {
+                        what: format!("has an empty `{key}`"),
+                    },
+                );
+            }
+        }
+        if check.port == Some(0) {
+            checker.error(
+                &format!("{at}/port"),
+                ErrorKind::BadPort {
+                    value: "0".to_owned(),
+                    reason: "port 0 is not allowed".to_owned(),
+                },
+            );
+        } else if check.http.is_some() && check.port.is_none() && service.primary_port().is_none() {
+            checker.error(
+                &format!("{at}/http"),
+                ErrorKind::HealthcheckNoPort {
+                    service: name.clone(),
+                },
+            );
+        }
+    }
+}
+
+/// The forms of `check` that are set, in the order they are documented.
+fn forms(check: &Healthcheck) -> Vec<&'static str> {
+    [
+        ("command", check.command.is_some()),
+        ("shell", check.shell.is_some()),
+        ("http", check.http.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(form, set)| set.then_some(form))
+    .collect()
+}
