@@ -495,6 +495,8 @@ pub struct Reservations {
 }
 
 /// A health check: a command, or an HTTP path probed from inside the container.
+/// With only its timing (`interval`, `timeout`, `retries`, `start-period`),
+/// the image's own `HEALTHCHECK` runs with that timing.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Healthcheck {
@@ -525,6 +527,17 @@ pub struct Healthcheck {
     /// Grace period after start during which failures do not count.
     #[serde(default)]
     pub start_period: Option<Duration>,
+}
+
+impl Healthcheck {
+    /// Whether the check sets any of its timing: `interval`, `timeout`,
+    /// `retries` or `start-period`.
+    pub fn has_timing(&self) -> bool {
+        self.interval.is_some()
+            || self.timeout.is_some()
+            || self.retries.is_some()
+            || self.start_period.is_some()
+    }
 }
 
 /// The tool that runs an HTTP health check inside the container.

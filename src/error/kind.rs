@@ -213,7 +213,7 @@ error_kinds! {
         #[error("the health check {what}")]
         #[diagnostic(
             code("stackgen::health::empty"),
-            help("write `command = [\"redis-cli\", \"ping\"]`, `shell = \"pg_isready || exit 1\"` or `http = \"/health\"`, or remove `healthcheck`")
+            help("write `command = [\"redis-cli\", \"ping\"]`, `shell = \"pg_isready || exit 1\"` or `http = \"/health\"`; set only `interval`, `timeout`, `retries` or `start-period` to run the image's own check; or remove `healthcheck`")
         )]
         #[label("nothing to run")]
         HealthcheckEmpty {

@@ -390,12 +390,13 @@ mod tests {
                 ("ws", DependsCondition::Started)
             ]
         );
-        assert!(
-            nginx
-                .healthcheck
-                .as_ref()
-                .is_some_and(|h| h.test.last().is_some_and(|url| url.ends_with(HEALTH_PATH)))
-        );
+        assert!(nginx.healthcheck.as_ref().is_some_and(|h| {
+            h.test
+                .iter()
+                .flatten()
+                .last()
+                .is_some_and(|url| url.ends_with(HEALTH_PATH))
+        }));
         assert!(plan.service("nginx-exporter").is_none());
     }
 

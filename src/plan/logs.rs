@@ -137,9 +137,11 @@ pub fn add_services(plan: &mut Plan) {
     let mut healthcheck = PlannedHealthcheck::wget(&ready, "15s", "5s", 5, "30s");
     if probe == LokiProbe::LokiHealth {
         // The image holds no other tool; `-health` fetches `/ready` itself.
-        healthcheck.test = ["CMD", "/usr/bin/loki", "-health"]
-            .map(str::to_owned)
-            .to_vec();
+        healthcheck.test = Some(
+            ["CMD", "/usr/bin/loki", "-health"]
+                .map(str::to_owned)
+                .to_vec(),
+        );
     }
     loki.healthcheck = Some(healthcheck);
     loki.metrics = Some(PlannedMetrics::http(LOKI_PORT));
@@ -291,7 +293,7 @@ host-logs = true
         assert_eq!(loki.ports[0].bind.as_deref(), Some("127.0.0.1"));
         let check = loki.healthcheck.as_ref().expect("health check");
         assert_eq!(
-            check.test.last().map(String::as_str),
+            check.test.iter().flatten().last().map(String::as_str),
             Some("http://localhost:3100/ready")
         );
         assert!(plan.volumes.contains_key("loki-data"));
@@ -324,7 +326,14 @@ host-logs = true
         let plan = planned(&STACK.replace("2.9.17", "3.7.6"));
         let loki = plan.service(LOKI).expect("loki");
         let check = loki.healthcheck.as_ref().expect("health check");
-        assert_eq!(check.test, ["CMD", "/usr/bin/loki", "-health"]);
+        assert_eq!(
+            check.test.as_deref(),
+            Some(
+                ["CMD", "/usr/bin/loki", "-health"]
+                    .map(str::to_owned)
+                    .as_slice()
+            )
+        );
     }
 
     #[test]

@@ -180,8 +180,9 @@ pub struct PlannedSecret {
 /// The health check as compose runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedHealthcheck {
-    /// `["CMD", ...]` or `["CMD-SHELL", "..."]`.
-    pub test: Vec<String>,
+    /// `["CMD", ...]` or `["CMD-SHELL", "..."]`; `None` keeps the image's
+    /// own `HEALTHCHECK` test (a check that sets only its timing).
+    pub test: Option<Vec<String>>,
     /// Go-style durations.
     pub interval: Option<String>,
     /// Go-style durations.
@@ -202,7 +203,7 @@ impl PlannedHealthcheck {
         start_period: &str,
     ) -> Self {
         Self {
-            test: wget_test(url),
+            test: Some(wget_test(url)),
             interval: Some(interval.to_owned()),
             timeout: Some(timeout.to_owned()),
             retries: Some(retries),
@@ -284,15 +285,17 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
         .or_else(|| service.expose.first().copied());
     let healthcheck = service.healthcheck.as_ref().and_then(|check| {
         let test = if let Some(command) = &check.command {
-            std::iter::once("CMD".to_owned())
-                .chain(command.iter().cloned())
-                .collect()
+            Some(
+                std::iter::once("CMD".to_owned())
+                    .chain(command.iter().cloned())
+                    .collect(),
+            )
         } else if let Some(shell) = &check.shell {
-            vec!["CMD-SHELL".to_owned(), shell.clone()]
+            Some(vec!["CMD-SHELL".to_owned(), shell.clone()])
         } else if let Some(path) = &check.http {
             let port = check.port.or(primary_port)?;
             let url = format!("http://localhost:{port}{path}");
-            match check.http_tool.unwrap_or_default() {
+            Some(match check.http_tool.unwrap_or_default() {
                 HttpTool::Wget => wget_test(&url),
                 HttpTool::Curl => vec![
                     "CMD".into(),
@@ -303,7 +306,9 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
                     "/dev/null".into(),
                     url,
                 ],
-            }
+            })
+        } else if check.has_timing() {
+            None
         } else {
             return None;
         };

@@ -526,7 +526,9 @@ struct ComposeDependency {
 
 #[derive(Serialize)]
 struct ComposeHealthcheck {
-    test: Vec<String>,
+    /// Absent: the image's own `HEALTHCHECK` test runs, with this timing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     interval: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

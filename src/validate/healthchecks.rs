@@ -1,4 +1,5 @@
-//! Health checks: exactly one form, not empty, and a port for `http`.
+//! Health checks: at most one form (none keeps the image's own test, with
+//! the timing the check sets), nothing empty, and a port for `http`.
 
 use super::Checker;
 use crate::config::Healthcheck;
@@ -15,21 +16,26 @@ pub fn check(checker: &mut Checker<'_>) {
         let at = pointer(["services", name, "healthcheck"]);
         let forms = forms(check);
         match forms.as_slice() {
+            // Only the timing: the image's own HEALTHCHECK runs with it.
+            [] if check.has_timing() => {}
             [] => checker.error(
                 &at,
                 ErrorKind::HealthcheckEmpty {
-                    what: "has none of `command`, `shell` and `http`".to_owned(),
+                    what: "sets nothing: none of `command`, `shell` and `http`, nor a timing"
+                        .to_owned(),
                 },
             ),
             [_] => {}
             _ => {
                 let listed: Vec<String> = forms.iter().map(|form| format!("`{form}`")).collect();
-                checker.error(
-                    &at,
-                    ErrorKind::HealthcheckForms {
-                        forms: listed.join(" and "),
-                    },
-                );
+                if let Some((last, first)) = listed.split_last() {
+                    checker.error(
+                        &at,
+                        ErrorKind::HealthcheckForms {
+                            forms: format!("{} and {last}", first.join(", ")),
+                        },
+                    );
+                }
             }
         }
         let blank = |text: &str| text.trim().is_empty();

@@ -19,7 +19,11 @@ pub fn check(checker: &mut Checker<'_>) {
                     &pointer(["services", name, "ulimits", limit, "soft"]),
                     ErrorKind::UlimitSoftAboveHard {
                         name: limit.to_owned(),
-                        soft: soft.to_string(),
+                        soft: if soft == -1 {
+                            "-1 (unlimited)".to_owned()
+                        } else {
+                            soft.to_string()
+                        },
                         hard: hard.to_string(),
                     },
                 );

@@ -143,7 +143,7 @@ pub fn probes(
             path: path.clone(),
             port: check.and_then(|c| c.port).unwrap_or(port),
         },
-        _ => match planned.test.split_first() {
+        _ => match planned.test.as_deref().and_then(<[String]>::split_first) {
             Some((first, rest)) if first == "CMD" => ProbeAction::Exec(rest.to_vec()),
             Some((first, [shell])) if first == "CMD-SHELL" => {
                 ProbeAction::Exec(vec!["sh".to_owned(), "-c".to_owned(), shell.clone()])
@@ -357,7 +357,7 @@ mod tests {
 
     fn check(test: &[&str], start_period: Option<&str>) -> PlannedHealthcheck {
         PlannedHealthcheck {
-            test: test.iter().map(|s| (*s).to_owned()).collect(),
+            test: Some(test.iter().map(|s| (*s).to_owned()).collect()),
             interval: Some("10s".to_owned()),
             timeout: Some("1500ms".to_owned()),
             retries: Some(5),

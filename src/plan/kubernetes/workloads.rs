@@ -101,6 +101,19 @@ fn workload(
         .healthcheck
         .as_ref()
         .and_then(|check| container::probes(check, health, primary));
+    if service
+        .healthcheck
+        .as_ref()
+        .is_some_and(|check| check.test.is_none())
+    {
+        losses.push(Loss {
+            pointer: at("healthcheck"),
+            what: format!("the image's own health check of `{name}`"),
+            consequence: "Kubernetes does not run an image's HEALTHCHECK: the pod has no probes"
+                .to_owned(),
+            fix: "write the check as `command`, `shell` or `http`".to_owned(),
+        });
+    }
     main.resources = service.resources.as_ref().map(container::resources);
     main.working_dir.clone_from(&service.working_dir);
     if let Some(user) = &service.user {
