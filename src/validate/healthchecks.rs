@@ -38,7 +38,9 @@ pub fn check(checker: &mut Checker<'_>) {
                 }
             }
         }
-        let blank = |text: &str| text.trim().is_empty();
+        // Blank as the shell reads it: ASCII spaces, tabs and newlines only
+        // (`sh` takes U+2028 for a word).
+        let blank = |text: &str| text.trim_ascii().is_empty();
         if let Some(command) = &check.command
             && command.first().is_none_or(|program| blank(program))
         {

@@ -128,7 +128,7 @@ pub(super) fn check_compose(rendered: &Output, fields: &Fields, label_key: &str)
     assert_interpolates_to(&app["environment"]["FUZZ_VALUE"], &fields.env_value);
     assert_interpolates_to(&app["command"][1], &fields.command_arg);
     assert_eq!(app["healthcheck"]["test"][0], "CMD-SHELL");
-    assert_interpolates_to(&app["healthcheck"]["test"][1], &fields.healthcheck_shell);
+    assert_interpolates_to(&app["healthcheck"]["test"][1], &fields.shell());
     assert_interpolates_to(&app["user"], &fields.user);
     assert_interpolates_to(&app["working_dir"], &fields.working_dir);
 }

@@ -73,6 +73,12 @@ impl Strict {
 }
 
 impl Fields {
+    /// The health check's shell line: the hostile text after a command, as
+    /// a blank line is refused as an empty check.
+    pub(super) fn shell(&self) -> String {
+        format!("true {}", self.healthcheck_shell)
+    }
+
     pub(super) fn uniform(text: &str) -> Self {
         Self {
             stack_description: text.to_owned(),

@@ -75,10 +75,7 @@ impl StackText<'_> {
                 "command",
                 Toml::Array(vec!["run".into(), f.command_arg.as_str().into()]),
             ),
-            (
-                "healthcheck",
-                table([("shell", f.healthcheck_shell.as_str().into())]),
-            ),
+            ("healthcheck", table([("shell", f.shell().into())])),
             ("user", f.user.as_str().into()),
             ("working-dir", f.working_dir.as_str().into()),
             ("metrics", table([("path", "/metrics".into())])),
