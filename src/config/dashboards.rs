@@ -78,7 +78,8 @@ pub struct Panel {
     /// The visualisation.
     #[serde(default)]
     pub kind: PanelKind,
-    /// `PromQL` queries, one per series group.
+    /// The queries: `PromQL`, one per series group, or for a `logs` panel
+    /// `LogQL` (such as `{service="api"}`), read from the Loki datasource.
     pub queries: Vec<Query>,
     /// The unit, in Grafana's names (`reqps`, `percentunit`, `s`, `bytes`).
     #[serde(default)]
@@ -115,9 +116,15 @@ pub struct Panel {
     /// A description shown on hover.
     #[serde(default)]
     pub description: Option<String>,
+    /// A `LogQL` query the panel's series link to: a "Logs" data link that
+    /// opens it in Explore on the Loki datasource, with Grafana's variables
+    /// filled in (`$service`, or `${__field.labels.service}` for the series
+    /// clicked). Left out when the stack has no Loki datasource.
+    #[serde(default)]
+    pub logs: Option<String>,
 }
 
-/// One `PromQL` query of a panel.
+/// One query of a panel.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Query {
@@ -143,6 +150,9 @@ pub enum PanelKind {
     Table,
     /// A bar gauge.
     BarGauge,
+    /// Log lines of `LogQL` queries, newest first (needs a Loki datasource:
+    /// `[logs]` or a service of kind `loki`).
+    Logs,
 }
 
 impl PanelKind {
@@ -154,6 +164,7 @@ impl PanelKind {
             Self::Gauge => "gauge",
             Self::Table => "table",
             Self::BarGauge => "bargauge",
+            Self::Logs => "logs",
         }
     }
 
@@ -163,7 +174,7 @@ impl PanelKind {
             Self::Timeseries | Self::BarGauge => (12, 8),
             Self::Stat => (6, 4),
             Self::Gauge => (6, 6),
-            Self::Table => (24, 8),
+            Self::Table | Self::Logs => (24, 8),
         }
     }
 }

@@ -23,6 +23,9 @@
 //! name as `[[ stack ]]` (`[[ stack ]] overview`). A dashboard of the stack
 //! whose uid is a built-in one's takes its place: copy a built-in into the
 //! stack, keep its uid and change what you like.
+//!
+//! What logs add (the overview's logs row, the links to logs) is decided once
+//! the services are planned, in [`super::logs_links`].
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -44,6 +47,8 @@ pub struct PlannedDashboard {
     pub uid: String,
     /// The dashboard.
     pub dashboard: Dashboard,
+    /// Whether it is a built-in one (from `templates/dashboards/`).
+    pub builtin: bool,
 }
 
 /// Every dashboard of `stack`: its own first, then the built-in ones it gets.
@@ -54,6 +59,7 @@ pub fn dashboards(stack: &Stack) -> Result<Vec<PlannedDashboard>, Error> {
         .map(|dashboard| PlannedDashboard {
             uid: dashboard_uid(dashboard),
             dashboard: dashboard.clone(),
+            builtin: false,
         })
         .collect();
     let taken: HashSet<String> = all.iter().map(|d| d.uid.clone()).collect();
@@ -70,7 +76,11 @@ pub fn dashboards(stack: &Stack) -> Result<Vec<PlannedDashboard>, Error> {
                     minijinja::context! { stack => &stack.stack.name },
                 )
                 .map_err(|e| Error::Bug(format!("built-in dashboard {name}: {e:#}")))?;
-            all.push(PlannedDashboard { uid, dashboard });
+            all.push(PlannedDashboard {
+                uid,
+                dashboard,
+                builtin: true,
+            });
         }
     }
     Ok(all)

@@ -17,6 +17,7 @@ pub mod kubernetes;
 mod library_file;
 mod library_requirements;
 pub mod logs;
+pub mod logs_links;
 pub mod prometheus;
 pub mod route_tests;
 mod selector_text;
@@ -194,7 +195,11 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     ingress::add_services(&mut plan);
     prometheus::depend_on_later_services(&mut plan);
     logs::collect_services(&mut plan);
+    logs_links::add_to_dashboards(&mut plan)
+        .expect("the logs row of the overview parses and renders; its tests prove it");
     alert_library::add_library(&mut plan);
+    logs_links::add_to_alerts(&mut plan)
+        .expect("the logs annotation of the built-in alerts parses; its tests prove it");
     slo::add_slos(&mut plan);
     alertmanager::add_route_tests(&mut plan);
     if plan.targets.kubernetes {

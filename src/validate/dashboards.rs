@@ -1,11 +1,12 @@
 //! Grafana and dashboards: the sections Grafana needs, dashboard uids (valid
 //! and unique; one that is a built-in dashboard's replaces that one),
-//! thresholds, ranges and template variables.
+//! thresholds, ranges, template variables, and a Loki datasource for logs
+//! panels.
 
 use std::collections::HashMap;
 
 use super::Checker;
-use crate::config::{Dashboard, Panel};
+use crate::config::{Dashboard, Panel, PanelKind, ServiceKind};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
 use crate::plan::dashboard_uid::{dashboard_uid, uid_problem};
@@ -42,6 +43,45 @@ pub fn check_sections(checker: &mut Checker<'_>) {
                 section: "grafana".to_owned(),
             },
         );
+    }
+}
+
+/// A logs panel reads the Loki datasource: Loki of `[logs]`, or a Loki
+/// service of the stack.
+pub fn check_logs_panels(checker: &mut Checker<'_>) {
+    let stack = checker.stack;
+    let has_loki = stack.logs.is_some()
+        || stack
+            .services
+            .values()
+            .any(|service| service.kind == ServiceKind::Loki);
+    if has_loki {
+        return;
+    }
+    for (d, dashboard) in stack.dashboards.iter().enumerate() {
+        for (r, row) in dashboard.rows.iter().enumerate() {
+            for (p, panel) in row.panels.iter().enumerate() {
+                if panel.kind != PanelKind::Logs {
+                    continue;
+                }
+                let at = pointer([
+                    "dashboards",
+                    &d.to_string(),
+                    "rows",
+                    &r.to_string(),
+                    "panels",
+                    &p.to_string(),
+                    "kind",
+                ]);
+                checker.error(
+                    &at,
+                    ErrorKind::MissingSection {
+                        feature: "a logs panel (its Loki datasource)".to_owned(),
+                        section: "logs".to_owned(),
+                    },
+                );
+            }
+        }
     }
 }
 

@@ -157,6 +157,12 @@ pub const CHECKS: &[Check] = &[
         dashboards::check_sections,
     ),
     check("dashboards", &[Dashboards], dashboards::check),
+    Check {
+        name: "logs panels",
+        reads: &[Dashboards, Logs, Services],
+        every_entry: &[Services],
+        run: dashboards::check_logs_panels,
+    },
     check("ingress", &[Ingress], ingress::check),
     check(
         "ingress routes",

@@ -2,6 +2,7 @@
 //! Prometheus 2.42, which the bundle runs ([`crate::syntax::promql`]).
 
 use super::Checker;
+use crate::config::PanelKind;
 use crate::error::ErrorKind;
 use crate::load::pointer;
 use crate::syntax::parse_promql;
@@ -29,7 +30,9 @@ pub fn check_dashboards(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     for (d, dashboard) in stack.dashboards.iter().enumerate() {
         for (r, row) in dashboard.rows.iter().enumerate() {
-            for (p, panel) in row.panels.iter().enumerate() {
+            // A logs panel's queries are `LogQL`, which Loki reads.
+            let metric_panels = row.panels.iter().enumerate();
+            for (p, panel) in metric_panels.filter(|(_, panel)| panel.kind != PanelKind::Logs) {
                 for (q, query) in panel.queries.iter().enumerate() {
                     let at = pointer([
                         "dashboards",

@@ -206,6 +206,10 @@ thresholds = [5, 1]
 min = 1
 max = 0
 queries = [{ expr = "up" }]
+[[dashboards.rows.panels]]
+title = "Lines"
+kind = "logs"
+queries = [{ expr = '{service="api"} |= "error"' }]
 "#;
     let loaded = stackgen::load::load_str("bad.toml", source).expect("the stack loads");
     let found: Vec<(String, String)> = stackgen::validate::validate(&loaded)
@@ -231,6 +235,10 @@ queries = [{ expr = "up" }]
                 "[5, 1]"
             ),
             expect("invalid value 0: max must be above min (1)", "0"),
+            expect(
+                "a logs panel (its Loki datasource) needs a `[logs]` section",
+                "\"logs\""
+            ),
         ]
     );
 }
@@ -320,6 +328,67 @@ fn every_built_in_dashboard_is_valid_in_a_stack_and_renders_the_same_copied() {
     }
 }
 
+#[test]
+fn with_logs_the_overview_shows_each_collected_service_and_metric_panels_link_to_logs() {
+    let stack =
+        format!("{ALL_EXPORTERS}\n[logs]\n[services.batch]\nimage = \"batch:1\"\nlogs = false\n");
+    let output = stackgen::run(
+        stackgen::Source::text("many.toml", &stack),
+        &stackgen::Options::default(),
+    )
+    .expect("the stack renders");
+    check_bundle(&output.bundle);
+    let overview: Value = serde_json::from_str(&bundle_text(
+        &output.bundle,
+        "grafana/dashboards/stack-overview.json",
+    ))
+    .expect("JSON");
+    let logs: Vec<(&str, &str)> = overview["panels"]
+        .as_array()
+        .expect("panels")
+        .iter()
+        .filter(|panel| panel["type"] == "logs")
+        .map(|panel| {
+            (
+                panel["title"].as_str().expect("title"),
+                panel["targets"][0]["expr"].as_str().expect("expr"),
+            )
+        })
+        .collect();
+    assert_eq!(logs[0], ("api logs", r#"{service="api"}"#));
+    for service in [
+        "redis",
+        "redis-exporter",
+        "prometheus",
+        "loki",
+        "alloy",
+        "grafana",
+    ] {
+        let query = format!(r#"{{service="{service}"}}"#);
+        assert!(
+            logs.contains(&(&format!("{service} logs"), &query)),
+            "{service}: {logs:?}"
+        );
+    }
+    assert!(
+        !logs.iter().any(|(title, _)| title.starts_with("batch")),
+        "{logs:?}"
+    );
+    let red: Value = serde_json::from_str(&bundle_text(
+        &output.bundle,
+        "grafana/dashboards/services-red.json",
+    ))
+    .expect("JSON");
+    for panel in red["panels"].as_array().expect("panels") {
+        if panel["type"] == "row" {
+            continue;
+        }
+        let link = &panel["fieldConfig"]["defaults"]["links"][0]["internal"];
+        assert_eq!(link["datasourceUid"], "loki", "{}", panel["title"]);
+        assert_eq!(link["query"]["expr"], r#"{service="$service"}"#);
+    }
+}
+
 /// Checks every Grafana file of a bundle; returns the dashboard uids sorted by file path.
 fn check_bundle(bundle: &Bundle) -> Vec<String> {
     let provisioned = datasource_uids(bundle);
@@ -384,11 +453,23 @@ fn check_panels(path: &str, dashboard: &Value, provisioned: &HashSet<String>) {
             assert!(refs.insert(target["refId"].as_str().expect("refId").to_owned()));
             assert!(provisioned.contains(target["datasource"]["uid"].as_str().expect("uid")));
             let expr = target["expr"].as_str().expect("expr");
+            if panel["type"] == "logs" {
+                assert_eq!(target["datasource"]["type"], "loki", "{path}: {expr}");
+                continue;
+            }
             assert_eq!(
                 stackgen::validate::parse_promql(expr),
                 Ok(()),
                 "{path}: {expr}"
             );
+        }
+        let links = panel["fieldConfig"]["defaults"]["links"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for link in links {
+            let uid = link["internal"]["datasourceUid"].as_str().expect("uid");
+            assert!(provisioned.contains(uid), "{path}: link to {uid}");
         }
         if let Some(uid) = panel["datasource"]["uid"].as_str() {
             assert!(

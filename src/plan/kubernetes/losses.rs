@@ -37,11 +37,8 @@ pub fn add_stack_losses(plan: &Plan, _settings: &Kubernetes, planned: &mut Kuber
         losses.push(Loss {
             pointer: pointer(["logs"]),
             what: "`[logs]` (Loki and Alloy)".to_owned(),
-            consequence:
-                "they are not deployed: a cluster collects container logs with its own agent"
-                    .to_owned(),
-            fix: "install Loki and Alloy with their Helm charts (or the cluster's logging stack)"
-                .to_owned(),
+            consequence: "they are not deployed: a cluster collects container logs with its own agent; the dashboards' logs panels and links read the Loki datasource with uid `loki`, lines labelled with their `service`".to_owned(),
+            fix: "install Loki and Alloy with their Helm charts (or the cluster's logging stack), with a Grafana datasource of uid `loki` and a `service` label on each line (the pod's `app.kubernetes.io/name`)".to_owned(),
         });
     }
     if let Some(prometheus) = &stack.prometheus {

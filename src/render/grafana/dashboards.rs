@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use super::layout::Layout;
 use super::model::{
-    DashboardJson, DatasourceRef, FieldConfig, FieldDefaults, List, PanelJson, SCHEMA_VERSION,
-    Step, Target, Thresholds, TimeRange,
+    DashboardJson, DataLink, DatasourceRef, FieldConfig, FieldDefaults, InternalLink, LinkQuery,
+    List, PanelJson, SCHEMA_VERSION, Step, Target, Thresholds, TimeRange,
 };
 use crate::config::{Panel, PanelKind, Variable};
 use crate::plan::dashboards::PlannedDashboard;
@@ -14,13 +14,21 @@ use crate::plan::dashboards::PlannedDashboard;
 /// The uid of the Prometheus datasource the compose bundle provisions
 /// (and kube-prometheus-stack's Grafana has by default).
 pub const PROMETHEUS_UID: &str = "prometheus";
+/// The uid of the Loki datasource that logs panels and links read: the one
+/// the compose bundle provisions with `[logs]`.
+pub const LOKI_UID: &str = "loki";
 
 /// Builds the dashboard JSON, laying out rows and panels on the grid;
-/// every query reads the Prometheus datasource with uid `prometheus_uid`.
+/// every metric query reads the Prometheus datasource with uid
+/// `prometheus_uid`, every logs panel and link the Loki one ([`LOKI_UID`]).
 pub fn dashboard_json(planned: &PlannedDashboard, prometheus_uid: &str) -> DashboardJson {
     let prometheus = DatasourceRef {
         kind: "prometheus",
         uid: prometheus_uid.to_owned(),
+    };
+    let loki = DatasourceRef {
+        kind: "loki",
+        uid: LOKI_UID.to_owned(),
     };
     let dashboard = &planned.dashboard;
     let mut layout = Layout::default();
@@ -47,6 +55,8 @@ pub fn dashboard_json(planned: &PlannedDashboard, prometheus_uid: &str) -> Dashb
                 panel.width.map_or(width, Ranged::get),
                 panel.height.map_or(height, Ranged::get),
             );
+            let logs = panel.kind == PanelKind::Logs;
+            let datasource = if logs { &loki } else { &prometheus };
             panels.push(PanelJson {
                 id: next_id,
                 kind: panel.kind.grafana_type(),
@@ -54,9 +64,9 @@ pub fn dashboard_json(planned: &PlannedDashboard, prometheus_uid: &str) -> Dashb
                 description: panel.description.clone(),
                 grid_pos,
                 collapsed: None,
-                datasource: Some(prometheus.clone()),
-                targets: targets(panel, &prometheus),
-                field_config: Some(field_config(panel)),
+                datasource: Some(datasource.clone()),
+                targets: targets(panel, datasource),
+                field_config: (!logs).then(|| field_config(panel, &loki)),
                 options: Some(options(panel.kind)),
                 panels: None,
             });
@@ -110,26 +120,54 @@ pub fn ref_id(index: usize) -> String {
     }
 }
 
-fn targets(panel: &Panel, prometheus: &DatasourceRef) -> Vec<Target> {
+fn targets(panel: &Panel, datasource: &DatasourceRef) -> Vec<Target> {
     let table = panel.kind == PanelKind::Table;
+    let logs = panel.kind == PanelKind::Logs;
     panel
         .queries
         .iter()
         .enumerate()
         .map(|(index, query)| Target {
             ref_id: ref_id(index),
-            datasource: prometheus.clone(),
+            datasource: datasource.clone(),
             expr: query.expr.clone(),
             legend_format: query.legend.clone(),
             range: !table,
             instant: table,
-            format: if table { "table" } else { "time_series" },
+            format: match (logs, table) {
+                (true, _) => None,
+                (false, true) => Some("table"),
+                (false, false) => Some("time_series"),
+            },
+            query_type: logs.then_some("range"),
             editor_mode: "code",
         })
         .collect()
 }
 
-fn field_config(panel: &Panel) -> FieldConfig {
+/// The panel's "Logs" link: its `logs` query in Explore, on Loki.
+fn logs_links(panel: &Panel, loki: &DatasourceRef) -> Vec<DataLink> {
+    panel
+        .logs
+        .iter()
+        .map(|query| DataLink {
+            title: "Logs".to_owned(),
+            url: String::new(),
+            internal: InternalLink {
+                datasource_uid: loki.uid.clone(),
+                datasource_name: "Loki",
+                query: LinkQuery {
+                    ref_id: "A",
+                    datasource: loki.clone(),
+                    expr: query.clone(),
+                    query_type: "range",
+                },
+            },
+        })
+        .collect()
+}
+
+fn field_config(panel: &Panel, loki: &DatasourceRef) -> FieldConfig {
     let custom = (panel.kind == PanelKind::Timeseries).then(|| {
         let mut custom = json!({
             "drawStyle": "line",
@@ -158,6 +196,7 @@ fn field_config(panel: &Panel) -> FieldConfig {
             },
             thresholds: thresholds(&panel.thresholds, panel.higher_is_better),
             mappings: mappings(panel),
+            links: logs_links(panel, loki),
             custom,
         },
         overrides: Vec::new(),
@@ -233,6 +272,16 @@ fn options(kind: PanelKind) -> Value {
             "showHeader": true,
             "cellHeight": "sm",
             "footer": { "show": false, "reducer": ["sum"], "fields": "" },
+        }),
+        PanelKind::Logs => json!({
+            "showTime": true,
+            "showLabels": false,
+            "showCommonLabels": false,
+            "wrapLogMessage": true,
+            "prettifyLogMessage": false,
+            "enableLogDetails": true,
+            "dedupStrategy": "none",
+            "sortOrder": "Descending",
         }),
     }
 }

@@ -107,7 +107,7 @@ pub struct DatasourceRef {
     pub uid: String,
 }
 
-/// One `PromQL` query.
+/// One query: `PromQL` on Prometheus, `LogQL` on Loki.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Target {
@@ -124,10 +124,51 @@ pub struct Target {
     pub range: bool,
     /// Whether to query one instant.
     pub instant: bool,
-    /// `time_series` or `table`.
-    pub format: &'static str,
+    /// Prometheus: `time_series` or `table`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    /// Loki: `range` (lines over the time range).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_type: Option<&'static str>,
     /// `code`: the query was written, not built.
     pub editor_mode: &'static str,
+}
+
+/// A data link of a panel's fields that opens a query in Explore.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataLink {
+    /// The link's text.
+    pub title: String,
+    /// Empty: the link is internal, to Explore.
+    pub url: String,
+    /// The datasource and query Explore opens.
+    pub internal: InternalLink,
+}
+
+/// Where an internal data link goes: a query on a datasource, in Explore.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InternalLink {
+    /// The datasource's uid.
+    pub datasource_uid: String,
+    /// The datasource's name.
+    pub datasource_name: &'static str,
+    /// The query, Grafana's variables filled in when it is opened.
+    pub query: LinkQuery,
+}
+
+/// The query of an internal data link.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkQuery {
+    /// `A`.
+    pub ref_id: &'static str,
+    /// The datasource.
+    pub datasource: DatasourceRef,
+    /// The expression.
+    pub expr: String,
+    /// `range`.
+    pub query_type: &'static str,
 }
 
 /// Field defaults and overrides.
@@ -161,6 +202,9 @@ pub struct FieldDefaults {
     pub thresholds: Thresholds,
     /// Value-to-text mappings.
     pub mappings: Vec<Value>,
+    /// Data links of every field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<DataLink>,
     /// Plugin-specific settings (time series drawing style, stacking).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<Value>,
