@@ -62,8 +62,9 @@ pub fn to_value<T: Serialize>(value: &T) -> Result<Value, Error> {
 }
 
 /// Parses YAML that stackgen itself emitted. Its size follows the stack's
-/// (a 20,000-service compose file has over a million nodes), so the parser's
-/// limits for untrusted input (250,000 nodes, 1,000,000 events) are lifted;
+/// (a 20,000-service compose file has over a million nodes, a Kubernetes
+/// manifest file one document per service), so the parser's limits for
+/// untrusted input (250,000 nodes, 1,000,000 events, 1,024 documents) are lifted;
 /// the stack itself is bounded by [`crate::load::MAX_STACK_BYTES`].
 pub fn parse_own_yaml(body: &str) -> Result<Value, serde_saphyr::Error> {
     serde_saphyr::from_str_with_options(body, own_yaml_options())
@@ -80,6 +81,7 @@ fn own_yaml_options() -> serde_saphyr::Options {
         budget: serde_saphyr::budget! {
             max_reader_input_bytes: None,
             max_events: usize::MAX,
+            max_documents: usize::MAX,
             max_nodes: usize::MAX,
             max_total_scalar_bytes: usize::MAX,
         },

@@ -111,6 +111,15 @@ fn text_that_does_not_parse_is_reported_as_such() {
 
 /// serde-saphyr's text for `text` as a value and as a key, each with
 /// whether it was written plain (unquoted); each is checked to read back.
+/// A manifest file holds one document per service: a 10,000-service stack
+/// writes files of more documents than the parser allows untrusted input.
+#[test]
+fn own_files_of_many_documents_read_back() {
+    let body = "a: 1\n---\n".repeat(5000);
+    let documents = parse_own_yaml_documents(&body).expect("5,000 documents read");
+    assert_eq!(documents.len(), 5000);
+}
+
 fn emitted(text: &str) -> [(String, bool); 2] {
     let as_key = IndexMap::from([(text, 0)]);
     let value = to_yaml(&text).expect("reads back");
