@@ -8,6 +8,8 @@ use serde_json::json;
 use super::Format;
 use crate::error::Error;
 use crate::plan::Plan;
+use crate::plan::grafana::SERVICE as GRAFANA;
+use crate::plan::web_root::ROUTABLE;
 
 /// Arguments of `ports`.
 #[derive(Debug, clap::Args)]
@@ -19,7 +21,8 @@ pub struct Args {
     pub load: LoadArgs,
 }
 
-/// Runs `ports`: a table (or, with `--format json`, a JSON array).
+/// Runs `ports`: a table (or, with `--format json`, a JSON array), then a
+/// warning for each generated service anyone can reach without credentials.
 pub fn run(args: &Args, format: Format) -> Result<(), Error> {
     let plan = super::plan_stack(&args.stack, &args.load.options(), format)?;
     let rows = rows(&plan);
@@ -28,20 +31,26 @@ pub fn run(args: &Args, format: Format) -> Result<(), Error> {
         Format::Json => {
             let list: Vec<_> = rows
                 .iter()
-                .map(|[service, host, container, protocol, bind]| {
-                    json!({ "service": service, "host": host, "container": container, "protocol": protocol, "bind": bind })
+                .map(|[service, host, container, protocol, bind, proxy]| {
+                    let proxy = (!proxy.is_empty()).then_some(proxy);
+                    json!({ "service": service, "host": host, "container": container, "protocol": protocol, "bind": bind, "proxy": proxy })
                 })
                 .collect();
             format!("{}\n", serde_json::Value::Array(list))
         }
     };
-    super::print(&text)
+    super::print(&text)?;
+    for line in open_services(&plan) {
+        eprintln!("{line}");
+    }
+    Ok(())
 }
 
 /// One row per published port: service, host port, container port, protocol,
-/// bind address; a service on the host's network listens on the host's
-/// ports themselves (node-exporter's metrics port).
-pub fn rows(plan: &Plan) -> Vec<[String; 5]> {
+/// bind address, and the URL the proxy serves the service at (empty when it
+/// does not); a service on the host's network listens on the host's ports
+/// themselves (node-exporter's metrics port).
+pub fn rows(plan: &Plan) -> Vec<[String; 6]> {
     let mut rows = Vec::new();
     for service in &plan.services {
         if let Some(metrics) = service.metrics.as_ref().filter(|_| service.host_network) {
@@ -51,26 +60,102 @@ pub fn rows(plan: &Plan) -> Vec<[String; 5]> {
                 port.clone(),
                 port,
                 "tcp".to_owned(),
-                "0.0.0.0".to_owned(),
+                ALL_ADDRESSES.to_owned(),
+                String::new(),
             ]);
         }
+        let proxy = plan
+            .web_root(&service.name)
+            .map(|root| root.external_url.clone())
+            .unwrap_or_default();
         for port in &service.ports {
             rows.push([
                 service.name.clone(),
                 port.host.map_or_else(|| "-".to_owned(), |p| p.to_string()),
                 port.container.to_string(),
                 port.protocol.clone().unwrap_or_else(|| "tcp".to_owned()),
-                port.bind.clone().unwrap_or_else(|| "0.0.0.0".to_owned()),
+                port.bind
+                    .clone()
+                    .unwrap_or_else(|| ALL_ADDRESSES.to_owned()),
+                proxy.clone(),
             ]);
         }
     }
     rows
 }
 
-/// Aligned columns under a header.
-pub fn table(rows: &[[String; 5]]) -> String {
-    let header = ["SERVICE", "HOST", "CONTAINER", "PROTOCOL", "BIND"].map(str::to_owned);
-    let mut widths = [0usize; 5];
+/// The bind address of a port published on every host address.
+const ALL_ADDRESSES: &str = "0.0.0.0";
+
+/// What `ports` says about the generated Prometheus, Alertmanager and
+/// Grafana after the table, one line each (`warning: ...` or `note: ...`):
+/// Prometheus and Alertmanager have no login of their own, so a port
+/// published on all addresses is open (and bypasses the proxy's
+/// authentication), and so is a route to them without `auth`; Grafana asks
+/// for its own login, and when the proxy serves it, its host port is not
+/// needed.
+pub fn open_services(plan: &Plan) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for target in ROUTABLE {
+        let Some(service) = plan.service(target.name) else {
+            continue;
+        };
+        let root = plan.web_root(target.name);
+        let has_login = target.name == GRAFANA;
+        for port in &service.ports {
+            let everywhere = port
+                .bind
+                .as_deref()
+                .is_none_or(|bind| matches!(bind, ALL_ADDRESSES | "::" | "[::]"));
+            if everywhere && port.host.is_some() && has_login && root.is_some() {
+                warnings.push(format!(
+                    "note: {} is served through the proxy, so its host port {} need not be published: `bind = \"127.0.0.1\"` in [{}] keeps it on this host",
+                    target.name,
+                    port.host.unwrap_or(port.container),
+                    target.section,
+                ));
+            }
+            if everywhere && port.host.is_some() && !has_login {
+                let through = match root {
+                    Some(root) if root.authenticated => format!(
+                        ", and bypasses the proxy's authentication at {}",
+                        root.external_url
+                    ),
+                    _ => String::new(),
+                };
+                warnings.push(format!(
+                    "warning: {} publishes port {} on all addresses without authentication{through}: set `bind = \"127.0.0.1\"` in [{}]{}",
+                    target.name,
+                    port.host.unwrap_or(port.container),
+                    target.section,
+                    if root.is_some() {
+                        " (the proxy reaches it inside the stack)"
+                    } else {
+                        ", or route to it through [ingress] with `auth`"
+                    }
+                ));
+            }
+        }
+        if let Some(root) = root.filter(|root| !root.authenticated && !has_login) {
+            warnings.push(format!(
+                "warning: {} is served through the proxy at {} without authentication: give its route `auth = {{ basic-file = \"...\" }}`",
+                target.name, root.external_url
+            ));
+        }
+    }
+    warnings
+}
+
+/// Aligned columns under a header; the `PROXY` column only when the proxy
+/// serves a service.
+pub fn table(rows: &[[String; 6]]) -> String {
+    let columns = if rows.iter().any(|row| !row[5].is_empty()) {
+        6
+    } else {
+        5
+    };
+    let header = ["SERVICE", "HOST", "CONTAINER", "PROTOCOL", "BIND", "PROXY"].map(str::to_owned);
+    let mut widths = [0usize; 6];
     for row in std::iter::once(&header).chain(rows) {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
@@ -78,7 +163,7 @@ pub fn table(rows: &[[String; 5]]) -> String {
     }
     let mut out = String::new();
     for row in std::iter::once(&header).chain(rows) {
-        let line: Vec<String> = row
+        let line: Vec<String> = row[..columns]
             .iter()
             .zip(widths)
             .map(|(cell, width)| format!("{cell:<width$}"))

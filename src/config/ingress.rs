@@ -84,9 +84,13 @@ pub struct RateLimit {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct IngressRoute {
-    /// The path prefix, such as `/api/`.
+    /// The path prefix, such as `/api/`. A route to the generated `grafana`,
+    /// `prometheus` or `alertmanager` other than `/` serves it under that
+    /// prefix: stackgen sets its external URL and route prefix to match.
     pub path: String,
-    /// The service that serves it; all its replicas form the upstream.
+    /// The service that serves it: a `[services]` entry (all its replicas
+    /// form the upstream), or the generated `grafana`, `prometheus` or
+    /// `alertmanager` of their sections.
     pub service: String,
     /// The service port (its first container port by default).
     #[serde(default)]
@@ -104,6 +108,23 @@ pub struct IngressRoute {
     /// service and port share one upstream and must agree.
     #[serde(default)]
     pub balance: Option<Balance>,
+    /// Ask for a user name and password before passing requests on, such as
+    /// `{ basic-file = "auth/htpasswd" }`.
+    #[serde(default)]
+    pub auth: Option<RouteAuth>,
+}
+
+/// How a route authenticates its clients.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RouteAuth {
+    /// HTTP basic authentication against an htpasswd file (`user:hash` lines,
+    /// as `htpasswd -B` or `openssl passwd -apr1` write them), relative to the
+    /// stack file; copied into the bundle as `nginx/auth/<file name>`, keeping
+    /// its permission bits (nginx's workers must be able to read it). It holds
+    /// password hashes only: plain-text passwords are refused.
+    #[schemars(extend("x-stackgen-input" = "file"))]
+    pub basic_file: String,
 }
 
 /// The kind of traffic a route carries.

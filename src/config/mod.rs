@@ -26,7 +26,7 @@ pub use alerting::{
     SeverityRoute, SeverityRoutes, SlackTarget, Smtp, TeamRoute, WebhookTarget,
 };
 pub use dashboards::{Dashboard, Panel, PanelKind, Query, Row, Variable};
-pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteKind, Tls};
+pub use ingress::{Balance, Ingress, IngressRoute, RateLimit, RouteAuth, RouteKind, Tls};
 pub use kubernetes::{
     GatewayRef, IngressFlavour, Kubernetes, PublishedServiceType, Target, Targets,
 };

@@ -1,6 +1,6 @@
 //! The files and folders a stack names, read once, right after the model is
-//! built: `files` sources, `env-file`s, build contexts and Dockerfiles, and
-//! the TLS certificate and key.
+//! built: `files` sources, `env-file`s, build contexts and Dockerfiles, the
+//! TLS certificate and key, and the htpasswd files of routes.
 //!
 //! Each is resolved against the stack file's folder with every link
 //! followed, and must end up inside it (or inside a folder allowed with
@@ -122,6 +122,22 @@ pub fn named_inputs(stack: &Stack) -> Vec<NamedInput> {
             add(
                 pointer(["ingress", "tls", field]),
                 path.clone(),
+                InputKind::File,
+            );
+        }
+    }
+    let routes = stack.ingress.iter().flat_map(|i| i.routes.iter());
+    for (position, route) in routes.enumerate() {
+        if let Some(auth) = &route.auth {
+            add(
+                pointer([
+                    "ingress",
+                    "routes",
+                    &position.to_string(),
+                    "auth",
+                    "basic-file",
+                ]),
+                auth.basic_file.clone(),
                 InputKind::File,
             );
         }

@@ -60,10 +60,17 @@ pub fn add_services(plan: &mut Plan) {
     let image = settings.image.as_deref().unwrap_or(DEFAULT_IMAGE);
     let mut service =
         PlannedService::generated(SERVICE, image, ServiceKind::Generic, "alertmanager");
-    service.command = Some(vec![
+    let mut command = vec![
         format!("--config.file={CONFIG_PATH}"),
         "--storage.path=/alertmanager".to_owned(),
-    ]);
+    ];
+    let prefix = plan.web_prefix(SERVICE).to_owned();
+    if let Some(root) = plan.web_root(SERVICE) {
+        // Alertmanager takes only an absolute external URL.
+        command.push(format!("--web.external-url={}", root.external_url));
+        command.push(format!("--web.route-prefix={prefix}/"));
+    }
+    service.command = Some(command);
     service.ports = vec![crate::config::PortMapping {
         container: CONTAINER_PORT,
         host: Some(settings.port.unwrap_or(CONTAINER_PORT)),
@@ -83,13 +90,13 @@ pub fn add_services(plan: &mut Plan) {
         },
     ];
     service.healthcheck = Some(PlannedHealthcheck::wget(
-        &format!("http://localhost:{CONTAINER_PORT}/-/healthy"),
+        &format!("http://localhost:{CONTAINER_PORT}{prefix}/-/healthy"),
         "30s",
         "5s",
         3,
         "10s",
     ));
-    service.metrics = Some(PlannedMetrics::http(CONTAINER_PORT));
+    service.metrics = Some(PlannedMetrics::http(CONTAINER_PORT).under(&prefix));
     // Alertmanager must reach Prometheus (always on the first network) and the
     // outside world (Slack, PagerDuty, mail), which internal networks cannot.
     service.networks = plan

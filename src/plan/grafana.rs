@@ -2,13 +2,15 @@
 //! the provisioning and dashboards directories mounted read-only, and the
 //! datasources it is provisioned with (`plan.datasources`).
 
-use super::alertmanager::CONTAINER_PORT as ALERTMANAGER_PORT;
+use super::alertmanager::{CONTAINER_PORT as ALERTMANAGER_PORT, SERVICE as ALERTMANAGER};
 use super::prometheus::{PROMETHEUS, PROMETHEUS_PORT};
 use super::service::join_networks;
 use super::{Origin, Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
 use crate::config::{MountSource, ResolvedMount};
 
+/// The service's name.
+pub const SERVICE: &str = "grafana";
 /// The image when `[grafana] image` is unset.
 pub const DEFAULT_IMAGE: &str = "grafana/grafana:10.4.5";
 /// The port Grafana listens on inside its container.
@@ -53,7 +55,7 @@ pub fn add_services(plan: &mut Plan) {
     };
     plan.datasources = datasources(plan);
     let image = grafana.image.as_deref().unwrap_or(DEFAULT_IMAGE);
-    let mut service = PlannedService::generated("grafana", image, ServiceKind::Generic, "grafana");
+    let mut service = PlannedService::generated(SERVICE, image, ServiceKind::Generic, "grafana");
     service.ports.push(PortMapping {
         container: CONTAINER_PORT,
         host: Some(grafana.port.unwrap_or(CONTAINER_PORT)),
@@ -97,14 +99,28 @@ pub fn add_services(plan: &mut Plan) {
         .filter(|(_, value)| !value.is_empty())
         .map(|(key, value)| (key.to_owned(), value.to_owned()))
         .collect();
+    let prefix = plan.web_prefix(SERVICE).to_owned();
+    if let Some(root) = plan.web_root(SERVICE) {
+        // Links and redirects follow the proxy's URL; under a prefix,
+        // Grafana serves every path below it, as the proxy passes them on.
+        service
+            .environment
+            .insert("GF_SERVER_ROOT_URL".to_owned(), root.external_url.clone());
+        if !prefix.is_empty() {
+            service.environment.insert(
+                "GF_SERVER_SERVE_FROM_SUB_PATH".to_owned(),
+                "true".to_owned(),
+            );
+        }
+    }
     service.healthcheck = Some(PlannedHealthcheck::wget(
-        "http://localhost:3000/api/health",
+        &format!("http://localhost:{CONTAINER_PORT}{prefix}/api/health"),
         "15s",
         "5s",
         5,
         "30s",
     ));
-    service.metrics = Some(PlannedMetrics::http(CONTAINER_PORT));
+    service.metrics = Some(PlannedMetrics::http(CONTAINER_PORT).under(&prefix));
     if let Some(prometheus) = plan.service("prometheus") {
         let condition = if prometheus.healthcheck.is_some() {
             DependsCondition::Healthy
@@ -129,14 +145,17 @@ fn datasources(plan: &Plan) -> Vec<PlannedDatasource> {
     };
     let mut list = vec![source(
         DatasourceKind::Prometheus,
-        format!("http://{PROMETHEUS}:{PROMETHEUS_PORT}"),
+        format!(
+            "http://{PROMETHEUS}:{PROMETHEUS_PORT}{}",
+            plan.web_prefix(PROMETHEUS)
+        ),
     )];
     if plan.stack.alertmanager.is_some() {
         list.push(source(
             DatasourceKind::Alertmanager,
             format!(
-                "http://{}:{ALERTMANAGER_PORT}",
-                super::alertmanager::SERVICE
+                "http://{ALERTMANAGER}:{ALERTMANAGER_PORT}{}",
+                plan.web_prefix(ALERTMANAGER)
             ),
         ));
     }

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::service::join_networks;
+use super::web_root::routable;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{Balance, Duration, Ingress, ResolvedMount, RouteKind};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
@@ -31,6 +32,8 @@ pub const HEALTH_PATH: &str = "/nginx-health";
 pub const STATUS_PATH: &str = "/nginx-status";
 /// Where the TLS files are mounted in the container.
 pub const CERTS_DIR: &str = "/etc/nginx/certs";
+/// Where the htpasswd files of routes are mounted in the container.
+pub const AUTH_DIR: &str = "/etc/nginx/auth";
 /// The largest request body accepted when `client-max-body-size` is unset: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 /// Who may read the status page when `status-allow` is empty: loopback and
@@ -130,6 +133,19 @@ pub struct PlannedIngressRoute {
     pub buffering: bool,
     /// The rate limit applied, if any.
     pub rate_limit: Option<PlannedRouteLimit>,
+    /// The credentials asked for before requests are passed on, if any.
+    pub auth: Option<PlannedAuth>,
+}
+
+/// How a route authenticates its clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlannedAuth {
+    /// HTTP basic authentication against the users of an htpasswd file, as
+    /// the stack names it (relative to the stack file).
+    Basic {
+        /// The htpasswd file.
+        user_file: String,
+    },
 }
 
 /// Which containers take a route's requests.
@@ -173,6 +189,11 @@ pub fn add_services(plan: &mut Plan) {
         nginx
             .mounts
             .push(ResolvedMount::read_only_bind("./nginx/certs", CERTS_DIR));
+    }
+    if ingress.routes.iter().any(|route| route.auth.is_some()) {
+        nginx
+            .mounts
+            .push(ResolvedMount::read_only_bind("./nginx/auth", AUTH_DIR));
     }
     plan.ingress = Some(routing(plan, &ingress));
     let mut networks: Vec<String> = Vec::new();
@@ -235,11 +256,14 @@ fn routing(plan: &Plan, ingress: &Ingress) -> PlannedIngress {
     let mut upstream_index: HashMap<(&str, u16), usize> = HashMap::new();
     let mut routes = Vec::new();
     for route in &ingress.routes {
-        let Some(port) = plan
-            .stack
-            .services
-            .get(&route.service)
-            .and_then(|service| route.port.or_else(|| service.primary_port()))
+        // A `[services]` entry's first port, or the port of the generated
+        // service the route points at.
+        let Some(port) = route
+            .port
+            .or_else(|| match plan.stack.services.get(&route.service) {
+                Some(service) => service.primary_port(),
+                None => routable(&route.service).map(|target| target.port),
+            })
         else {
             continue;
         };
@@ -285,6 +309,9 @@ fn routing(plan: &Plan, ingress: &Ingress) -> PlannedIngress {
             rate_limit: route.rate_limit.as_ref().map(|zone| PlannedRouteLimit {
                 zone: zone.clone(),
                 burst: ingress.rate_limits.get(zone).and_then(|limit| limit.burst),
+            }),
+            auth: route.auth.as_ref().map(|auth| PlannedAuth::Basic {
+                user_file: auth.basic_file.clone(),
             }),
         });
     }

@@ -23,6 +23,7 @@ pub mod route_tests;
 mod selector_text;
 mod service;
 pub mod slo;
+pub mod web_root;
 
 use indexmap::IndexMap;
 
@@ -86,6 +87,9 @@ pub struct Plan {
     pub alertmanager: Option<alertmanager::PlannedRouting>,
     /// The `[ingress]` routing, with the section.
     pub ingress: Option<ingress::PlannedIngress>,
+    /// Where routes serve the generated Grafana, Prometheus and
+    /// Alertmanager, decided before the sections add them.
+    pub web_roots: Vec<web_root::PlannedWebRoot>,
     /// The datasources Grafana is provisioned with (none without `[grafana]`).
     pub datasources: Vec<grafana::PlannedDatasource>,
     /// The output targets rendered from this plan.
@@ -98,6 +102,17 @@ impl Plan {
     /// The planned service called `name`.
     pub fn service(&self, name: &str) -> Option<&PlannedService> {
         self.services.iter().find(|s| s.name == name)
+    }
+
+    /// The path prefix a route serves the generated service `name` under
+    /// (`/grafana`), or `""` when it is served at the root or not routed.
+    pub fn web_prefix(&self, name: &str) -> &str {
+        self.web_root(name).map_or("", |root| root.prefix.as_str())
+    }
+
+    /// Where a route serves the generated service `name`, if one does.
+    pub fn web_root(&self, name: &str) -> Option<&web_root::PlannedWebRoot> {
+        self.web_roots.iter().find(|root| root.service == name)
     }
 
     /// Every planned service by name, for callers that look up many
@@ -178,6 +193,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         loki_url: None,
         alertmanager: None,
         ingress: None,
+        web_roots: Vec::new(),
         datasources: Vec::new(),
         targets: loaded.targets,
         kubernetes: None,
@@ -188,6 +204,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         plan.dashboards = dashboards::dashboards(&plan.stack)
             .expect("the built-in dashboards parse and render; their tests prove it");
     }
+    plan.web_roots = web_root::web_roots(&plan.stack);
     prometheus::add_services(&mut plan);
     alertmanager::add_services(&mut plan);
     logs::add_services(&mut plan);

@@ -182,6 +182,12 @@ pub fn add_services(plan: &mut Plan) {
         ));
     }
     command.push("--web.enable-lifecycle".to_owned());
+    let prefix = plan.web_prefix(PROMETHEUS).to_owned();
+    if let Some(root) = plan.web_root(PROMETHEUS) {
+        // Links follow the proxy's URL; every endpoint moves under the prefix.
+        command.push(format!("--web.external-url={}", root.external_url));
+        command.push(format!("--web.route-prefix={prefix}/"));
+    }
     server.command = Some(command);
     server.ports = vec![PortMapping {
         container: PROMETHEUS_PORT,
@@ -207,13 +213,13 @@ pub fn add_services(plan: &mut Plan) {
         },
     ];
     server.healthcheck = Some(PlannedHealthcheck::wget(
-        "http://localhost:9090/-/healthy",
+        &format!("http://localhost:{PROMETHEUS_PORT}{prefix}/-/healthy"),
         "30s",
         "10s",
         3,
         "30s",
     ));
-    server.metrics = Some(PlannedMetrics::http(PROMETHEUS_PORT));
+    server.metrics = Some(PlannedMetrics::http(PROMETHEUS_PORT).under(&prefix));
     server.networks = networks;
     let mut first_named: HashMap<&str, &PlannedService> = HashMap::new();
     for service in &plan.services {

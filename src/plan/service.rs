@@ -251,6 +251,14 @@ impl PlannedMetrics {
             honor_labels: false,
         }
     }
+
+    /// The same target with its path under `prefix` (`/grafana` serves
+    /// `/grafana/metrics`), for a service a route serves under a prefix.
+    #[must_use]
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.path = format!("{prefix}{}", self.path);
+        self
+    }
 }
 
 /// Adds each of `more` to `networks` unless it is already there, keeping order.

@@ -1,4 +1,5 @@
-//! `nginx/nginx.conf` and `nginx/certs/*` from the `[ingress]` section.
+//! `nginx/nginx.conf`, `nginx/certs/*` and `nginx/auth/*` from the
+//! `[ingress]` section.
 //!
 //! The template is `templates/nginx/nginx.conf.j2`. Its environment has a
 //! formatter that emits every interpolated string as one double-quoted
@@ -15,9 +16,9 @@ use super::OutputFile;
 use crate::config::{Balance, RouteKind};
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::plan::ingress::{Backend, PlannedIngress};
-use crate::plan::ingress::{CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
-use crate::syntax::nginx::{is_rate, route_path_problem, server_name_problem, tls_bundle_name};
+use crate::plan::ingress::{AUTH_DIR, CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
+use crate::plan::ingress::{Backend, PlannedAuth, PlannedIngress};
+use crate::syntax::nginx::{bundle_file_name, is_rate, route_path_problem, server_name_problem};
 use crate::syntax::unsafe_char;
 use crate::templates;
 
@@ -29,6 +30,8 @@ const ANY_SERVER_NAME: &str = "_";
 const DOCKER_DNS: &str = "127.0.0.11";
 /// The size of each rate-limit zone's shared memory.
 const ZONE_SIZE: &str = "10m";
+/// The realm browsers show when a route asks for credentials.
+const AUTH_REALM: &str = "Restricted";
 
 /// The permission bits of the private key's copy: readable by its owner only.
 pub const PRIVATE_KEY_MODE: u32 = 0o600;
@@ -52,7 +55,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         // The key is private whatever its source's mode; the certificate is
         // no more readable than its source.
         for (path, private) in [(&tls.certificate, false), (&tls.key, true)] {
-            let name = tls_bundle_name(path).map_err(|reason| bug(path, &reason))?;
+            let name = bundle_file_name(path).map_err(|reason| bug(path, &reason))?;
             let Some(input) = plan.inputs.file(path) else {
                 return Err(bug(path, "it was not read before rendering"));
             };
@@ -66,6 +69,27 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
                 }),
             });
         }
+    }
+    // Each htpasswd file once, however many routes read it; a copy is no
+    // more readable than its source.
+    let mut copied: Vec<&str> = Vec::new();
+    for route in &ingress.routes {
+        let Some(PlannedAuth::Basic { user_file }) = &route.auth else {
+            continue;
+        };
+        if copied.contains(&user_file.as_str()) {
+            continue;
+        }
+        copied.push(user_file);
+        let name = bundle_file_name(user_file).map_err(|reason| bug(user_file, &reason))?;
+        let Some(input) = plan.inputs.file(user_file) else {
+            return Err(bug(user_file, "it was not read before rendering"));
+        };
+        files.push(OutputFile {
+            path: format!("nginx/auth/{name}"),
+            contents: input.contents.clone(),
+            mode: Some(input.mode & 0o777),
+        });
     }
     Ok(files)
 }
@@ -92,6 +116,7 @@ struct Context {
     health_path: &'static str,
     status_path: &'static str,
     status_allow: Vec<String>,
+    auth_realm: &'static str,
     routes: Vec<RouteContext>,
 }
 
@@ -135,6 +160,8 @@ struct RouteContext {
     resolved_target: Option<String>,
     limit: Option<LimitContext>,
     read_timeout: String,
+    /// The htpasswd file in the container, when the route asks for credentials.
+    auth_file: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -181,6 +208,13 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
                 burst_arg: limit.burst.map(|burst| format!("burst={burst}")),
             }),
             read_timeout: nginx_time(route.read_timeout.millis()),
+            auth_file: match &route.auth {
+                Some(PlannedAuth::Basic { user_file }) => Some(format!(
+                    "{AUTH_DIR}/{}",
+                    bundle_file_name(user_file).map_err(|r| bug(user_file, &r))?
+                )),
+                None => None,
+            },
         });
     }
     let resolver = ingress
@@ -215,11 +249,11 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
         Some(tls) => Some(TlsContext {
             certificate: format!(
                 "{CERTS_DIR}/{}",
-                tls_bundle_name(&tls.certificate).map_err(|r| bug(&tls.certificate, &r))?
+                bundle_file_name(&tls.certificate).map_err(|r| bug(&tls.certificate, &r))?
             ),
             key: format!(
                 "{CERTS_DIR}/{}",
-                tls_bundle_name(&tls.key).map_err(|r| bug(&tls.key, &r))?
+                bundle_file_name(&tls.key).map_err(|r| bug(&tls.key, &r))?
             ),
         }),
     };
@@ -257,6 +291,7 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
         health_path: HEALTH_PATH,
         status_path: STATUS_PATH,
         status_allow: ingress.status_allow.clone(),
+        auth_realm: AUTH_REALM,
         routes,
     })
 }

@@ -21,6 +21,7 @@ use super::OutputFile;
 use super::format::{to_yaml, yaml_file};
 use crate::error::Error;
 use crate::plan::Plan;
+use crate::plan::alertmanager::SERVICE as ALERTMANAGER;
 use crate::plan::prometheus::{
     BLACKBOX, BLACKBOX_PORT, PROBE_JOB, ScrapeTargets, TLS_PROBE_MODULE, TargetLabels,
     probe_targets, scrape_targets, target_labels,
@@ -61,6 +62,8 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         },
         alerting: plan.stack.alertmanager.as_ref().map(|_| Alerting {
             alertmanagers: vec![AlertmanagerConfig {
+                // Behind the proxy under a prefix, Alertmanager's API moved with it.
+                path_prefix: plan.web_prefix(ALERTMANAGER).to_owned(),
                 static_configs: vec![StaticConfig {
                     targets: vec!["alertmanager:9093".to_owned()],
                     labels: IndexMap::new(),
@@ -274,6 +277,8 @@ struct Alerting {
 
 #[derive(Serialize)]
 struct AlertmanagerConfig {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    path_prefix: String,
     static_configs: Vec<StaticConfig>,
 }
 

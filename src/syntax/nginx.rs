@@ -76,8 +76,9 @@ pub fn parse_allow(address: &str) -> Option<String> {
     (bits <= max).then(|| format!("{ip}/{bits}"))
 }
 
-/// The file name a TLS file gets in the bundle (`nginx/certs/<name>`), or why it has none.
-pub fn tls_bundle_name(path: &str) -> Result<&str, String> {
+/// The file name a TLS or htpasswd file gets in the bundle (`nginx/certs/<name>`,
+/// `nginx/auth/<name>`), or why it has none.
+pub fn bundle_file_name(path: &str) -> Result<&str, String> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     if name.is_empty() || name == "." || name == ".." {
         return Err("it names no file".to_owned());
@@ -109,9 +110,9 @@ mod tests {
         assert_eq!(parse_allow("fd00::/8").as_deref(), Some("fd00::/8"));
         assert_eq!(parse_allow("10.0.0.1/"), None);
         assert_eq!(parse_allow("all"), None);
-        assert_eq!(tls_bundle_name("../../etc/site.crt"), Ok("site.crt"));
-        assert!(tls_bundle_name("certs/..").is_err());
-        assert!(tls_bundle_name("certs/.hidden").is_err());
+        assert_eq!(bundle_file_name("../../etc/site.crt"), Ok("site.crt"));
+        assert!(bundle_file_name("certs/..").is_err());
+        assert!(bundle_file_name("certs/.hidden").is_err());
         assert!(route_path_problem("/api/v1/").is_none());
         assert!(route_path_problem("~ /x").is_some());
         assert!(route_path_problem("@named").is_some());

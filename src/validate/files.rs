@@ -222,7 +222,7 @@ files = [{ source = "init.sql", target = "/init.sql" }]
 expose = [80]
 
 [ingress]
-routes = [{ path = "/", service = "app", port = 80 }]
+routes = [{ path = "/", service = "app", port = 80, auth = { basic-file = "htpasswd" } }]
 tls = { certificate = "site.crt", key = "site.key" }
 "#;
 
@@ -302,6 +302,7 @@ tls = { certificate = "site.crt", key = "site.key" }
             ("Dockerfile", "FROM scratch\n"),
             ("app.env", "A=1\n"),
             ("init.sql", "select 1;\n"),
+            ("htpasswd", "ops:$apr1$stackgen$tEmwC8r7X8OBTS8XnDsh31\n"),
         ] {
             std::fs::write(stack.join(name), contents).expect("write");
         }

@@ -14,7 +14,7 @@ use crate::syntax::{ReleaseVersion, alloy_text_problem, is_label_name};
 const DAY_MS: u64 = 24 * 3_600_000;
 
 /// The services `[logs]` generates.
-const GENERATED: [&str; 2] = ["loki", "alloy"];
+pub const GENERATED: [&str; 2] = ["loki", "alloy"];
 
 /// Runs the checks.
 pub fn check(checker: &mut Checker<'_>) {

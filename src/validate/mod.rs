@@ -166,7 +166,7 @@ pub const CHECKS: &[Check] = &[
     check("ingress", &[Ingress], ingress::check),
     check(
         "ingress routes",
-        &[Ingress, Services],
+        &[Ingress, Services, Prometheus, Alertmanager, Grafana, Logs],
         ingress::check_routes,
     ),
     check("logs", &[Logs, Services, Grafana], logs::check),

@@ -444,6 +444,41 @@ fn ports_lists_published_ports() {
 }
 
 #[test]
+fn ports_names_the_proxy_url_of_routed_services_and_warns_about_open_ones() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = stackgen_in(root, &["ports", "examples/proxied.toml"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "SERVICE       HOST  CONTAINER  PROTOCOL  BIND       PROXY\n\
+         prometheus    9090  9090       tcp       127.0.0.1  http://ops.example.com/prometheus/\n\
+         alertmanager  9093  9093       tcp       127.0.0.1  http://ops.example.com/alertmanager/\n\
+         grafana       3000  3000       tcp       127.0.0.1  http://ops.example.com/grafana/\n\
+         nginx         80    80         tcp       0.0.0.0\n"
+    );
+    // Bound to the loopback address and routed with `auth`: nothing to warn about.
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+    let json = stackgen_in(
+        root,
+        &["--format", "json", "ports", "examples/proxied.toml"],
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(rows[2]["proxy"], "http://ops.example.com/grafana/");
+    assert_eq!(rows[3]["proxy"], serde_json::Value::Null);
+
+    let dir = project(
+        "[stack]\nname = \"open\"\n[prometheus]\n[ingress]\n[[ingress.routes]]\npath = \"/prometheus/\"\nservice = \"prometheus\"\n",
+    );
+    let open = stackgen_in(dir.path(), &["ports", "stack.toml"]);
+    assert_eq!(code(&open), 0, "{}", stderr(&open));
+    assert_eq!(
+        stderr(&open),
+        "warning: prometheus publishes port 9090 on all addresses without authentication: set `bind = \"127.0.0.1\"` in [prometheus] (the proxy reaches it inside the stack)\n\
+         warning: prometheus is served through the proxy at http://localhost/prometheus/ without authentication: give its route `auth = { basic-file = \"...\" }`\n"
+    );
+}
+
+#[test]
 fn completions_and_man_page() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bash = stackgen_in(dir.path(), &["completions", "bash"]);

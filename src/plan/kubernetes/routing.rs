@@ -11,6 +11,7 @@ use crate::config::{Balance, Ingress, IngressFlavour, RouteKind};
 use crate::load::pointer;
 use crate::plan::Plan;
 use crate::plan::ingress::{Backend, PlannedIngress};
+use crate::plan::web_root::routable;
 
 /// The HTTP routing of the Kubernetes target, decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,6 +108,31 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
     for (index, route) in planned.routes.iter().enumerate() {
         let at = |key: &str| pointer(["ingress", "routes", &index.to_string(), key]);
         let written = ingress.routes.get(index);
+        if !plan.stack.services.contains_key(&route.service) && routable(&route.service).is_some() {
+            losses.push(Loss {
+                pointer: at("service"),
+                what: format!("the route `{}` to the generated `{}`", route.path, route.service),
+                consequence: "the manifests leave Grafana, Prometheus and Alertmanager to kube-prometheus-stack, so the route is left out".to_owned(),
+                fix: format!(
+                    "expose it through the chart's own settings (`{}.ingress` of kube-prometheus-stack)",
+                    route.service
+                ),
+            });
+            continue;
+        }
+        if route.auth.is_some() {
+            // Left out rather than carried without its credentials.
+            losses.push(Loss {
+                pointer: at("auth"),
+                what: format!("the basic authentication of the route `{}`", route.path),
+                consequence: "the manifests cannot carry the htpasswd file, so the route is left out rather than served without credentials".to_owned(),
+                fix: match flavour {
+                    IngressFlavour::IngressNginx => "add the route with the `nginx.ingress.kubernetes.io/auth-type: basic` and `auth-secret` annotations and a Secret holding the file under the key `auth`".to_owned(),
+                    IngressFlavour::GatewayApi => "add the route with the authentication your Gateway implementation offers (an external auth filter or policy)".to_owned(),
+                },
+            });
+            continue;
+        }
         let Some(workload) = kubernetes
             .workload(&route.service)
             .filter(|w| w.has_service())
