@@ -35,9 +35,7 @@ pub use duration::{
     DURATION_FORMAT, DURATION_PATTERN, Duration, DurationProblem, format_millis,
     parse_duration_millis, read_duration,
 };
-pub use kubernetes::{
-    check_config_key, check_dns_subdomain, check_env_var_name, check_label_key, check_label_value,
-};
+pub use kubernetes::{check_config_key, check_dns_subdomain, check_label_key, check_label_value};
 pub use matcher::{LabelMatcher, MATCHER_FORMAT, parse_matcher, quote};
 pub use names::{
     BuildArgName, DockerLabelKey, EnvName, LabelName, Name, NameGrammar, keys_as_property_names,

@@ -39,7 +39,9 @@ pub trait NameGrammar {
 /// Container environment variable names: a letter or `_`, then letters,
 /// digits, `_`, `.` and `-`. Docker and Compose pass any name without `=`,
 /// and images read dotted ones (Elasticsearch's `discovery.type`); nothing
-/// else (a space, a quote, a line break) reads the same in every tool.
+/// else (a space, a quote, a line break) reads the same in every tool. Every
+/// such name is one Kubernetes accepts too (`[-._a-zA-Z][-._a-zA-Z0-9]*`),
+/// so one grammar serves every target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnvGrammar {}
 
@@ -373,6 +375,13 @@ mod tests {
             prop_assert!(agree::<ArgGrammar>(&text), "{:?}", text);
             prop_assert!(agree::<LabelGrammar>(&text), "{:?}", text);
             prop_assert!(agree::<DockerLabelGrammar>(&text), "{:?}", text);
+        }
+
+        /// Kubernetes 1.30 takes `[-._a-zA-Z][-._a-zA-Z0-9]*` for a container's variables.
+        #[test]
+        fn every_environment_name_is_one_kubernetes_accepts(text in "[aZ0_./$ \n=-]{0,5}") {
+            let kubernetes = regex::Regex::new("^[-._a-zA-Z][-._a-zA-Z0-9]*$").expect("compiles");
+            prop_assert!(EnvName::parse(&text).is_err() || kubernetes.is_match(&text), "{:?}", text);
         }
     }
 

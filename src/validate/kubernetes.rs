@@ -6,9 +6,7 @@ use super::Checker;
 use crate::config::{IngressFlavour, MountSource, resolve_mount};
 use crate::error::ErrorKind;
 use crate::load::{closest, pointer};
-use crate::syntax::{
-    check_dns_label, check_dns_subdomain, check_env_var_name, check_label_key, check_label_value,
-};
+use crate::syntax::{check_dns_label, check_dns_subdomain, check_label_key, check_label_value};
 
 /// The longest name of a service that runs as a `StatefulSet`: its pods'
 /// `controller-revision-hash` label, the name and an 11-character suffix,
@@ -119,24 +117,13 @@ const LABEL_KEY_FIX: &str = "write an optional DNS prefix and `/`, then at most 
 const LABEL_VALUE_FIX: &str =
     "use at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit";
 
-/// Per service: environment variable names, and the length of the names
-/// of services that keep data in named volumes (`StatefulSets`).
+/// Per service: the length of the names of services that keep data in
+/// named volumes (`StatefulSets`). Environment variable names need no check
+/// of their own: every target reads them in one grammar
+/// ([`crate::syntax::EnvName`]), a part of what Kubernetes accepts.
 fn check_services(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     for (name, service) in &stack.services {
-        for key in service.environment.keys() {
-            if let Some(reason) = check_env_var_name(key) {
-                checker.error_at_key(
-                    &pointer(["services", name, "environment", key]),
-                    kubernetes_name(
-                        "environment variable",
-                        key,
-                        reason,
-                        "use letters, digits, `_`, `-` and `.`, not starting with a digit",
-                    ),
-                );
-            }
-        }
         let stateful = service
             .volumes
             .iter()
