@@ -286,7 +286,9 @@ fn probes(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedBlackboxProbe>
         .filter(|probe| probe.module == PROBE_MODULE)
         .map(|probe| (probe.labels.service.clone(), probe.labels))
         .collect();
-    let mut by_owner: IndexMap<String, PlannedBlackboxProbe> = IndexMap::new();
+    // One entry per probed service: each `[services]` entry is one planned
+    // service, and only entries have `probes`.
+    let mut planned = Vec::new();
     for service in &plan.services {
         if service.probes.is_empty() {
             continue;
@@ -295,31 +297,24 @@ fn probes(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedBlackboxProbe>
         let (Some(port), Some(target_labels)) = (service.primary_port(), labels.get(&owner)) else {
             continue;
         };
-        if by_owner.contains_key(&owner) {
-            // One entry per probed service.
-            continue;
-        }
         let Some((workload, _)) = service_port(kubernetes, &service.name, port) else {
             continue;
         };
         let host = format!("{}.{}.svc", workload.name, kubernetes.namespace);
-        by_owner.insert(
-            owner.clone(),
-            PlannedBlackboxProbe {
-                name: format!("{owner}-probe"),
-                job: PROBE_JOB.to_owned(),
-                module: PROBE_MODULE.to_owned(),
-                prober: prober.clone(),
-                targets: service
-                    .probes
-                    .iter()
-                    .map(|path| format!("http://{host}:{port}{path}"))
-                    .collect(),
-                target_labels: target_labels.clone(),
-            },
-        );
+        planned.push(PlannedBlackboxProbe {
+            name: format!("{owner}-probe"),
+            job: PROBE_JOB.to_owned(),
+            module: PROBE_MODULE.to_owned(),
+            prober: prober.clone(),
+            targets: service
+                .probes
+                .iter()
+                .map(|path| format!("http://{host}:{port}{path}"))
+                .collect(),
+            target_labels: target_labels.clone(),
+        });
     }
-    by_owner.into_values().collect()
+    planned
 }
 
 /// One `ConfigMap` per dashboard, named after its uid (lowercased, `_` as
