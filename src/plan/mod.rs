@@ -20,6 +20,7 @@ pub mod logs;
 pub mod logs_links;
 pub mod prometheus;
 pub mod route_tests;
+pub mod scrape_jobs;
 mod selector_text;
 mod service;
 pub mod slo;
@@ -96,6 +97,8 @@ pub struct Plan {
     pub targets: crate::config::Targets,
     /// The decisions of the `kubernetes` target; `None` when it is not rendered.
     pub kubernetes: Option<kubernetes::KubernetesPlan>,
+    /// What Prometheus scrapes ([`scrape_jobs`]); empty without `[prometheus]`.
+    pub scrape_jobs: Vec<scrape_jobs::ScrapeJob>,
 }
 
 impl Plan {
@@ -197,6 +200,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         datasources: Vec::new(),
         targets: loaded.targets,
         kubernetes: None,
+        scrape_jobs: Vec::new(),
     };
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);
@@ -219,6 +223,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         .expect("the logs annotation of the built-in alerts parses; its tests prove it");
     slo::add_slos(&mut plan);
     alertmanager::add_route_tests(&mut plan);
+    plan.scrape_jobs = scrape_jobs::scrape_jobs(&plan);
     if plan.targets.kubernetes {
         plan.kubernetes = Some(kubernetes::plan(&plan));
     }

@@ -1,18 +1,6 @@
-//! `prometheus/prometheus.yml` and `blackbox/blackbox.yml`.
-//!
-//! One scrape job per planned service with `metrics` (user services and
-//! generated exporters alike): a static target for a service of one
-//! container, DNS discovery of every replica for a replicated one
-//! ([`crate::plan::prometheus::ScrapeTargets`]), labelled
-//! `service=<the [services] entry>` and
-//! `team=<its team, else the team of the job's library file>` (see
-//! [`crate::plan::prometheus::target_labels`]; the built-in alerts take
-//! these labels from the series); a probe job through the blackbox exporter
-//! for services with `probes` and nginx's TLS listener, labelled the same way
-//! per probed service, each target group naming its blackbox module
-//! (`__param_module`);
-//! the extra jobs of `[prometheus] scrape`, as written; rule files and
-//! Alertmanager.
+//! `prometheus/prometheus.yml` and `blackbox/blackbox.yml`: the plan's
+//! scrape jobs ([`crate::plan::scrape_jobs`]) in Prometheus' terms, the
+//! rule files and Alertmanager; the blackbox modules the probe job names.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -22,10 +10,8 @@ use super::format::{to_yaml, yaml_file};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::alertmanager::SERVICE as ALERTMANAGER;
-use crate::plan::prometheus::{
-    BLACKBOX, BLACKBOX_PORT, PROBE_JOB, ScrapeTargets, TLS_PROBE_MODULE, TargetLabels,
-    probe_targets, scrape_targets, target_labels,
-};
+use crate::plan::prometheus::{BLACKBOX, TLS_PROBE_MODULE};
+use crate::plan::scrape_jobs::{JobTargets, Relabel, ScrapeJob, TargetGroup};
 
 /// The path of prometheus.yml in the bundle.
 pub const PATH: &str = "prometheus/prometheus.yml";
@@ -83,122 +69,63 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     Ok(files)
 }
 
+/// The plan's scrape jobs in prometheus.yml's terms.
 fn scrape_configs(plan: &Plan) -> Vec<ScrapeConfig> {
-    let mut configs: Vec<ScrapeConfig> = Vec::new();
-    for service in &plan.services {
-        let (Some(metrics), Some(targets)) = (&service.metrics, scrape_targets(service)) else {
-            continue;
-        };
-        let labels = label_map(target_labels(plan, service));
-        let (static_configs, dns_sd_configs, relabel_configs) = match targets {
-            ScrapeTargets::Static(target) => (
-                vec![StaticConfig {
-                    targets: vec![target],
-                    labels,
-                }],
-                Vec::new(),
-                Vec::new(),
-            ),
-            // A discovered target has no labels of its own: relabeling sets them.
-            ScrapeTargets::Dns { name, port } => (
-                Vec::new(),
-                vec![DnsSdConfig {
-                    names: vec![name],
-                    kind: "A",
-                    port,
-                }],
-                labels
-                    .into_iter()
-                    .map(|(label, value)| Relabel {
-                        source_labels: Vec::new(),
-                        target_label: label,
-                        replacement: Some(literal_replacement(&value)),
-                    })
-                    .collect(),
-            ),
-        };
-        configs.push(ScrapeConfig {
-            job_name: service.name.clone(),
-            scrape_interval: metrics.interval.clone(),
-            scrape_timeout: metrics.timeout.clone(),
-            metrics_path: metrics.path.clone(),
-            scheme: metrics.scheme.clone(),
-            honor_labels: metrics.honor_labels,
-            params: IndexMap::new(),
-            static_configs,
-            dns_sd_configs,
-            relabel_configs,
-        });
-    }
-    if plan.service(BLACKBOX).is_some() {
-        configs.push(probe_job(plan));
-    }
-    if let Some(prometheus) = &plan.stack.prometheus {
-        for extra in &prometheus.scrape {
-            configs.push(ScrapeConfig {
-                job_name: extra.job.clone(),
-                scrape_interval: extra.interval.as_ref().map(|d| d.as_str().to_owned()),
-                scrape_timeout: None,
-                metrics_path: extra.path.clone().unwrap_or_else(|| "/metrics".to_owned()),
-                scheme: extra.scheme.clone().unwrap_or_else(|| "http".to_owned()),
-                honor_labels: false,
-                params: IndexMap::new(),
-                static_configs: vec![StaticConfig {
-                    targets: extra.targets.clone(),
-                    labels: IndexMap::new(),
-                }],
-                dns_sd_configs: Vec::new(),
-                relabel_configs: Vec::new(),
-            });
-        }
-    }
-    configs
+    plan.scrape_jobs.iter().map(scrape_config).collect()
 }
 
-/// The probe job: every probed URL is a target; relabeling hands it to the
-/// blackbox exporter as `?target=` and keeps it as `instance`. Each group of
-/// targets names its module as `__param_module` (`?module=`): a job-level
-/// `params` would override it.
-fn probe_job(plan: &Plan) -> ScrapeConfig {
-    let static_configs = probe_targets(plan)
-        .into_iter()
-        .map(|probed| {
-            let mut labels = IndexMap::new();
-            labels.insert("__param_module".to_owned(), probed.module.to_owned());
-            labels.extend(label_map(probed.labels));
-            StaticConfig {
-                targets: probed.targets,
-                labels,
-            }
-        })
-        .collect();
+fn scrape_config(job: &ScrapeJob) -> ScrapeConfig {
+    let (static_configs, dns_sd_configs) = match &job.targets {
+        JobTargets::Static(groups) => (groups.iter().map(static_config).collect(), Vec::new()),
+        JobTargets::Dns { names, port } => (
+            Vec::new(),
+            vec![DnsSdConfig {
+                names: names.clone(),
+                kind: "A",
+                port: *port,
+            }],
+        ),
+    };
     ScrapeConfig {
-        job_name: PROBE_JOB.to_owned(),
-        scrape_interval: None,
-        scrape_timeout: None,
-        metrics_path: "/probe".to_owned(),
-        scheme: "http".to_owned(),
-        honor_labels: false,
+        job_name: job.name.clone(),
+        scrape_interval: job.interval.clone(),
+        scrape_timeout: job.timeout.clone(),
+        metrics_path: job.path.clone(),
+        scheme: job.scheme.clone(),
+        honor_labels: job.honor_labels,
         params: IndexMap::new(),
         static_configs,
-        dns_sd_configs: Vec::new(),
-        relabel_configs: vec![
-            Relabel {
-                source_labels: vec!["__address__".to_owned()],
-                target_label: "__param_target".to_owned(),
-                replacement: None,
-            },
-            Relabel {
-                source_labels: vec!["__param_target".to_owned()],
-                target_label: "instance".to_owned(),
-                replacement: None,
-            },
-            Relabel {
-                source_labels: Vec::new(),
-                target_label: "__address__".to_owned(),
-                replacement: Some(format!("{BLACKBOX}:{BLACKBOX_PORT}")),
-            },
-        ],
+        dns_sd_configs,
+        relabel_configs: job.relabels.iter().map(relabel).collect(),
+    }
+}
+
+/// A group of targets; a blackbox module is the `__param_module` label
+/// (`?module=`), since a job-level `params` would apply to every group.
+fn static_config(group: &TargetGroup) -> StaticConfig {
+    let mut labels = IndexMap::new();
+    if let Some(module) = group.module {
+        labels.insert("__param_module".to_owned(), module.to_owned());
+    }
+    labels.extend(group.labels.clone());
+    StaticConfig {
+        targets: group.targets.clone(),
+        labels,
+    }
+}
+
+fn relabel(step: &Relabel) -> RelabelConfig {
+    match step {
+        Relabel::Set { label, value } => RelabelConfig {
+            source_labels: Vec::new(),
+            target_label: label.clone(),
+            replacement: Some(literal_replacement(value)),
+        },
+        Relabel::Copy { from, to } => RelabelConfig {
+            source_labels: vec![from.clone()],
+            target_label: to.clone(),
+            replacement: None,
+        },
     }
 }
 
@@ -208,49 +135,53 @@ fn literal_replacement(value: &str) -> String {
     value.replace('$', "$$")
 }
 
-fn label_map(labels: TargetLabels) -> IndexMap<String, String> {
-    let mut map = IndexMap::new();
-    map.insert("service".to_owned(), labels.service);
-    map.insert("team".to_owned(), labels.team);
-    map
-}
-
 /// `blackbox.yml` without its header: the modules the probe job's targets
 /// use, for the Kubernetes target's `ConfigMap` of the same file.
 pub fn blackbox_yaml(plan: &Plan) -> Result<String, Error> {
     to_yaml(&blackbox_config(plan))
 }
 
-/// The modules the probe job's targets use.
+/// The modules the probe job's targets use, in their order.
 fn blackbox_config(plan: &Plan) -> BlackboxConfig {
     let mut modules = IndexMap::new();
-    for probed in probe_targets(plan) {
-        let module = match probed.module {
-            TLS_PROBE_MODULE => BlackboxModule {
-                prober: "tcp",
-                timeout: "5s",
-                http: None,
-                tcp: Some(BlackboxTcp {
-                    preferred_ip_protocol: "ip4",
-                    tls: true,
-                    tls_config: BlackboxTls {
-                        insecure_skip_verify: true,
-                    },
-                }),
-            },
-            _ => BlackboxModule {
-                prober: "http",
-                timeout: "5s",
-                http: Some(BlackboxHttp {
-                    preferred_ip_protocol: "ip4",
-                    follow_redirects: true,
-                }),
-                tcp: None,
-            },
-        };
-        modules.entry(probed.module.to_owned()).or_insert(module);
+    let groups = plan.scrape_jobs.iter().flat_map(|job| match &job.targets {
+        JobTargets::Static(groups) => groups.as_slice(),
+        JobTargets::Dns { .. } => &[],
+    });
+    for module in groups.filter_map(|group| group.module) {
+        modules
+            .entry(module.to_owned())
+            .or_insert_with(|| blackbox_module(module));
     }
     BlackboxConfig { modules }
+}
+
+/// What a blackbox module does: a TLS handshake for [`TLS_PROBE_MODULE`],
+/// else an HTTP request that a 2xx answer passes.
+fn blackbox_module(module: &str) -> BlackboxModule {
+    match module {
+        TLS_PROBE_MODULE => BlackboxModule {
+            prober: "tcp",
+            timeout: "5s",
+            http: None,
+            tcp: Some(BlackboxTcp {
+                preferred_ip_protocol: "ip4",
+                tls: true,
+                tls_config: BlackboxTls {
+                    insecure_skip_verify: true,
+                },
+            }),
+        },
+        _ => BlackboxModule {
+            prober: "http",
+            timeout: "5s",
+            http: Some(BlackboxHttp {
+                preferred_ip_protocol: "ip4",
+                follow_redirects: true,
+            }),
+            tcp: None,
+        },
+    }
 }
 
 #[derive(Serialize)]
@@ -300,7 +231,7 @@ struct ScrapeConfig {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     dns_sd_configs: Vec<DnsSdConfig>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    relabel_configs: Vec<Relabel>,
+    relabel_configs: Vec<RelabelConfig>,
 }
 
 #[derive(Serialize)]
@@ -320,7 +251,7 @@ struct DnsSdConfig {
 }
 
 #[derive(Serialize)]
-struct Relabel {
+struct RelabelConfig {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     source_labels: Vec<String>,
     target_label: String,

@@ -29,7 +29,7 @@ use crate::load::pointer;
 use crate::plan::prometheus::{
     BLACKBOX, BLACKBOX_CONFIG, BLACKBOX_PORT, PROBE_JOB, PROBE_MODULE, TargetLabels,
 };
-use crate::plan::prometheus::{owner_of, probe_targets, target_labels};
+use crate::plan::prometheus::{owner_of, probe_targets};
 use crate::plan::{Plan, alertmanager};
 
 /// The label Grafana's dashboard sidecar looks for (kube-prometheus-stack's default).
@@ -216,23 +216,24 @@ fn prober_reads_the_stack_config(kubernetes: &mut KubernetesPlan) -> Option<Stri
 /// One `ServiceMonitor` per scraped group whose workload has a Service.
 fn service_monitors(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedServiceMonitor> {
     let mut monitors = Vec::new();
-    for service in &plan.services {
-        let Some(metrics) = &service.metrics else {
+    for job in &plan.scrape_jobs {
+        let Some(scraped) = &job.scraped else {
             continue;
         };
-        let Some((workload, port)) = service_port(kubernetes, &service.name, metrics.port) else {
+        let Some((workload, port)) = service_port(kubernetes, &scraped.service, scraped.port)
+        else {
             continue;
         };
         monitors.push(PlannedServiceMonitor {
             name: workload.name.clone(),
             selector: workload.selector.clone(),
             port,
-            path: metrics.path.clone(),
-            scheme: metrics.scheme.clone(),
-            interval: metrics.interval.clone(),
-            timeout: metrics.timeout.clone(),
-            honor_labels: metrics.honor_labels,
-            target_labels: target_labels(plan, service),
+            path: job.path.clone(),
+            scheme: job.scheme.clone(),
+            interval: job.interval.clone(),
+            timeout: job.timeout.clone(),
+            honor_labels: job.honor_labels,
+            target_labels: scraped.labels.clone(),
         });
     }
     monitors
