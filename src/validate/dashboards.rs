@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use crate::config::{Dashboard, Panel, PanelKind, ServiceKind};
+use crate::config::{Dashboard, Panel, PanelKind, ServiceKind, Stack};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
 use crate::plan::dashboard_uid::{dashboard_uid, uid_problem};
@@ -58,29 +58,15 @@ pub fn check_logs_panels(checker: &mut Checker<'_>) {
     if has_loki {
         return;
     }
-    for (d, dashboard) in stack.dashboards.iter().enumerate() {
-        for (r, row) in dashboard.rows.iter().enumerate() {
-            for (p, panel) in row.panels.iter().enumerate() {
-                if panel.kind != PanelKind::Logs {
-                    continue;
-                }
-                let at = pointer([
-                    "dashboards",
-                    &d.to_string(),
-                    "rows",
-                    &r.to_string(),
-                    "panels",
-                    &p.to_string(),
-                    "kind",
-                ]);
-                checker.error(
-                    &at,
-                    ErrorKind::MissingSection {
-                        feature: "a logs panel (its Loki datasource)".to_owned(),
-                        section: "logs".to_owned(),
-                    },
-                );
-            }
+    for (at, panel) in panels(stack) {
+        if panel.kind == PanelKind::Logs {
+            checker.error(
+                &format!("{at}/kind"),
+                ErrorKind::MissingSection {
+                    feature: "a logs panel (its Loki datasource)".to_owned(),
+                    section: "logs".to_owned(),
+                },
+            );
         }
     }
 }
@@ -122,20 +108,34 @@ pub fn check(checker: &mut Checker<'_>) {
                 checker.error(&at("metric"), ErrorKind::InvalidPromql { message });
             }
         }
-        for (r, row) in dashboard.rows.iter().enumerate() {
-            for (p, panel) in row.panels.iter().enumerate() {
-                let at = pointer([
-                    "dashboards",
-                    &position,
-                    "rows",
-                    &r.to_string(),
-                    "panels",
-                    &p.to_string(),
-                ]);
-                check_panel(checker, &at, panel);
-            }
-        }
     }
+    for (at, panel) in panels(stack) {
+        check_panel(checker, &at, panel);
+    }
+}
+
+/// Every panel of the stack's dashboards, with its pointer
+/// (`/dashboards/0/rows/1/panels/2`).
+pub fn panels(stack: &Stack) -> impl Iterator<Item = (String, &Panel)> {
+    stack
+        .dashboards
+        .iter()
+        .enumerate()
+        .flat_map(|(d, dashboard)| {
+            dashboard.rows.iter().enumerate().flat_map(move |(r, row)| {
+                row.panels.iter().enumerate().map(move |(p, panel)| {
+                    let at = pointer([
+                        "dashboards",
+                        &d.to_string(),
+                        "rows",
+                        &r.to_string(),
+                        "panels",
+                        &p.to_string(),
+                    ]);
+                    (at, panel)
+                })
+            })
+        })
 }
 
 fn check_uid(

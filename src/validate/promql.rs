@@ -2,6 +2,7 @@
 //! Prometheus 2.42, which the bundle runs ([`crate::syntax::promql`]).
 
 use super::Checker;
+use super::dashboards::panels;
 use crate::config::PanelKind;
 use crate::error::ErrorKind;
 use crate::load::pointer;
@@ -27,27 +28,11 @@ pub fn check_recording_rules(checker: &mut Checker<'_>) {
 
 /// Checks the query expressions of `[[dashboards]]`.
 pub fn check_dashboards(checker: &mut Checker<'_>) {
-    let stack = checker.stack;
-    for (d, dashboard) in stack.dashboards.iter().enumerate() {
-        for (r, row) in dashboard.rows.iter().enumerate() {
-            // A logs panel's queries are `LogQL`, which Loki reads.
-            let metric_panels = row.panels.iter().enumerate();
-            for (p, panel) in metric_panels.filter(|(_, panel)| panel.kind != PanelKind::Logs) {
-                for (q, query) in panel.queries.iter().enumerate() {
-                    let at = pointer([
-                        "dashboards",
-                        &d.to_string(),
-                        "rows",
-                        &r.to_string(),
-                        "panels",
-                        &p.to_string(),
-                        "queries",
-                        &q.to_string(),
-                        "expr",
-                    ]);
-                    check_expr(checker, &at, &query.expr);
-                }
-            }
+    // A logs panel's queries are `LogQL`, which Loki reads.
+    let metric_panels = panels(checker.stack).filter(|(_, panel)| panel.kind != PanelKind::Logs);
+    for (at, panel) in metric_panels {
+        for (q, query) in panel.queries.iter().enumerate() {
+            check_expr(checker, &format!("{at}/queries/{q}/expr"), &query.expr);
         }
     }
 }
