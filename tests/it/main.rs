@@ -16,6 +16,7 @@ mod k8s_routing;
 mod kubernetes;
 mod logs;
 mod prometheus;
+mod random_stacks;
 mod replicas;
 mod schema;
 mod seed_stacks;

@@ -314,3 +314,5 @@ fn alloy_value(
     }
     Ok(())
 }
+
+pub mod random_stack;
