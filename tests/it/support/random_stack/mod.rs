@@ -345,7 +345,9 @@ fn shape() -> BoxedStrategy<Shape> {
                 profiled,
                 publish,
             )| {
-                let ports: Vec<u16> = ports.into_iter().collect();
+                // A set iterates in a random order: sorted, the seed decides alone.
+                let mut ports: Vec<u16> = ports.into_iter().collect();
+                ports.sort_unstable();
                 let host_ports = ports
                     .iter()
                     .zip(publish)
