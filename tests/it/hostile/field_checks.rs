@@ -139,9 +139,11 @@ pub(super) fn check_compose(rendered: &Output, fields: &Fields, label_key: &str)
 fn check_kubernetes(rendered: &Output, fields: &Fields) {
     let text =
         String::from_utf8(rendered.bundle.files["k8s/services/app.yaml"].clone()).expect("UTF-8");
-    let first = text.split("\n---\n").next().expect("a document");
-    let workload: Value =
-        stackgen::render::format::parse_own_yaml(first).expect("the manifest parses");
+    // Split by the parser, not by `---` lines: a block scalar that keeps
+    // its trailing line breaks (`|+`) ends at the separator.
+    let workload: Value = stackgen::render::format::parse_own_yaml_documents(&text)
+        .expect("the manifest parses")
+        .swap_remove(0);
     let pod = &workload["spec"]["template"];
     assert_eq!(
         pod["metadata"]["annotations"]["fuzz.label"],
