@@ -114,21 +114,23 @@ impl<'a, T> ByLabel<'a, T> {
         Self { items, by_pair }
     }
 
-    /// The items the selector matches, in their order, among those `keep` accepts.
+    /// The items the selector matches, in their order, among those `keep`
+    /// accepts. Only the items carrying the selector's rarest `key=value`
+    /// are looked at: a pair every object shares (the stack's part-of label)
+    /// would make each lookup scan the whole bundle.
     pub(super) fn selected(&self, selector: &Selector, keep: impl Fn(&T) -> bool) -> Vec<&T> {
-        let first = match selector {
-            Selector::Plain(map) => map.iter().next(),
-            Selector::Label(selector) => selector
-                .get("matchLabels")
-                .and_then(Value::as_object)
-                .and_then(|map| map.iter().next()),
+        let pairs = match selector {
+            Selector::Plain(map) => Some(*map),
+            Selector::Label(selector) => selector.get("matchLabels").and_then(Value::as_object),
         };
-        let candidates: Vec<usize> = match first {
-            Some((key, value)) => value
+        let rarest = pairs.into_iter().flatten().map(|(key, value)| {
+            value
                 .as_str()
                 .and_then(|value| self.by_pair.get(&(key.as_str(), value)))
-                .cloned()
-                .unwrap_or_default(),
+                .map_or(&[][..], Vec::as_slice)
+        });
+        let candidates: Vec<usize> = match rarest.min_by_key(|items| items.len()) {
+            Some(items) => items.to_vec(),
             None => (0..self.items.len()).collect(),
         };
         candidates
