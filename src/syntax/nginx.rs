@@ -14,6 +14,21 @@ pub fn route_path_problem(path: &str) -> Option<String> {
     if !path.starts_with('/') {
         return Some("it must start with `/`".to_owned());
     }
+    // nginx normalizes a request path before it matches a location (merged
+    // slashes, `.` and `..` resolved, `%2F` decoded), so such a prefix never
+    // matches; the Gateway API refuses it too.
+    let lower = path.to_ascii_lowercase();
+    if ["//", "/./", "/../", "%2f", "%5c"]
+        .iter()
+        .any(|piece| lower.contains(piece))
+        || lower.ends_with("/.")
+        || lower.ends_with("/..")
+    {
+        return Some(
+            "it has an empty, `.` or `..` segment or an encoded slash, which a request path never keeps"
+                .to_owned(),
+        );
+    }
     path.chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "/-._~%!*+,:=@&()".contains(*c)))
         .map(|c| format!("it contains `{c}`, which is not a URL path character"))
@@ -116,6 +131,10 @@ mod tests {
         assert!(route_path_problem("/api/v1/").is_none());
         assert!(route_path_problem("~ /x").is_some());
         assert!(route_path_problem("@named").is_some());
+        for unnormal in ["/a//b", "/a/./b", "/a/../b", "/a/.", "/..", "/a%2Fb"] {
+            assert!(route_path_problem(unnormal).is_some(), "{unnormal}");
+        }
+        assert!(route_path_problem("/a.b/.well-known/..x").is_none());
         assert!(server_name_problem("*.example.com").is_none());
         assert!(server_name_problem("ex_ample.com").is_some());
     }
