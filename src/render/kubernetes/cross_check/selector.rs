@@ -32,6 +32,15 @@ impl Selector<'_> {
         }
     }
 
+    /// The `key=value` pairs every match must carry: a Service's map, a
+    /// `LabelSelector`'s `matchLabels`.
+    fn pairs(&self) -> Option<&Map<String, Value>> {
+        match self {
+            Self::Plain(map) => Some(map),
+            Self::Label(selector) => selector.get("matchLabels").and_then(Value::as_object),
+        }
+    }
+
     /// Whether `labels` (an object of strings; anything else has none) match.
     pub(super) fn matches(&self, labels: Option<&Value>) -> bool {
         let empty = Map::new();
@@ -51,11 +60,8 @@ impl Selector<'_> {
 
     /// `{key=value, ...}`, for messages.
     pub(super) fn describe(&self) -> String {
-        let map = match self {
-            Self::Plain(map) => Some(*map),
-            Self::Label(selector) => selector.get("matchLabels").and_then(Value::as_object),
-        };
-        let mut parts: Vec<String> = map
+        let mut parts: Vec<String> = self
+            .pairs()
             .into_iter()
             .flatten()
             .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("?")))
@@ -119,11 +125,7 @@ impl<'a, T> ByLabel<'a, T> {
     /// are looked at: a pair every object shares (the stack's part-of label)
     /// would make each lookup scan the whole bundle.
     pub(super) fn selected(&self, selector: &Selector, keep: impl Fn(&T) -> bool) -> Vec<&T> {
-        let pairs = match selector {
-            Selector::Plain(map) => Some(*map),
-            Selector::Label(selector) => selector.get("matchLabels").and_then(Value::as_object),
-        };
-        let rarest = pairs.into_iter().flatten().map(|(key, value)| {
+        let rarest = selector.pairs().into_iter().flatten().map(|(key, value)| {
             value
                 .as_str()
                 .and_then(|value| self.by_pair.get(&(key.as_str(), value)))
