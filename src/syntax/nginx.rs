@@ -138,4 +138,18 @@ mod tests {
         assert!(server_name_problem("*.example.com").is_none());
         assert!(server_name_problem("ex_ample.com").is_some());
     }
+
+    /// What would end or open an nginx directive, quote, escape, start a
+    /// variable or a comment is refused in a route path and a server name.
+    #[test]
+    fn nginx_syntax_is_refused_in_paths_and_names() {
+        for bad in [";", "{", "}", " ", "\"", "'", "$", "#", "\\", "\n", "\t"] {
+            assert!(
+                route_path_problem(&format!("/a{bad}b")).is_some(),
+                "{bad:?}"
+            );
+            let name = format!("a{bad}b.example.com");
+            assert!(server_name_problem(&name).is_some(), "{bad:?}");
+        }
+    }
 }

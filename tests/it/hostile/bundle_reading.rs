@@ -1,6 +1,6 @@
 //! Every file of a rendered bundle read back the way its tool reads it, as
-//! data: YAML and JSON parsed (docker-compose.yml with Compose's `$$`
-//! read as `$`; a Kubernetes container's environment, command and
+//! data: YAML and JSON parsed (docker-compose.yml as Compose interpolates
+//! it: `$$` read as `$`, any `$` it would expand marked; a Kubernetes container's environment, command and
 //! arguments as Kubernetes expands them, a dashboard in a `ConfigMap` as
 //! JSON), nginx.conf as its tokens, config.alloy as its blocks, the
 //! amtool route tests as the words of each case, `.env.example` as its
@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 use stackgen::render::Bundle;
 
-use super::nginx_shape::{NginxToken, nginx_tokens};
+use super::nginx_tokens::{NginxToken, nginx_tokens};
 use super::run::has_extension;
 use crate::support::alloy_blocks;
 
@@ -170,10 +170,13 @@ fn read_file(path: &str, bytes: &[u8]) -> Value {
     }
 }
 
-/// Compose's reading of every string value: `$$` is a `$`.
+/// Compose's reading of every string value: `$$` is a `$`, `${NAME}` a
+/// reference (how a stack passes variables on, kept as written); any other
+/// `$` is one Compose would expand (`$HOME`) or refuse (`${`), read as a
+/// mark no plain bundle holds.
 fn compose_interpolated(value: Value) -> Value {
     match value {
-        Value::String(text) => Value::String(text.replace("$$", "$")),
+        Value::String(text) => Value::String(compose_reads(&text)),
         Value::Array(items) => items.into_iter().map(compose_interpolated).collect(),
         Value::Object(entries) => entries
             .into_iter()
@@ -182,6 +185,39 @@ fn compose_interpolated(value: Value) -> Value {
             .into(),
         other => other,
     }
+}
+
+/// What Compose makes of `text`, see [`compose_interpolated`].
+fn compose_reads(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(after) = tail.strip_prefix("$$") {
+            out.push('$');
+            rest = after;
+        } else if let Some(len) = compose_reference_len(tail) {
+            out.push_str(&tail[..len]);
+            rest = &tail[len..];
+        } else {
+            out.push_str("<a `$` Compose interpolates>");
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the `${NAME}` reference `text` starts with, by Compose's
+/// grammar of a name.
+fn compose_reference_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix("${")?;
+    let end = inner.find('}')?;
+    let name = &inner[..end];
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(end + 3)
 }
 
 /// Kubernetes manifests as the cluster reads them: in each container, the
@@ -252,22 +288,26 @@ fn container_read(container: Value) -> Value {
         .iter()
         .filter_map(|var| Some((var["name"].as_str()?.to_owned(), secret_key(var)?)))
         .collect();
+    // What `$(NAME)` reads as: a variable defined before it in the list
+    // (for the environment) or anywhere in it (for command and arguments).
+    let mut defined: BTreeMap<String, String> = BTreeMap::new();
     let mut read = Vec::new();
     let mut used = BTreeSet::new();
     for var in &env {
         let name = var["name"].as_str().expect("a variable's name").to_owned();
         let value = match (secret_key(var), var["value"].as_str()) {
             (Some(key), _) => format!("${{{key}}}"),
-            (None, Some(text)) => expand(text, &from_secret, &mut used),
+            (None, Some(text)) => expand(text, &defined, &mut used),
             (None, None) => String::new(),
         };
+        defined.insert(name.clone(), value.clone());
         read.push((name, value));
     }
     for key in ["command", "args"] {
         if let Some(Value::Array(words)) = container.get_mut(key) {
             for word in words {
                 if let Value::String(text) = word {
-                    *text = expand(text, &from_secret, &mut used);
+                    *text = expand(text, &defined, &mut used);
                 }
             }
         }
@@ -283,14 +323,11 @@ fn container_read(container: Value) -> Value {
     container.into()
 }
 
-/// Kubernetes' expansion of `text`: `$$` is `$`, `$(NAME)` of a variable
-/// read from the Secret is that key's `${KEY}` (recorded in `used`), any
-/// other `$` is itself.
-fn expand(
-    text: &str,
-    from_secret: &BTreeMap<String, String>,
-    used: &mut BTreeSet<String>,
-) -> String {
+/// Kubernetes' expansion of `text`: `$$` is `$`, `$(NAME)` of a `defined`
+/// variable is what it reads as (a variable read from the Secret, the
+/// `${KEY}` of the stack it stands for; recorded in `used`), any other `$`
+/// is itself.
+fn expand(text: &str, defined: &BTreeMap<String, String>, used: &mut BTreeSet<String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -304,12 +341,10 @@ fn expand(
         let variable = tail
             .strip_prefix('(')
             .and_then(|inner| inner.split_once(')'))
-            .and_then(|(name, after)| Some((name, from_secret.get(name)?, after)));
-        if let Some((name, key, after)) = variable {
+            .and_then(|(name, after)| Some((name, defined.get(name)?, after)));
+        if let Some((name, reads_as, after)) = variable {
             used.insert(name.to_owned());
-            out.push_str("${");
-            out.push_str(key);
-            out.push('}');
+            out.push_str(reads_as);
             rest = after;
         } else {
             out.push('$');

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use stackgen::Output;
 
-use super::fields::Fields;
-use super::run::{cases, guarded_named};
+use super::run::cases;
+use super::schema_fields::render_fixture_named;
 use super::specials::{SPECIALS, hostile_string};
 
 proptest! {
@@ -39,16 +39,13 @@ fn special_file_names_change_only_the_header() {
     check_name("x\u{85}ops alertname=Forged\u{2028}---\u{2029}a: 1");
 }
 
-/// Renders the base stack as `name` and as a plain name: every file must be
+/// Renders the every-field fixture as `name` and as a plain name: every file must be
 /// the same but for a header line that reads back as the name.
 fn check_name(name: &str) {
-    static PLAIN: OnceLock<(String, Output)> = OnceLock::new();
-    let (stack, plain) = PLAIN.get_or_init(|| {
-        let stack = Fields::uniform("plain").stack();
-        let plain = guarded_named("plain.toml", &stack).expect("the base stack renders");
-        (stack, plain)
-    });
-    let named = guarded_named(name, stack).expect("a stack renders whatever its file's name");
+    static PLAIN: OnceLock<Output> = OnceLock::new();
+    let plain =
+        PLAIN.get_or_init(|| render_fixture_named("plain.toml").expect("the fixture renders"));
+    let named = render_fixture_named(name).expect("a stack renders whatever its file's name");
     let plain_files: Vec<&String> = plain.bundle.files.keys().collect();
     let named_files: Vec<&String> = named.bundle.files.keys().collect();
     assert_eq!(

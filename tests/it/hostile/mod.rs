@@ -12,28 +12,20 @@
 //! [`mutated_stacks`], [`schema_fields`] (hostile strings in every string
 //! field of the schema, and in the names of the files the stack reads, each
 //! refused at the value or written intact in every file of the bundle, as
-//! [`bundle_reading`] reads it back), [`text_fields`] (hostile strings in
-//! the free-text fields of a valid stack at once), [`file_name`] (the stack
-//! file's own name), [`limits`] (size, scale and depth), [`output_dir`] and
+//! [`bundle_reading`] reads it back), [`file_name`] (the stack file's own
+//! name), [`limits`] (size, scale and depth), [`output_dir`] and
 //! [`corpus`]. The others hold what they share: [`run`] runs one input,
-//! [`specials`] the strings, [`fields`] and [`stack_text`] the structured
-//! stack, [`field_checks`], [`nginx_shape`] and [`alloy_shape`] where its
-//! strings must land.
+//! [`specials`] the strings, [`nginx_tokens`] nginx's tokenizer.
 
-mod alloy_shape;
 mod arbitrary_text;
 mod bundle_reading;
 mod corpus;
-mod field_checks;
-mod fields;
 mod file_name;
 mod limits;
 mod mutated_stacks;
-mod nginx_shape;
+mod nginx_tokens;
 mod output_dir;
 mod run;
 mod schema_fields;
 mod specials;
-mod stack_text;
-mod text_fields;
 mod toml_fragments;

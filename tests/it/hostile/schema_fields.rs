@@ -28,7 +28,7 @@ use stackgen::Error;
 
 use super::bundle_reading::{Reading, read_bundle};
 use super::run::cases;
-use super::specials::hostile_string;
+use super::specials::{SPECIALS, hostile_string};
 use crate::support::root;
 
 /// The stack that sets every string field, and the folder of its inputs.
@@ -42,7 +42,7 @@ const PIECES: &[&str] = &[
     "\ninclude:\n  - /etc/evil/compose.yml\n",
     "\"'\\\" q",
     "# c ; } server { listen 81; } {",
-    "${EVIL} $HOME $$ ${ $",
+    "${EVIL} $HOME $$ ${ $(APP_MODE) $",
     "{{ $labels.instance }} {% if %} [[ x ]]",
     "\u{2028}\u{2029}\u{85}\r\u{0}\u{202E}\u{FEFF}",
     " alertname=Forged ops,x team=",
@@ -73,7 +73,8 @@ fn the_fixture_sets_every_string_field_of_the_schema() {
 
 /// Each field, in turn, with three hostile values: one piece alone, one
 /// after the field's own value (so a path keeps its leading `/`), and all
-/// pieces at once after it. In two halves, which run side by side.
+/// pieces and every special string at once after it. In two halves, which
+/// run side by side.
 #[test]
 fn hostile_values_in_every_schema_field_are_refused_or_kept_intact() {
     check_fields(0);
@@ -88,7 +89,7 @@ fn hostile_values_in_every_schema_field_are_refused_or_kept_intact_2() {
 /// Every other field from the `half`-th on, with the three values each.
 fn check_fields(half: usize) {
     let fixture = fixture();
-    let all = PIECES.concat();
+    let all = PIECES.concat() + &SPECIALS.concat();
     let mut failures = Vec::new();
     for (index, site) in fixture.sites.iter().enumerate().skip(half).step_by(2) {
         let Some(instance) = fixture.instances.get(site) else {
@@ -117,6 +118,34 @@ fn check_fields(half: usize) {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// 40 KB of every hostile piece in every free-text field at once (some
+/// 5 MB of stack): rendered, or refused with diagnostics inside the file.
+#[test]
+fn very_long_strings_in_every_free_field_are_handled() {
+    let fixture = fixture();
+    let long = PIECES.concat().repeat(200);
+    let mut document = fixture.document.clone();
+    for instance in fixture.instances.values() {
+        if !(instance.constrained || instance.is_key || instance.is_input) {
+            set(&mut document, instance, &long);
+        }
+    }
+    let text = to_toml(document);
+    match render(&text, &fixture_dir(), None) {
+        Ok(_) => {}
+        Err(Error::Invalid(diagnostics)) => {
+            assert!(diagnostics.iter().any(stackgen::Diagnostic::is_error));
+            for diagnostic in &diagnostics {
+                assert!(
+                    diagnostic.location.span.end <= text.len(),
+                    "a span outside the file"
+                );
+            }
+        }
+        Err(other) => panic!("{other}"),
+    }
 }
 
 proptest! {
@@ -356,8 +385,14 @@ fn site_of(
 /// The stack text with `value` at `instance`.
 fn stack_with(fixture: &Fixture, instance: &Instance, value: &str) -> String {
     let mut document = fixture.document.clone();
+    set(&mut document, instance, value);
+    to_toml(document)
+}
+
+/// Puts `value` at `instance` in `document`.
+fn set(document: &mut Value, instance: &Instance, value: &str) {
     let (last, parents) = instance.tokens.split_last().expect("a path");
-    let mut at = &mut document;
+    let mut at = document;
     for token in parents {
         at = match at {
             Value::Array(items) => &mut items[token.parse::<usize>().expect("an index")],
@@ -385,8 +420,18 @@ fn stack_with(fixture: &Fixture, instance: &Instance, value: &str) -> String {
         }
         _ => unreachable!("a path through scalars"),
     }
+}
+
+fn to_toml(document: Value) -> String {
     let table: toml::Table = serde_json::from_value(document).expect("JSON as TOML");
     toml::to_string(&table).expect("the stack serializes")
+}
+
+/// The fixture rendered as a stack file called `name`.
+pub(super) fn render_fixture_named(name: &str) -> Result<stackgen::Output, Error> {
+    let text = std::fs::read_to_string(root().join(FIXTURE)).expect("read the fixture");
+    let loaded = stackgen::load::load_str_in(name, &text, &fixture_dir())?;
+    stackgen::run(&loaded, &stackgen::Options::default())
 }
 
 /// Renders `text` as a stack in `dir`; `Err` holds the refusal.
