@@ -5,11 +5,13 @@
 //! the dependent, before every start of each of its pods. A dependency the
 //! manifests cannot wait for is an entry of the loss report.
 
+use std::collections::HashMap;
+
 use super::container::PlannedContainer;
 use super::{DEFAULT_WAIT_IMAGE, KubernetesPlan, Loss, PodVolume, Workload, WorkloadKind};
 use crate::config::{DependsCondition, Kubernetes};
 use crate::load::pointer;
-use crate::plan::Plan;
+use crate::plan::{Plan, PlannedService};
 
 /// The longest name Kubernetes gives a container.
 const MAX_CONTAINER_NAME: usize = 63;
@@ -22,18 +24,21 @@ pub fn add_waits(plan: &Plan, settings: &Kubernetes, planned: &mut KubernetesPla
         .wait_image
         .clone()
         .unwrap_or_else(|| DEFAULT_WAIT_IMAGE.to_owned());
+    // The planned service standing for each `[services]` entry, by name.
+    let mut services: HashMap<&str, &PlannedService> = HashMap::new();
+    for service in &plan.services {
+        services.entry(service.name.as_str()).or_insert(service);
+    }
     let mut inlines: Vec<(usize, String)> = Vec::new();
     for index in 0..planned.workloads.len() {
-        let Some(service) = super::representative(plan, &planned.workloads[index].service) else {
+        let Some(service) = services.get(planned.workloads[index].service.as_str()) else {
             continue;
         };
         let mut seen = Vec::new();
         let mut init_containers = Vec::new();
         let mut losses = Vec::new();
         for (dependency, condition) in &service.depends_on {
-            let group = plan
-                .service(dependency)
-                .map_or(dependency.as_str(), |s| s.name.as_str());
+            let group = dependency.as_str();
             if seen.contains(&group) || group == service.name {
                 continue;
             }

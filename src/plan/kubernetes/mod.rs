@@ -21,7 +21,7 @@ mod routing;
 mod volumes;
 mod workloads;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use indexmap::IndexMap;
 
@@ -95,12 +95,18 @@ pub struct KubernetesPlan {
     pub monitoring: PlannedMonitoring,
     /// The routes of `[ingress]`.
     pub routes: PlannedRoutes,
+    /// The position in `workloads` of each service's workload, made once
+    /// every workload is planned: each service looks its dependencies,
+    /// monitors and routes up by name.
+    workload_index: HashMap<String, usize>,
 }
 
 impl KubernetesPlan {
     /// The workload running the planned service or `[services]` entry `name`.
     pub fn workload(&self, name: &str) -> Option<&Workload> {
-        self.workloads.iter().find(|w| w.service == name)
+        self.workload_index
+            .get(name)
+            .map(|&index| &self.workloads[index])
     }
 }
 
@@ -245,8 +251,15 @@ pub fn plan(plan: &Plan) -> KubernetesPlan {
         losses: Vec::new(),
         monitoring: PlannedMonitoring::default(),
         routes: PlannedRoutes::default(),
+        workload_index: HashMap::new(),
     };
     workloads::add_workloads(plan, &settings, &mut planned);
+    for (index, workload) in planned.workloads.iter().enumerate() {
+        planned
+            .workload_index
+            .entry(workload.service.clone())
+            .or_insert(index);
+    }
     dependencies::add_waits(plan, &settings, &mut planned);
     monitoring::plan_monitoring(plan, &mut planned);
     routing::plan_routes(plan, &mut planned);
@@ -265,9 +278,4 @@ fn routed(plan: &Plan, service: &str) -> bool {
 /// The Service type published ports get.
 fn published_type(settings: &crate::config::Kubernetes) -> PublishedServiceType {
     settings.published_service_type
-}
-
-/// The planned service that stands for the `[services]` entry `group`.
-fn representative<'a>(plan: &'a Plan, group: &str) -> Option<&'a crate::plan::PlannedService> {
-    plan.services.iter().find(|s| s.name == group)
 }
