@@ -114,6 +114,5 @@ pub fn render(plan: &Plan) -> Result<Bundle, Error> {
     for files in parallel::map_in_order(&renderers, |renderer| renderer(plan)) {
         bundle.extend(files?)?;
     }
-    kubernetes::cross_check::check_bundle(&bundle.files)?;
     Ok(bundle)
 }

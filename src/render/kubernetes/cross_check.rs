@@ -17,9 +17,15 @@
 //!   and no object is written twice.
 //!
 //! The manifests are read as generic JSON trees, so the checks hold whatever
-//! typed model wrote them. A problem here means stackgen produced manifests
-//! that contradict each other: an [`Error::Bug`] naming every problem.
+//! typed model wrote them: when rendering, the data of each object, which
+//! the parse-back check of every YAML file proved is what its text reads as
+//! ([`check_rendered`]); for a bundle on disk, its files parsed
+//! ([`check_bundle`]). Either way each object is cut down to what the checks
+//! read as it comes in ([`fields_read`]). A problem here means stackgen produced
+//! manifests that contradict each other: an [`Error::Bug`] naming every
+//! problem.
 
+mod fields_read;
 mod kustomization;
 mod references;
 mod selector;
@@ -34,7 +40,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::render::format;
+use crate::render::{OutputFile, format};
 
 /// The folder of the bundle the Kubernetes manifests live in.
 pub const K8S_DIR: &str = "k8s/";
@@ -45,14 +51,31 @@ pub const KUSTOMIZATION: &str = "k8s/kustomization.yaml";
 /// What the file listing the keys of a generated Secret's env file ends with.
 pub const EXAMPLE_SUFFIX: &str = ".example";
 
-/// One manifest file: its path in the bundle and its YAML documents.
+/// One manifest file: its path in the bundle and its objects, as the
+/// checks read them.
 #[derive(Debug, Clone)]
-struct Manifest {
+pub struct Manifest {
     /// The path inside the bundle (`k8s/api.yaml`).
     path: String,
-    /// Its documents, in order.
+    /// Its documents, in order, cut down to what the checks read.
     documents: Vec<Value>,
 }
+
+impl Manifest {
+    /// The manifest at `path` holding `documents`, the data of its objects.
+    pub fn new(path: String, documents: Vec<Value>) -> Self {
+        Self {
+            path,
+            documents: documents
+                .into_iter()
+                .map(fields_read::what_checks_read)
+                .collect(),
+        }
+    }
+}
+
+/// The files of a bundle by path.
+type Contents<'a> = BTreeMap<&'a str, &'a [u8]>;
 
 /// Checks the `k8s/` folder of a rendered bundle (`files` keyed by path),
 /// reading its YAML files; a bundle without that folder passes.
@@ -61,7 +84,30 @@ pub fn check_bundle(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
     if !first.is_some_and(|(path, _)| path.starts_with(K8S_DIR)) {
         return Ok(());
     }
-    let problems = problems(files)?;
+    verdict(&problems(files)?)
+}
+
+/// Checks the files of the Kubernetes target as it renders them: `manifests`
+/// are the data of its manifest files' objects, `files` every file of
+/// `k8s/` (the kustomization and the env file examples are read from them).
+pub fn check_rendered(files: &[OutputFile], manifests: &[Manifest]) -> Result<(), Error> {
+    let contents: Contents = files
+        .iter()
+        .map(|file| (file.path.as_str(), file.contents.as_slice()))
+        .collect();
+    let kustomization = match contents.get(KUSTOMIZATION) {
+        Some(text) => parse_documents(KUSTOMIZATION, text)?.into_iter().next(),
+        None => None,
+    };
+    verdict(&bundle_problems(
+        &contents,
+        kustomization.as_ref(),
+        manifests,
+    ))
+}
+
+/// No problem, or a bug naming every one.
+fn verdict(problems: &[String]) -> Result<(), Error> {
     if problems.is_empty() {
         return Ok(());
     }
@@ -71,26 +117,43 @@ pub fn check_bundle(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
     )))
 }
 
-/// Every problem, in a stable order: kustomization, duplicates, workloads,
-/// then the objects that point at Services. An error only when a file does
-/// not read.
+/// Every problem of a bundle read from its files. An error only when a file
+/// does not read.
 fn problems(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<String>, Error> {
     let (kustomization, manifests) = read(files)?;
-    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    let contents: Contents = files
+        .iter()
+        .map(|(path, contents)| (path.as_str(), contents.as_slice()))
+        .collect();
+    Ok(bundle_problems(
+        &contents,
+        kustomization.as_ref(),
+        &manifests,
+    ))
+}
+
+/// Every problem, in a stable order: kustomization, duplicates, workloads,
+/// then the objects that point at Services.
+fn bundle_problems(
+    files: &Contents,
+    kustomization: Option<&Value>,
+    manifests: &[Manifest],
+) -> Vec<String> {
+    let paths: Vec<&str> = files.keys().copied().collect();
     let mut problems = Vec::new();
-    let secret_keys = generated_secret_keys(files, kustomization.as_ref(), &mut problems);
-    let bundle = Index::new(&paths, &manifests, kustomization.as_ref(), secret_keys);
-    kustomization::check(&bundle, kustomization.as_ref(), &manifests, &mut problems);
+    let secret_keys = generated_secret_keys(files, kustomization, &mut problems);
+    let bundle = Index::new(&paths, manifests, kustomization, secret_keys);
+    kustomization::check(&bundle, kustomization, manifests, &mut problems);
     bundle.duplicates(&mut problems);
     workloads::check(&bundle, &mut problems);
     references::check(&bundle, &mut problems);
-    Ok(problems)
+    problems
 }
 
 /// The keys of each Secret the kustomization generates: the names its env
 /// files' `.example` files list (a missing one is a problem).
 fn generated_secret_keys(
-    files: &BTreeMap<String, Vec<u8>>,
+    files: &Contents,
     kustomization: Option<&Value>,
     problems: &mut Vec<String>,
 ) -> HashMap<String, Vec<String>> {
@@ -100,7 +163,7 @@ fn generated_secret_keys(
         let listed = keys.entry(name.to_owned()).or_default();
         for env in items(generator.get("envs")).filter_map(Value::as_str) {
             let example = format!("{K8S_DIR}{env}{EXAMPLE_SUFFIX}");
-            match files.get(&example) {
+            match files.get(example.as_str()) {
                 Some(text) => listed.extend(env_example_keys(&String::from_utf8_lossy(text))),
                 None => problems.push(format!(
                     "the secretGenerator {name} reads {env}, but the bundle has no {example} listing its keys"
@@ -298,10 +361,7 @@ fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<(Option<Value>, Vec<Manifes
         if path == KUSTOMIZATION {
             kustomization = documents.into_iter().next();
         } else if documents.iter().any(is_object) {
-            manifests.push(Manifest {
-                path: path.clone(),
-                documents,
-            });
+            manifests.push(Manifest::new(path.clone(), documents));
         }
     }
     Ok((kustomization, manifests))

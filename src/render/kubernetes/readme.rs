@@ -3,14 +3,14 @@
 use std::fmt::Write as _;
 
 use super::secrets::{ENV_EXAMPLE, ENV_FILE};
-use super::{DIR, kubernetes_plan};
+use super::{DIR, Files, kubernetes_plan};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::render::OutputFile;
 use crate::render::format::header_lines;
 
 /// Renders the README.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan) -> Result<Files, Error> {
     let kubernetes = kubernetes_plan(plan)?;
     let namespace = &kubernetes.namespace;
     // `>` is escaped the way of the header's other escapes, so no file
@@ -80,7 +80,10 @@ of the dependent, before every start of each of its pods, so it must be safe to 
             plain(&capitalized(&loss.fix)),
         );
     }
-    Ok(vec![OutputFile::text(format!("{DIR}/README.md"), text)])
+    Ok(Files::from(vec![OutputFile::text(
+        format!("{DIR}/README.md"),
+        text,
+    )]))
 }
 
 /// `text` on one line, as text: every character Markdown (with GitHub's

@@ -27,12 +27,11 @@ use super::crd::gateway::{
     ParentRef, PathMatch,
 };
 use super::objects::metadata;
-use super::{kubernetes_plan, manifest_file};
+use super::{Files, kubernetes_plan};
 use crate::config::IngressFlavour;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::kubernetes::{KubernetesPlan, PlannedHttpRoute};
-use crate::render::OutputFile;
 use crate::render::nginx::nginx_size;
 
 /// The `IngressClass` of ingress-nginx.
@@ -41,10 +40,10 @@ pub const INGRESS_CLASS: &str = "nginx";
 const NGINX: &str = "nginx.ingress.kubernetes.io/";
 
 /// Renders `routing.yaml` when the plan has routes.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan) -> Result<Files, Error> {
     let kubernetes = kubernetes_plan(plan)?;
     if kubernetes.routes.routes.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Files::default());
     }
     let objects: Vec<Routing> = kubernetes
         .routes
@@ -57,7 +56,9 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             IngressFlavour::IngressNginx => Routing::Ingress(Box::new(ingress(kubernetes, route))),
         })
         .collect();
-    Ok(vec![manifest_file(plan, "routing.yaml", &objects)?])
+    let mut files = Files::default();
+    files.manifest(plan, "routing.yaml", &objects)?;
+    Ok(files)
 }
 
 /// A routing object of either flavour.

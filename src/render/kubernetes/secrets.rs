@@ -4,7 +4,7 @@
 //! lines), and `k8s/.gitignore` keeps `secrets.env` out of the repository.
 //! A stack whose workloads read no variable has no Secret and neither file.
 
-use super::{DIR, kubernetes_plan};
+use super::{DIR, Files, kubernetes_plan};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::render::OutputFile;
@@ -17,10 +17,10 @@ pub const ENV_FILE: &str = "secrets.env";
 pub const ENV_EXAMPLE: &str = "secrets.env.example";
 
 /// Renders `secrets.env.example` and `.gitignore`.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan) -> Result<Files, Error> {
     let kubernetes = kubernetes_plan(plan)?;
     if kubernetes.secret_keys.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Files::default());
     }
     let mut example = format!(
         "# {}\n# The keys of the Secret `{}`. Copy to {DIR}/{ENV_FILE} (never commit it), fill in\n# the values, and run `kubectl apply -k {DIR}`: kustomize's secretGenerator builds the Secret.\n",
@@ -35,8 +35,8 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         "# {}\n# The Secret's values: written by hand, never committed.\n/{ENV_FILE}\n",
         header_lines(plan)
     );
-    Ok(vec![
+    Ok(Files::from(vec![
         OutputFile::text(format!("{DIR}/{ENV_EXAMPLE}"), example),
         OutputFile::text(format!("{DIR}/.gitignore"), ignore),
-    ])
+    ]))
 }

@@ -2,7 +2,7 @@
 //! `ConfigMap` of its files; `k8s/volumes.yaml`: the claims of named volumes
 //! outside `StatefulSets`; `k8s/namespace.yaml`: the namespace.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec};
@@ -15,7 +15,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use super::objects::{Object, map, metadata};
-use super::{kubernetes_plan, manifest_file, pods, services};
+use super::{Files, kubernetes_plan, pods, services};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::kubernetes::{
@@ -23,7 +23,6 @@ use crate::plan::kubernetes::{
     WorkloadKind,
 };
 use crate::plan::prometheus::BLACKBOX;
-use crate::render::OutputFile;
 use crate::render::prometheus::blackbox_yaml;
 
 /// The path of the file of the workload `name`, inside `k8s/`.
@@ -32,7 +31,7 @@ pub fn workload_path(name: &str) -> String {
 }
 
 /// Renders the workloads' files and the claims'.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan) -> Result<Files, Error> {
     let kubernetes = kubernetes_plan(plan)?;
     let namespace = Namespace {
         metadata: ObjectMeta {
@@ -43,11 +42,18 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         spec: None,
         status: None,
     };
-    let mut files = vec![manifest_file(
+    let mut files = Files::default();
+    files.manifest(
         plan,
         "namespace.yaml",
         &[Object::Namespace(Box::new(namespace))],
-    )?];
+    )?;
+    let mut config_maps: HashMap<&str, &PlannedConfigMap> = HashMap::new();
+    for config_map in &kubernetes.config_maps {
+        config_maps
+            .entry(config_map.name.as_str())
+            .or_insert(config_map);
+    }
     for workload in &kubernetes.workloads {
         let mut objects = Vec::new();
         if !workload.run_as_init {
@@ -60,7 +66,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             }
         }
         let files_name = format!("{}-files", workload.name);
-        if let Some(config_map) = kubernetes.config_maps.iter().find(|c| c.name == files_name) {
+        if let Some(config_map) = config_maps.get(files_name.as_str()) {
             objects.push(Object::ConfigMap(Box::new(config_map_object(
                 kubernetes, workload, config_map,
             ))));
@@ -80,11 +86,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             ))));
         }
         if !objects.is_empty() {
-            files.push(manifest_file(
-                plan,
-                &workload_path(&workload.name),
-                &objects,
-            )?);
+            files.manifest(plan, &workload_path(&workload.name), &objects)?;
         }
     }
     if !kubernetes.claims.is_empty() {
@@ -93,7 +95,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             .iter()
             .map(|claim| Object::Claim(Box::new(claim_object(kubernetes, claim))))
             .collect();
-        files.push(manifest_file(plan, "volumes.yaml", &claims)?);
+        files.manifest(plan, "volumes.yaml", &claims)?;
     }
     Ok(files)
 }

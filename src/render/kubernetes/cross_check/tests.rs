@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{KUSTOMIZATION, check_bundle, problems};
+use super::{KUSTOMIZATION, Manifest, check_bundle, check_rendered, problems, read};
 
 const SECRET_KEYS: &str = "k8s/secrets.env.example";
 use crate::error::Error;
+use crate::render::OutputFile;
 
 /// The files of the consistent fixture bundle, keyed by their path in it, as
 /// stackgen would render them.
@@ -226,6 +227,92 @@ fn every_broken_edit_is_caught_exactly() {
             case.to
         );
     }
+}
+
+/// A render is checked as its files would be: the objects' data (here read
+/// from the files) and the other files of `k8s/` give the same verdict.
+#[test]
+fn a_render_is_checked_like_its_files() {
+    let bundles = std::iter::once(good()).chain(
+        EDITS
+            .iter()
+            .map(|case| edited(case.file, case.from, case.to)),
+    );
+    for files in bundles {
+        let rendered: Vec<OutputFile> = files
+            .iter()
+            .map(|(path, contents)| OutputFile {
+                path: path.clone(),
+                contents: contents.clone(),
+                mode: None,
+            })
+            .collect();
+        let (_, manifests) = read(&files).expect("the fixture parses");
+        assert_eq!(
+            format!("{:?}", check_rendered(&rendered, &manifests)),
+            format!("{:?}", check_bundle(&files))
+        );
+    }
+}
+
+#[test]
+fn objects_are_cut_down_to_what_the_checks_read() {
+    let deployment = serde_json::json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "api", "labels": {"app": "api"}, "annotations": {"a": "b"}},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "api"}},
+            "template": {
+                "metadata": {"labels": {"app": "api"}, "annotations": {"a": "b"}},
+                "spec": {"containers": [{
+                    "name": "api",
+                    "image": "api:1",
+                    "livenessProbe": {"httpGet": {"path": "/", "port": 80}},
+                    "ports": [{"name": "http", "containerPort": 80}],
+                    "env": [
+                        {"name": "A", "value": "1"},
+                        {"name": "B", "valueFrom": {"secretKeyRef": {"name": "s", "key": "B"}}},
+                    ],
+                }]},
+            },
+        },
+    });
+    let config_map = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "dashboards"},
+        "data": {"api.json": "{\"panels\": []}"},
+    });
+    let manifest = Manifest::new("k8s/api.yaml".to_owned(), vec![deployment, config_map]);
+    assert_eq!(
+        manifest.documents,
+        [
+            serde_json::json!({
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": "api", "labels": {"app": "api"}},
+                "spec": {
+                    "selector": {"matchLabels": {"app": "api"}},
+                    "template": {
+                        "metadata": {"labels": {"app": "api"}},
+                        "spec": {"containers": [{
+                            "name": "api",
+                            "ports": [{"name": "http", "containerPort": 80}],
+                            "env": [{}, {"valueFrom": {"secretKeyRef": {"name": "s", "key": "B"}}}],
+                        }]},
+                    },
+                },
+            }),
+            serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "dashboards"},
+                "data": {"api.json": null},
+            }),
+        ]
+    );
 }
 
 #[test]

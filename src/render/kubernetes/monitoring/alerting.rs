@@ -8,25 +8,24 @@ use super::super::crd::alertmanager_config::{
     AlertmanagerConfig, AlertmanagerConfigSpec, EmailConfig, InhibitRule, Matcher, PagerdutyConfig,
     Receiver, Route, SlackConfig, WebhookConfig,
 };
-use super::super::{kubernetes_plan, manifest_file};
+use super::super::{Files, kubernetes_plan};
 use super::{DIR, monitoring_metadata};
 use crate::config::SecretRef;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::alertmanager::{PlannedRoute, PlannedRouting};
-use crate::render::OutputFile;
 use crate::render::alertmanager::{PAGERDUTY_DESCRIPTION, SLACK_TEXT, SLACK_TITLE};
 use crate::syntax::LabelMatcher;
 
 /// Renders `alertmanager-config.yaml` when the plan has one.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan) -> Result<Files, Error> {
     let kubernetes = kubernetes_plan(plan)?;
     let (Some(name), Some(settings), Some(routing)) = (
         &kubernetes.monitoring.alertmanager_config,
         &plan.stack.alertmanager,
         &plan.alertmanager,
     ) else {
-        return Ok(Vec::new());
+        return Ok(Files::default());
     };
     let secret = |reference: &SecretRef| SecretKeySelector {
         name: kubernetes.secret_name.clone(),
@@ -100,11 +99,9 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
                 .collect(),
         },
     );
-    Ok(vec![manifest_file(
-        plan,
-        &format!("{DIR}/alertmanager-config.yaml"),
-        &[config],
-    )?])
+    let mut files = Files::default();
+    files.manifest(plan, &format!("{DIR}/alertmanager-config.yaml"), &[config])?;
+    Ok(files)
 }
 
 /// The top route: the default receiver, grouping and timing, and the

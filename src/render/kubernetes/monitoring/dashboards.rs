@@ -7,21 +7,20 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ConfigMap;
 
-use super::super::{kubernetes_plan, manifest_file};
+use super::super::{Files, kubernetes_plan};
 use super::DIR;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::kubernetes::DASHBOARD_LABEL;
-use crate::render::OutputFile;
 use crate::render::format::to_json;
 use crate::render::grafana::dashboard_json;
 
 /// Renders `dashboards.yaml` when the plan has dashboards.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan) -> Result<Files, Error> {
     let kubernetes = kubernetes_plan(plan)?;
     let monitoring = &kubernetes.monitoring;
     if monitoring.dashboards.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Files::default());
     }
     let mut maps = Vec::new();
     for planned in &monitoring.dashboards {
@@ -42,9 +41,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             ..ConfigMap::default()
         });
     }
-    Ok(vec![manifest_file(
-        plan,
-        &format!("{DIR}/dashboards.yaml"),
-        &maps,
-    )?])
+    let mut files = Files::default();
+    files.manifest(plan, &format!("{DIR}/dashboards.yaml"), &maps)?;
+    Ok(files)
 }

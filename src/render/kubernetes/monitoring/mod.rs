@@ -17,22 +17,21 @@ mod rules;
 mod scrape;
 
 use super::crd::ObjectMeta;
-use super::kubernetes_plan;
 use super::objects::metadata;
+use super::{Files, kubernetes_plan};
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::render::OutputFile;
 
 /// The folder of the monitoring files inside `k8s/`.
 pub const DIR: &str = "monitoring";
 
 /// Renders every monitoring file the plan asks for.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    let mut files = Vec::new();
-    files.extend(scrape::render(plan)?);
-    files.extend(rules::render(plan)?);
-    files.extend(alerting::render(plan)?);
-    files.extend(dashboards::render(plan)?);
+pub fn render(plan: &Plan) -> Result<Files, Error> {
+    let mut files = Files::default();
+    files.append(scrape::render(plan)?);
+    files.append(rules::render(plan)?);
+    files.append(alerting::render(plan)?);
+    files.append(dashboards::render(plan)?);
     Ok(files)
 }
 

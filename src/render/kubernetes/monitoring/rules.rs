@@ -3,7 +3,7 @@
 //! which load the `PrometheusRule` files themselves.
 
 use super::super::crd::monitoring::PrometheusRule;
-use super::super::{kubernetes_plan, manifest_file};
+use super::super::{Files, kubernetes_plan};
 use super::{DIR, monitoring_metadata};
 use crate::error::Error;
 use crate::plan::Plan;
@@ -12,12 +12,12 @@ use crate::render::{OutputFile, rule_tests, rules};
 
 /// Renders `rules/<group>.yaml` per group and `tests/<group>.test.yml`
 /// per group with tests.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan) -> Result<Files, Error> {
     let monitoring = &kubernetes_plan(plan)?.monitoring;
     if monitoring.rule_groups.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Files::default());
     }
-    let mut files = Vec::new();
+    let mut files = Files::default();
     for group in rules::groups(plan) {
         if !monitoring.rule_groups.contains(&group.name) {
             return Err(Error::Bug(format!(
@@ -27,7 +27,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
         }
         let name = group.name.clone();
         let rule = PrometheusRule::new(monitoring_metadata(plan, &name)?, vec![group]);
-        files.push(manifest_file(plan, &rule_path(&name), &[rule])?);
+        files.manifest(plan, &rule_path(&name), &[rule])?;
     }
     for (group, tests) in rule_tests::test_files(plan, |g| format!("../rules/{g}.yaml")) {
         files.push(OutputFile::text(

@@ -7,33 +7,28 @@ use super::super::crd::monitoring::{
     Endpoint, Probe, ProbeSpec, ProbeTargets, Prober, RelabelConfig, ServiceMonitor,
     ServiceMonitorSpec, StaticConfig,
 };
-use super::super::{kubernetes_plan, manifest_file};
+use super::super::{Files, kubernetes_plan};
 use super::{DIR, monitoring_metadata};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::kubernetes::{PlannedBlackboxProbe, PlannedServiceMonitor};
 use crate::plan::prometheus::TargetLabels;
-use crate::render::OutputFile;
 
 /// The Service label prometheus-operator keeps the Service's name in
 /// before relabeling.
 const SERVICE_NAME_META: &str = "__meta_kubernetes_service_name";
 
 /// Renders `servicemonitors.yaml` and `probes.yaml`, each when it has objects.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan) -> Result<Files, Error> {
     let monitoring = &kubernetes_plan(plan)?.monitoring;
-    let mut files = Vec::new();
+    let mut files = Files::default();
     if !monitoring.service_monitors.is_empty() {
         let monitors = monitoring
             .service_monitors
             .iter()
             .map(|planned| service_monitor(plan, planned))
             .collect::<Result<Vec<_>, Error>>()?;
-        files.push(manifest_file(
-            plan,
-            &format!("{DIR}/servicemonitors.yaml"),
-            &monitors,
-        )?);
+        files.manifest(plan, &format!("{DIR}/servicemonitors.yaml"), &monitors)?;
     }
     if !monitoring.probes.is_empty() {
         let probes = monitoring
@@ -41,7 +36,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
             .iter()
             .map(|planned| probe(plan, planned))
             .collect::<Result<Vec<_>, Error>>()?;
-        files.push(manifest_file(plan, &format!("{DIR}/probes.yaml"), &probes)?);
+        files.manifest(plan, &format!("{DIR}/probes.yaml"), &probes)?;
     }
     Ok(files)
 }
