@@ -35,7 +35,7 @@ pub use logs::{
     GENERATED_LOG_LABELS, HostLogs, Logs, Loki, LokiProbe, ServiceLogSettings, ServiceLogs,
     alloy_release, loki_release,
 };
-pub use monitoring::{DEFAULT_RETENTION, ExtraScrape, Grafana, Prometheus};
+pub use monitoring::{DEFAULT_INTERVAL_MS, DEFAULT_RETENTION, ExtraScrape, Grafana, Prometheus};
 pub use mount::{MountSource, ResolvedMount, resolve_mount};
 pub use port::{check_address, resolve_port};
 pub use service::{

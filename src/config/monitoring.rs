@@ -8,6 +8,9 @@ use crate::syntax::{ByteSize, Duration, LabelName, SecretRef};
 
 /// How long Prometheus keeps data when `retention` is unset (its own default).
 pub const DEFAULT_RETENTION: &str = "15d";
+/// How often Prometheus scrapes and evaluates rules when the section says
+/// nothing: 15 s, the interval every interval check assumes by default.
+pub const DEFAULT_INTERVAL_MS: u64 = 15_000;
 
 /// The Prometheus server.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -46,6 +49,22 @@ pub struct Prometheus {
     /// Extra scrape jobs for targets outside the stack's services.
     #[serde(default)]
     pub scrape: Vec<ExtraScrape>,
+}
+
+impl Prometheus {
+    /// How often targets are scraped: `scrape-interval`, else [`DEFAULT_INTERVAL_MS`].
+    pub fn scrape_interval_or_default(&self) -> Duration {
+        self.scrape_interval
+            .clone()
+            .unwrap_or_else(|| Duration::from_millis(DEFAULT_INTERVAL_MS))
+    }
+
+    /// How often rules are evaluated: `evaluation-interval`, else [`DEFAULT_INTERVAL_MS`].
+    pub fn evaluation_interval_or_default(&self) -> Duration {
+        self.evaluation_interval
+            .clone()
+            .unwrap_or_else(|| Duration::from_millis(DEFAULT_INTERVAL_MS))
+    }
 }
 
 /// An extra scrape job.

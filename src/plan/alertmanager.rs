@@ -2,7 +2,9 @@
 //! (the routes in the order Alertmanager tries them, grouping and timing,
 //! inhibit rules) and which receivers an alert should reach.
 
-use crate::config::{Alertmanager, Duration, SecretRef, ServiceKind};
+use indexmap::IndexMap;
+
+use crate::config::{Alertmanager, Duration, Receiver, SecretRef, ServiceKind, Smtp};
 use crate::config::{MountSource, ResolvedMount};
 use crate::load::pointer;
 use crate::syntax::matcher::LabelMatcher;
@@ -29,6 +31,14 @@ const DEFAULT_GROUP_INTERVAL_MS: u64 = 5 * 60_000;
 /// How long before a notification repeats, unless `repeat-interval` says otherwise.
 const DEFAULT_REPEAT_INTERVAL_MS: u64 = 4 * 3_600_000;
 
+/// The slack message title (Alertmanager templates, kept verbatim).
+pub const SLACK_TITLE: &str = "[{{ .Status | toUpper }}{{ if eq .Status \"firing\" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}";
+/// The slack message body.
+pub const SLACK_TEXT: &str = "{{ range .Alerts }}*{{ .Labels.severity }}*{{ if .Labels.service }} `{{ .Labels.service }}`{{ end }}: {{ .Annotations.summary }}\n{{ if .Annotations.description }}{{ .Annotations.description }}\n{{ end }}{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}";
+/// The `PagerDuty` incident summary.
+pub const PAGERDUTY_DESCRIPTION: &str =
+    "{{ .CommonLabels.alertname }}: {{ .CommonAnnotations.summary }}";
+
 /// The routing of a stack with `[alertmanager]`, every value decided: the
 /// renderer writes it as it is.
 #[derive(Debug, Clone)]
@@ -50,6 +60,13 @@ pub struct PlannedRouting {
     pub inhibit_rules: Vec<PlannedInhibitRule>,
     /// The `amtool config routes test` cases (empty until the alerts are planned).
     pub route_tests: Vec<RouteCase>,
+    /// The receivers, by name, as the section writes them.
+    pub receivers: IndexMap<String, Receiver>,
+    /// Outgoing mail settings of the email receivers.
+    pub smtp: Option<Smtp>,
+    /// How long before an alert without updates is resolved (Alertmanager's
+    /// own default when unset).
+    pub resolve_timeout: Option<Duration>,
 }
 
 /// Adds the `alertmanager` service, its data volume and the secrets its receivers read.
@@ -91,10 +108,10 @@ pub fn add_services(plan: &mut Plan) {
     ];
     service.healthcheck = Some(PlannedHealthcheck::wget(
         &format!("http://localhost:{CONTAINER_PORT}{prefix}/-/healthy"),
-        "30s",
-        "5s",
+        30,
+        5,
         3,
-        "10s",
+        10,
     ));
     service.metrics = Some(PlannedMetrics::http(CONTAINER_PORT).under(&prefix));
     // Alertmanager must reach Prometheus (always on the first network) and the
@@ -201,6 +218,9 @@ fn routing(settings: &Alertmanager) -> PlannedRouting {
         routes: routes(settings),
         inhibit_rules,
         route_tests: Vec::new(),
+        receivers: settings.receivers.clone(),
+        smtp: settings.smtp.clone(),
+        resolve_timeout: settings.resolve_timeout.clone(),
     }
 }
 

@@ -1,12 +1,12 @@
 //! Services the `[grafana]` section adds to the plan: Grafana itself, with
 //! the provisioning and dashboards directories mounted read-only, and the
-//! datasources it is provisioned with (`plan.datasources`).
+//! datasources it is provisioned with (`plan.grafana`).
 
 use super::alertmanager::{CONTAINER_PORT as ALERTMANAGER_PORT, SERVICE as ALERTMANAGER};
 use super::prometheus::{PROMETHEUS, PROMETHEUS_PORT};
 use super::service::join_networks;
 use super::{Origin, Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
-use crate::config::{DependsCondition, PortMapping, ServiceKind};
+use crate::config::{DEFAULT_INTERVAL_MS, DependsCondition, Duration, PortMapping, ServiceKind};
 use crate::config::{MountSource, ResolvedMount};
 
 /// The service's name.
@@ -36,6 +36,13 @@ pub enum DatasourceKind {
     Elasticsearch,
 }
 
+/// What Grafana is provisioned with (`plan.grafana`, with `[grafana]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedGrafana {
+    /// The datasources, the default first.
+    pub datasources: Vec<PlannedDatasource>,
+}
+
 /// A datasource Grafana is provisioned with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedDatasource {
@@ -45,6 +52,9 @@ pub struct PlannedDatasource {
     pub url: String,
     /// Whether panels without a datasource read this one.
     pub is_default: bool,
+    /// The shortest step its queries take (Grafana's `timeInterval`), for
+    /// Prometheus: the default scrape interval.
+    pub time_interval: Option<Duration>,
 }
 
 /// Adds the services, volumes and mounts the `[grafana]` section implies,
@@ -53,7 +63,9 @@ pub fn add_services(plan: &mut Plan) {
     let Some(grafana) = plan.stack.grafana.clone() else {
         return;
     };
-    plan.datasources = datasources(plan);
+    plan.grafana = Some(PlannedGrafana {
+        datasources: datasources(plan),
+    });
     let image = grafana.image.as_deref().unwrap_or(DEFAULT_IMAGE);
     let mut service = PlannedService::generated(SERVICE, image, ServiceKind::Generic, "grafana");
     service.ports.push(PortMapping {
@@ -115,10 +127,10 @@ pub fn add_services(plan: &mut Plan) {
     }
     service.healthcheck = Some(PlannedHealthcheck::wget(
         &format!("http://localhost:{CONTAINER_PORT}{prefix}/api/health"),
-        "15s",
-        "5s",
+        15,
         5,
-        "30s",
+        5,
+        30,
     ));
     service.metrics = Some(PlannedMetrics::http(CONTAINER_PORT).under(&prefix));
     if let Some(prometheus) = plan.service("prometheus") {
@@ -142,6 +154,8 @@ fn datasources(plan: &Plan) -> Vec<PlannedDatasource> {
         kind,
         url,
         is_default: kind == DatasourceKind::Prometheus,
+        time_interval: (kind == DatasourceKind::Prometheus)
+            .then(|| Duration::from_millis(DEFAULT_INTERVAL_MS)),
     };
     let mut list = vec![source(
         DatasourceKind::Prometheus,
@@ -197,7 +211,8 @@ mod tests {
         let source = "[stack]\nname = \"logs\"\n[services.loki]\nimage = \"grafana/loki:2.9.4\"\nkind = \"loki\"\nreplicas = 2\n[services.search]\nimage = \"elasticsearch:8.13.0\"\nkind = \"elasticsearch\"\n[prometheus]\n[alertmanager]\ndefault-receiver = \"ops\"\n[grafana]\n";
         let loaded = crate::load::load_str("logs.toml", source).expect("the stack loads");
         let plan = crate::plan::plan(&loaded);
-        let planned: Vec<(DatasourceKind, &str, bool)> = plan
+        let grafana = plan.grafana.expect("the stack has [grafana]");
+        let planned: Vec<(DatasourceKind, &str, bool)> = grafana
             .datasources
             .iter()
             .map(|d| (d.kind, d.url.as_str(), d.is_default))
@@ -221,6 +236,6 @@ mod tests {
     fn no_datasources_without_grafana() {
         let loaded = crate::load::load_str("s.toml", "[stack]\nname = \"s\"\n[prometheus]\n")
             .expect("the stack loads");
-        assert!(crate::plan::plan(&loaded).datasources.is_empty());
+        assert!(crate::plan::plan(&loaded).grafana.is_none());
     }
 }

@@ -221,10 +221,10 @@ pub fn add_services(plan: &mut Plan) {
     nginx.networks.clone_from(&networks);
     nginx.healthcheck = Some(PlannedHealthcheck::wget(
         &format!("http://127.0.0.1:{HTTP_PORT}{HEALTH_PATH}"),
-        "10s",
-        "5s",
+        10,
+        5,
         3,
-        "10s",
+        10,
     ));
     plan.services.push(nginx);
 

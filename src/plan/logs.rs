@@ -134,7 +134,7 @@ pub fn add_services(plan: &mut Plan) {
         },
     ];
     let ready = format!("http://localhost:{LOKI_PORT}/ready");
-    let mut healthcheck = PlannedHealthcheck::wget(&ready, "15s", "5s", 5, "30s");
+    let mut healthcheck = PlannedHealthcheck::wget(&ready, 15, 5, 5, 30);
     if probe == LokiProbe::LokiHealth {
         // The image holds no other tool; `-health` fetches `/ready` itself.
         healthcheck.test = Some(

@@ -24,12 +24,14 @@ pub mod scrape_jobs;
 mod selector_text;
 mod service;
 pub mod slo;
+pub mod variables;
 pub mod web_root;
 
 use indexmap::IndexMap;
 
 pub use service::{
-    HOST_GATEWAY, Origin, PlannedHealthcheck, PlannedMetrics, PlannedSecret, PlannedService,
+    FileCopy, HOST_GATEWAY, Origin, PlannedHealthcheck, PlannedMetrics, PlannedSecret,
+    PlannedService,
 };
 
 use crate::config::{NamedVolume, Network, SharedStack};
@@ -37,6 +39,8 @@ use crate::load::Loaded;
 
 /// The name of the network created when the stack declares none.
 pub const DEFAULT_NETWORK: &str = "default";
+/// The driver of a network that names none.
+pub const DEFAULT_NETWORK_DRIVER: &str = "bridge";
 
 /// What a plan is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +66,7 @@ pub struct Plan {
     pub services: Vec<PlannedService>,
     /// Named volumes, including those generated services need.
     pub volumes: IndexMap<String, NamedVolume>,
-    /// Networks; `default` when the stack declares none.
+    /// Networks, each with its driver; `default` when the stack declares none.
     pub networks: IndexMap<String, Network>,
     /// The stack file's directory, for files the stack names (TLS certificates).
     pub base_dir: std::path::PathBuf,
@@ -70,6 +74,8 @@ pub struct Plan {
     pub inputs: std::sync::Arc<crate::load::Inputs>,
     /// The stack file's name, for headers.
     pub source_name: String,
+    /// The stack's name (`[stack] name`): the Compose project's.
+    pub name: String,
     /// Every alerting rule: the user's, then the built-in library's, then the SLOs'.
     pub alerts: Vec<alerts::PlannedAlert>,
     /// Every recording rule: the user's, then the built-in library's, then the SLOs'.
@@ -91,14 +97,18 @@ pub struct Plan {
     /// Where routes serve the generated Grafana, Prometheus and
     /// Alertmanager, decided before the sections add them.
     pub web_roots: Vec<web_root::PlannedWebRoot>,
-    /// The datasources Grafana is provisioned with (none without `[grafana]`).
-    pub datasources: Vec<grafana::PlannedDatasource>,
+    /// What Grafana is provisioned with, with `[grafana]`.
+    pub grafana: Option<grafana::PlannedGrafana>,
     /// The output targets rendered from this plan.
     pub targets: crate::config::Targets,
     /// The decisions of the `kubernetes` target; `None` when it is not rendered.
     pub kubernetes: Option<kubernetes::KubernetesPlan>,
     /// What Prometheus scrapes ([`scrape_jobs`]); empty without `[prometheus]`.
     pub scrape_jobs: Vec<scrape_jobs::ScrapeJob>,
+    /// The Prometheus server's global settings, with `[prometheus]`.
+    pub prometheus: Option<prometheus::PlannedServer>,
+    /// Every `${VAR}` the stack references, with where (empty in a plan for checks).
+    pub variables: variables::Variables,
 }
 
 impl Plan {
@@ -154,13 +164,18 @@ pub fn plan(loaded: &Loaded) -> Plan {
 /// Builds the plan from a validated stack, for `purpose`.
 pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     let stack = loaded.stack.clone();
-    let networks = if stack.networks.is_empty() {
+    let mut networks = if stack.networks.is_empty() {
         let mut networks = IndexMap::new();
         networks.insert(DEFAULT_NETWORK.to_owned(), Network::default());
         networks
     } else {
         stack.networks.clone()
     };
+    for network in networks.values_mut() {
+        network
+            .driver
+            .get_or_insert_with(|| DEFAULT_NETWORK_DRIVER.to_owned());
+    }
     let default_networks: Vec<String> = networks.keys().take(1).cloned().collect();
     let mut services = Vec::new();
     for (name, service) in &stack.services {
@@ -188,6 +203,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         base_dir: loaded.base_dir.clone(),
         inputs: std::sync::Arc::clone(&loaded.inputs),
         source_name,
+        name: loaded.stack.stack.name.clone(),
         alerts: Vec::new(),
         recording_rules: Vec::new(),
         dashboards: Vec::new(),
@@ -197,11 +213,16 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         alertmanager: None,
         ingress: None,
         web_roots: Vec::new(),
-        datasources: Vec::new(),
+        grafana: None,
         targets: loaded.targets,
         kubernetes: None,
         scrape_jobs: Vec::new(),
+        prometheus: None,
+        variables: variables::Variables::new(),
     };
+    if purpose == Purpose::Render {
+        plan.variables = variables::variables(&plan.stack);
+    }
     plan.alerts = alerts::user_alerts(&plan.stack);
     plan.recording_rules = alerts::user_recordings(&plan.stack);
     if plan.stack.grafana.is_some() {
@@ -211,6 +232,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     plan.web_roots = web_root::web_roots(&plan.stack);
     prometheus::add_services(&mut plan);
     alertmanager::add_services(&mut plan);
+    plan.prometheus = prometheus::server(&plan);
     logs::add_services(&mut plan);
     grafana::add_services(&mut plan);
     ingress::add_services(&mut plan);

@@ -10,11 +10,12 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
+use super::alertmanager::{CONTAINER_PORT as ALERTMANAGER_PORT, SERVICE as ALERTMANAGER};
 use super::alert_library;
 use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, EnvValue, Exporter, PortMapping, Service, ServiceKind};
-use crate::config::{MountSource, ResolvedMount};
+use crate::config::{Duration, MountSource, ResolvedMount};
 
 /// The default Prometheus image.
 pub const PROMETHEUS_IMAGE: &str = "prom/prometheus:v2.42.0";
@@ -214,10 +215,10 @@ pub fn add_services(plan: &mut Plan) {
     ];
     server.healthcheck = Some(PlannedHealthcheck::wget(
         &format!("http://localhost:{PROMETHEUS_PORT}{prefix}/-/healthy"),
-        "30s",
-        "10s",
+        30,
+        10,
         3,
-        "30s",
+        30,
     ));
     server.metrics = Some(PlannedMetrics::http(PROMETHEUS_PORT).under(&prefix));
     server.networks = networks;
@@ -237,6 +238,55 @@ pub fn add_services(plan: &mut Plan) {
     }
     plan.ensure_volume("prometheus-data");
     plan.services.push(server);
+}
+
+/// The Prometheus server's global settings, decided: prometheus.yml's
+/// `global` and `alerting`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedServer {
+    /// How often targets are scraped unless their job says otherwise.
+    pub scrape_interval: Duration,
+    /// How often rules are evaluated.
+    pub evaluation_interval: Duration,
+    /// Labels on every series and alert leaving the server: `[stack]`'s
+    /// `environment` and `cluster`, then the section's `external-labels`.
+    pub external_labels: IndexMap<String, String>,
+    /// Where alerts go, with `[alertmanager]`.
+    pub alertmanager: Option<AlertmanagerTarget>,
+}
+
+/// The Alertmanager Prometheus sends alerts to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertmanagerTarget {
+    /// `host:port` on the stack's network.
+    pub address: String,
+    /// The path its API is served under behind the proxy (`""` at the root).
+    pub path_prefix: String,
+}
+
+/// The server's settings with `[prometheus]` (`plan.prometheus`).
+pub fn server(plan: &Plan) -> Option<PlannedServer> {
+    let prometheus = plan.stack.prometheus.as_ref()?;
+    let meta = &plan.stack.stack;
+    let mut external_labels = IndexMap::new();
+    if let Some(environment) = &meta.environment {
+        external_labels.insert("environment".to_owned(), environment.clone());
+    }
+    if let Some(cluster) = &meta.cluster {
+        external_labels.insert("cluster".to_owned(), cluster.clone());
+    }
+    for (key, value) in &prometheus.external_labels {
+        external_labels.insert(key.to_string(), value.clone());
+    }
+    Some(PlannedServer {
+        scrape_interval: prometheus.scrape_interval_or_default(),
+        evaluation_interval: prometheus.evaluation_interval_or_default(),
+        external_labels,
+        alertmanager: plan.alertmanager.as_ref().map(|_| AlertmanagerTarget {
+            address: format!("{ALERTMANAGER}:{ALERTMANAGER_PORT}"),
+            path_prefix: plan.web_prefix(ALERTMANAGER).to_owned(),
+        }),
+    })
 }
 
 /// Finishes the Prometheus services once every section has added its own:

@@ -26,6 +26,7 @@ use super::prometheus::{
     BLACKBOX, BLACKBOX_PORT, PROBE_JOB, ScrapeTargets, TargetLabels, probe_targets, scrape_targets,
     target_labels,
 };
+use crate::config::Duration;
 
 /// The metrics path of a `[prometheus] scrape` job that names none.
 const DEFAULT_PATH: &str = "/metrics";
@@ -41,9 +42,9 @@ pub struct ScrapeJob {
     /// the probe job and the extra jobs.
     pub scraped: Option<ScrapedService>,
     /// The scrape interval, when the job sets one.
-    pub interval: Option<String>,
+    pub interval: Option<Duration>,
     /// The scrape timeout, when the job sets one.
-    pub timeout: Option<String>,
+    pub timeout: Option<Duration>,
     /// The metrics path.
     pub path: String,
     /// `http` or `https`.
@@ -168,7 +169,7 @@ pub fn scrape_jobs(plan: &Plan) -> Vec<ScrapeJob> {
         jobs.push(ScrapeJob {
             name: extra.job.clone(),
             scraped: None,
-            interval: extra.interval.as_ref().map(|d| d.as_str().to_owned()),
+            interval: extra.interval.clone(),
             timeout: None,
             path: extra
                 .path

@@ -2,10 +2,10 @@
 
 use indexmap::IndexMap;
 
-use crate::config::resolve_port;
+use crate::config::{env_file_bundle_path, resolve_port};
 use crate::config::{
-    DependsCondition, HttpTool, PortMapping, Resources, RestartPolicy, Service, ServiceKind,
-    Ulimits,
+    DependsCondition, Duration, HttpTool, PortMapping, Resources, RestartPolicy, Service,
+    ServiceKind, Ulimits,
 };
 use crate::config::{MountSource, ResolvedMount, resolve_mount};
 use crate::syntax::{Ranged, text_keys};
@@ -46,8 +46,11 @@ pub struct PlannedService {
     pub entrypoint: Option<Vec<String>>,
     /// Environment variables as text.
     pub environment: IndexMap<String, String>,
-    /// Files of environment variables.
+    /// Files of environment variables, as the bundle has them.
     pub env_file: Vec<String>,
+    /// The files of the stack's folder the bundle carries a copy of for
+    /// this service (its `files` and `env-file`s).
+    pub copies: Vec<FileCopy>,
     /// Published ports.
     pub ports: Vec<PortMapping>,
     /// Internal ports.
@@ -82,8 +85,8 @@ pub struct PlannedService {
     pub secrets: Vec<PlannedSecret>,
     /// The fixed container name (only for a service of one replica).
     pub container_name: Option<String>,
-    /// The stop grace period, as a Go-style duration.
-    pub stop_grace_period: Option<String>,
+    /// The stop grace period.
+    pub stop_grace_period: Option<Duration>,
     /// Process limits.
     pub ulimits: Ulimits,
     /// Runs in the host's network namespace (`network_mode: host`), on no
@@ -119,6 +122,7 @@ impl PlannedService {
             entrypoint: None,
             environment: IndexMap::new(),
             env_file: Vec::new(),
+            copies: Vec::new(),
             ports: Vec::new(),
             expose: Vec::new(),
             mounts: Vec::new(),
@@ -168,6 +172,15 @@ impl PlannedService {
     }
 }
 
+/// A file of the stack's folder copied into the bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCopy {
+    /// The path as the stack names it, relative to the stack's folder.
+    pub source: String,
+    /// The copy's path in the bundle.
+    pub path: String,
+}
+
 /// A compose secret read from an environment variable when the stack starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedSecret {
@@ -183,31 +196,27 @@ pub struct PlannedHealthcheck {
     /// `["CMD", ...]` or `["CMD-SHELL", "..."]`; `None` keeps the image's
     /// own `HEALTHCHECK` test (a check that sets only its timing).
     pub test: Option<Vec<String>>,
-    /// Go-style durations.
-    pub interval: Option<String>,
-    /// Go-style durations.
-    pub timeout: Option<String>,
+    /// How often it runs.
+    pub interval: Option<Duration>,
+    /// How long one run may take.
+    pub timeout: Option<Duration>,
     /// Retries.
     pub retries: Option<u32>,
-    /// Go-style durations.
-    pub start_period: Option<String>,
+    /// How long failures do not count after the start.
+    pub start_period: Option<Duration>,
 }
 
 impl PlannedHealthcheck {
-    /// A check that fetches `url` from inside the container with busybox `wget`.
-    pub fn wget(
-        url: &str,
-        interval: &str,
-        timeout: &str,
-        retries: u32,
-        start_period: &str,
-    ) -> Self {
+    /// A check that fetches `url` from inside the container with busybox
+    /// `wget`, with its interval, timeout and start period in seconds.
+    pub fn wget(url: &str, interval: u64, timeout: u64, retries: u32, start_period: u64) -> Self {
+        let seconds = |count: u64| Some(Duration::from_millis(count * 1000));
         Self {
             test: Some(wget_test(url)),
-            interval: Some(interval.to_owned()),
-            timeout: Some(timeout.to_owned()),
+            interval: seconds(interval),
+            timeout: seconds(timeout),
             retries: Some(retries),
-            start_period: Some(start_period.to_owned()),
+            start_period: seconds(start_period),
         }
     }
 }
@@ -227,9 +236,9 @@ pub struct PlannedMetrics {
     /// The path.
     pub path: String,
     /// The scrape interval.
-    pub interval: Option<String>,
+    pub interval: Option<Duration>,
     /// The scrape timeout.
-    pub timeout: Option<String>,
+    pub timeout: Option<Duration>,
     /// `http` or `https`.
     pub scheme: String,
     /// Whether the scraped series' own labels win over the target's.
@@ -322,13 +331,10 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
         };
         Some(PlannedHealthcheck {
             test,
-            interval: check.interval.as_ref().map(crate::config::Duration::to_go),
-            timeout: check.timeout.as_ref().map(crate::config::Duration::to_go),
+            interval: check.interval.clone(),
+            timeout: check.timeout.clone(),
             retries: check.retries.map(Ranged::get),
-            start_period: check
-                .start_period
-                .as_ref()
-                .map(crate::config::Duration::to_go),
+            start_period: check.start_period.clone(),
         })
     });
     let relay = service.kind == ServiceKind::Pushgateway;
@@ -340,8 +346,8 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
             .map(|port| PlannedMetrics {
                 port,
                 path: m.path.clone(),
-                interval: m.interval.as_ref().map(|d| d.as_str().to_owned()),
-                timeout: m.timeout.as_ref().map(|d| d.as_str().to_owned()),
+                interval: m.interval.clone(),
+                timeout: m.timeout.clone(),
                 scheme: m.scheme.clone().unwrap_or_else(|| "http".to_owned()),
                 honor_labels: m.honor_labels.unwrap_or(relay),
             }),
@@ -380,7 +386,19 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
         env_file: service
             .env_file
             .iter()
-            .map(|path| format!("./{}", crate::config::env_file_bundle_path(name, path)))
+            .map(|path| format!("./{}", env_file_bundle_path(name, path)))
+            .collect(),
+        copies: service
+            .files
+            .iter()
+            .map(|file| (file.source.clone(), file.bundle_path(name)))
+            .chain(
+                service
+                    .env_file
+                    .iter()
+                    .map(|path| (path.clone(), env_file_bundle_path(name, path))),
+            )
+            .map(|(source, path)| FileCopy { source, path })
             .collect(),
         ports: ports.clone(),
         expose: service.expose.clone(),
@@ -402,10 +420,7 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
             .container_name
             .as_ref()
             .map(|container| container.as_str().to_owned()),
-        stop_grace_period: service
-            .stop_grace_period
-            .as_ref()
-            .map(crate::config::Duration::to_go),
+        stop_grace_period: service.stop_grace_period.clone(),
         ulimits: service.ulimits,
         host_network: false,
         host_pid: false,

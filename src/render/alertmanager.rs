@@ -9,10 +9,13 @@ use serde::Serialize;
 
 use super::OutputFile;
 use super::format::{header_lines, yaml_file};
-use crate::config::{Alertmanager, Receiver};
+use crate::config::Receiver;
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::plan::alertmanager::{PlannedInhibitRule, PlannedRoute, PlannedRouting, secret_file};
+use crate::plan::alertmanager::{
+    PAGERDUTY_DESCRIPTION, PlannedInhibitRule, PlannedRoute, PlannedRouting, SLACK_TEXT,
+    SLACK_TITLE, secret_file,
+};
 use crate::syntax::LabelMatcher;
 use crate::syntax::comment_text;
 
@@ -23,20 +26,20 @@ pub const ROUTE_TESTS: &str = "alertmanager/route-tests.txt";
 
 /// Renders both files, or nothing without an `[alertmanager]` section.
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    let (Some(settings), Some(routing)) = (&plan.stack.alertmanager, &plan.alertmanager) else {
+    let Some(routing) = &plan.alertmanager else {
         return Ok(Vec::new());
     };
     Ok(vec![
-        OutputFile::text(CONFIG, yaml_file(plan, &config(settings, routing))?),
+        OutputFile::text(CONFIG, yaml_file(plan, &config(routing))?),
         OutputFile::text(ROUTE_TESTS, route_tests(plan, routing)),
     ])
 }
 
-/// The Alertmanager configuration: the plan's routing, the section's receivers.
-fn config(settings: &Alertmanager, routing: &PlannedRouting) -> AmConfig {
-    let smtp = settings.smtp.as_ref();
+/// The Alertmanager configuration: the plan's routing and receivers.
+fn config(routing: &PlannedRouting) -> AmConfig {
+    let smtp = routing.smtp.as_ref();
     let global = AmGlobal {
-        resolve_timeout: settings.resolve_timeout.as_ref().map(ToString::to_string),
+        resolve_timeout: routing.resolve_timeout.as_ref().map(ToString::to_string),
         smtp_smarthost: smtp.map(|s| s.smarthost.clone()),
         smtp_from: smtp.map(|s| s.from.clone()),
         smtp_auth_username: smtp.and_then(|s| s.auth_username.clone()),
@@ -54,7 +57,7 @@ fn config(settings: &Alertmanager, routing: &PlannedRouting) -> AmConfig {
             routes: routing.routes.iter().map(child_route).collect(),
         },
         inhibit_rules: routing.inhibit_rules.iter().map(inhibit_rule).collect(),
-        receivers: settings
+        receivers: routing
             .receivers
             .iter()
             .map(|(name, receiver)| am_receiver(name, receiver))
@@ -127,14 +130,6 @@ fn am_receiver(name: &str, receiver: &Receiver) -> AmReceiver {
             .collect(),
     }
 }
-
-/// The slack message title (Alertmanager templates, kept verbatim).
-pub const SLACK_TITLE: &str = "[{{ .Status | toUpper }}{{ if eq .Status \"firing\" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}";
-/// The slack message body.
-pub const SLACK_TEXT: &str = "{{ range .Alerts }}*{{ .Labels.severity }}*{{ if .Labels.service }} `{{ .Labels.service }}`{{ end }}: {{ .Annotations.summary }}\n{{ if .Annotations.description }}{{ .Annotations.description }}\n{{ end }}{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}";
-/// The `PagerDuty` incident summary.
-pub const PAGERDUTY_DESCRIPTION: &str =
-    "{{ .CommonLabels.alertname }}: {{ .CommonAnnotations.summary }}";
 
 fn route_tests(plan: &Plan, routing: &PlannedRouting) -> String {
     let mut out = format!(

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::OutputFile;
 use super::format::{to_value, yaml_file};
 use crate::config::MountSource;
-use crate::config::{Ulimit, env_file_bundle_path};
+use crate::config::{Duration, Ulimit};
 use crate::error::Error;
 use crate::plan::{Plan, PlannedService};
 use crate::syntax::interpolation::reference_len;
@@ -26,7 +26,7 @@ pub const PATH: &str = "docker-compose.yml";
 /// Renders `docker-compose.yml`.
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     let file = ComposeFile {
-        name: plan.stack.stack.name.clone(),
+        name: plan.name.clone(),
         services: plan
             .services
             .iter()
@@ -52,7 +52,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
                 (
                     name.clone(),
                     ComposeNetwork {
-                        driver: network.driver.clone().or_else(|| Some("bridge".to_owned())),
+                        driver: network.driver.clone(),
                         internal: network.internal,
                     },
                 )
@@ -80,35 +80,25 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     Ok(files)
 }
 
-/// The services' `files` and `env-file`s, copied from beside the stack file
-/// into the bundle, each no more readable than its source.
+/// The files the services carry from beside the stack file, each no more
+/// readable than its source.
 fn shipped_files(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    let mut out = Vec::new();
-    for (name, service) in &plan.stack.services {
-        let copies = service
-            .files
-            .iter()
-            .map(|file| (&file.source, file.bundle_path(name)))
-            .chain(
-                service
-                    .env_file
-                    .iter()
-                    .map(|path| (path, env_file_bundle_path(name, path))),
-            );
-        for (source, path) in copies {
-            let Some(input) = plan.inputs.file(source) else {
+    let copies = plan.services.iter().flat_map(|service| &service.copies);
+    copies
+        .map(|copy| {
+            let Some(input) = plan.inputs.file(&copy.source) else {
                 return Err(Error::Bug(format!(
-                    "`{source}` was not read before rendering"
+                    "`{}` was not read before rendering",
+                    copy.source
                 )));
             };
-            out.push(OutputFile {
-                path,
+            Ok(OutputFile {
+                path: copy.path.clone(),
                 contents: input.contents.clone(),
                 mode: Some(input.mode & 0o777),
-            });
-        }
-    }
-    Ok(out)
+            })
+        })
+        .collect()
 }
 
 fn service(planned: &PlannedService) -> ComposeService {
@@ -187,15 +177,15 @@ fn service(planned: &PlannedService) -> ComposeService {
             .as_ref()
             .map(|check| ComposeHealthcheck {
                 test: check.test.clone(),
-                interval: check.interval.clone(),
-                timeout: check.timeout.clone(),
+                interval: check.interval.as_ref().map(Duration::to_go),
+                timeout: check.timeout.as_ref().map(Duration::to_go),
                 retries: check.retries,
-                start_period: check.start_period.clone(),
+                start_period: check.start_period.as_ref().map(Duration::to_go),
             }),
         deploy: deploy(planned),
         labels: planned.labels.clone(),
         secrets: planned.secrets.iter().map(|s| s.name.clone()).collect(),
-        stop_grace_period: planned.stop_grace_period.clone(),
+        stop_grace_period: planned.stop_grace_period.as_ref().map(Duration::to_go),
         ulimits: planned
             .ulimits
             .entries()

@@ -9,7 +9,6 @@ use super::OutputFile;
 use super::format::{to_yaml, yaml_file};
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::plan::alertmanager::SERVICE as ALERTMANAGER;
 use crate::plan::prometheus::{BLACKBOX, TLS_PROBE_MODULE};
 use crate::plan::scrape_jobs::{JobTargets, Relabel, ScrapeJob, TargetGroup};
 
@@ -20,38 +19,20 @@ pub const BLACKBOX_PATH: &str = "blackbox/blackbox.yml";
 
 /// Renders prometheus.yml (and blackbox.yml when anything is probed).
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    let Some(prometheus) = &plan.stack.prometheus else {
+    let Some(server) = &plan.prometheus else {
         return Ok(Vec::new());
     };
-    let meta = &plan.stack.stack;
-    let mut external_labels = IndexMap::new();
-    if let Some(environment) = &meta.environment {
-        external_labels.insert("environment".to_owned(), environment.clone());
-    }
-    if let Some(cluster) = &meta.cluster {
-        external_labels.insert("cluster".to_owned(), cluster.clone());
-    }
-    for (key, value) in &prometheus.external_labels {
-        external_labels.insert(key.to_string(), value.clone());
-    }
     let config = Config {
         global: Global {
-            scrape_interval: prometheus
-                .scrape_interval
-                .as_ref()
-                .map_or_else(|| "15s".to_owned(), |d| d.as_str().to_owned()),
-            evaluation_interval: prometheus
-                .evaluation_interval
-                .as_ref()
-                .map_or_else(|| "15s".to_owned(), |d| d.as_str().to_owned()),
-            external_labels,
+            scrape_interval: server.scrape_interval.to_string(),
+            evaluation_interval: server.evaluation_interval.to_string(),
+            external_labels: server.external_labels.clone(),
         },
-        alerting: plan.stack.alertmanager.as_ref().map(|_| Alerting {
+        alerting: server.alertmanager.as_ref().map(|target| Alerting {
             alertmanagers: vec![AlertmanagerConfig {
-                // Behind the proxy under a prefix, Alertmanager's API moved with it.
-                path_prefix: plan.web_prefix(ALERTMANAGER).to_owned(),
+                path_prefix: target.path_prefix.clone(),
                 static_configs: vec![StaticConfig {
-                    targets: vec!["alertmanager:9093".to_owned()],
+                    targets: vec![target.address.clone()],
                     labels: IndexMap::new(),
                 }],
             }],
@@ -88,8 +69,8 @@ fn scrape_config(job: &ScrapeJob) -> ScrapeConfig {
     };
     ScrapeConfig {
         job_name: job.name.clone(),
-        scrape_interval: job.interval.clone(),
-        scrape_timeout: job.timeout.clone(),
+        scrape_interval: job.interval.as_ref().map(ToString::to_string),
+        scrape_timeout: job.timeout.as_ref().map(ToString::to_string),
         metrics_path: job.path.clone(),
         scheme: job.scheme.clone(),
         honor_labels: job.honor_labels,

@@ -23,7 +23,7 @@ pub const DIR: &str = "prometheus/tests";
 
 /// Renders one test file per rule group that has tests.
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    if plan.stack.prometheus.is_none() {
+    if plan.prometheus.is_none() {
         return Ok(Vec::new());
     }
     let files = test_files(plan, |group| format!("../rules/{group}.yml"));

@@ -15,7 +15,7 @@ pub const DIR: &str = "prometheus/rules";
 
 /// Renders one rules file per group (nothing without `[prometheus]`).
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    if plan.stack.prometheus.is_none() {
+    if plan.prometheus.is_none() {
         return Ok(Vec::new());
     }
     let files: Vec<RulesFile> = groups(plan)

@@ -304,13 +304,14 @@ pub fn check_extra_jobs(checker: &mut Checker<'_>) {
 /// A scrape timeout within the interval; probes are paths on a known port.
 fn check_service_metrics(checker: &mut Checker<'_>, name: &str, service: &Service) {
     if let Some(metrics) = &service.metrics {
-        // Without its own interval the job scrapes at the global one (15s by default).
+        // Without its own interval the job scrapes at the global one.
         let global = checker
             .stack
             .prometheus
             .as_ref()
-            .and_then(|p| p.scrape_interval.as_ref())
-            .map_or(15_000, crate::config::Duration::millis);
+            .map_or(crate::config::DEFAULT_INTERVAL_MS, |p| {
+                p.scrape_interval_or_default().millis()
+            });
         let interval = metrics
             .interval
             .as_ref()

@@ -4,10 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::config::{ByteSize, Cpus, Healthcheck, Resources};
+use crate::config::{ByteSize, Cpus, Duration, Healthcheck, Resources};
 use crate::plan::PlannedHealthcheck;
 use crate::syntax::interpolation::{Piece, pieces};
-use crate::syntax::parse_duration_millis;
 
 /// One container of a pod.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,11 +150,8 @@ pub fn probes(
             _ => return None,
         },
     };
-    let millis = |text: &Option<String>, default| {
-        text.as_deref()
-            .and_then(parse_duration_millis)
-            .unwrap_or(default)
-    };
+    let millis =
+        |duration: &Option<Duration>, default| duration.as_ref().map_or(default, Duration::millis);
     let interval = millis(&planned.interval, DEFAULT_INTERVAL_MS);
     let retries = planned.retries.unwrap_or(DEFAULT_RETRIES);
     let probe = PlannedProbe {

@@ -25,6 +25,7 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 
 use super::{KubernetesPlan, Loss, PlannedMount, PodVolume, VolumeSource, Workload};
+use crate::config::Duration;
 use crate::load::pointer;
 use crate::plan::prometheus::{
     BLACKBOX, BLACKBOX_CONFIG, BLACKBOX_PORT, PROBE_JOB, PROBE_MODULE, TargetLabels,
@@ -75,9 +76,9 @@ pub struct PlannedServiceMonitor {
     /// `http` or `https`.
     pub scheme: String,
     /// The scrape interval, when the service sets one.
-    pub interval: Option<String>,
+    pub interval: Option<Duration>,
     /// The scrape timeout, when the service sets one.
-    pub timeout: Option<String>,
+    pub timeout: Option<Duration>,
     /// Whether the scraped series' own labels win over the target's.
     pub honor_labels: bool,
     /// The `service` and `team` target labels.
@@ -417,7 +418,8 @@ exporter = true
         assert_eq!(
             kubernetes.monitoring.service_monitors[0]
                 .interval
-                .as_deref(),
+                .as_ref()
+                .map(crate::config::Duration::as_str),
             Some("30s")
         );
         assert_eq!(

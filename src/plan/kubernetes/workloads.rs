@@ -197,9 +197,8 @@ fn workload(
         image_pull_secrets: settings.image_pull_secrets.clone(),
         termination_grace_seconds: service
             .stop_grace_period
-            .as_deref()
-            .and_then(crate::syntax::parse_duration_millis)
-            .map(|millis| i64::try_from(millis.div_ceil(1000)).unwrap_or(i64::MAX)),
+            .as_ref()
+            .map(|period| i64::try_from(period.millis().div_ceil(1000)).unwrap_or(i64::MAX)),
         run_as_init: false,
     }
 }

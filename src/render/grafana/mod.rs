@@ -8,7 +8,7 @@ pub mod model;
 mod provisioning;
 
 pub use dashboards::{PROMETHEUS_UID, dashboard_json};
-pub use provisioning::{DATASOURCES_PATH, PROVIDERS_PATH, datasource_uids};
+pub use provisioning::{DATASOURCES_PATH, PROVIDERS_PATH};
 
 use super::OutputFile;
 use super::format::to_json;
@@ -18,10 +18,10 @@ use crate::plan::Plan;
 /// Renders the provisioning files and `grafana/dashboards/<uid>.json`
 /// (nothing without a `[grafana]` section).
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
-    if plan.stack.grafana.is_none() {
+    let Some(grafana) = &plan.grafana else {
         return Ok(Vec::new());
-    }
-    let mut files = provisioning::render(plan)?;
+    };
+    let mut files = provisioning::render(plan, grafana)?;
     for planned in &plan.dashboards {
         let json = dashboard_json(planned, PROMETHEUS_UID);
         files.push(OutputFile::text(

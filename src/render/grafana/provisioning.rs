@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::plan::grafana::{DASHBOARDS_MOUNT, DatasourceKind, PlannedDatasource};
+use crate::plan::grafana::{DASHBOARDS_MOUNT, DatasourceKind, PlannedDatasource, PlannedGrafana};
 use crate::render::OutputFile;
 use crate::render::format::yaml_file;
 
@@ -17,10 +17,10 @@ pub const DATASOURCES_PATH: &str = "grafana/provisioning/datasources/datasources
 pub const PROVIDERS_PATH: &str = "grafana/provisioning/dashboards/dashboards.yml";
 
 /// Renders both provisioning files.
-pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
+pub fn render(plan: &Plan, grafana: &PlannedGrafana) -> Result<Vec<OutputFile>, Error> {
     let datasources = DatasourcesFile {
         api_version: 1,
-        datasources: datasources(plan),
+        datasources: grafana.datasources.iter().map(datasource).collect(),
     };
     let providers = ProvidersFile {
         api_version: 1,
@@ -44,23 +44,10 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     ])
 }
 
-/// The uids of the datasources provisioned for `plan`.
-pub fn datasource_uids(plan: &Plan) -> Vec<&'static str> {
-    datasources(plan).iter().map(|d| d.uid).collect()
-}
-
-/// The plan's datasources in Grafana's terms.
-fn datasources(plan: &Plan) -> Vec<Datasource> {
-    plan.datasources.iter().map(datasource).collect()
-}
-
+/// A planned datasource in Grafana's terms.
 fn datasource(planned: &PlannedDatasource) -> Datasource {
-    let (name, kind, json_data) = match planned.kind {
-        DatasourceKind::Prometheus => (
-            "Prometheus",
-            "prometheus",
-            json!({ "httpMethod": "POST", "timeInterval": "15s" }),
-        ),
+    let (name, kind, mut json_data) = match planned.kind {
+        DatasourceKind::Prometheus => ("Prometheus", "prometheus", json!({ "httpMethod": "POST" })),
         DatasourceKind::Alertmanager => (
             "Alertmanager",
             "alertmanager",
@@ -79,6 +66,9 @@ fn datasource(planned: &PlannedDatasource) -> Datasource {
             }),
         ),
     };
+    if let (Some(interval), Some(settings)) = (&planned.time_interval, json_data.as_object_mut()) {
+        settings.insert("timeInterval".to_owned(), json!(interval.to_string()));
+    }
     Datasource {
         name: name.to_owned(),
         kind,
@@ -172,11 +162,13 @@ admin-password = "${GRAFANA_ADMIN_PASSWORD}"
 "#;
         let loaded = crate::load::load_str("logs.toml", source).expect("the stack loads");
         let plan = crate::plan::plan(&loaded);
+        let grafana = plan.grafana.expect("the stack has [grafana]");
+        let list: Vec<Datasource> = grafana.datasources.iter().map(datasource).collect();
+        let uids: Vec<&str> = list.iter().map(|d| d.uid).collect();
         assert_eq!(
-            datasource_uids(&plan),
+            uids,
             ["prometheus", "alertmanager", "loki", "elasticsearch"]
         );
-        let list = datasources(&plan);
         assert_eq!(list.iter().filter(|d| d.is_default).count(), 1);
         assert_eq!(list[2].url, "http://loki:3100");
         assert_eq!(list[3].url, "http://search:9200");
@@ -184,5 +176,6 @@ admin-password = "${GRAFANA_ADMIN_PASSWORD}"
             list[1].json_data.get("implementation"),
             Some(&json!("prometheus"))
         );
+        assert_eq!(list[0].json_data.get("timeInterval"), Some(&json!("15s")));
     }
 }

@@ -18,7 +18,7 @@ pub fn render(plan: &Plan) -> Result<Files, Error> {
     let mut text = format!(
         "<!-- {} -->\n\n# {} on Kubernetes\n\n",
         header_lines(plan).replace('>', "\\u{003E}"),
-        plain(&plan.stack.stack.name)
+        plain(&plan.name)
     );
     text.push_str("## Deploy\n\nFrom the bundle's folder:\n\n```sh\n");
     let has_secret = !kubernetes.secret_keys.is_empty();

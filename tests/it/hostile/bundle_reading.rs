@@ -385,7 +385,7 @@ fn markdown_read(text: &str) -> Value {
 
 /// The `${NAME}` references in `value`.
 fn references(value: &str) -> BTreeSet<String> {
-    stackgen::render::env_example::variables_in(value)
+    stackgen::syntax::interpolation::variables_in(value)
         .into_iter()
         .map(str::to_owned)
         .collect()

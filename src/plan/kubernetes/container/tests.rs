@@ -26,10 +26,10 @@ fn cpus_in_millicores() {
 fn check(test: &[&str], start_period: Option<&str>) -> PlannedHealthcheck {
     PlannedHealthcheck {
         test: Some(test.iter().map(|s| (*s).to_owned()).collect()),
-        interval: Some("10s".to_owned()),
-        timeout: Some("1500ms".to_owned()),
+        interval: Some(Duration::from_millis(10_000)),
+        timeout: Some(Duration::from_millis(1500)),
         retries: Some(5),
-        start_period: start_period.map(str::to_owned),
+        start_period: start_period.map(|text| Duration::parse(text).expect("a duration")),
     }
 }
 

@@ -13,16 +13,16 @@ use super::{DIR, monitoring_metadata};
 use crate::config::SecretRef;
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::plan::alertmanager::{PlannedRoute, PlannedRouting};
-use crate::render::alertmanager::{PAGERDUTY_DESCRIPTION, SLACK_TEXT, SLACK_TITLE};
+use crate::plan::alertmanager::{
+    PAGERDUTY_DESCRIPTION, PlannedRoute, PlannedRouting, SLACK_TEXT, SLACK_TITLE,
+};
 use crate::syntax::LabelMatcher;
 
 /// Renders `alertmanager-config.yaml` when the plan has one.
 pub fn render(plan: &Plan) -> Result<Files, Error> {
     let kubernetes = kubernetes_plan(plan)?;
-    let (Some(name), Some(settings), Some(routing)) = (
+    let (Some(name), Some(routing)) = (
         &kubernetes.monitoring.alertmanager_config,
-        &plan.stack.alertmanager,
         &plan.alertmanager,
     ) else {
         return Ok(Files::default());
@@ -35,7 +35,7 @@ pub fn render(plan: &Plan) -> Result<Files, Error> {
         monitoring_metadata(plan, name)?,
         AlertmanagerConfigSpec {
             route: root_route(routing),
-            receivers: settings
+            receivers: routing
                 .receivers
                 .iter()
                 .map(|(name, receiver)| Receiver {
@@ -44,7 +44,7 @@ pub fn render(plan: &Plan) -> Result<Files, Error> {
                         .email
                         .iter()
                         .map(|to| {
-                            let smtp = settings.smtp.as_ref();
+                            let smtp = routing.smtp.as_ref();
                             EmailConfig {
                                 to: to.clone(),
                                 smarthost: smtp.map(|s| s.smarthost.clone()),
