@@ -36,8 +36,8 @@ pub use logs::{
     alloy_release, loki_release,
 };
 pub use monitoring::{DEFAULT_INTERVAL_MS, DEFAULT_RETENTION, ExtraScrape, Grafana, Prometheus};
-pub use mount::{MountSource, ResolvedMount, resolve_mount};
-pub use port::{check_address, resolve_port};
+pub use mount::{Mount, MountSource, ResolvedMount};
+pub use port::{Port, check_address};
 pub use service::{
     Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
     ExporterSettings, Healthcheck, HttpTool, LimitValue, Metrics, PortMapping, PortSpec, Replicas,

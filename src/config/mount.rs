@@ -1,6 +1,38 @@
-//! Mounts, read from their short and long forms.
+//! Mounts, read once from their short and long forms while the stack
+//! loads: validation reports what does not read, the plan takes the
+//! [`ResolvedMount`].
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{VolumeMount, VolumeMountLong};
+
+/// A mount of a service: as written, and what it reads as.
+#[derive(Debug, Clone)]
+pub struct Mount {
+    /// The mount as written, in its short or long form.
+    pub spec: VolumeMount,
+    /// The mount it reads as, or why it does not read.
+    pub resolved: Result<ResolvedMount, String>,
+}
+
+impl From<VolumeMount> for Mount {
+    fn from(spec: VolumeMount) -> Self {
+        let resolved = resolve_mount(&spec);
+        Self { spec, resolved }
+    }
+}
+
+impl<'de> Deserialize<'de> for Mount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        VolumeMount::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl Serialize for Mount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.spec.serialize(serializer)
+    }
+}
 
 /// A mount resolved to its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +66,7 @@ pub enum MountSource {
 }
 
 /// Parses a mount in either form.
-pub fn resolve_mount(mount: &VolumeMount) -> Result<ResolvedMount, String> {
+fn resolve_mount(mount: &VolumeMount) -> Result<ResolvedMount, String> {
     let long = match mount {
         VolumeMount::Long(long) => long.0.clone(),
         VolumeMount::Short(text) => {

@@ -1,6 +1,38 @@
-//! Published ports, read from their short and long forms.
+//! Published ports, read once from their short and long forms while the
+//! stack loads: validation reports what does not read, the plan takes the
+//! [`PortMapping`].
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{PortMapping, PortSpec, Service};
+
+/// A published port: as written, and what it reads as.
+#[derive(Debug, Clone)]
+pub struct Port {
+    /// The port as written, in its short or long form.
+    pub spec: PortSpec,
+    /// The port it reads as, or why it does not read.
+    pub mapping: Result<PortMapping, String>,
+}
+
+impl From<PortSpec> for Port {
+    fn from(spec: PortSpec) -> Self {
+        let mapping = resolve_port(&spec);
+        Self { spec, mapping }
+    }
+}
+
+impl<'de> Deserialize<'de> for Port {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        PortSpec::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl Serialize for Port {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.spec.serialize(serializer)
+    }
+}
 
 impl Service {
     /// The first container port, of `ports` (the first that reads) or else
@@ -8,14 +40,14 @@ impl Service {
     pub fn primary_port(&self) -> Option<u16> {
         self.ports
             .iter()
-            .find_map(|port| resolve_port(port).ok())
+            .find_map(|port| port.mapping.as_ref().ok())
             .map(|port| port.container)
             .or_else(|| self.expose.first().copied())
     }
 }
 
 /// Reads a port in any of its forms; the error says why it does not read.
-pub fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
+fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
     match spec {
         PortSpec::Number(0) => Err("port 0 is not allowed".to_owned()),
         PortSpec::Number(number) => Ok(PortMapping {

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Table;
+use super::{Mount, Port, Table};
 use crate::syntax::{
     BuildArgName, ByteSize, ContainerName, Cpus, DockerLabelKey, Duration, EnvName, Ranged,
 };
@@ -53,13 +53,15 @@ pub struct Service {
     pub env_file: Vec<String>,
     /// Published ports: `"8080:80"`, `"127.0.0.1:8080:80"`, `"9000"` or a table.
     #[serde(default)]
-    pub ports: Vec<PortSpec>,
+    #[schemars(with = "Vec<PortSpec>")]
+    pub ports: Vec<Port>,
     /// Ports reachable only from other containers on the stack's networks.
     #[serde(default)]
     pub expose: Vec<u16>,
     /// Mounts: `"volume-name:/path"`, `"volume-name:/path:ro"` or a table.
     #[serde(default)]
-    pub volumes: Vec<VolumeMount>,
+    #[schemars(with = "Vec<VolumeMount>")]
+    pub volumes: Vec<Mount>,
     /// How many identical containers to run. Compose runs them as one service
     /// (`deploy.replicas`; containers `<project>-NAME-1..N`): dependents wait for
     /// all of them, and nginx and Prometheus find each through the service's name.

@@ -2,12 +2,12 @@
 
 use indexmap::IndexMap;
 
-use crate::config::{env_file_bundle_path, resolve_port};
+use crate::config::env_file_bundle_path;
 use crate::config::{
     DependsCondition, Duration, HttpTool, PortMapping, Resources, RestartPolicy, Service,
     ServiceKind, Ulimits,
 };
-use crate::config::{MountSource, ResolvedMount, resolve_mount};
+use crate::config::{MountSource, ResolvedMount};
 use crate::syntax::{Ranged, text_keys};
 
 /// Who asked for a planned service.
@@ -284,12 +284,12 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
     let ports: Vec<PortMapping> = service
         .ports
         .iter()
-        .filter_map(|p| resolve_port(p).ok())
+        .filter_map(|port| port.mapping.clone().ok())
         .collect();
     let mounts: Vec<ResolvedMount> = service
         .volumes
         .iter()
-        .filter_map(|m| resolve_mount(m).ok())
+        .filter_map(|mount| mount.resolved.clone().ok())
         .chain(service.files.iter().map(|file| ResolvedMount {
             source: MountSource::Host(format!("./{}", file.bundle_path(name))),
             target: file.target.clone(),

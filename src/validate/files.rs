@@ -8,7 +8,6 @@ use std::collections::HashSet;
 
 use super::Checker;
 use crate::config::env_file_bundle_path;
-use crate::config::resolve_mount;
 use crate::error::ErrorKind;
 use crate::load::{InputProblem, named_inputs, pointer};
 #[cfg(test)]
@@ -50,8 +49,8 @@ fn check_service_files(checker: &mut Checker<'_>) -> HashSet<String> {
         let mut targets: HashSet<String> = service
             .volumes
             .iter()
-            .filter_map(|mount| resolve_mount(mount).ok())
-            .map(|mount| mount.target)
+            .filter_map(|mount| mount.resolved.as_ref().ok())
+            .map(|mount| mount.target.clone())
             .collect();
         for (position, file) in service.files.iter().enumerate() {
             let at =

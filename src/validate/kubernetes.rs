@@ -3,7 +3,7 @@
 //! before anything is rendered. Runs only when the target is selected.
 
 use super::Checker;
-use crate::config::{IngressFlavour, MountSource, resolve_mount};
+use crate::config::{IngressFlavour, MountSource};
 use crate::error::ErrorKind;
 use crate::load::{closest, pointer};
 use crate::syntax::{check_dns_label, check_dns_subdomain, check_label_key, check_label_value};
@@ -127,7 +127,7 @@ fn check_services(checker: &mut Checker<'_>) {
         let stateful = service
             .volumes
             .iter()
-            .filter_map(|mount| resolve_mount(mount).ok())
+            .filter_map(|mount| mount.resolved.as_ref().ok())
             .any(|mount| matches!(mount.source, MountSource::Volume(_)));
         if stateful && name.len() > MAX_STATEFUL_NAME && check_dns_label(name).is_none() {
             checker.error_at_key(

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use crate::config::{PortMapping, PortSpec, check_address, resolve_port};
+use crate::config::{PortMapping, PortSpec, check_address};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
 use crate::plan::prometheus::{NODE_EXPORTER, NODE_EXPORTER_PORT};
@@ -13,16 +13,16 @@ pub fn check(checker: &mut Checker<'_>) {
     let stack = checker.stack;
     let mut taken = Claims::new();
     for (name, service) in &stack.services {
-        for (position, spec) in service.ports.iter().enumerate() {
+        for (position, port) in service.ports.iter().enumerate() {
             let at = pointer(["services", name, "ports", &position.to_string()]);
-            let mapping = match resolve_port(spec) {
+            let mapping = match &port.mapping {
                 Ok(mapping) => mapping,
                 Err(reason) => {
                     checker.error(
                         &at,
                         ErrorKind::BadPort {
-                            value: describe(spec),
-                            reason,
+                            value: describe(&port.spec),
+                            reason: reason.clone(),
                         },
                     );
                     continue;
@@ -39,7 +39,7 @@ pub fn check(checker: &mut Checker<'_>) {
                 );
                 continue;
             }
-            claim(checker, &mut taken, &mapping, host, name, &at);
+            claim(checker, &mut taken, mapping, host, name, &at);
         }
     }
     for (owner, section, port, bind) in generated_ports(checker) {

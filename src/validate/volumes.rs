@@ -1,7 +1,7 @@
 //! Mounts: named volumes exist, host paths stay inside the bundle or are absolute.
 
 use super::Checker;
-use crate::config::{MountSource, ResolvedMount, VolumeMount, resolve_mount};
+use crate::config::{MountSource, ResolvedMount, VolumeMount};
 use crate::error::ErrorKind;
 use crate::load::{Section, closest, pointer};
 
@@ -12,24 +12,24 @@ pub fn check(checker: &mut Checker<'_>) {
     for (name, service) in &stack.services {
         for (position, mount) in service.volumes.iter().enumerate() {
             let at = pointer(["services", name, "volumes", &position.to_string()]);
-            match resolve_mount(mount) {
+            match &mount.resolved {
                 Err(reason) => checker.error(
                     &at,
                     ErrorKind::BadMount {
-                        value: describe(mount),
-                        reason,
+                        value: describe(&mount.spec),
+                        reason: reason.clone(),
                     },
                 ),
                 Ok(ResolvedMount {
                     source: MountSource::Volume(volume),
                     ..
-                }) if !stack.volumes.contains_key(&volume) => {
+                }) if !stack.volumes.contains_key(volume) => {
                     checker.error(
                         &at,
                         ErrorKind::DanglingReference {
                             what: "volume",
-                            suggestion: closest(&volume, &volumes),
-                            name: volume,
+                            suggestion: closest(volume, &volumes),
+                            name: volume.clone(),
                         },
                     );
                 }
