@@ -61,35 +61,19 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::alertmanager::SERVICE as ALERTMANAGER;
 use super::alerts::{
     AlertOrigin, ExpectedAlert, LibraryMember, PlannedAlert, PlannedRecording, PlannedTest,
 };
 pub use super::library_file::kinds;
 use super::library_file::{LibraryFile, LibraryRule, LibrarySeries, LibraryText, TextValues, load};
+use super::library_kinds::{APP, LIBRARY_GROUP_PREFIX, PROBES, files_of, library_kind};
 pub use super::library_requirements::{Fed, Requirement};
-use super::prometheus::{
-    BLACKBOX, CADVISOR, NODE_EXPORTER, PROBE_JOB, PROMETHEUS, probe_targets, scrape_targets,
-    target_labels,
-};
+use super::prometheus::{PROBE_JOB, probe_targets, scrape_targets, target_labels};
 use super::selector_text::{regex_escape, with_missing_labels};
-use super::{Plan, PlannedService, Purpose};
-use crate::config::{LibraryAlerts, ServiceKind};
+use super::{Plan, Purpose};
+use crate::config::LibraryAlerts;
 use crate::error::Error;
 use crate::syntax::matcher::quote;
-
-/// How every group of the library is named: `library-<kind>`,
-/// `library-<kind>-<service>`.
-pub const LIBRARY_GROUP_PREFIX: &str = "library-";
-
-/// The library file every scrape job gets.
-pub const TARGETS: &str = "targets";
-
-/// The library file whose rules watch the probe job rather than their own.
-pub const PROBES: &str = "blackbox";
-
-/// The library file of `kind = "app"` services.
-pub const APP: &str = "app";
 
 /// The label of `http_requests_total` the `app` rules read the status from,
 /// unless the service's `metrics.status-label` names another.
@@ -137,84 +121,6 @@ pub fn add_library(plan: &mut Plan) {
     }
     plan.alerts.extend(alerts);
     plan.recording_rules.extend(recordings);
-}
-
-/// What the validator needs to know of a library rule.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleInfo {
-    /// The alert name.
-    pub name: String,
-    /// The default threshold, for rules that have one.
-    pub threshold: Option<f64>,
-    /// Overrides must stay below this (percentages below 100, ratios below 1).
-    pub max_threshold: Option<f64>,
-}
-
-/// The rules in library file `kind`.
-pub fn rule_names(kind: &str) -> Vec<RuleInfo> {
-    load(kind)
-        .map(|library| {
-            library
-                .rules
-                .iter()
-                .map(|rule| RuleInfo {
-                    name: rule.name.clone(),
-                    threshold: rule.threshold,
-                    max_threshold: rule.max_threshold,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The team of library file `kind` (`team = ...` at its top): the `team`
-/// target label of its jobs whose entry names none.
-pub fn default_team(kind: &str) -> String {
-    load(kind).map_or_else(
-        |_| "infrastructure".to_owned(),
-        |library| library.team.clone(),
-    )
-}
-
-/// The library files of a job whose own file is `own`: `targets` first,
-/// unless `own` has its own down alert, then `own`.
-pub fn files_of(own: Option<&'static str>) -> Vec<&'static str> {
-    let own_down = own.is_some_and(|kind| load(kind).is_ok_and(|file| file.down_alert.is_some()));
-    (!own_down)
-        .then_some(TARGETS)
-        .into_iter()
-        .chain(own)
-        .collect()
-}
-
-/// The library file for a scraped service, besides `targets`.
-pub fn library_kind(service: &PlannedService) -> Option<&'static str> {
-    let by_name = match service.name.as_str() {
-        NODE_EXPORTER => Some("node"),
-        CADVISOR => Some("containers"),
-        BLACKBOX => Some(PROBES),
-        PROMETHEUS => Some("prometheus"),
-        ALERTMANAGER => Some("alertmanager"),
-        "nginx-exporter" => Some("nginx"),
-        _ => None,
-    };
-    by_name.or_else(|| kind_file(service.kind))
-}
-
-/// The library file for a `[services]` entry's kind, when there is one.
-pub fn kind_file(kind: ServiceKind) -> Option<&'static str> {
-    match kind {
-        ServiceKind::App => Some(APP),
-        ServiceKind::Redis => Some("redis"),
-        ServiceKind::Postgres => Some("postgres"),
-        ServiceKind::Mongodb => Some("mongodb"),
-        ServiceKind::Kafka => Some("kafka"),
-        ServiceKind::Elasticsearch => Some("elasticsearch"),
-        ServiceKind::Loki => Some("loki"),
-        ServiceKind::Alloy => Some("alloy"),
-        ServiceKind::Pushgateway => Some("pushgateway"),
-        _ => None,
-    }
 }
 
 /// The library groups of the plan's scrape jobs, in the order their first

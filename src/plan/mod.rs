@@ -15,6 +15,7 @@ pub mod grafana;
 pub mod ingress;
 pub mod kubernetes;
 mod library_file;
+pub mod library_kinds;
 mod library_requirements;
 pub mod logs;
 pub mod logs_links;

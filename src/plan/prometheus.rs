@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use super::alertmanager::{CONTAINER_PORT as ALERTMANAGER_PORT, SERVICE as ALERTMANAGER};
-use super::alert_library;
+use super::library_kinds;
 use super::service::join_networks;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{DependsCondition, EnvValue, Exporter, PortMapping, Service, ServiceKind};
@@ -365,7 +365,7 @@ pub struct TargetLabels {
 /// the team of the job's library file (`targets` for a job without one).
 pub fn target_labels(plan: &Plan, service: &PlannedService) -> TargetLabels {
     let owner = owner_of(plan, service);
-    let kind = alert_library::library_kind(service).unwrap_or(alert_library::TARGETS);
+    let kind = library_kinds::library_kind(service).unwrap_or(library_kinds::TARGETS);
     TargetLabels {
         team: team_of(plan, &owner, kind),
         service: owner,
@@ -457,7 +457,7 @@ pub fn probe_targets(plan: &Plan) -> Vec<ProbeTargets> {
         );
     }
     let labels = |owner: String| TargetLabels {
-        team: team_of(plan, &owner, alert_library::PROBES),
+        team: team_of(plan, &owner, library_kinds::PROBES),
         service: owner,
     };
     let mut all: Vec<ProbeTargets> = http
@@ -492,7 +492,7 @@ fn team_of(plan: &Plan, owner: &str, kind: &str) -> String {
         .services
         .get(owner)
         .and_then(|entry| entry.team.clone())
-        .unwrap_or_else(|| alert_library::default_team(kind))
+        .unwrap_or_else(|| library_kinds::default_team(kind))
 }
 
 /// The exporter for `service`, when it asks for one and its kind has one;

@@ -8,7 +8,7 @@ use super::{Checker, check_dns_label};
 use crate::config::{LibraryAlerts, Service, ServiceKind};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{Section, closest, pointer};
-use crate::plan::alert_library::{LIBRARY_GROUP_PREFIX, files_of, kind_file, rule_names};
+use crate::plan::library_kinds::{LIBRARY_GROUP_PREFIX, files_of, kind_file, rule_names};
 use crate::plan::prometheus::{PROBE_JOB, exporter_defaults};
 
 /// Checks the services' built-in alert settings and exporters.

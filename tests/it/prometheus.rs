@@ -193,7 +193,8 @@ fn every_library_expression_passes_the_promql_check() {
 /// `scripts/e2e` runs every rule's promtool tests on it.
 #[test]
 fn the_library_example_gets_every_library_rule() {
-    use stackgen::plan::alert_library::{kinds, rule_names};
+    use stackgen::plan::alert_library::kinds;
+    use stackgen::plan::library_kinds::rule_names;
     let stackgen::Output { plan, warnings, .. } = stackgen::run(
         Path::new("examples/library.toml"),
         &stackgen::Options::default().check_only(),

@@ -384,24 +384,3 @@ fn job_matchers_escape_regexes_and_strings() {
     group.members[0].job = r#"q"x"#.to_owned();
     assert_eq!(job_matcher(&group), r#"job="q\"x""#);
 }
-
-#[test]
-fn kinds_map_to_library_files() {
-    let node = PlannedService::generated(NODE_EXPORTER, "x", ServiceKind::Generic, "t");
-    assert_eq!(library_kind(&node), Some("node"));
-    let pg = PlannedService::generated("db-exporter", "x", ServiceKind::Postgres, "t");
-    assert_eq!(library_kind(&pg), Some("postgres"));
-    let worker = PlannedService::generated("worker", "x", ServiceKind::Worker, "t");
-    assert_eq!(library_kind(&worker), None);
-    for kind in [
-        "app",
-        "redis",
-        "postgres",
-        "mongodb",
-        "kafka",
-        "elasticsearch",
-    ] {
-        assert!(kinds().contains(&kind), "{kind}");
-        assert!(!rule_names(kind).is_empty(), "{kind}");
-    }
-}
