@@ -9,7 +9,8 @@ script changes only what a test run needs: the plain HTTP listener moves to
 a free loopback port, every upstream server and per-request target to one
 local backend that answers 200, paths under /etc/nginx/ to the copy, the pid
 file into the copy, no `user` switch, and every htpasswd file holds one
-generated user (a bundle with TLS is skipped). Then, for every location with `auth_basic`, it asks without
+generated user (a bundle with TLS is skipped). Then, for every location
+with `auth_basic` (sending its server block's name as the Host), it asks without
 credentials (401 expected), with a wrong password (401) and with the
 generated user (passed on: the backend's 200), and prints
 `PASS|FAIL nginx/nginx.conf <check> [-- message]` lines. Without openssl
@@ -51,8 +52,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def status(url, credentials=None):
+def status(url, credentials=None, host=None):
     request = urllib.request.Request(url)
+    if host:
+        request.add_header("Host", host)
     if credentials:
         token = base64.b64encode(credentials.encode()).decode()
         request.add_header("Authorization", f"Basic {token}")
@@ -66,7 +69,16 @@ def status(url, credentials=None):
 def main():
     source = sys.argv[1]
     conf = open(os.path.join(source, "nginx.conf")).read()
-    protected = re.findall(r'location "([^"]+)" \{\n\s*auth_basic ', conf)
+    # (host, path) of every location asking for credentials; the host is the
+    # first server name of its server block (None for the default server,
+    # which answers any host).
+    protected = []
+    for block in re.split(r"\n    server \{\n", conf)[1:]:
+        names = re.search(r'^\s*server_name "([^"]+)"', block, re.M)
+        default = re.search(r"^\s*listen [^;]*default_server;", block, re.M)
+        host = None if default or not names else names.group(1)
+        for path in re.findall(r'location "([^"]+)" \{\n\s*auth_basic ', block):
+            protected.append((host, path))
     if not protected:
         return
     if re.search(r"^\s*listen 443 ", conf, re.M):
@@ -93,6 +105,7 @@ def main():
     conf = re.sub(r"^user [^;]*;\n", "", conf, flags=re.M)
     conf = re.sub(r"^pid [^;]*;", f"pid {work}/nginx.pid;", conf, flags=re.M)
     conf = conf.replace("listen 80 default_server;", f"listen 127.0.0.1:{listen} default_server;")
+    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{listen};")
     conf = re.sub(r'server "[^"]+" max_fails', f"server 127.0.0.1:{backend_port} max_fails", conf)
     conf = re.sub(r'(set \$stackgen_target_\d+ )"[^"]+";', rf"\1127.0.0.1:{backend_port};", conf)
     conf = conf.replace("/etc/nginx/", run + "/")
@@ -123,7 +136,7 @@ def main():
             print(f"FAIL nginx/nginx.conf nginx-start -- {first[0] if first else 'nginx exited'}")
             return
         print("PASS nginx/nginx.conf nginx-start")
-        for path in protected:
+        for host, path in protected:
             url = base + path
             cases = [
                 ("no-credentials", None, 401),
@@ -131,9 +144,9 @@ def main():
                 ("credentials", f"e2e:{password}", 200),
             ]
             for name, credentials, expected in cases:
-                code, body = status(url, credentials)
+                code, body = status(url, credentials, host)
                 passed = code == expected and (expected != 200 or body == BODY)
-                check = f"auth-{name}:{path}"
+                check = f"auth-{name}:{host or ''}{path}"
                 if passed:
                     print(f"PASS nginx/nginx.conf {check}")
                 else:

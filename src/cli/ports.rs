@@ -8,8 +8,7 @@ use serde_json::json;
 use super::Format;
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::plan::grafana::SERVICE as GRAFANA;
-use crate::plan::web_root::ROUTABLE;
+use crate::plan::exposure::Finding;
 
 /// Arguments of `ports`.
 #[derive(Debug, clap::Args)]
@@ -21,8 +20,9 @@ pub struct Args {
     pub load: LoadArgs,
 }
 
-/// Runs `ports`: a table (or, with `--format json`, a JSON array), then a
-/// warning for each generated service anyone can reach without credentials.
+/// Runs `ports`: the stack's warnings (those about generated services
+/// anyone can reach without credentials among them), a table (or, with
+/// `--format json`, a JSON array), then the notes about them.
 pub fn run(args: &Args, format: Format) -> Result<(), Error> {
     let plan = super::plan_stack(&args.stack, &args.load.options(), format)?;
     let rows = rows(&plan);
@@ -87,63 +87,25 @@ pub fn rows(plan: &Plan) -> Vec<[String; 6]> {
 /// The bind address of a port published on every host address.
 const ALL_ADDRESSES: &str = "0.0.0.0";
 
-/// What `ports` says about the generated Prometheus, Alertmanager and
-/// Grafana after the table, one line each (`warning: ...` or `note: ...`):
-/// Prometheus and Alertmanager have no login of their own, so a port
-/// published on all addresses is open (and bypasses the proxy's
-/// authentication), and so is a route to them without `auth`; Grafana asks
-/// for its own login, and when the proxy serves it, its host port is not
-/// needed.
+/// The notes `ports` prints after the table about the generated
+/// Prometheus, Alertmanager and Grafana: the plan's findings
+/// (`plan.exposures`) that are not warnings (those are printed, as by
+/// `validate`, as diagnostics before the table).
 pub fn open_services(plan: &Plan) -> Vec<String> {
-    let mut warnings = Vec::new();
-    for target in ROUTABLE {
-        let Some(service) = plan.service(target.name) else {
-            continue;
-        };
-        let root = plan.web_root(target.name);
-        let has_login = target.name == GRAFANA;
-        for port in &service.ports {
-            let everywhere = port
-                .bind
-                .as_deref()
-                .is_none_or(|bind| matches!(bind, ALL_ADDRESSES | "::" | "[::]"));
-            if everywhere && port.host.is_some() && has_login && root.is_some() {
-                warnings.push(format!(
-                    "note: {} is served through the proxy, so its host port {} need not be published: `bind = \"127.0.0.1\"` in [{}] keeps it on this host",
-                    target.name,
-                    port.host.unwrap_or(port.container),
-                    target.section,
-                ));
-            }
-            if everywhere && port.host.is_some() && !has_login {
-                let through = match root {
-                    Some(root) if root.authenticated => format!(
-                        ", and bypasses the proxy's authentication at {}",
-                        root.external_url
-                    ),
-                    _ => String::new(),
-                };
-                warnings.push(format!(
-                    "warning: {} publishes port {} on all addresses without authentication{through}: set `bind = \"127.0.0.1\"` in [{}]{}",
-                    target.name,
-                    port.host.unwrap_or(port.container),
-                    target.section,
-                    if root.is_some() {
-                        " (the proxy reaches it inside the stack)"
-                    } else {
-                        ", or route to it through [ingress] with `auth`"
-                    }
-                ));
-            }
-        }
-        if let Some(root) = root.filter(|root| !root.authenticated && !has_login) {
-            warnings.push(format!(
-                "warning: {} is served through the proxy at {} without authentication: give its route `auth = {{ basic-file = \"...\" }}`",
-                target.name, root.external_url
-            ));
-        }
-    }
-    warnings
+    plan.exposures
+        .iter()
+        .filter_map(|exposure| match &exposure.finding {
+            Finding::PublishedBesideProxy { port } => Some(format!(
+                "note: {} is served through the proxy, so its host port {port} need not be published: `bind = \"127.0.0.1\"` in [{}] keeps it on this host",
+                exposure.service, exposure.section,
+            )),
+            Finding::OpenWithoutProxy { port } => Some(format!(
+                "note: {} publishes port {port} on all addresses without authentication: set `bind = \"127.0.0.1\"` in [{}], or serve it through [ingress] with a route that has `auth`",
+                exposure.service, exposure.section,
+            )),
+            Finding::OpenBesideProxy { .. } | Finding::RoutedWithoutAuth { .. } => None,
+        })
+        .collect()
 }
 
 /// Aligned columns under a header; the `PROXY` column only when the proxy

@@ -88,6 +88,13 @@ pub struct IngressRoute {
     /// `prometheus` or `alertmanager` other than `/` serves it under that
     /// prefix: stackgen sets its external URL and route prefix to match.
     pub path: String,
+    /// The host name this route answers on, such as `grafana.example.com`,
+    /// in an nginx `server` block of its own (and, on Kubernetes, as the
+    /// route's own host); the `server-names` of `[ingress]` when unset. A
+    /// route to the generated `grafana`, `prometheus` or `alertmanager` with
+    /// `path = "/"` serves it at that host's root.
+    #[serde(default)]
+    pub host: Option<String>,
     /// The service that serves it: a `[services]` entry (all its replicas
     /// form the upstream), or the generated `grafana`, `prometheus` or
     /// `alertmanager` of their sections.

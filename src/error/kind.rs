@@ -765,6 +765,53 @@ error_kinds! {
         )]
         #[label("retired controller")]
         RetiredIngressNginx {},
+        /// A route's own host that the proxy's TLS certificate does not name (a warning).
+        #[error("the TLS certificate does not name `{host}` (it names {names})")]
+        #[diagnostic(
+            code("stackgen::ingress::host-not-in-certificate"),
+            help("use a certificate that names `{host}` as well (a subject alternative name, or a wildcard one level above it): browsers refuse the host with this one")
+        )]
+        #[label("not named by the certificate")]
+        HostNotInCertificate {
+            /// The route's host.
+            host: String,
+            /// The certificate's DNS names, joined.
+            names: String,
+        },
+        /// Prometheus or Alertmanager, which have no login, publish a host
+        /// port on every address while the proxy fronts the stack (a warning).
+        #[error("{service} publishes host port {port} on all addresses without authentication, beside the proxy{}", bypass_text(bypassed.as_deref()))]
+        #[diagnostic(
+            code("stackgen::exposure::open-port"),
+            help("set `bind = \"127.0.0.1\"` in [{section}] to keep the port on this host{}", open_port_help(service, *routed))
+        )]
+        #[label("published on every address")]
+        OpenPort {
+            /// The generated service.
+            service: String,
+            /// Its section, without brackets.
+            section: String,
+            /// The host port.
+            port: u16,
+            /// Whether a route of the proxy points at it.
+            routed: bool,
+            /// The URL its route asks for credentials at, if any.
+            bypassed: Option<String>,
+        },
+        /// The proxy serves Prometheus or Alertmanager, which have no login,
+        /// without authentication (a warning).
+        #[error("the proxy serves {service} at {url} without authentication, and {service} has no login of its own")]
+        #[diagnostic(
+            code("stackgen::exposure::open-route"),
+            help("give the route `auth = {{ basic-file = \"FILE\" }}`, FILE an htpasswd file of password hashes in the stack's folder (`htpasswd -B -c FILE USER` writes one)")
+        )]
+        #[label("open to anyone who reaches the proxy")]
+        OpenRoute {
+            /// The generated service.
+            service: String,
+            /// The URL it is served at.
+            url: String,
+        },
     }
 }
 
@@ -773,6 +820,20 @@ impl ErrorKind {
     pub fn help(&self) -> String {
         miette::Diagnostic::help(self).map_or_else(String::new, |help| help.to_string())
     }
+}
+
+fn open_port_help(service: &str, routed: bool) -> String {
+    if routed {
+        format!(": the proxy reaches {service} inside the stack")
+    } else {
+        ", and serve it through an `[[ingress.routes]]` entry with `auth` where it must be reached from elsewhere".to_owned()
+    }
+}
+
+fn bypass_text(bypassed: Option<&str>) -> String {
+    bypassed.map_or_else(String::new, |url| {
+        format!(", past the credentials its route asks for at {url}")
+    })
 }
 
 fn unknown_key_help(suggestion: Option<&str>, allowed: &[String]) -> String {

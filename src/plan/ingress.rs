@@ -34,6 +34,8 @@ pub const STATUS_PATH: &str = "/nginx-status";
 pub const CERTS_DIR: &str = "/etc/nginx/certs";
 /// Where the htpasswd files of routes are mounted in the container.
 pub const AUTH_DIR: &str = "/etc/nginx/auth";
+/// The realm browsers show when a route asks for credentials.
+pub const AUTH_REALM: &str = "Restricted";
 /// The largest request body accepted when `client-max-body-size` is unset: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 /// Who may read the status page when `status-allow` is empty: loopback and
@@ -119,6 +121,9 @@ pub struct PlannedUpstream {
 pub struct PlannedIngressRoute {
     /// The path prefix, such as `/api/`.
     pub path: String,
+    /// The host name it answers on in a server of its own, lowercased;
+    /// `None` serves it on the ingress's server names.
+    pub host: Option<String>,
     /// The kind of traffic: plain HTTP, server-sent events or websockets.
     pub kind: RouteKind,
     /// The `[services]` entry serving it.
@@ -297,6 +302,7 @@ fn routing(plan: &Plan, ingress: &Ingress) -> PlannedIngress {
         };
         routes.push(PlannedIngressRoute {
             path: route.path.clone(),
+            host: route.host.as_ref().map(|host| host.to_ascii_lowercase()),
             kind: route.kind,
             service: route.service.clone(),
             port,

@@ -11,6 +11,7 @@ pub mod alertmanager;
 pub mod alerts;
 pub mod dashboard_uid;
 pub mod dashboards;
+pub mod exposure;
 pub mod grafana;
 pub mod ingress;
 pub mod kubernetes;
@@ -100,6 +101,9 @@ pub struct Plan {
     pub web_roots: Vec<web_root::PlannedWebRoot>,
     /// What Grafana is provisioned with, with `[grafana]`.
     pub grafana: Option<grafana::PlannedGrafana>,
+    /// Who can reach the generated Grafana, Prometheus and Alertmanager
+    /// without credentials, decided once for `validate` and `ports`.
+    pub exposures: Vec<exposure::Exposure>,
     /// The output targets rendered from this plan.
     pub targets: crate::config::Targets,
     /// The decisions of the `kubernetes` target; `None` when it is not rendered.
@@ -215,6 +219,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
         ingress: None,
         web_roots: Vec::new(),
         grafana: None,
+        exposures: Vec::new(),
         targets: loaded.targets,
         kubernetes: None,
         scrape_jobs: Vec::new(),
@@ -237,6 +242,7 @@ pub fn plan_for(loaded: &Loaded, purpose: Purpose) -> Plan {
     logs::add_services(&mut plan);
     grafana::add_services(&mut plan);
     ingress::add_services(&mut plan);
+    plan.exposures = exposure::exposures(&plan);
     prometheus::depend_on_later_services(&mut plan);
     logs::collect_services(&mut plan);
     logs_links::add_to_dashboards(&mut plan)

@@ -67,11 +67,14 @@ pub struct PlannedWebRoot {
     /// the route's path is `/`.
     pub prefix: String,
     /// The URL users reach it at, ending in `/`: the proxy's scheme, the
-    /// first server name (`localhost` when the ingress names none), the
-    /// published port unless it is the scheme's default, and the prefix.
+    /// route's own `host`, else the first server name (`localhost` when the
+    /// ingress names none), the published port unless it is the scheme's
+    /// default, and the prefix.
     pub external_url: String,
     /// Whether the route asks for credentials.
     pub authenticated: bool,
+    /// The route's index in `[[ingress.routes]]`.
+    pub route: usize,
 }
 
 /// The web roots of the generated services `stack`'s routes point at, in
@@ -99,13 +102,15 @@ pub fn web_roots(stack: &Stack) -> Vec<PlannedWebRoot> {
                     .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
         })
         .map_or("localhost", String::as_str);
-    let authority = if port == default_port {
-        host.to_owned()
-    } else {
-        format!("{host}:{port}")
+    let authority = |host: &str| {
+        if port == default_port {
+            host.to_owned()
+        } else {
+            format!("{host}:{port}")
+        }
     };
     let mut roots: Vec<PlannedWebRoot> = Vec::new();
-    for route in &ingress.routes {
+    for (index, route) in ingress.routes.iter().enumerate() {
         let Some(target) = routable(&route.service) else {
             continue;
         };
@@ -118,9 +123,18 @@ pub fn web_roots(stack: &Stack) -> Vec<PlannedWebRoot> {
         let prefix = route.path.trim_end_matches('/').to_owned();
         roots.push(PlannedWebRoot {
             service: target.name.to_owned(),
-            external_url: format!("{scheme}://{authority}{prefix}/"),
+            external_url: format!(
+                "{scheme}://{}{prefix}/",
+                authority(
+                    &route
+                        .host
+                        .as_ref()
+                        .map_or_else(|| host.to_owned(), |own| own.to_ascii_lowercase())
+                )
+            ),
             prefix,
             authenticated: route.auth.is_some(),
+            route: index,
         });
     }
     roots
@@ -153,6 +167,20 @@ mod tests {
                 root("grafana", "/grafana", "http://ops.example.org/grafana/"),
                 root("prometheus", "", "http://ops.example.org/"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_route_with_its_own_host_serves_at_that_host() {
+        let text = "[stack]\nname = \"t\"\n[grafana]\nadmin-password = \"${GF}\"\n[ingress]\nserver-names = [\"ops.example.org\"]\nhttp-port = 8080\n[[ingress.routes]]\nhost = \"Grafana.example.org\"\npath = \"/\"\nservice = \"grafana\"\n";
+        let loaded = crate::load::load_str("stack.toml", text).expect("loads");
+        let found: Vec<(String, String, String)> = web_roots(&loaded.stack)
+            .into_iter()
+            .map(|r| (r.service, r.prefix, r.external_url))
+            .collect();
+        assert_eq!(
+            found,
+            [root("grafana", "", "http://grafana.example.org:8080/")]
         );
     }
 

@@ -17,8 +17,10 @@ use crate::config::{Balance, RouteKind};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::ingress::{AUTH_DIR, CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
-use crate::plan::ingress::{Backend, PlannedAuth, PlannedIngress};
-use crate::syntax::nginx::{bundle_file_name, is_rate, route_path_problem, server_name_problem};
+use crate::plan::ingress::{AUTH_REALM, Backend, PlannedAuth, PlannedIngress};
+use crate::syntax::nginx::{
+    bundle_file_name, is_rate, route_host_problem, route_path_problem, server_name_problem,
+};
 use crate::syntax::unsafe_char;
 use crate::templates;
 
@@ -30,8 +32,6 @@ const ANY_SERVER_NAME: &str = "_";
 const DOCKER_DNS: &str = "127.0.0.11";
 /// The size of each rate-limit zone's shared memory.
 const ZONE_SIZE: &str = "10m";
-/// The realm browsers show when a route asks for credentials.
-const AUTH_REALM: &str = "Restricted";
 
 /// The permission bits of the private key's copy: readable by its owner only.
 pub const PRIVATE_KEY_MODE: u32 = 0o600;
@@ -111,13 +111,11 @@ struct Context {
     tls: Option<TlsContext>,
     upstreams: Vec<UpstreamContext>,
     servers: Vec<ServerContext>,
-    server_names: Vec<String>,
     redirect_port: Option<u16>,
     health_path: &'static str,
     status_path: &'static str,
     status_allow: Vec<String>,
     auth_realm: &'static str,
-    routes: Vec<RouteContext>,
 }
 
 #[derive(Debug, Serialize)]
@@ -142,15 +140,23 @@ struct UpstreamContext {
     server: String,
 }
 
+/// One `server` block: the main one (`default_server`, the ingress's server
+/// names, the health and status pages, the routes without a host) or the
+/// one of a route's own host, per listener.
 #[derive(Debug, Serialize)]
 struct ServerContext {
     port: u16,
     ssl: bool,
     redirect: bool,
+    default: bool,
+    names: Vec<String>,
+    routes: Vec<RouteContext>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct RouteContext {
+    /// The route's place among all routes, from 1: names its per-request target variable.
+    index: usize,
     path: String,
     /// Websockets: the connection is upgraded.
     upgrade: bool,
@@ -164,7 +170,7 @@ struct RouteContext {
     auth_file: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct LimitContext {
     zone_arg: String,
     burst_arg: Option<String>,
@@ -180,10 +186,16 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
             server: format!("{}:{}", upstream.host, upstream.port),
         })
         .collect();
-    let mut routes = Vec::new();
-    for route in &ingress.routes {
+    // The routes without a host, then each host's, in the order hosts first appear.
+    let mut groups: Vec<(Option<&str>, Vec<RouteContext>)> = vec![(None, Vec::new())];
+    for (position, route) in ingress.routes.iter().enumerate() {
         if let Some(reason) = route_path_problem(&route.path) {
             return Err(bug(&route.path, &reason));
+        }
+        if let Some(host) = &route.host {
+            if let Some(reason) = route_host_problem(host) {
+                return Err(bug(host, &reason));
+            }
         }
         let (proxy_pass, resolved_target) = match &route.backend {
             Backend::Upstream(index) => {
@@ -197,7 +209,8 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
                 (String::new(), Some(format!("{container}:{}", route.port)))
             }
         };
-        routes.push(RouteContext {
+        let context = RouteContext {
+            index: position + 1,
             path: route.path.clone(),
             upgrade: route.kind == RouteKind::Websocket,
             buffering: route.buffering,
@@ -215,7 +228,12 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
                 )),
                 None => None,
             },
-        });
+        };
+        let host = route.host.as_deref();
+        match groups.iter_mut().find(|(group, _)| *group == host) {
+            Some((_, routes)) => routes.push(context),
+            None => groups.push((host, vec![context])),
+        }
     }
     let resolver = ingress
         .routes
@@ -258,17 +276,26 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
         }),
     };
     let redirect = ingress.tls.as_ref().is_some_and(|tls| tls.redirect_http);
-    let mut servers = vec![ServerContext {
-        port: HTTP_PORT,
-        ssl: false,
-        redirect,
-    }];
+    let mut listeners = vec![(HTTP_PORT, false, redirect)];
     if tls.is_some() {
-        servers.push(ServerContext {
-            port: HTTPS_PORT,
-            ssl: true,
-            redirect: false,
-        });
+        listeners.push((HTTPS_PORT, true, false));
+    }
+    let mut servers = Vec::new();
+    for (port, ssl, redirect) in listeners {
+        for (host, routes) in &groups {
+            // The main server redirects every host to HTTPS.
+            if redirect && host.is_some() {
+                continue;
+            }
+            servers.push(ServerContext {
+                port,
+                ssl,
+                redirect,
+                default: host.is_none(),
+                names: host.map_or_else(|| server_names.clone(), |host| vec![host.to_owned()]),
+                routes: routes.clone(),
+            });
+        }
     }
     let https_host_port = ingress
         .tls
@@ -286,13 +313,11 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
         tls,
         upstreams,
         servers,
-        server_names,
         redirect_port: (https_host_port != HTTPS_PORT).then_some(https_host_port),
         health_path: HEALTH_PATH,
         status_path: STATUS_PATH,
         status_allow: ingress.status_allow.clone(),
         auth_realm: AUTH_REALM,
-        routes,
     })
 }
 

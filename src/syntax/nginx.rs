@@ -59,6 +59,24 @@ pub fn server_name_problem(name: &str) -> Option<String> {
     None
 }
 
+/// Why `name` is not the host name of a route (`grafana.example.com`: a
+/// server name without `*.` or `_`, not an address), or `None`.
+pub fn route_host_problem(name: &str) -> Option<String> {
+    if name == "_" || name.starts_with("*.") {
+        return Some("it is not one host name".to_owned());
+    }
+    if let Some(problem) = server_name_problem(name) {
+        return Some(problem);
+    }
+    if name
+        .split('.')
+        .all(|label| label.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some("it is an address, not a host name".to_owned());
+    }
+    None
+}
+
 /// Whether `rate` is an nginx request rate: `<n>r/s` or `<n>r/m`.
 pub fn is_rate(rate: &str) -> bool {
     let Some(number) = rate
@@ -137,6 +155,10 @@ mod tests {
         assert!(route_path_problem("/a.b/.well-known/..x").is_none());
         assert!(server_name_problem("*.example.com").is_none());
         assert!(server_name_problem("ex_ample.com").is_some());
+        assert!(route_host_problem("grafana.example.com").is_none());
+        for bad in ["*.example.com", "_", "10.0.0.1", "a b", "ex_ample.com", ""] {
+            assert!(route_host_problem(bad).is_some(), "{bad}");
+        }
     }
 
     /// What would end or open an nginx directive, quote, escape, start a

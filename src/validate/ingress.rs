@@ -17,7 +17,8 @@ use crate::load::{Section, closest, pointer};
 use crate::plan::web_root::{ROUTABLE, routable};
 use crate::syntax::check_dns_label;
 use crate::syntax::nginx::{
-    bundle_file_name, is_rate, parse_allow, route_path_problem, server_name_problem,
+    bundle_file_name, is_rate, parse_allow, route_host_problem, route_path_problem,
+    server_name_problem,
 };
 
 /// The largest TLS file read, in bytes (a certificate chain is a few KiB).
@@ -187,10 +188,14 @@ fn balance_name(balance: Balance) -> &'static str {
 /// Route paths, rate-limit zones and timeouts.
 fn check_route_values(checker: &mut Checker<'_>, ingress: &Ingress) {
     let zones: Vec<String> = ingress.rate_limits.keys().cloned().collect();
-    let mut seen_paths: HashMap<&str, usize> = HashMap::new();
+    let mut seen_paths: HashMap<(Option<String>, &str), usize> = HashMap::new();
     for (position, route) in ingress.routes.iter().enumerate() {
         let index = position.to_string();
         let at = |field: &str| pointer(["ingress", "routes", &index, field]);
+        if let Some(host) = &route.host {
+            check_route_host(checker, ingress, position, host);
+        }
+        let host = route.host.as_ref().map(|host| host.to_ascii_lowercase());
         if let Some(reason) = route_path_problem(&route.path) {
             checker.error(
                 &at("path"),
@@ -200,11 +205,18 @@ fn check_route_values(checker: &mut Checker<'_>, ingress: &Ingress) {
                     "write a URL path prefix such as `/api/`",
                 ),
             );
-        } else if seen_paths.insert(&route.path, position).is_some() {
+        } else if seen_paths
+            .insert((host.clone(), &route.path), position)
+            .is_some()
+        {
             checker.error(
                 &at("path"),
                 ErrorKind::DuplicateName {
-                    what: "route path",
+                    what: if host.is_some() {
+                        "route path on this host"
+                    } else {
+                        "route path"
+                    },
                     name: route.path.clone(),
                 },
             );
@@ -233,6 +245,62 @@ fn check_route_values(checker: &mut Checker<'_>, ingress: &Ingress) {
                     },
                 );
             }
+        }
+    }
+}
+
+/// A route's own host: one host name, not one of the `server-names` (the
+/// main server answers those), and named by the TLS certificate when the
+/// proxy terminates TLS.
+fn check_route_host(checker: &mut Checker<'_>, ingress: &Ingress, position: usize, host: &str) {
+    let at = pointer(["ingress", "routes", &position.to_string(), "host"]);
+    if let Some(reason) = route_host_problem(host) {
+        checker.error(
+            &at,
+            invalid(
+                host,
+                reason,
+                "write one host name such as `grafana.example.com` (no scheme, port, path or `*.`)",
+            ),
+        );
+        return;
+    }
+    if ingress
+        .server_names
+        .iter()
+        .any(|name| name.eq_ignore_ascii_case(host))
+    {
+        checker.error(
+            &at,
+            ErrorKind::InvalidValue {
+                value: format!("`{host}`"),
+                reason: "it is one of `[ingress] server-names`, which the main server answers"
+                    .to_owned(),
+                fix: "remove `host`: the route is then served on the server names".to_owned(),
+            },
+        );
+        return;
+    }
+    let Some(certificate) = ingress
+        .tls
+        .as_ref()
+        .and_then(|tls| checker.inputs.file(&tls.certificate))
+    else {
+        return;
+    };
+    if let Some(names) = tls::certificate_dns_names(&certificate.contents) {
+        if !names.iter().any(|name| tls::name_covers(name, host)) {
+            checker.warn(
+                &at,
+                ErrorKind::HostNotInCertificate {
+                    host: host.to_owned(),
+                    names: if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join(", ")
+                    },
+                },
+            );
         }
     }
 }

@@ -13,6 +13,7 @@ mod alerting;
 mod alerts;
 pub mod dashboards;
 pub mod dependencies;
+pub mod exposure;
 mod files;
 mod go_template;
 mod healthchecks;
@@ -213,6 +214,7 @@ pub fn validate_plan(loaded: &Loaded, plan: &Plan) -> Vec<Diagnostic> {
     redis_memory::check(&mut checker, plan);
     slos::check_routes(&mut checker, plan);
     kubernetes::report_losses(&mut checker, plan);
+    exposure::check(&mut checker, plan);
     checker.diagnostics
 }
 

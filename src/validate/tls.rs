@@ -11,6 +11,8 @@
 
 use x509_cert::Certificate;
 use x509_cert::der::{Decode as _, pem};
+use x509_cert::ext::pkix::SubjectAltName;
+use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::spki::ObjectIdentifier;
 
 /// `rsaEncryption`.
@@ -70,6 +72,41 @@ impl PublicKey {
             ) => curve == other_curve && same_point(point, other_point),
             _ => self == other,
         }
+    }
+}
+
+/// The DNS names of the first certificate in `pem_text` (its subject
+/// alternative names, which clients check), or `None` when there is no
+/// readable certificate or it has no such extension.
+pub fn certificate_dns_names(pem_text: &[u8]) -> Option<Vec<String>> {
+    let (_, der) = pem_blocks(pem_text)
+        .into_iter()
+        .find(|(label, _)| label == "CERTIFICATE" || label == "TRUSTED CERTIFICATE")?;
+    let certificate = Certificate::from_der(&der).ok()?;
+    let (_, names) = certificate
+        .tbs_certificate()
+        .get_extension::<SubjectAltName>()
+        .ok()??;
+    Some(
+        names
+            .0
+            .iter()
+            .filter_map(|name| match name {
+                GeneralName::DnsName(dns) => Some(dns.to_string()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// Whether a certificate's DNS name `pattern` (`example.com`, or
+/// `*.example.com` for one label in front) names `host`, as clients match.
+pub fn name_covers(pattern: &str, host: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        Some(parent) => host
+            .split_once('.')
+            .is_some_and(|(label, rest)| !label.is_empty() && rest.eq_ignore_ascii_case(parent)),
+        None => pattern.eq_ignore_ascii_case(host),
     }
 }
 
@@ -300,6 +337,21 @@ mod tests {
         let from_key = private_key(&key).expect("a key");
         assert!(matches!(from_key, PublicKey::Rsa { .. }));
         assert!(from_certificate.same_as(&from_key));
+    }
+
+    #[test]
+    fn a_certificate_names_its_dns_names_and_wildcards_one_label() {
+        let certificate = std::fs::read("examples/certs/dev.crt").expect("certificate");
+        assert_eq!(
+            certificate_dns_names(&certificate),
+            Some(vec!["localhost".to_owned()])
+        );
+        assert_eq!(certificate_dns_names(b"no PEM here"), None);
+        assert!(name_covers("example.com", "EXAMPLE.com"));
+        assert!(name_covers("*.example.com", "grafana.example.com"));
+        assert!(!name_covers("*.example.com", "example.com"));
+        assert!(!name_covers("*.example.com", "a.b.example.com"));
+        assert!(!name_covers("localhost", "grafana.localhost"));
     }
 
     #[test]

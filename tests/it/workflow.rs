@@ -453,7 +453,7 @@ fn ports_names_the_proxy_url_of_routed_services_and_warns_about_open_ones() {
         "SERVICE       HOST  CONTAINER  PROTOCOL  BIND       PROXY\n\
          prometheus    9090  9090       tcp       127.0.0.1  http://ops.example.com/prometheus/\n\
          alertmanager  9093  9093       tcp       127.0.0.1  http://ops.example.com/alertmanager/\n\
-         grafana       3000  3000       tcp       127.0.0.1  http://ops.example.com/grafana/\n\
+         grafana       3000  3000       tcp       127.0.0.1  http://grafana.ops.example.com/\n\
          nginx         80    80         tcp       0.0.0.0\n"
     );
     // Bound to the loopback address and routed with `auth`: nothing to warn about.
@@ -463,18 +463,52 @@ fn ports_names_the_proxy_url_of_routed_services_and_warns_about_open_ones() {
         &["--format", "json", "ports", "examples/proxied.toml"],
     );
     let rows: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
-    assert_eq!(rows[2]["proxy"], "http://ops.example.com/grafana/");
+    assert_eq!(rows[2]["proxy"], "http://grafana.ops.example.com/");
     assert_eq!(rows[3]["proxy"], serde_json::Value::Null);
 
     let dir = project(
         "[stack]\nname = \"open\"\n[prometheus]\n[ingress]\n[[ingress.routes]]\npath = \"/prometheus/\"\nservice = \"prometheus\"\n",
     );
-    let open = stackgen_in(dir.path(), &["ports", "stack.toml"]);
-    assert_eq!(code(&open), 0, "{}", stderr(&open));
+    // `ports` and `validate` warn alike, with the plan's one decision.
+    for command in ["ports", "validate"] {
+        let open = stackgen_in(dir.path(), &[command, "stack.toml"]);
+        assert_eq!(code(&open), 0, "{}", stderr(&open));
+        let text = stderr(&open);
+        let codes: Vec<&str> = text
+            .lines()
+            .filter(|line| line.starts_with("stackgen::"))
+            .map(str::trim)
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "stackgen::exposure::open-port",
+                "stackgen::exposure::open-route"
+            ],
+            "{command}: {}",
+            stderr(&open)
+        );
+        assert!(
+            stderr(&open).contains(
+                "publishes host port 9090 on all addresses without authentication, beside the proxy"
+            ),
+            "{}",
+            stderr(&open)
+        );
+    }
+
+    // Without a proxy, an open port is a note of `ports`, not a warning.
+    let dir = project("[stack]\nname = \"open\"\n[prometheus]\n");
+    let ports = stackgen_in(dir.path(), &["ports", "stack.toml"]);
     assert_eq!(
-        stderr(&open),
-        "warning: prometheus publishes port 9090 on all addresses without authentication: set `bind = \"127.0.0.1\"` in [prometheus] (the proxy reaches it inside the stack)\n\
-         warning: prometheus is served through the proxy at http://localhost/prometheus/ without authentication: give its route `auth = { basic-file = \"...\" }`\n"
+        stderr(&ports),
+        "note: prometheus publishes port 9090 on all addresses without authentication: set `bind = \"127.0.0.1\"` in [prometheus], or serve it through [ingress] with a route that has `auth`\n"
+    );
+    let validate = stackgen_in(dir.path(), &["validate", "stack.toml"]);
+    assert!(
+        !stderr(&validate).contains("stackgen::"),
+        "{}",
+        stderr(&validate)
     );
 }
 

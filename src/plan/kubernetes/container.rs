@@ -132,10 +132,20 @@ const DEFAULT_RETRIES: u32 = 3;
 /// The probes of a health check. `check` is the stack's own health check,
 /// when there is one: an `http` check becomes an HTTP GET on `http_port`;
 /// anything else runs the planned test as a command (`CMD-SHELL` through `sh -c`).
+///
+/// Kubernetes expands no variables in a probe's command, where Compose fills
+/// in every `${VAR}` of a health check from `.env`. So each variable a check
+/// reads is a variable of the container's environment (`env`), read from the
+/// stack's Secret (added to `keys`), and a shell expands it: a `shell` check
+/// reads it as `${VAR}` where the stack wrote it, and a `command` check with
+/// references runs through `sh -c 'exec ...'` with every argument quoted
+/// for the shell but its references.
 pub fn probes(
     planned: &PlannedHealthcheck,
     check: Option<&Healthcheck>,
     http_port: Option<u16>,
+    env: &mut Vec<EnvVar>,
+    keys: &mut BTreeSet<String>,
 ) -> Option<PlannedProbes> {
     let action = match (check.and_then(|c| c.http.as_ref()), http_port) {
         (Some(path), Some(port)) => ProbeAction::HttpGet {
@@ -143,10 +153,25 @@ pub fn probes(
             port: check.and_then(|c| c.port).unwrap_or(port),
         },
         _ => match planned.test.as_deref().and_then(<[String]>::split_first) {
-            Some((first, rest)) if first == "CMD" => ProbeAction::Exec(rest.to_vec()),
-            Some((first, [shell])) if first == "CMD-SHELL" => {
-                ProbeAction::Exec(vec!["sh".to_owned(), "-c".to_owned(), shell.clone()])
+            Some((first, rest)) if first == "CMD" => {
+                if rest.iter().all(|argument| !has_reference(argument)) {
+                    ProbeAction::Exec(rest.to_vec())
+                } else {
+                    // `exec`: the shell gives way to the command, whose exit
+                    // code is the check's, as when Compose runs it.
+                    let mut line = "exec".to_owned();
+                    for argument in rest {
+                        line.push(' ');
+                        line.push_str(&shell_word(argument, env, keys));
+                    }
+                    ProbeAction::Exec(vec!["sh".to_owned(), "-c".to_owned(), line])
+                }
             }
+            Some((first, [shell])) if first == "CMD-SHELL" => ProbeAction::Exec(vec![
+                "sh".to_owned(),
+                "-c".to_owned(),
+                shell_line(shell, env, keys),
+            ]),
             _ => return None,
         },
     };
@@ -259,18 +284,24 @@ pub fn arguments(
     env: &mut Vec<EnvVar>,
     keys: &mut BTreeSet<String>,
 ) -> Vec<String> {
-    let own: BTreeSet<&str> = BTreeSet::new();
-    let mut helpers = Vec::new();
-    let expanded = arguments
+    arguments
         .iter()
-        .map(|argument| expand(&pieces(argument), &own, keys, &mut helpers))
-        .collect();
-    for helper in helpers {
-        if !env.iter().any(|var| var.name == helper.name) {
-            env.insert(0, helper);
-        }
-    }
-    expanded
+        .map(|argument| {
+            let mut text = String::new();
+            for part in pieces(argument) {
+                match part {
+                    // Kubernetes reads `$$` as `$` and `$(NAME)` as a variable.
+                    Piece::Text(literal) => text.push_str(&literal.replace('$', "$$")),
+                    Piece::Var(name) => {
+                        text.push_str("$(");
+                        text.push_str(&secret_variable(name, env, keys));
+                        text.push(')');
+                    }
+                }
+            }
+            text
+        })
+        .collect()
 }
 
 /// The prefix of helper variables whose name a service already uses for something else.
@@ -311,6 +342,91 @@ fn expand(
         }
     }
     text
+}
+
+/// Whether `text` holds a `${VAR}` reference.
+fn has_reference(text: &str) -> bool {
+    pieces(text)
+        .iter()
+        .any(|part| matches!(part, Piece::Var(_)))
+}
+
+/// A shell line with each `${VAR}` reference reading the variable of the
+/// container's environment that holds the Secret's key `VAR`; the rest as
+/// written (Compose, too, hands it to the shell with every other `$` kept).
+fn shell_line(line: &str, env: &mut Vec<EnvVar>, keys: &mut BTreeSet<String>) -> String {
+    let mut text = String::new();
+    for part in pieces(line) {
+        match part {
+            Piece::Text(literal) => text.push_str(literal),
+            Piece::Var(name) => {
+                text.push_str("${");
+                text.push_str(&secret_variable(name, env, keys));
+                text.push('}');
+            }
+        }
+    }
+    text
+}
+
+/// One argument as a word of a shell line: its text single-quoted, each
+/// `${VAR}` reference a double-quoted expansion of the variable holding the
+/// Secret's key `VAR`, so the shell passes the argument on as one word.
+fn shell_word(argument: &str, env: &mut Vec<EnvVar>, keys: &mut BTreeSet<String>) -> String {
+    let mut word = String::new();
+    for part in pieces(argument) {
+        match part {
+            Piece::Text(literal) => {
+                word.push('\'');
+                word.push_str(&literal.replace('\'', "'\\''"));
+                word.push('\'');
+            }
+            Piece::Var(name) => {
+                word.push_str("\"${");
+                word.push_str(&secret_variable(name, env, keys));
+                word.push_str("}\"");
+            }
+        }
+    }
+    if word.is_empty() {
+        word.push_str("''");
+    }
+    word
+}
+
+/// The name of the variable of `env` that holds the Secret's key `key`,
+/// added (named `key`, or with the helper prefix when the service uses that
+/// name for something else) when there is none yet; `key` goes into `keys`.
+fn secret_variable(key: &str, env: &mut Vec<EnvVar>, keys: &mut BTreeSet<String>) -> String {
+    keys.insert(key.to_owned());
+    let holds_key =
+        |var: &EnvVar| matches!(&var.value, EnvSource::Secret { key: held } if held == key);
+    if let Some(var) = env.iter().find(|var| var.name == key) {
+        if holds_key(var) {
+            return var.name.clone();
+        }
+    }
+    let helper = format!("{HELPER_PREFIX}{key}");
+    if let Some(var) = env.iter().find(|var| var.name == helper) {
+        if holds_key(var) {
+            return helper;
+        }
+    }
+    let name = if env.iter().any(|var| var.name == key) {
+        helper
+    } else {
+        key.to_owned()
+    };
+    env.insert(
+        0,
+        EnvVar {
+            name: name.clone(),
+            value: EnvSource::Secret {
+                key: key.to_owned(),
+            },
+        },
+    );
+    name
 }
 
 /// `user = "1000"` or `"1000:1000"` as numeric user and group; `None` for names.

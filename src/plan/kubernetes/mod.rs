@@ -34,7 +34,9 @@ pub use monitoring::{
     PlannedMonitoring, PlannedServiceMonitor,
 };
 pub use ports::{PlannedPort, PublishedPort, PublishedService};
-pub use routing::{PlannedHttpRoute, PlannedRateLimit, PlannedRoutes};
+pub use routing::{
+    AUTH_SECRET_KEY, PlannedAuthSecret, PlannedHttpRoute, PlannedRateLimit, PlannedRoutes,
+};
 pub use volumes::{PlannedConfigMap, PlannedMount, PodVolume, VolumeSource};
 
 use crate::config::{IngressFlavour, PublishedServiceType};

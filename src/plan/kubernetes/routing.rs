@@ -10,7 +10,7 @@ use super::{KubernetesPlan, Loss};
 use crate::config::{Balance, Ingress, IngressFlavour, RouteKind};
 use crate::load::pointer;
 use crate::plan::Plan;
-use crate::plan::ingress::{Backend, PlannedIngress};
+use crate::plan::ingress::{Backend, PlannedAuth, PlannedIngress};
 use crate::plan::web_root::routable;
 
 /// The HTTP routing of the Kubernetes target, decided.
@@ -24,7 +24,24 @@ pub struct PlannedRoutes {
     pub redirect_http: bool,
     /// The largest request body, in bytes.
     pub body_bytes: u64,
+    /// The Secrets of the htpasswd files routes ask for credentials
+    /// against (ingress-nginx only), one per file.
+    pub auth_secrets: Vec<PlannedAuthSecret>,
 }
+
+/// A Secret holding an htpasswd file under the key `auth`, as ingress-nginx
+/// reads it: kustomize's `secretGenerator` builds it from the file's copy
+/// in the bundle, so no manifest holds the hashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedAuthSecret {
+    /// The Secret's name, which is also the copy's file name in `k8s/auth/`.
+    pub name: String,
+    /// The htpasswd file, as the stack names it.
+    pub user_file: String,
+}
+
+/// The key ingress-nginx reads an htpasswd file from in its Secret.
+pub const AUTH_SECRET_KEY: &str = "auth";
 
 /// One route: a path prefix to a Service port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +50,9 @@ pub struct PlannedHttpRoute {
     pub name: String,
     /// The path prefix.
     pub path: String,
+    /// The host names it answers (any when empty): the route's own host,
+    /// else those of `[ingress]`.
+    pub hostnames: Vec<String>,
     /// `http`, `sse` or `websocket`.
     pub kind: RouteKind,
     /// Whether responses may be buffered (never for server-sent events).
@@ -50,6 +70,9 @@ pub struct PlannedHttpRoute {
     pub rate_limit: Option<PlannedRateLimit>,
     /// Whether each client address sticks to one pod (`balance = "ip-hash"`).
     pub hash_by_client: bool,
+    /// The Secret of the htpasswd file the route asks for credentials
+    /// against (ingress-nginx's basic authentication), by name.
+    pub basic_auth: Option<String>,
 }
 
 /// A request rate per client address.
@@ -104,6 +127,7 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
         hostnames.clear();
     }
     let mut routes = Vec::new();
+    let mut auth_secrets = Vec::new();
     let mut per_service: HashMap<&str, usize> = HashMap::new();
     for (index, route) in planned.routes.iter().enumerate() {
         let at = |key: &str| pointer(["ingress", "routes", &index.to_string(), key]);
@@ -120,16 +144,13 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
             });
             continue;
         }
-        if route.auth.is_some() {
+        if route.auth.is_some() && flavour == IngressFlavour::GatewayApi {
             // Left out rather than carried without its credentials.
             losses.push(Loss {
                 pointer: at("auth"),
                 what: format!("the basic authentication of the route `{}`", route.path),
-                consequence: "the manifests cannot carry the htpasswd file, so the route is left out rather than served without credentials".to_owned(),
-                fix: match flavour {
-                    IngressFlavour::IngressNginx => "add the route with the `nginx.ingress.kubernetes.io/auth-type: basic` and `auth-secret` annotations and a Secret holding the file under the key `auth`".to_owned(),
-                    IngressFlavour::GatewayApi => "add the route with the authentication your Gateway implementation offers (an external auth filter or policy)".to_owned(),
-                },
+                consequence: "the Gateway API's standard channel has no authentication filter, so the route is left out rather than served without credentials".to_owned(),
+                fix: "route through ingress-nginx (`[kubernetes] ingress = \"ingress-nginx\"`), which carries it, or add the route with your Gateway implementation's own authentication policy".to_owned(),
             });
             continue;
         }
@@ -194,9 +215,18 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
                 fix: "limit the rate with your Gateway implementation's own policy resource".to_owned(),
             });
         }
+        let basic_auth = route.auth.as_ref().map(|auth| match auth {
+            PlannedAuth::Basic { user_file } => {
+                auth_secret(&mut auth_secrets, &plan.stack.stack.name, user_file)
+            }
+        });
         routes.push(PlannedHttpRoute {
             name,
             path: route.path.clone(),
+            hostnames: route
+                .host
+                .as_ref()
+                .map_or_else(|| hostnames.clone(), |host| vec![host.clone()]),
             kind: route.kind,
             buffering: route.buffering,
             service: workload.name.clone(),
@@ -208,6 +238,7 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
                 .as_ref()
                 .and_then(|limit| rate_limit(planned, &limit.zone, limit.burst)),
             hash_by_client: balance == Balance::IpHash,
+            basic_auth,
         });
     }
     losses.extend(section_losses(ingress, planned, kubernetes));
@@ -216,8 +247,27 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
         routes,
         redirect_http: planned.tls.as_ref().is_some_and(|tls| tls.redirect_http),
         body_bytes: planned.max_body_bytes,
+        auth_secrets,
     };
     kubernetes.losses.extend(losses);
+}
+
+/// The name of the Secret of the htpasswd file `user_file`, added to
+/// `secrets` on its first use: `<stack>-basic-auth`, numbered from the
+/// second file on.
+fn auth_secret(secrets: &mut Vec<PlannedAuthSecret>, stack: &str, user_file: &str) -> String {
+    if let Some(secret) = secrets.iter().find(|s| s.user_file == user_file) {
+        return secret.name.clone();
+    }
+    let name = match secrets.len() {
+        0 => format!("{stack}-basic-auth"),
+        n => format!("{stack}-basic-auth-{}", n + 1),
+    };
+    secrets.push(PlannedAuthSecret {
+        name: name.clone(),
+        user_file: user_file.to_owned(),
+    });
+    name
 }
 
 /// The rate of zone `zone` (`<n>r/s` or `<n>r/m`) with `burst`.
@@ -369,6 +419,43 @@ mod tests {
         assert!(
             pointers.contains(&"/ingress/rate-limits/api/burst"),
             "{pointers:?}"
+        );
+    }
+    #[test]
+    fn basic_auth_names_a_secret_per_file_on_ingress_nginx_and_is_left_out_on_the_gateway() {
+        let auth = "[[ingress.routes]]\npath = \"/admin/\"\nservice = \"app\"\nauth = { basic-file = \"examples/auth/htpasswd\" }\n[[ingress.routes]]\npath = \"/ops/\"\nservice = \"app\"\nauth = { basic-file = \"examples/auth/htpasswd\" }\n";
+        let (planned, losses) = routes(&format!(
+            "{auth}[kubernetes]\ningress = \"ingress-nginx\"\n"
+        ));
+        let secrets: Vec<Option<&str>> = planned
+            .routes
+            .iter()
+            .map(|r| r.basic_auth.as_deref())
+            .collect();
+        assert_eq!(
+            secrets,
+            [None, None, Some("t-basic-auth"), Some("t-basic-auth")]
+        );
+        assert_eq!(
+            planned.auth_secrets,
+            [super::PlannedAuthSecret {
+                name: "t-basic-auth".to_owned(),
+                user_file: "examples/auth/htpasswd".to_owned(),
+            }]
+        );
+        assert!(!losses.iter().any(|l| l.pointer.ends_with("/auth")));
+
+        let (planned, losses) = routes(auth);
+        assert_eq!(planned.routes.len(), 2, "both left out");
+        assert!(planned.auth_secrets.is_empty());
+        let left_out: Vec<&str> = losses
+            .iter()
+            .filter(|l| l.pointer.ends_with("/auth"))
+            .map(|l| l.pointer.as_str())
+            .collect();
+        assert_eq!(
+            left_out,
+            ["/ingress/routes/2/auth", "/ingress/routes/3/auth"]
         );
     }
 }

@@ -97,10 +97,15 @@ fn workload(
         .filter(|check| check.http.is_some())
         .and_then(|check| check.port.or(primary));
     main.ports = ports::container_ports(service, health_port);
-    main.probes = service
-        .healthcheck
-        .as_ref()
-        .and_then(|check| container::probes(check, health, primary));
+    main.probes = service.healthcheck.as_ref().and_then(|check| {
+        container::probes(
+            check,
+            health,
+            primary,
+            &mut main.env,
+            &mut planned.secret_keys,
+        )
+    });
     if service
         .healthcheck
         .as_ref()

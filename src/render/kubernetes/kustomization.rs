@@ -1,14 +1,17 @@
-//! `k8s/kustomization.yaml`: every manifest, sorted, the namespace, and the
+//! `k8s/kustomization.yaml`: every manifest, sorted, the namespace, the
 //! stack's Secret as a `secretGenerator` reading `secrets.env` (see
-//! [`super::secrets`]). The Secret keeps its name (no hash suffix): the
+//! [`super::secrets`]), and a Secret per htpasswd file of the routes (see
+//! [`super::basic_auth`]). The Secret keeps its name (no hash suffix): the
 //! `AlertmanagerConfig` names it too, in fields kustomize does not rewrite.
 
 use serde::Serialize;
 
+use super::basic_auth::copy_path;
 use super::secrets::ENV_FILE;
 use super::{DIR, kubernetes_plan};
 use crate::error::Error;
 use crate::plan::Plan;
+use crate::plan::kubernetes::{AUTH_SECRET_KEY, KubernetesPlan};
 use crate::render::OutputFile;
 use crate::render::format::yaml_file;
 
@@ -24,11 +27,14 @@ struct Kustomization<'a> {
     secret_generator: Vec<SecretGenerator<'a>>,
 }
 
-/// A Secret kustomize builds from env files.
+/// A Secret kustomize builds from env files or from files (`key=path`).
 #[derive(Debug, Serialize)]
 struct SecretGenerator<'a> {
     name: &'a str,
-    envs: [&'static str; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    envs: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    files: Vec<String>,
     options: GeneratorOptions,
 }
 
@@ -37,6 +43,36 @@ struct SecretGenerator<'a> {
 #[serde(rename_all = "camelCase")]
 struct GeneratorOptions {
     disable_name_suffix_hash: bool,
+}
+
+/// The stack's Secret from `secrets.env` (when the workloads read any
+/// variable), then a Secret per htpasswd file of the routes, its copy under
+/// the key ingress-nginx reads. None gets a hash suffix: the
+/// `AlertmanagerConfig` and the Ingress annotations name them in fields
+/// kustomize does not rewrite.
+fn secret_generators(kubernetes: &KubernetesPlan) -> Vec<SecretGenerator<'_>> {
+    let mut generators = Vec::new();
+    if !kubernetes.secret_keys.is_empty() {
+        generators.push(SecretGenerator {
+            name: &kubernetes.secret_name,
+            envs: vec![ENV_FILE],
+            files: Vec::new(),
+            options: GeneratorOptions {
+                disable_name_suffix_hash: true,
+            },
+        });
+    }
+    for secret in &kubernetes.routes.auth_secrets {
+        generators.push(SecretGenerator {
+            name: &secret.name,
+            envs: Vec::new(),
+            files: vec![format!("{AUTH_SECRET_KEY}={}", copy_path(&secret.name))],
+            options: GeneratorOptions {
+                disable_name_suffix_hash: true,
+            },
+        });
+    }
+    generators
 }
 
 /// Renders the kustomization listing `manifests` (paths in the bundle).
@@ -53,17 +89,7 @@ pub fn render(plan: &Plan, manifests: &[&str]) -> Result<OutputFile, Error> {
         kind: "Kustomization",
         namespace: &kubernetes.namespace,
         resources,
-        secret_generator: if kubernetes.secret_keys.is_empty() {
-            Vec::new()
-        } else {
-            vec![SecretGenerator {
-                name: &kubernetes.secret_name,
-                envs: [ENV_FILE],
-                options: GeneratorOptions {
-                    disable_name_suffix_hash: true,
-                },
-            }]
-        },
+        secret_generator: secret_generators(kubernetes),
     };
     Ok(OutputFile::text(
         format!("{DIR}/kustomization.yaml"),

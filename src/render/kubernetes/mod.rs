@@ -11,6 +11,7 @@
 //! stackgen" header, each parsed back like every YAML file stackgen writes.
 //! [`cross_check`] then holds the manifests of the target to each other.
 
+mod basic_auth;
 mod crd;
 pub mod cross_check;
 mod kustomization;
@@ -45,10 +46,11 @@ pub type SubRenderer = fn(&Plan) -> Result<Files, Error>;
 /// (`ServiceMonitors`, `PrometheusRules`, Probes, `AlertmanagerConfig`, dashboard
 /// `ConfigMaps`, in `monitoring/`) and routing (`HTTPRoutes` or Ingresses, in
 /// `routing.rs`) plug in here as further entries.
-const SUB_RENDERERS: [SubRenderer; 5] = [
+const SUB_RENDERERS: [SubRenderer; 6] = [
     workloads::render,
     monitoring::render,
     routing::render,
+    basic_auth::render,
     secrets::render,
     readme::render,
 ];

@@ -2,10 +2,12 @@
 
 use std::fmt::Write as _;
 
+use super::basic_auth::copy_path;
 use super::secrets::{ENV_EXAMPLE, ENV_FILE};
 use super::{DIR, Files, kubernetes_plan};
 use crate::error::Error;
 use crate::plan::Plan;
+use crate::plan::kubernetes::AUTH_SECRET_KEY;
 use crate::render::OutputFile;
 use crate::render::format::header_lines;
 
@@ -28,8 +30,10 @@ pub fn render(plan: &Plan) -> Result<Files, Error> {
             "cp {DIR}/{ENV_EXAMPLE} {DIR}/{ENV_FILE}   # then fill in the values"
         );
     }
-    let _ = writeln!(text, "kubectl create namespace {namespace}");
+    // `namespace.yaml` is a resource of the kustomization: `apply -k`
+    // creates the namespace, but a Secret made by hand needs it first.
     if let Some(tls) = &kubernetes.tls_secret {
+        let _ = writeln!(text, "kubectl apply -f {DIR}/namespace.yaml");
         let _ = writeln!(
             text,
             "kubectl create secret tls {tls} --namespace {namespace} --cert=CERT.pem --key=KEY.pem"
@@ -47,6 +51,28 @@ and `kubectl kustomize {DIR}` fails until the file exists. The Secret keeps its 
 hash suffix, because the `AlertmanagerConfig` names it too: after changing a value, apply again and \
 restart the pods (`kubectl rollout restart`).\n\n",
             kubernetes.secret_name,
+        );
+    }
+    if !kubernetes.routes.auth_secrets.is_empty() {
+        let names: Vec<String> = kubernetes
+            .routes
+            .auth_secrets
+            .iter()
+            .map(|secret| {
+                format!(
+                    "`{}` (from `{DIR}/{}`)",
+                    secret.name,
+                    copy_path(&secret.name)
+                )
+            })
+            .collect();
+        let _ = write!(
+            text,
+            "The routes that ask for credentials carry ingress-nginx's basic authentication annotations, \
+naming a Secret that holds the stack's htpasswd file under the key `{AUTH_SECRET_KEY}`: {}. kustomize's \
+`secretGenerator` builds each from the file's copy in the bundle, so no manifest holds the password hashes; \
+keep the bundle where you would keep the file.\n\n",
+            names.join(", "),
         );
     }
     text.push_str(

@@ -12,6 +12,7 @@
 //! | `balance = "ip-hash"` | (a loss) | `upstream-hash-by: $remote_addr` |
 //! | `client-max-body-size` | (a loss) | `proxy-body-size` |
 //! | `tls` | the Gateway's listener (a loss) | `tls` with the stack's TLS Secret, `ssl-redirect` |
+//! | `auth` | (a loss: the route is left out) | `auth-type: basic`, `auth-secret`, `auth-realm` |
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,6 +32,7 @@ use super::{Files, kubernetes_plan};
 use crate::config::IngressFlavour;
 use crate::error::Error;
 use crate::plan::Plan;
+use crate::plan::ingress::AUTH_REALM;
 use crate::plan::kubernetes::{KubernetesPlan, PlannedHttpRoute};
 use crate::render::nginx::nginx_size;
 
@@ -82,7 +84,7 @@ fn http_route(kubernetes: &KubernetesPlan, route: &PlannedHttpRoute) -> HttpRout
                 namespace: kubernetes.gateway.namespace.clone(),
                 section_name: kubernetes.gateway.section_name.clone(),
             }],
-            hostnames: kubernetes.routes.hostnames.clone(),
+            hostnames: route.hostnames.clone(),
             rules: vec![HttpRouteRule {
                 matches: vec![HttpRouteMatch {
                     path: PathMatch {
@@ -125,7 +127,7 @@ fn ingress(kubernetes: &KubernetesPlan, route: &PlannedHttpRoute) -> Ingress {
             },
         }],
     };
-    let hosts = &kubernetes.routes.hostnames;
+    let hosts = &route.hostnames;
     let rules = if hosts.is_empty() {
         vec![IngressRule {
             host: None,
@@ -182,6 +184,11 @@ fn annotations(kubernetes: &KubernetesPlan, route: &PlannedHttpRoute) -> BTreeMa
     }
     if route.hash_by_client {
         set("upstream-hash-by", "$remote_addr".to_owned());
+    }
+    if let Some(secret) = &route.basic_auth {
+        set("auth-type", "basic".to_owned());
+        set("auth-secret", secret.clone());
+        set("auth-realm", AUTH_REALM.to_owned());
     }
     if kubernetes.tls_secret.is_some() && !kubernetes.routes.redirect_http {
         set("ssl-redirect", "false".to_owned());

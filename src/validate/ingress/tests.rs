@@ -288,3 +288,54 @@ fn htpasswd_files_hold_hashes_only() {
         Some("it is not text")
     );
 }
+
+#[test]
+fn a_route_host_is_one_host_name_other_than_the_server_names() {
+    assert_eq!(
+        diagnostics(
+            "server-names = [\"example.com\"]\n[[ingress.routes]]\nhost = \"*.example.com\"\npath = \"/\"\nservice = \"app\"\n"
+        ),
+        one(
+            "stackgen::schema::value",
+            "\"*.example.com\"",
+            "invalid value `*.example.com`: it is not one host name"
+        )
+    );
+    assert_eq!(
+        diagnostics(
+            "server-names = [\"example.com\"]\n[[ingress.routes]]\nhost = \"Example.com\"\npath = \"/\"\nservice = \"app\"\n"
+        ),
+        one(
+            "stackgen::schema::value",
+            "\"Example.com\"",
+            "invalid value `Example.com`: it is one of `[ingress] server-names`, which the main server answers"
+        )
+    );
+    // The same path on two hosts is two routes; twice on one host is one too many.
+    assert_eq!(
+        diagnostics(
+            "[[ingress.routes]]\npath = \"/\"\nservice = \"app\"\n[[ingress.routes]]\nhost = \"a.example.com\"\npath = \"/\"\nservice = \"app\"\n[[ingress.routes]]\nhost = \"A.example.com\"\npath = \"/\"\nservice = \"app\"\n"
+        ),
+        [(
+            "stackgen::names::duplicate",
+            "\"/\"".to_owned(),
+            "route path on this host `/` is defined more than once".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn a_route_host_the_certificate_does_not_name_is_warned_about() {
+    let tls =
+        "tls = { certificate = \"examples/certs/dev.crt\", key = \"examples/certs/dev.key\" }\n";
+    assert_eq!(
+        diagnostics(&format!(
+            "{tls}[[ingress.routes]]\nhost = \"grafana.example.com\"\npath = \"/\"\nservice = \"app\"\n[[ingress.routes]]\nhost = \"localhost\"\npath = \"/\"\nservice = \"app\"\n"
+        )),
+        one(
+            "stackgen::ingress::host-not-in-certificate",
+            "\"grafana.example.com\"",
+            "warning: the TLS certificate does not name `grafana.example.com` (it names localhost)"
+        )
+    );
+}

@@ -312,6 +312,14 @@ fn container_read(container: Value) -> Value {
             }
         }
     }
+    for key in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(Value::Array(command)) = container
+            .get_mut(key)
+            .and_then(|probe| probe.pointer_mut("/exec/command"))
+        {
+            *command = probe_read(command, &from_secret, &mut used);
+        }
+    }
     let env: Vec<Value> = read
         .into_iter()
         .filter(|(name, _)| !(used.contains(name) && from_secret.contains_key(name)))
@@ -321,6 +329,59 @@ fn container_read(container: Value) -> Value {
         container.insert("env".to_owned(), env.into());
     }
     container.into()
+}
+
+/// A probe's command as the shell it runs reads it: a `sh -c` line's
+/// `${NAME}` of a variable read from the Secret is that key's `${KEY}`
+/// (recorded in `used`); `sh -c 'exec WORDS'` is the words it runs.
+fn probe_read(
+    command: &[Value],
+    from_secret: &BTreeMap<String, String>,
+    used: &mut BTreeSet<String>,
+) -> Vec<Value> {
+    let words: Vec<&str> = command.iter().filter_map(Value::as_str).collect();
+    let ["sh", "-c", line] = words.as_slice() else {
+        return command.to_vec();
+    };
+    let line = shell_expand(line, from_secret, used);
+    match line.strip_prefix("exec ") {
+        Some(rest) => shlex::split(rest)
+            .unwrap_or_else(|| panic!("probe words do not split: {rest:?}"))
+            .into_iter()
+            .map(Value::from)
+            .collect(),
+        None => vec!["sh".into(), "-c".into(), line.into()],
+    }
+}
+
+/// `text` with each `${NAME}` of a variable read from the Secret as that
+/// key's `${KEY}`, recorded in `used`; the rest as written.
+fn shell_expand(
+    text: &str,
+    from_secret: &BTreeMap<String, String>,
+    used: &mut BTreeSet<String>,
+) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 2..];
+        let variable = tail
+            .split_once('}')
+            .and_then(|(name, after)| Some((name, from_secret.get(name)?, after)));
+        if let Some((name, key, after)) = variable {
+            used.insert(name.to_owned());
+            out.push_str("${");
+            out.push_str(key);
+            out.push('}');
+            rest = after;
+        } else {
+            out.push_str("${");
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Kubernetes' expansion of `text`: `$$` is `$`, `$(NAME)` of a `defined`

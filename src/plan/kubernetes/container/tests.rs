@@ -39,6 +39,8 @@ fn shell_checks_run_through_sh() {
         &check(&["CMD-SHELL", "pg_isready -U app"], None),
         None,
         None,
+        &mut Vec::new(),
+        &mut BTreeSet::new(),
     )
     .expect("a probe");
     assert_eq!(
@@ -67,6 +69,8 @@ fn http_checks_become_http_gets_and_start_periods_startup_probes() {
         ),
         Some(&stack_check),
         Some(8000),
+        &mut Vec::new(),
+        &mut BTreeSet::new(),
     )
     .expect("a probe");
     assert_eq!(
@@ -93,12 +97,133 @@ fn command_checks_run_as_written() {
         &check(&["CMD", "redis-cli", "ping"], None),
         None,
         Some(6379),
+        &mut Vec::new(),
+        &mut BTreeSet::new(),
     )
     .expect("a probe");
     assert_eq!(
         probes.probe.action,
         ProbeAction::Exec(vec!["redis-cli".into(), "ping".into()])
     );
+}
+
+fn secret(key: &str) -> EnvSource {
+    EnvSource::Secret { key: key.into() }
+}
+
+fn var(name: &str, value: EnvSource) -> EnvVar {
+    EnvVar {
+        name: name.into(),
+        value,
+    }
+}
+
+#[test]
+fn a_shell_check_reads_its_references_from_the_containers_environment() {
+    // `DB_USER` is already the Secret's key of the same name; `MODE` is the
+    // service's own text, so the Secret's `MODE` gets a helper; `$HOME` is
+    // the shell's.
+    let mut env = vec![
+        var("DB_USER", secret("DB_USER")),
+        var("MODE", EnvSource::Text("fast".into())),
+    ];
+    let mut keys = BTreeSet::new();
+    let probes = probes(
+        &check(
+            &[
+                "CMD-SHELL",
+                "pg_isready -U ${DB_USER} -d \"${DB_NAME}\" && test ${MODE} != $HOME",
+            ],
+            None,
+        ),
+        None,
+        None,
+        &mut env,
+        &mut keys,
+    )
+    .expect("a probe");
+    assert_eq!(
+        probes.probe.action,
+        ProbeAction::Exec(vec![
+            "sh".into(),
+            "-c".into(),
+            "pg_isready -U ${DB_USER} -d \"${DB_NAME}\" && test ${STACKGEN_SECRET_MODE} != $HOME"
+                .into()
+        ])
+    );
+    assert_eq!(
+        env,
+        [
+            var("STACKGEN_SECRET_MODE", secret("MODE")),
+            var("DB_NAME", secret("DB_NAME")),
+            var("DB_USER", secret("DB_USER")),
+            var("MODE", EnvSource::Text("fast".into())),
+        ]
+    );
+    assert_eq!(
+        keys.into_iter().collect::<Vec<_>>(),
+        ["DB_NAME", "DB_USER", "MODE"]
+    );
+}
+
+#[test]
+fn a_command_check_with_references_runs_through_the_shell_word_by_word() {
+    let mut env = Vec::new();
+    let mut keys = BTreeSet::new();
+    let probes = probes(
+        &check(
+            &[
+                "CMD",
+                "redis-cli",
+                "-a",
+                "${REDIS_PASSWORD}",
+                "it's $x:${A}",
+                "",
+                "ping",
+            ],
+            None,
+        ),
+        None,
+        Some(6379),
+        &mut env,
+        &mut keys,
+    )
+    .expect("a probe");
+    assert_eq!(
+        probes.probe.action,
+        ProbeAction::Exec(vec![
+            "sh".into(),
+            "-c".into(),
+            "exec 'redis-cli' '-a' \"${REDIS_PASSWORD}\" 'it'\\''s $x:'\"${A}\" '' 'ping'".into()
+        ])
+    );
+    assert_eq!(
+        env,
+        [
+            var("A", secret("A")),
+            var("REDIS_PASSWORD", secret("REDIS_PASSWORD"))
+        ]
+    );
+}
+
+#[test]
+fn an_argument_reads_the_secret_through_a_helper_when_the_service_names_it_otherwise() {
+    let mut env = vec![var("TOKEN", EnvSource::Text("literal".into()))];
+    let mut keys = BTreeSet::new();
+    let args = arguments(
+        &["--token=${TOKEN}".to_owned(), "${TOKEN}".to_owned()],
+        &mut env,
+        &mut keys,
+    );
+    assert_eq!(
+        args,
+        [
+            "--token=$(STACKGEN_SECRET_TOKEN)",
+            "$(STACKGEN_SECRET_TOKEN)"
+        ]
+    );
+    assert_eq!(env[0], var("STACKGEN_SECRET_TOKEN", secret("TOKEN")));
+    assert_eq!(env.len(), 2);
 }
 
 #[test]

@@ -50,4 +50,18 @@ pub(super) fn check(
             }
         }
     }
+    // A Secret's env file is the user's (see the Secret checks); a file it
+    // reads whole (an htpasswd copy) is the bundle's.
+    for generator in items(kustomization.get("secretGenerator")) {
+        let name = generator.get("name").and_then(Value::as_str).unwrap_or("");
+        for source in items(generator.get("files")) {
+            let source = source.as_str().unwrap_or("");
+            let file = source.split_once('=').map_or(source, |(_, file)| file);
+            if !bundle.has_file(&format!("{K8S_DIR}{file}")) {
+                problems.push(format!(
+                    "{KUSTOMIZATION}: secretGenerator {name} reads {file}, which is not in the bundle"
+                ));
+            }
+        }
+    }
 }

@@ -212,6 +212,14 @@ const EDITS: &[Case] = &[
             "k8s/kustomization.yaml: configMapGenerator extra reads files/extra.conf, which is not in the bundle",
         ],
     },
+    Case {
+        file: KUSTOMIZATION,
+        from: "  - secrets.env\n",
+        to: "  - secrets.env\n  files:\n  - auth=auth/web-basic-auth\n",
+        expected: &[
+            "k8s/kustomization.yaml: secretGenerator web-secrets reads auth/web-basic-auth, which is not in the bundle",
+        ],
+    },
 ];
 
 #[test]
