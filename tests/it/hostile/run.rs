@@ -1,57 +1,42 @@
-//! Running one input: the whole pipeline on its own thread with a time
-//! limit, and what "handled" means (a bundle whose files parse, or
-//! diagnostics that point inside the input and render).
+//! Running one input: the whole pipeline on its own thread, and what
+//! "handled" means (a bundle whose files parse, or diagnostics that point
+//! inside the input and render). How long an input takes is measured by
+//! the benchmarks, not here.
 
 use std::path::Path;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde_json::Value;
 use stackgen::{Error, Output};
 
-/// How long one input may take, in a debug build on a busy machine.
-pub(super) const TIME_LIMIT: Duration = Duration::from_secs(60);
-
-/// Runs the whole pipeline on its own thread (2 MiB stack, like the tests
-/// themselves): a panic fails, and so does taking longer than [`TIME_LIMIT`].
+/// Runs the whole pipeline on its own thread with a 2 MiB stack (like the
+/// tests themselves, and smaller than the main thread's): a panic fails
+/// with the input that caused it.
 pub(super) fn guarded(text: &str) -> Result<Output, Error> {
     guarded_named("stack.toml", text)
 }
 
 /// [`guarded`], for a stack file called `name`.
 pub(super) fn guarded_named(name: &str, text: &str) -> Result<Output, Error> {
-    let (send, receive) = mpsc::channel();
     let owned = text.to_owned();
     let name = name.to_owned();
     let worker = std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(move || {
-            let result = stackgen::run(
+            stackgen::run(
                 stackgen::Source::text(&name, &owned),
                 &stackgen::Options::default(),
-            );
-            let _ = send.send(result);
+            )
         })
         .expect("spawn a worker");
-    match receive.recv_timeout(TIME_LIMIT) {
-        Ok(result) => {
-            worker.join().expect("the worker finished");
-            result
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("took longer than {TIME_LIMIT:?} on input {}", preview(text))
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            let panic = worker.join().expect_err("the worker panicked");
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_default();
-            panic!("panicked ({message}) on input {}", preview(text))
-        }
-    }
+    worker.join().unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default();
+        panic!("panicked ({message}) on input {}", preview(text))
+    })
 }
 
 /// The input is rendered, or refused with diagnostics that point inside it
