@@ -36,14 +36,17 @@ error_kinds! {
         #[error("unknown key `{key}`")]
         #[diagnostic(
             code("stackgen::schema::unknown-key"),
-            help("{}", unknown_key_help(suggestion.as_deref(), allowed))
+            help("{}", unknown_key_help(suggestion.as_deref(), taken.as_deref(), allowed))
         )]
         #[label("unknown key")]
         UnknownKey {
             /// The key.
             key: String,
-            /// The closest known key, if any is close.
+            /// The closest known key the table does not set yet, if any is close.
             suggestion: Option<String>,
+            /// A closer key the table sets already (renaming to it would
+            /// set it twice).
+            taken: Option<String>,
             /// The keys allowed here.
             allowed: Vec<String>,
         },
@@ -64,6 +67,17 @@ error_kinds! {
             expected: String,
             /// What the file has.
             found: String,
+        },
+        /// `nan` or `inf` where a number belongs: no output format holds them.
+        #[error("`{value}` is not a finite number")]
+        #[diagnostic(
+            code("stackgen::schema::non-finite"),
+            help("write a finite number, such as `0.5`, or the text `\"{value}\"` in quotes where text belongs: TOML reads `{value}` as a float no generated config can hold")
+        )]
+        #[label("not a finite number")]
+        NonFiniteNumber {
+            /// The value as written.
+            value: String,
         },
         /// A value outside the allowed set or range.
         #[error("invalid value {value}: {reason}")]
@@ -213,12 +227,16 @@ error_kinds! {
         #[error("the health check {what}")]
         #[diagnostic(
             code("stackgen::health::empty"),
-            help("write `command = [\"redis-cli\", \"ping\"]`, `shell = \"pg_isready || exit 1\"` or `http = \"/health\"`; set only `interval`, `timeout`, `retries` or `start-period` to run the image's own check; or remove `healthcheck`")
+            help("{}", healthcheck_empty_help(*can_probe, *needed))
         )]
         #[label("nothing to run")]
         HealthcheckEmpty {
             /// What is missing, as `has no command`.
             what: String,
+            /// Whether an `http` check would have a port to probe.
+            can_probe: bool,
+            /// Whether a service waits for this one to be healthy.
+            needed: bool,
         },
         /// An HTTP health check with no port to probe.
         #[error("the HTTP health check of `{service}` has no port to probe")]
@@ -230,6 +248,24 @@ error_kinds! {
         HealthcheckNoPort {
             /// The service.
             service: String,
+        },
+        /// `port` or `http-tool` in a health check without `http`, the only
+        /// form that reads them.
+        #[error("`{key}` applies only to an `http` health check; this one {}", http_only_form(*form))]
+        #[diagnostic(
+            code("stackgen::health::http-only"),
+            help("{}", http_only_help(key, *form, *can_probe, *has_timing))
+        )]
+        #[label("unused without `http`")]
+        HealthcheckHttpOnly {
+            /// The key: `port` or `http-tool`.
+            key: &'static str,
+            /// The form the check has instead, if any.
+            form: Option<&'static str>,
+            /// Whether an `http` check would have a port to probe.
+            can_probe: bool,
+            /// Whether the check sets its timing.
+            has_timing: bool,
         },
         /// A process limit whose soft value is above its hard value.
         #[error("the soft `{name}` limit {soft} is above the hard limit {hard}")]
@@ -326,10 +362,12 @@ error_kinds! {
             code("stackgen::promql::parse"),
             help("fix the expression; `promtool query instant` or Grafana's explorer help to try it out")
         )]
-        #[label("invalid expression")]
+        #[label("{label}")]
         InvalidPromql {
-            /// The parser's message.
+            /// What is wrong (the parser's message, or what is missing where).
             message: String,
+            /// What the span points at: the expression, or the place in it.
+            label: &'static str,
         },
         /// An alert label or annotation that Prometheus would not parse as a Go template.
         #[error("invalid template: {message}")]
@@ -836,11 +874,53 @@ fn bypass_text(bypassed: Option<&str>) -> String {
     })
 }
 
-fn unknown_key_help(suggestion: Option<&str>, allowed: &[String]) -> String {
-    match suggestion {
-        Some(suggestion) => format!("did you mean `{suggestion}`?"),
-        None if allowed.is_empty() => "remove the key; no keys are allowed here".to_owned(),
-        None => format!("remove the key; allowed keys here: {}", allowed.join(", ")),
+fn unknown_key_help(suggestion: Option<&str>, taken: Option<&str>, allowed: &[String]) -> String {
+    match (suggestion, taken) {
+        (_, Some(taken)) => {
+            format!("remove the key: `{taken}`, which it resembles, is set already")
+        }
+        (Some(suggestion), None) => format!("did you mean `{suggestion}`?"),
+        (None, None) if allowed.is_empty() => "remove the key; no keys are allowed here".to_owned(),
+        (None, None) => format!("remove the key; allowed keys here: {}", allowed.join(", ")),
+    }
+}
+
+fn healthcheck_empty_help(can_probe: bool, needed: bool) -> String {
+    let command = "`command = [\"redis-cli\", \"ping\"]`";
+    let shell = "`shell = \"pg_isready || exit 1\"`";
+    let forms = if can_probe {
+        format!("{command}, {shell} or `http = \"/health\"`")
+    } else {
+        format!("{command} or {shell}")
+    };
+    let remove = if needed {
+        ""
+    } else {
+        "; or remove `healthcheck`"
+    };
+    format!(
+        "write {forms}; set only `interval`, `timeout`, `retries` or `start-period` to run the image's own check{remove}"
+    )
+}
+
+fn http_only_form(form: Option<&str>) -> String {
+    form.map_or_else(
+        || "has no `command`, `shell` or `http`".to_owned(),
+        |form| format!("runs `{form}`"),
+    )
+}
+
+fn http_only_help(key: &str, form: Option<&str>, can_probe: bool, has_timing: bool) -> String {
+    match (form, can_probe, has_timing) {
+        (Some(form), ..) => format!("remove `{key}`: a `{form}` check does not read it"),
+        (None, true, true) => format!(
+            "add `http = \"/health\"` to probe that path, or remove `{key}` to run the image's own check with this timing"
+        ),
+        (None, true, false) => "add `http = \"/health\"` to probe that path".to_owned(),
+        (None, false, true) => {
+            format!("remove `{key}`: the image's own check runs with this timing")
+        }
+        (None, false, false) => "give the check a form: `command = [\"redis-cli\", \"ping\"]` or `shell = \"pg_isready || exit 1\"`".to_owned(),
     }
 }
 

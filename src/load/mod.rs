@@ -32,7 +32,7 @@ pub use inputs::{
 pub use overlay::{available_envs, overlay_path};
 pub use schema::{generated_stack_schema_text, stack_schema, stack_schema_text};
 pub use schema_check::{closest, compile_validator as compile_schema_validator};
-pub use spans::{SpanIndex, escape_pointer, pointer, push_escaped};
+pub use spans::{SpanIndex, escape_pointer, part_of_string, pointer, push_escaped};
 
 use serde::Deserialize;
 use toml::de::DeTable;
@@ -195,8 +195,28 @@ fn from_document(
     spans: SpanIndex,
     roots: &InputRoots,
 ) -> Result<Loaded, Error> {
-    let (stack, problems, broken) = match deserialize_stack(document) {
-        Ok(stack) => (stack, Vec::new(), Broken::default()),
+    // `nan` and `inf` reach the document as text, which a text field would
+    // take: each is refused here, and its entry or section left out.
+    let mut non_finite = Broken::default();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for at in spans.non_finite() {
+        non_finite.break_at(at);
+        let location = spans.value(at);
+        let value = location.source.text[location.span.clone()].to_owned();
+        problems.push(Diagnostic::error(
+            ErrorKind::NonFiniteNumber { value },
+            location,
+        ));
+    }
+    let repaired;
+    let document = if problems.is_empty() {
+        document
+    } else {
+        repaired = non_finite.clone().repair(document, &[]);
+        &repaired
+    };
+    let (stack, mut problems, broken) = match deserialize_stack(document) {
+        Ok(stack) => (stack, problems, non_finite),
         Err(error) => {
             let explanation = schema_check::check(document, &spans)?;
             if explanation.diagnostics.is_empty() {
@@ -213,13 +233,18 @@ fn from_document(
                 )]));
             }
             let mut broken = explanation.broken;
+            for at in spans.non_finite() {
+                broken.break_at(at);
+            }
+            problems.extend(explanation.diagnostics);
             let rest = broken.repair(document, &explanation.unknown_keys);
             match deserialize_stack(&rest) {
-                Ok(stack) => (stack, explanation.diagnostics, broken),
-                Err(_) => return Err(Error::Invalid(explanation.diagnostics)),
+                Ok(stack) => (stack, problems, broken),
+                Err(_) => return Err(Error::Invalid(problems)),
             }
         }
     };
+    problems.sort_by_key(|d| d.location.span.start);
     Ok(loaded(stack, spans, roots, problems, broken))
 }
 

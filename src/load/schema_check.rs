@@ -80,12 +80,17 @@ fn translate(
     if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
         let allowed = allowed_keys(schema, error.schema_path().as_str());
         for key in unexpected {
-            let suggestion = closest(key, &allowed);
+            // A key the table already has is no name to rename another to.
+            let (suggestion, taken) = match closest(key, &allowed) {
+                Some(close) if instance.get(close.as_str()).is_some() => (None, Some(close)),
+                close => (close, None),
+            };
             let pointer = format!("{at}/{}", escape_pointer(key));
             explanation.diagnostics.push(Diagnostic::error(
                 ErrorKind::UnknownKey {
                     key: key.clone(),
                     suggestion,
+                    taken,
                     allowed: allowed.clone(),
                 },
                 spans.key(&pointer),

@@ -34,6 +34,9 @@ pub struct SpanIndex {
     root: Arc<SourceFile>,
     /// Built from `root`'s text when first needed, for an index of a whole file.
     entries: OnceLock<HashMap<String, Entry>>,
+    /// The pointers of the floats the file writes as `nan` or `inf`, which
+    /// the document (JSON) holds as their text.
+    non_finite: Vec<String>,
 }
 
 impl SpanIndex {
@@ -42,6 +45,7 @@ impl SpanIndex {
         Self {
             root,
             entries: OnceLock::from(HashMap::new()),
+            non_finite: Vec::new(),
         }
     }
 
@@ -50,6 +54,7 @@ impl SpanIndex {
         Self {
             root,
             entries: OnceLock::new(),
+            non_finite: Vec::new(),
         }
     }
 
@@ -79,6 +84,12 @@ impl SpanIndex {
         self.find(pointer, |entry| {
             entry.key.clone().or_else(|| Some(entry.value.clone()))
         })
+    }
+
+    /// The pointers of the values the file writes as `nan` or `inf` (with
+    /// a sign or not): floats that are not finite, which no field takes.
+    pub fn non_finite(&self) -> &[String] {
+        &self.non_finite
     }
 
     /// Whether the document has a value at `pointer`.
@@ -139,11 +150,18 @@ impl SpanIndex {
                 index.insert(at[prefix.len()..].to_owned(), entry.clone());
             }
         }
+        index.non_finite = self
+            .non_finite
+            .iter()
+            .filter(|at| is_within(at, prefix))
+            .map(|at| at[prefix.len()..].to_owned())
+            .collect();
         index
     }
 
     /// Takes over every entry of `other` (an overlay): its spans win.
     pub fn overlay(&mut self, mut other: Self) {
+        self.non_finite.append(&mut other.non_finite);
         let other = std::mem::take(other.entries_mut());
         self.entries_mut().extend(other);
     }
@@ -153,6 +171,70 @@ impl SpanIndex {
 fn is_within(at: &str, pointer: &str) -> bool {
     at.strip_prefix(pointer)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The part of `location`, the string value `value` as the file writes it,
+/// that holds the bytes `range` of the value: a place inside the string.
+/// The whole of `location` when it is not `value` written on one line, as a
+/// literal (`'...'`) or a basic string (`"..."`, escapes followed).
+pub fn part_of_string(location: Location, value: &str, range: &Range<usize>) -> Location {
+    let written = location
+        .source
+        .text
+        .get(location.span.clone())
+        .unwrap_or_default();
+    let Some(offsets) = string_offsets(written, value) else {
+        return location;
+    };
+    let (Some(start), Some(end)) = (offsets.get(range.start), offsets.get(range.end)) else {
+        return location;
+    };
+    let span = location.span.start + start..location.span.start + end;
+    Location { span, ..location }
+}
+
+/// For a one-line TOML string `written` that reads as `value`, the offset in
+/// `written` of every byte offset of `value`, and of its end.
+fn string_offsets(written: &str, value: &str) -> Option<Vec<usize>> {
+    if written.starts_with("'''") || written.starts_with(r#"""""#) || written.contains('\n') {
+        return None;
+    }
+    let mut offsets = Vec::with_capacity(value.len() + 1);
+    let mut read = String::with_capacity(value.len());
+    if let Some(inner) = written
+        .strip_prefix('\'')
+        .and_then(|w| w.strip_suffix('\''))
+    {
+        read.push_str(inner);
+        offsets.extend(1..=inner.len() + 1);
+    } else {
+        let inner = written.strip_prefix('"')?.strip_suffix('"')?;
+        let mut chars = inner.char_indices();
+        while let Some((at, c)) = chars.next() {
+            let decoded = if c == '\\' {
+                match chars.next()?.1 {
+                    escape @ ('u' | 'U') => {
+                        let digits = if escape == 'u' { 4 } else { 8 };
+                        let hex: String = chars.by_ref().take(digits).map(|(_, h)| h).collect();
+                        char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+                    }
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'e' => '\u{1b}',
+                    other => other,
+                }
+            } else {
+                c
+            };
+            offsets.extend(std::iter::repeat_n(at + 1, decoded.len_utf8()));
+            read.push(decoded);
+        }
+        offsets.push(inner.len() + 1);
+    }
+    (read == value).then_some(offsets)
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
@@ -193,10 +275,38 @@ where
 /// Converts a parsed TOML document into JSON; the index of its spans is
 /// built from `source` (the text `table` was parsed from) when first asked for.
 pub fn to_json(table: &Spanned<DeTable<'_>>, source: &Arc<SourceFile>) -> (Value, SpanIndex) {
-    (
-        table_to_json(table.get_ref()),
-        SpanIndex::of_file(Arc::clone(source)),
-    )
+    let mut index = SpanIndex::of_file(Arc::clone(source));
+    non_finite_in_table(table.get_ref(), &mut String::new(), &mut index.non_finite);
+    (table_to_json(table.get_ref()), index)
+}
+
+/// Collects the pointers of the non-finite floats below `path`.
+fn non_finite_in_table(table: &DeTable<'_>, path: &mut String, found: &mut Vec<String>) {
+    for (key, value) in table {
+        let parent = path.len();
+        path.push('/');
+        push_escaped(path, key.get_ref());
+        non_finite_in_value(value.get_ref(), path, found);
+        path.truncate(parent);
+    }
+}
+
+fn non_finite_in_value(value: &DeValue<'_>, path: &mut String, found: &mut Vec<String>) {
+    match value {
+        DeValue::Float(float) if float.as_str().parse::<f64>().is_ok_and(|f| !f.is_finite()) => {
+            found.push(path.clone());
+        }
+        DeValue::Array(items) => {
+            for (position, item) in items.iter().enumerate() {
+                let parent = path.len();
+                let _ = write!(path, "/{position}");
+                non_finite_in_value(item.get_ref(), path, found);
+                path.truncate(parent);
+            }
+        }
+        DeValue::Table(table) => non_finite_in_table(table, path, found),
+        _ => {}
+    }
 }
 
 fn table_to_json(table: &DeTable<'_>) -> Value {

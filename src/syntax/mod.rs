@@ -22,6 +22,7 @@ mod names;
 pub mod nginx;
 pub mod promql;
 mod promql_dialect;
+pub mod promql_error;
 mod ranged;
 mod release;
 mod secret_ref;

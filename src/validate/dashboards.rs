@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::Checker;
+use super::{Checker, promql};
 use crate::config::{Dashboard, Panel, PanelKind, ServiceKind, Stack};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
@@ -105,7 +105,7 @@ pub fn check(checker: &mut Checker<'_>) {
             if let Some(metric) = &variable.metric
                 && let Err(message) = parse_promql(metric)
             {
-                checker.error(&at("metric"), ErrorKind::InvalidPromql { message });
+                promql::report_invalid(checker, &at("metric"), metric, message);
             }
         }
     }

@@ -43,8 +43,8 @@ pub fn check(checker: &mut Checker<'_>) {
     let mut known = checker.defined_names(Section::Services);
     known.extend(generated.iter().map(|s| (*s).to_owned()));
     for (name, service) in &stack.services {
-        for (position, (target, condition)) in service.depends_on.entries().into_iter().enumerate()
-        {
+        let entries = service.depends_on.entries();
+        for (position, (target, condition)) in entries.iter().cloned().enumerate() {
             let at = pointer(["services", name, "depends-on"])
                 + "/"
                 + &service.depends_on.pointer(position, &target);
@@ -59,11 +59,25 @@ pub fn check(checker: &mut Checker<'_>) {
             }
             let Some(dependency) = stack.services.get(&target) else {
                 if !generated.contains(&target.as_str()) {
+                    // Only a name the entry could take: not the service
+                    // itself, one it already names, one that depends on it,
+                    // nor, for `healthy`, one without a health check.
+                    let fits = |candidate: &&String| {
+                        *candidate != name
+                            && !entries.iter().any(|(listed, _)| listed == *candidate)
+                            && !reaches(stack, candidate, name)
+                            && (condition != DependsCondition::Healthy
+                                || stack
+                                    .services
+                                    .get(*candidate)
+                                    .is_none_or(|s| s.healthcheck.is_some()))
+                    };
+                    let candidates: Vec<String> = known.iter().filter(fits).cloned().collect();
                     checker.error(
                         &at,
                         ErrorKind::DanglingReference {
                             what: "service",
-                            suggestion: closest(&target, &known),
+                            suggestion: closest(&target, &candidates),
                             name: target.clone(),
                         },
                     );
@@ -80,6 +94,23 @@ pub fn check(checker: &mut Checker<'_>) {
             }
         }
     }
+}
+
+/// Whether service `from` depends on `to`, directly or through others.
+fn reaches(stack: &Stack, from: &str, to: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut next = vec![from.to_owned()];
+    while let Some(at) = next.pop() {
+        if at == to {
+            return true;
+        }
+        if let Some(service) = stack.services.get(&at)
+            && seen.insert(at)
+        {
+            next.extend(service.depends_on.entries().into_iter().map(|(t, _)| t));
+        }
+    }
+    false
 }
 
 /// Every network a service joins is declared.

@@ -1,8 +1,9 @@
 //! Health checks: at most one form (none keeps the image's own test, with
-//! the timing the check sets), nothing empty, and a port for `http`.
+//! the timing the check sets), nothing empty, a port for `http`, and
+//! `port` and `http-tool` only with `http`.
 
 use super::Checker;
-use crate::config::Healthcheck;
+use crate::config::{DependsCondition, Healthcheck};
 use crate::error::ErrorKind;
 use crate::load::pointer;
 
@@ -15,15 +16,51 @@ pub fn check(checker: &mut Checker<'_>) {
         };
         let at = pointer(["services", name, "healthcheck"]);
         let forms = forms(check);
+        // What an empty check's help may propose: `http` only with a port
+        // to probe, removing the check only when no service waits for it.
+        let can_probe =
+            check.port.is_some_and(|port| port != 0) || service.primary_port().is_some();
+        let needed = stack.services.values().any(|other| {
+            other
+                .depends_on
+                .entries()
+                .iter()
+                .any(|(target, condition)| {
+                    target == name && *condition == DependsCondition::Healthy
+                })
+        });
+        let empty = |what: String| ErrorKind::HealthcheckEmpty {
+            what,
+            can_probe,
+            needed,
+        };
+        let http_only_keys = [
+            ("port", check.port.is_some()),
+            ("http-tool", check.http_tool.is_some()),
+        ];
+        if check.http.is_none() {
+            for (key, _) in http_only_keys.iter().filter(|(_, set)| *set) {
+                checker.error(
+                    &format!("{at}/{key}"),
+                    ErrorKind::HealthcheckHttpOnly {
+                        key,
+                        form: forms.first().copied(),
+                        can_probe,
+                        has_timing: check.has_timing(),
+                    },
+                );
+            }
+        }
         match forms.as_slice() {
             // Only the timing: the image's own HEALTHCHECK runs with it.
             [] if check.has_timing() => {}
+            // `port` or `http-tool` alone: reported above, as unused.
+            [] if http_only_keys.iter().any(|(_, set)| *set) => {}
             [] => checker.error(
                 &at,
-                ErrorKind::HealthcheckEmpty {
-                    what: "sets nothing: none of `command`, `shell` and `http`, nor a timing"
-                        .to_owned(),
-                },
+                empty(
+                    "sets nothing: none of `command`, `shell` and `http`, nor a timing".to_owned(),
+                ),
             ),
             [_] => {}
             _ => {
@@ -49,20 +86,13 @@ pub fn check(checker: &mut Checker<'_>) {
             } else {
                 "has an empty program in `command`"
             };
-            checker.error(
-                &format!("{at}/command"),
-                ErrorKind::HealthcheckEmpty {
-                    what: what.to_owned(),
-                },
-            );
+            checker.error(&format!("{at}/command"), empty(what.to_owned()));
         }
         for (key, value) in [("shell", &check.shell), ("http", &check.http)] {
             if value.as_deref().is_some_and(blank) {
                 checker.error(
                     &format!("{at}/{key}"),
-                    ErrorKind::HealthcheckEmpty {
-                        what: format!("has an empty `{key}`"),
-                    },
+                    empty(format!("has an empty `{key}`")),
                 );
             }
         }

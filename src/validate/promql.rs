@@ -4,9 +4,10 @@
 use super::Checker;
 use super::dashboards::panels;
 use crate::config::PanelKind;
-use crate::error::ErrorKind;
-use crate::load::pointer;
+use crate::error::{Diagnostic, ErrorKind};
+use crate::load::{part_of_string, pointer};
 use crate::syntax::parse_promql;
+use crate::syntax::promql_error::locate;
 
 /// Checks the expressions of `[[alerts]]`.
 pub fn check_alerts(checker: &mut Checker<'_>) {
@@ -39,6 +40,26 @@ pub fn check_dashboards(checker: &mut Checker<'_>) {
 
 fn check_expr(checker: &mut Checker<'_>, at: &str, expr: &str) {
     if let Err(message) = parse_promql(expr) {
-        checker.error(at, ErrorKind::InvalidPromql { message });
+        report_invalid(checker, at, expr, message);
     }
+}
+
+/// Reports `expr`, the value at `at`, as refused with the parser's
+/// `message`: at the place in it where the syntax goes wrong (the bracket
+/// never closed, the closer that closes nothing, the unexpected character)
+/// when that is found, with what is missing; else at the whole expression.
+pub fn report_invalid(checker: &mut Checker<'_>, at: &str, expr: &str, message: String) {
+    let location = checker.spans.value(at);
+    let (location, message, label) = match locate(expr, &message) {
+        Some(found) => (
+            part_of_string(location, expr, &found.range),
+            found.message,
+            found.label,
+        ),
+        None => (location, message, "invalid expression"),
+    };
+    checker.push(Diagnostic::error(
+        ErrorKind::InvalidPromql { message, label },
+        location,
+    ));
 }

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::alerts::{is_alert_name, is_metric_name};
-use super::{Checker, check_dns_label};
+use super::{Checker, check_dns_label, promql};
 use crate::config::exact::{Exact, MAX_DECIMALS, decimal_text};
 use crate::config::{
     AlertTier, BurnTier, DEFAULT_RETENTION, Exporter, LatencySli, RatioSli, Selector,
@@ -247,7 +247,7 @@ fn check_sli(checker: &mut Checker<'_>, index: usize, slo: &Slo) {
 /// A selector of one counter: it parses, is a plain selector, names its metric.
 fn check_counter(checker: &mut Checker<'_>, at: &str, field: &str, selector: &Selector) -> bool {
     if let Err(message) = parse_promql(selector.as_str()) {
-        checker.error(at, ErrorKind::InvalidPromql { message });
+        promql::report_invalid(checker, at, selector.as_str(), message);
         return false;
     }
     let example = "such as `http_requests_total{job=\"api\"}`";
@@ -349,7 +349,7 @@ fn check_histogram(checker: &mut Checker<'_>, index: usize, latency: &LatencySli
         return false;
     }
     if let Err(message) = parse_promql(text) {
-        checker.error(&at("selector"), ErrorKind::InvalidPromql { message });
+        promql::report_invalid(checker, &at("selector"), text, message);
         return false;
     }
     let Some(series) = selector.series() else {

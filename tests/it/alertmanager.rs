@@ -104,6 +104,7 @@ fn misspelled_severity_route_is_an_unknown_key_with_a_suggestion() {
         ErrorKind::UnknownKey {
             key: "critcal".to_owned(),
             suggestion: Some("critical".to_owned()),
+            taken: None,
             allowed: vec![
                 "critical".to_owned(),
                 "warning".to_owned(),

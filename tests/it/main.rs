@@ -9,6 +9,7 @@ mod bundles;
 mod cli;
 mod diagnostics;
 mod grafana;
+mod help_lines;
 mod hostile;
 mod import;
 mod k8s_monitoring;

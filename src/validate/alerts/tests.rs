@@ -32,13 +32,24 @@ metrics = { path = "/metrics" }
 "#;
 
 #[test]
-fn invalid_promql_points_at_the_expression() {
-    let text =
-        format!("{BASE}\n[[alerts]]\nname = \"Broken\"\nexpr = 'rate(http_requests_total[5m]'\n");
-    let found = diagnostics(&text);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, "stackgen::promql::parse");
-    assert_eq!(found[0].2, "'rate(http_requests_total[5m]'");
+fn invalid_promql_points_at_the_place_in_the_expression() {
+    // The bracket never closed, in a literal string and in a basic string
+    // with escapes before it; a multi-line string is pointed at as a whole.
+    for (expr, pointed) in [
+        ("'rate(http_requests_total[5m]'", "("),
+        (r#""x{a=\"\u00e9\"} + rate(x[5m]""#, "("),
+        ("'''\nsum(up'''", "'''\nsum(up'''"),
+    ] {
+        let text = format!("{BASE}\n[[alerts]]\nname = \"Broken\"\nexpr = {expr}\n");
+        let found = diagnostics(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "stackgen::promql::parse");
+        assert!(found[0].1.contains("`(` is never closed"), "{found:?}");
+        assert_eq!(found[0].2, pointed, "{expr}");
+        let at = text.find(&found[0].2).expect("in the text");
+        let written = text.find(expr).expect("the expression");
+        assert!(at >= written, "{expr}: points before the expression");
+    }
 }
 
 #[test]
