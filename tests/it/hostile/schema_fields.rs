@@ -548,6 +548,7 @@ fn check_refusal(
             "{value:?} at {}: span {span:?} outside the stack",
             instance.site
         );
+        at_value |= inside_string(text, &span, value);
         let slice = &text[span];
         at_value |= names(slice, value)
             || section_holds(text, slice, value)
@@ -564,6 +565,26 @@ fn check_refusal(
             .map(|d| format!("{d} at {:?}", &text[d.location.span.clone()]))
             .collect::<Vec<_>>()
     );
+}
+
+/// Whether `span` lies inside a one-line string of `text` that reads as
+/// `value` (a diagnostic at the place in an expression that goes wrong).
+fn inside_string(text: &str, span: &std::ops::Range<usize>, value: &str) -> bool {
+    let line_start = text[..span.start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |at| span.end + at);
+    let quotes = |range: std::ops::Range<usize>| {
+        text[range.clone()]
+            .match_indices(['"', '\''])
+            .map(move |(at, _)| range.start + at)
+    };
+    quotes(line_start..span.start).any(|open| {
+        quotes(span.end..line_end).any(|close| {
+            toml::from_str::<toml::Table>(&format!("x = {}", &text[open..=close]))
+                .is_ok_and(|t| t["x"].as_str() == Some(value))
+        })
+    })
 }
 
 /// Whether a piece of TOML is `value`: a string, a key, or a table or array holding it.
