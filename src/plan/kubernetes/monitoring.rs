@@ -75,7 +75,8 @@ pub struct PlannedServiceMonitor {
     pub path: String,
     /// `http` or `https`.
     pub scheme: String,
-    /// The scrape interval, when the service sets one.
+    /// The scrape interval: the service's, else `[prometheus] scrape-interval`
+    /// when the stack sets one (else the operator's default).
     pub interval: Option<Duration>,
     /// The scrape timeout, when the service sets one.
     pub timeout: Option<Duration>,
@@ -216,6 +217,13 @@ fn prober_reads_the_stack_config(kubernetes: &mut KubernetesPlan) -> Option<Stri
 
 /// One `ServiceMonitor` per scraped group whose workload has a Service.
 fn service_monitors(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedServiceMonitor> {
+    // The stack's own scrape interval, when it sets one; otherwise the
+    // operator's Prometheus decides, as it does for every other monitor.
+    let stack_interval = plan
+        .stack
+        .prometheus
+        .as_ref()
+        .and_then(|prometheus| prometheus.scrape_interval.clone());
     let mut monitors = Vec::new();
     for job in &plan.scrape_jobs {
         let Some(scraped) = &job.scraped else {
@@ -231,7 +239,7 @@ fn service_monitors(plan: &Plan, kubernetes: &KubernetesPlan) -> Vec<PlannedServ
             port,
             path: job.path.clone(),
             scheme: job.scheme.clone(),
-            interval: job.interval.clone(),
+            interval: job.interval.clone().or_else(|| stack_interval.clone()),
             timeout: job.timeout.clone(),
             honor_labels: job.honor_labels,
             target_labels: scraped.labels.clone(),
@@ -428,6 +436,26 @@ exporter = true
         );
         // Prometheus itself is the operator's: no workload, no monitor.
         assert!(kubernetes.workload("prometheus").is_none());
+    }
+
+    #[test]
+    fn monitors_without_an_interval_take_the_stacks_scrape_interval() {
+        let interval = |kubernetes: &super::KubernetesPlan, name: &str| {
+            kubernetes
+                .monitoring
+                .service_monitors
+                .iter()
+                .find(|m| m.name == name)
+                .and_then(|m| m.interval.as_ref())
+                .map(|d| d.as_str().to_owned())
+        };
+        // Unset: the operator's Prometheus decides.
+        assert_eq!(interval(&planned(STACK), "db-exporter"), None);
+        let stack = STACK.replace("[prometheus]", "[prometheus]\nscrape-interval = \"20s\"");
+        let kubernetes = planned(&stack);
+        assert_eq!(interval(&kubernetes, "db-exporter").as_deref(), Some("20s"));
+        // A service's own interval wins.
+        assert_eq!(interval(&kubernetes, "api").as_deref(), Some("30s"));
     }
 
     #[test]
