@@ -99,20 +99,12 @@ fn refusal(text: &str) -> Option<String> {
 /// Why `validate` refuses the stack for `targets` (the stack's own when
 /// `None`), if it does.
 fn refusal_for(text: &str, targets: Option<Targets>) -> Option<String> {
-    let checked = match targets {
-        None => stackgen::run(
-            Source::text("random.toml", text),
-            &Options::default().check_only(),
-        ),
-        Some(targets) => {
-            let mut loaded = match stackgen::load::load_str("random.toml", text) {
-                Ok(loaded) => loaded,
-                Err(error) => return Some(error.to_string()),
-            };
+    let checked = stackgen::load::load_str("random.toml", text).and_then(|mut loaded| {
+        if let Some(targets) = targets {
             loaded.targets = targets;
-            stackgen::run(&loaded, &Options::default().check_only())
         }
-    };
+        stackgen::run(&loaded, &Options::default().check_only())
+    });
     match checked {
         Ok(_) => None,
         Err(Error::Invalid(diagnostics)) => Some(
