@@ -10,7 +10,7 @@ use super::{KubernetesPlan, Loss};
 use crate::config::{Balance, Ingress, IngressFlavour, RouteKind};
 use crate::load::pointer;
 use crate::plan::Plan;
-use crate::plan::ingress::{Backend, PlannedAuth, PlannedIngress};
+use crate::plan::ingress::{Backend, PlannedAuth, PlannedIngress, PlannedIngressRoute};
 use crate::plan::web_root::routable;
 
 /// The HTTP routing of the Kubernetes target, decided.
@@ -135,7 +135,7 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
         if !plan.stack.services.contains_key(&route.service) && routable(&route.service).is_some() {
             losses.push(Loss {
                 pointer: at("service"),
-                what: format!("the route `{}` to the generated `{}`", route.path, route.service),
+                what: format!("{} to the generated `{}`", the_route(route), route.service),
                 consequence: "the manifests leave Grafana, Prometheus and Alertmanager to kube-prometheus-stack, so the route is left out".to_owned(),
                 fix: format!(
                     "expose it through the chart's own settings (`{}.ingress` of kube-prometheus-stack)",
@@ -148,7 +148,7 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
             // Left out rather than carried without its credentials.
             losses.push(Loss {
                 pointer: at("auth"),
-                what: format!("the basic authentication of the route `{}`", route.path),
+                what: format!("the basic authentication of {}", the_route(route)),
                 consequence: "the Gateway API's standard channel has no authentication filter, so the route is left out rather than served without credentials".to_owned(),
                 fix: "route through ingress-nginx (`[kubernetes] ingress = \"ingress-nginx\"`), which carries it, or add the route with your Gateway implementation's own authentication policy".to_owned(),
             });
@@ -163,7 +163,7 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
         let Some(port_name) = workload.port_name(route.port).map(str::to_owned) else {
             losses.push(Loss {
                 pointer: at("port"),
-                what: format!("the route `{}` to port {}", route.path, route.port),
+                what: format!("{} to port {}", the_route(route), route.port),
                 consequence: format!(
                     "the Service `{}` has no port {}, so the route is left out",
                     workload.name, route.port
@@ -192,16 +192,16 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
             | (IngressFlavour::IngressNginx, Some(Balance::IpHash)) => {}
             (IngressFlavour::IngressNginx, Some(Balance::LeastConn)) => losses.push(Loss {
                 pointer: at("balance"),
-                what: format!("`balance = \"least-conn\"` of the route `{}`", route.path),
+                what: format!("`balance = \"least-conn\"` of {}", the_route(route)),
                 consequence: "ingress-nginx has no least-connections balancing: requests take turns".to_owned(),
                 fix: "drop `balance`, or route through the Gateway API (`[kubernetes] ingress = \"gateway-api\"`) with your implementation's own policy".to_owned(),
             }),
             (IngressFlavour::GatewayApi, Some(balance)) => losses.push(Loss {
                 pointer: at("balance"),
                 what: format!(
-                    "`balance = \"{}\"` of the route `{}`",
+                    "`balance = \"{}\"` of {}",
                     if balance == Balance::IpHash { "ip-hash" } else { "least-conn" },
-                    route.path
+                    the_route(route)
                 ),
                 consequence: "the Gateway API's standard channel has no load-balancing policy: the Gateway's default applies".to_owned(),
                 fix: "set the policy with your Gateway implementation's own resource".to_owned(),
@@ -210,7 +210,7 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
         if flavour == IngressFlavour::GatewayApi && route.rate_limit.is_some() {
             losses.push(Loss {
                 pointer: at("rate-limit"),
-                what: format!("the rate limit of the route `{}`", route.path),
+                what: format!("the rate limit of {}", the_route(route)),
                 consequence: "the Gateway API's standard channel has no rate limiting: the route is not limited".to_owned(),
                 fix: "limit the rate with your Gateway implementation's own policy resource".to_owned(),
             });
@@ -250,6 +250,15 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
         auth_secrets,
     };
     kubernetes.losses.extend(losses);
+}
+
+/// How a loss names a route: by its path, and by its host when it has one
+/// of its own (paths are unique per host only).
+fn the_route(route: &PlannedIngressRoute) -> String {
+    match &route.host {
+        Some(host) => format!("the route `{}` on the host `{host}`", route.path),
+        None => format!("the route `{}`", route.path),
+    }
 }
 
 /// The name of the Secret of the htpasswd file `user_file`, added to
@@ -421,6 +430,32 @@ mod tests {
             "{pointers:?}"
         );
     }
+    #[test]
+    fn a_left_out_route_on_a_host_of_its_own_is_named_by_its_host() {
+        let extra = "[prometheus]\n[grafana]\nadmin-password = \"${GF_PASSWORD}\"\n[[ingress.routes]]\nhost = \"grafana.example.com\"\npath = \"/\"\nservice = \"grafana\"\n[[ingress.routes]]\nhost = \"metrics.example.com\"\npath = \"/\"\nservice = \"app\"\nbalance = \"ip-hash\"\n";
+        let (planned, losses) = routes(extra);
+        assert_eq!(planned.routes.len(), 3, "the route to grafana is left out");
+        let what = |at: &str| {
+            losses
+                .iter()
+                .find(|l| l.pointer == at)
+                .map(|l| l.what.as_str())
+        };
+        assert_eq!(
+            what("/ingress/routes/2/service"),
+            Some("the route `/` on the host `grafana.example.com` to the generated `grafana`")
+        );
+        assert_eq!(
+            what("/ingress/routes/3/balance"),
+            Some("`balance = \"ip-hash\"` of the route `/` on the host `metrics.example.com`")
+        );
+        // A route without a host of its own is named by its path.
+        assert_eq!(
+            what("/ingress/routes/0/rate-limit"),
+            Some("the rate limit of the route `/api/`")
+        );
+    }
+
     #[test]
     fn basic_auth_names_a_secret_per_file_on_ingress_nginx_and_is_left_out_on_the_gateway() {
         let auth = "[[ingress.routes]]\npath = \"/admin/\"\nservice = \"app\"\nauth = { basic-file = \"examples/auth/htpasswd\" }\n[[ingress.routes]]\npath = \"/ops/\"\nservice = \"app\"\nauth = { basic-file = \"examples/auth/htpasswd\" }\n";
