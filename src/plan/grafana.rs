@@ -53,7 +53,8 @@ pub struct PlannedDatasource {
     /// Whether panels without a datasource read this one.
     pub is_default: bool,
     /// The shortest step its queries take (Grafana's `timeInterval`), for
-    /// Prometheus: the default scrape interval.
+    /// Prometheus: the scrape interval of its server (`[prometheus]
+    /// scrape-interval`, else 15 s).
     pub time_interval: Option<Duration>,
 }
 
@@ -150,12 +151,17 @@ pub fn add_services(plan: &mut Plan) {
 /// Prometheus (the default), then Alertmanager, Loki and Elasticsearch when
 /// the stack has them.
 fn datasources(plan: &Plan) -> Vec<PlannedDatasource> {
+    // Grafana's shortest query step is Prometheus' scrape interval: a
+    // shorter step would ask for points between two samples.
+    let scrape_interval = plan.prometheus.as_ref().map_or_else(
+        || Duration::from_millis(DEFAULT_INTERVAL_MS),
+        |server| server.scrape_interval.clone(),
+    );
     let source = |kind, url: String| PlannedDatasource {
         kind,
         url,
         is_default: kind == DatasourceKind::Prometheus,
-        time_interval: (kind == DatasourceKind::Prometheus)
-            .then(|| Duration::from_millis(DEFAULT_INTERVAL_MS)),
+        time_interval: (kind == DatasourceKind::Prometheus).then(|| scrape_interval.clone()),
     };
     let mut list = vec![source(
         DatasourceKind::Prometheus,

@@ -67,7 +67,10 @@ fn datasource(planned: &PlannedDatasource) -> Datasource {
         ),
     };
     if let (Some(interval), Some(settings)) = (&planned.time_interval, json_data.as_object_mut()) {
-        settings.insert("timeInterval".to_owned(), json!(interval.to_string()));
+        settings.insert(
+            "timeInterval".to_owned(),
+            json!(single_unit(interval.millis())),
+        );
     }
     Datasource {
         name: name.to_owned(),
@@ -80,6 +83,21 @@ fn datasource(planned: &PlannedDatasource) -> Datasource {
         editable: false,
         json_data: json_map(&json_data),
     }
+}
+
+/// A duration as Grafana's interval settings take it: one number and one
+/// unit (`90s`, `24h`, `1500ms`), which both its settings form (`^\d+(ms|[smhdwMy])$`)
+/// and Go's duration parser read; a Prometheus duration such as `1m30s` or
+/// `1d` is not always both.
+fn single_unit(millis: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "m"), (1_000, "s")];
+    UNITS
+        .iter()
+        .find(|(size, _)| millis > 0 && millis % size == 0)
+        .map_or_else(
+            || format!("{millis}ms"),
+            |(size, unit)| format!("{}{unit}", millis / size),
+        )
 }
 
 fn json_map(value: &Value) -> IndexMap<String, Value> {
@@ -177,5 +195,23 @@ admin-password = "${GRAFANA_ADMIN_PASSWORD}"
             Some(&json!("prometheus"))
         );
         assert_eq!(list[0].json_data.get("timeInterval"), Some(&json!("15s")));
+    }
+
+    #[test]
+    fn the_time_interval_is_the_scrape_interval_in_one_unit() {
+        let source = "[stack]\nname = \"t\"\n[prometheus]\nscrape-interval = \"1m30s\"\n[grafana]\nadmin-password = \"${GRAFANA_ADMIN_PASSWORD}\"\n";
+        let loaded = crate::load::load_str("t.toml", source).expect("the stack loads");
+        let plan = crate::plan::plan(&loaded);
+        let grafana = plan.grafana.expect("the stack has [grafana]");
+        let prometheus = datasource(&grafana.datasources[0]);
+        assert_eq!(
+            prometheus.json_data.get("timeInterval"),
+            Some(&json!("90s"))
+        );
+        let written: Vec<String> = [1_500, 15_000, 60_000, 86_400_000, 0]
+            .into_iter()
+            .map(single_unit)
+            .collect();
+        assert_eq!(written, ["1500ms", "15s", "1m", "24h", "0ms"]);
     }
 }
