@@ -275,7 +275,8 @@ fn refuses_shape(error: &ValidationError<'static>, at: &str) -> bool {
 
 /// Every value allowed when each alternative is one value or a list of them
 /// (an enum whose values carry their own doc comments is a `oneOf` of
-/// `const`s); `None` when an alternative is anything else.
+/// `const`s; an optional one is that or `null`, which TOML cannot write);
+/// `None` when an alternative is anything else.
 fn allowed_values(context: &[Vec<ValidationError<'static>>], at: &str) -> Option<Vec<String>> {
     let mut values = Vec::new();
     for errors in context {
@@ -290,6 +291,13 @@ fn allowed_values(context: &[Vec<ValidationError<'static>>], at: &str) -> Option
                 ])));
             }
             ValidationErrorKind::Enum { options } => values.push(list_options(options)),
+            ValidationErrorKind::Type {
+                kind: TypeKind::Single(jsonschema::JsonType::Null),
+            } => {}
+            ValidationErrorKind::AnyOf { context }
+            | ValidationErrorKind::OneOfNotValid { context } => {
+                values.extend(allowed_values(context, at)?);
+            }
             _ => return None,
         }
     }
