@@ -73,7 +73,7 @@ pub fn rows(plan: &Plan) -> Vec<[String; 6]> {
                 service.name.clone(),
                 port.host.map_or_else(|| "-".to_owned(), |p| p.to_string()),
                 port.container.to_string(),
-                port.protocol.clone().unwrap_or_else(|| "tcp".to_owned()),
+                port.protocol().as_str().to_owned(),
                 port.bind
                     .clone()
                     .unwrap_or_else(|| ALL_ADDRESSES.to_owned()),

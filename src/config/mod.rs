@@ -40,9 +40,9 @@ pub use mount::{Mount, MountSource, ResolvedMount};
 pub use port::{Port, check_address};
 pub use service::{
     Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
-    ExporterSettings, Healthcheck, HttpTool, LimitValue, Metrics, PortMapping, PortSpec, Replicas,
-    Reservations, Resources, RestartPolicy, Retries, Service, ServiceFile, ServiceKind, Ulimit,
-    UlimitPair, Ulimits, VolumeMount, VolumeMountLong, env_file_bundle_path,
+    ExporterSettings, Healthcheck, HttpTool, LimitValue, Metrics, PortMapping, PortSpec, Protocol,
+    Replicas, Reservations, Resources, RestartPolicy, Retries, Service, ServiceFile, ServiceKind,
+    Ulimit, UlimitPair, Ulimits, VolumeMount, VolumeMountLong, env_file_bundle_path,
 };
 pub use shared::SharedStack;
 pub use slo::{

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{PortMapping, PortSpec, Service};
+use super::{PortMapping, PortSpec, Protocol, Service};
 
 /// A published port: as written, and what it reads as.
 #[derive(Debug, Clone)]
@@ -57,7 +57,6 @@ fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
             protocol: None,
         }),
         PortSpec::Long(long) => {
-            check_protocol(long.protocol.as_deref())?;
             if long.container == 0 || long.host == Some(0) {
                 return Err("port 0 is not allowed".to_owned());
             }
@@ -72,10 +71,9 @@ fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
 
 fn parse_short(text: &str) -> Result<PortMapping, String> {
     let (body, protocol) = match text.split_once('/') {
-        Some((body, protocol)) => (body, Some(protocol.to_owned())),
+        Some((body, written)) => (body, Some(read_protocol(written)?)),
         None => (text, None),
     };
-    check_protocol(protocol.as_deref())?;
     let parts: Vec<&str> = body.split(':').collect();
     let number = |part: &str| -> Result<u16, String> {
         let value: u16 = part
@@ -108,10 +106,11 @@ fn parse_short(text: &str) -> Result<PortMapping, String> {
     })
 }
 
-fn check_protocol(protocol: Option<&str>) -> Result<(), String> {
-    match protocol {
-        None | Some("tcp" | "udp") => Ok(()),
-        Some(other) => Err(format!("protocol `{other}` is neither tcp nor udp")),
+fn read_protocol(written: &str) -> Result<Protocol, String> {
+    match written {
+        "tcp" => Ok(Protocol::Tcp),
+        "udp" => Ok(Protocol::Udp),
+        other => Err(format!("protocol `{other}` is neither tcp nor udp")),
     }
 }
 
@@ -134,7 +133,7 @@ mod tests {
         assert_eq!(mapping.host, Some(8080));
         assert_eq!(mapping.container, 80);
         assert_eq!(mapping.bind.as_deref(), Some("127.0.0.1"));
-        assert_eq!(mapping.protocol.as_deref(), Some("udp"));
+        assert_eq!(mapping.protocol, Some(Protocol::Udp));
         assert!(resolve_port(&PortSpec::Short("80:x".into())).is_err());
         assert!(resolve_port(&PortSpec::Short("1:2:3:4".into())).is_err());
         assert!(resolve_port(&PortSpec::Short("70000".into())).is_err());

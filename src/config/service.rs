@@ -417,7 +417,48 @@ pub struct PortMapping {
     pub bind: Option<String>,
     /// `tcp` (default) or `udp`.
     #[serde(default)]
-    pub protocol: Option<String>,
+    pub protocol: Option<Protocol>,
+}
+
+impl PortMapping {
+    /// The protocol, `tcp` unless the port says `udp`.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol.unwrap_or_default()
+    }
+}
+
+/// The transport protocol of a published port.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// TCP.
+    #[default]
+    Tcp,
+    /// UDP.
+    Udp,
+}
+
+impl Protocol {
+    /// Compose's spelling, as written: `tcp` or `udp`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+        }
+    }
 }
 
 /// A mount, in short or long form.

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::OutputFile;
 use super::format::{to_value, yaml_file};
 use crate::config::MountSource;
-use crate::config::{Duration, Ulimit};
+use crate::config::{Duration, Protocol, Ulimit};
 use crate::error::Error;
 use crate::plan::{Plan, PlannedService};
 use crate::syntax::interpolation::reference_len;
@@ -127,7 +127,7 @@ fn service(planned: &PlannedService) -> ComposeService {
                 target: port.container,
                 published: port.host.map(|h| h.to_string()),
                 host_ip: port.bind.clone(),
-                protocol: port.protocol.clone().unwrap_or_else(|| "tcp".to_owned()),
+                protocol: port.protocol(),
             })
             .collect(),
         expose: planned.expose.iter().map(ToString::to_string).collect(),
@@ -495,7 +495,7 @@ struct ComposePort {
     published: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     host_ip: Option<String>,
-    protocol: String,
+    protocol: Protocol,
 }
 
 #[derive(Serialize)]

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use crate::config::{PortMapping, PortSpec, check_address};
+use crate::config::{PortMapping, PortSpec, Protocol, check_address};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
 use crate::plan::prometheus::{NODE_EXPORTER, NODE_EXPORTER_PORT};
@@ -69,7 +69,7 @@ pub fn check(checker: &mut Checker<'_>) {
 
 /// Published host ports by (port, protocol): who claimed them, in the order
 /// they were claimed, as (bind address, owner, pointer).
-type Claims = HashMap<(u16, String), Vec<(String, String, String)>>;
+type Claims = HashMap<(u16, Protocol), Vec<(String, String, String)>>;
 
 /// Claims `host` for `owner`, and reports a clash with the first earlier
 /// claim it overlaps (every run names the same one). Every claim counts,
@@ -86,8 +86,7 @@ fn claim(
     at: &str,
 ) {
     let bind = mapping.bind.clone().unwrap_or_default();
-    let protocol = mapping.protocol.clone().unwrap_or_else(|| "tcp".to_owned());
-    let claims = taken.entry((host, protocol)).or_default();
+    let claims = taken.entry((host, mapping.protocol())).or_default();
     let clashes = claims
         .iter()
         .find(|(other_bind, _, _)| other_bind.is_empty() || bind.is_empty() || *other_bind == bind)

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::container::PlannedContainer;
 use super::{DEFAULT_WAIT_IMAGE, KubernetesPlan, Loss, PodVolume, Workload, WorkloadKind};
-use crate::config::{DependsCondition, Kubernetes};
+use crate::config::{DependsCondition, Kubernetes, Protocol};
 use crate::load::pointer;
 use crate::plan::{Plan, PlannedService};
 
@@ -62,7 +62,7 @@ pub fn add_waits(plan: &Plan, settings: &Kubernetes, planned: &mut KubernetesPla
             }
             let port = target
                 .has_service()
-                .then(|| target.ports.iter().find(|p| p.protocol == "TCP"))
+                .then(|| target.ports.iter().find(|p| p.protocol == Protocol::Tcp))
                 .flatten();
             let Some(port) = port else {
                 losses.push(Loss {

@@ -1,6 +1,7 @@
 //! Service ports: every port a container listens on, named after its
 //! number and protocol, and the published ones.
 
+use crate::config::Protocol;
 use crate::plan::PlannedService;
 
 /// A named port of a container and of its `ClusterIP` Service (same number on both).
@@ -10,8 +11,8 @@ pub struct PlannedPort {
     pub name: String,
     /// The port number.
     pub port: u16,
-    /// `TCP` or `UDP`.
-    pub protocol: &'static str,
+    /// TCP or UDP.
+    pub protocol: Protocol,
 }
 
 /// The Service that publishes ports outside the cluster.
@@ -34,8 +35,8 @@ pub struct PublishedPort {
     pub port: u16,
     /// The container port.
     pub target_port: u16,
-    /// `TCP` or `UDP`.
-    pub protocol: &'static str,
+    /// TCP or UDP.
+    pub protocol: Protocol,
     /// The node port, for a `NodePort` Service whose host port is in the node port range.
     pub node_port: Option<u16>,
 }
@@ -50,7 +51,7 @@ pub const PUBLISHED_SUFFIX: &str = "-public";
 /// metrics and health check ports, each once, in that order.
 pub fn container_ports(service: &PlannedService, health_port: Option<u16>) -> Vec<PlannedPort> {
     let mut ports: Vec<PlannedPort> = Vec::new();
-    let mut add = |port: u16, protocol: &'static str| {
+    let mut add = |port: u16, protocol: Protocol| {
         if !ports
             .iter()
             .any(|p| p.port == port && p.protocol == protocol)
@@ -63,31 +64,23 @@ pub fn container_ports(service: &PlannedService, health_port: Option<u16>) -> Ve
         }
     };
     for mapping in &service.ports {
-        add(mapping.container, protocol(mapping.protocol.as_deref()));
+        add(mapping.container, mapping.protocol());
     }
     for port in &service.expose {
-        add(*port, "TCP");
+        add(*port, Protocol::Tcp);
     }
     if let Some(metrics) = &service.metrics {
-        add(metrics.port, "TCP");
+        add(metrics.port, Protocol::Tcp);
     }
     if let Some(port) = health_port {
-        add(port, "TCP");
+        add(port, Protocol::Tcp);
     }
     ports
 }
 
-/// `TCP` unless Compose says `udp`.
-pub fn protocol(written: Option<&str>) -> &'static str {
-    match written {
-        Some(p) if p.eq_ignore_ascii_case("udp") => "UDP",
-        _ => "TCP",
-    }
-}
-
 /// `tcp-8000`, `udp-53`.
-pub fn port_name(protocol: &str, port: u16) -> String {
-    format!("{}-{port}", protocol.to_ascii_lowercase())
+pub fn port_name(protocol: Protocol, port: u16) -> String {
+    format!("{}-{port}", protocol.as_str())
 }
 
 #[cfg(test)]
@@ -110,7 +103,7 @@ mod tests {
                 container: 53,
                 host: Some(53),
                 bind: None,
-                protocol: Some("udp".into()),
+                protocol: Some(Protocol::Udp),
             },
         ];
         service.expose = vec![8000, 9000];
@@ -120,6 +113,6 @@ mod tests {
             .map(|p| p.name)
             .collect();
         assert_eq!(names, ["tcp-8000", "udp-53", "tcp-9000", "tcp-9100"]);
-        assert!(port_name("TCP", 65535).len() <= 15);
+        assert!(port_name(Protocol::Udp, 65535).len() <= 15);
     }
 }

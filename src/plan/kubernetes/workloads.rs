@@ -238,7 +238,7 @@ fn published(
     let mut ports: Vec<PublishedPort> = Vec::new();
     for (index, mapping) in published {
         let host = mapping.host.unwrap_or(mapping.container);
-        let protocol = ports::protocol(mapping.protocol.as_deref());
+        let protocol = mapping.protocol();
         let at = || pointer(["services", &service.name, "ports", &index.to_string()]);
         if mapping.bind.is_some() {
             losses.push(Loss {

@@ -9,6 +9,8 @@ use k8s_openapi::api::core::v1::{ConfigMap, Namespace, PersistentVolumeClaim, Se
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
+use crate::config::Protocol;
+
 /// Any built-in object the workloads need; each serializes with its
 /// `apiVersion` and `kind`.
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +40,15 @@ pub fn metadata(name: &str, namespace: &str, labels: &IndexMap<String, String>) 
         labels: Some(map(labels)),
         ..ObjectMeta::default()
     }
+}
+
+/// A port's protocol as Kubernetes spells it: `TCP` or `UDP`.
+pub fn protocol_name(protocol: Protocol) -> String {
+    match protocol {
+        Protocol::Tcp => "TCP",
+        Protocol::Udp => "UDP",
+    }
+    .to_owned()
 }
 
 /// An ordered map as the sorted map of `k8s-openapi`.

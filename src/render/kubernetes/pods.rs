@@ -10,7 +10,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::objects::map;
+use super::objects::{map, protocol_name};
 use crate::plan::kubernetes::{
     EnvSource, KubernetesPlan, PlannedContainer, PlannedProbe, PlannedResources, ProbeAction,
     VolumeSource, Workload, WorkloadKind,
@@ -108,7 +108,7 @@ fn container(kubernetes: &KubernetesPlan, planned: &PlannedContainer) -> Contain
         .map(|port| ContainerPort {
             name: Some(port.name.clone()),
             container_port: i32::from(port.port),
-            protocol: Some(port.protocol.to_owned()),
+            protocol: Some(protocol_name(port.protocol)),
             ..ContainerPort::default()
         })
         .collect();

@@ -5,7 +5,7 @@
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::objects::{map, metadata};
+use super::objects::{map, metadata, protocol_name};
 use crate::plan::kubernetes::{KubernetesPlan, Workload};
 
 /// The `ClusterIP` Service named after `workload`, if it has one.
@@ -20,7 +20,7 @@ pub fn cluster_service(kubernetes: &KubernetesPlan, workload: &Workload) -> Opti
             name: Some(port.name.clone()),
             port: i32::from(port.port),
             target_port: Some(IntOrString::String(port.name.clone())),
-            protocol: Some(port.protocol.to_owned()),
+            protocol: Some(protocol_name(port.protocol)),
             ..ServicePort::default()
         })
         .collect();
@@ -48,7 +48,7 @@ pub fn published_service(kubernetes: &KubernetesPlan, workload: &Workload) -> Op
             name: Some(port.name.clone()),
             port: i32::from(port.port),
             target_port: Some(IntOrString::Int(i32::from(port.target_port))),
-            protocol: Some(port.protocol.to_owned()),
+            protocol: Some(protocol_name(port.protocol)),
             node_port: port.node_port.map(i32::from),
             ..ServicePort::default()
         })
