@@ -44,9 +44,11 @@ BUNDLE, and exits 1 if any FAIL was printed. Checks:
                         PATH's), in a copy of k8s/ where each missing env file
                         of a secretGenerator is written from its `.example`
                         with placeholder values, as the user would.
-  secret-keys           in the built objects, every secretKeyRef of a pod and
-                        every Secret an AlertmanagerConfig names is a Secret
-                        of the build with that key.
+  secret-keys           in the built objects, every secretKeyRef of a pod,
+                        every Secret an AlertmanagerConfig names and the
+                        Secret of an Ingress's ingress-nginx `auth-secret`
+                        annotation (key `auth`, the htpasswd file) is a
+                        Secret of the build with that key.
 
 $PROMTOOL picks promtool, $K8S_VERSION the Kubernetes version (1.30).
 """
@@ -486,8 +488,14 @@ def write_placeholders(example, target):
                 out.write(line.split("=", 1)[0] + "=placeholder\n")
 
 
+# ingress-nginx reads an Ingress's htpasswd file from this key of the Secret
+# its auth-secret annotation names (`NAME` or `NAMESPACE/NAME`).
+AUTH_SECRET = "nginx.ingress.kubernetes.io/auth-secret"
+AUTH_KEY = "auth"
+
+
 def secret_key_problems(built):
-    """Every Secret key the built pods and AlertmanagerConfigs read exists in a built Secret."""
+    """Every Secret key the built pods, AlertmanagerConfigs and Ingresses read exists in a built Secret."""
     secrets = {}
     for doc in built:
         if doc.get("kind") == "Secret":
@@ -515,8 +523,16 @@ def secret_key_problems(built):
                 walk(where, item, alertmanager)
 
     for doc in built:
-        where = f"{doc.get('kind')}/{(doc.get('metadata') or {}).get('name')}"
+        metadata = doc.get("metadata") or {}
+        where = f"{doc.get('kind')}/{metadata.get('name')}"
         walk(where, doc.get("spec"), doc.get("kind") == "AlertmanagerConfig")
+        auth_secret = (metadata.get("annotations") or {}).get(AUTH_SECRET)
+        if doc.get("kind") == "Ingress" and auth_secret is not None:
+            namespace, _, name = str(auth_secret).rpartition("/")
+            if namespace and namespace != metadata.get("namespace"):
+                problems.append(f"{where}: {AUTH_SECRET} names Secret {auth_secret} of another namespace, which the build does not hold")
+            else:
+                need(f"{where} ({AUTH_SECRET})", name, AUTH_KEY)
     return problems
 
 

@@ -13,6 +13,9 @@
 //!   listed in the `.example` of its env file (`k8s/secrets.env.example`);
 //!   every volume mount names a volume, and a `StatefulSet`'s `serviceName`
 //!   is a Service;
+//! - the Secret an Ingress's ingress-nginx `auth-secret` annotation names is
+//!   in the bundle (as an object or a kustomize generator) with the key
+//!   `auth` the htpasswd file is read from;
 //! - `kustomization.yaml` lists every manifest of `k8s/` and nothing else,
 //!   and no object is written twice.
 //!
@@ -26,6 +29,7 @@
 //! problem.
 
 mod fields_read;
+mod ingress_auth;
 mod kustomization;
 mod references;
 mod selector;
@@ -147,11 +151,13 @@ fn bundle_problems(
     bundle.duplicates(&mut problems);
     workloads::check(&bundle, &mut problems);
     references::check(&bundle, &mut problems);
+    ingress_auth::check(&bundle, &mut problems);
     problems
 }
 
 /// The keys of each Secret the kustomization generates: the names its env
-/// files' `.example` files list (a missing one is a problem).
+/// files' `.example` files list (a missing one is a problem), and a key per
+/// file it reads whole (`KEY=path`, else the file's name).
 fn generated_secret_keys(
     files: &Contents,
     kustomization: Option<&Value>,
@@ -161,6 +167,12 @@ fn generated_secret_keys(
     for generator in items(kustomization.and_then(|k| k.get("secretGenerator"))) {
         let name = generator.get("name").and_then(Value::as_str).unwrap_or("");
         let listed = keys.entry(name.to_owned()).or_default();
+        for file in items(generator.get("files")).filter_map(Value::as_str) {
+            let key = file
+                .split_once('=')
+                .map_or_else(|| file.rsplit('/').next().unwrap_or(file), |(key, _)| key);
+            listed.push(key.to_owned());
+        }
         for env in items(generator.get("envs")).filter_map(Value::as_str) {
             let example = format!("{K8S_DIR}{env}{EXAMPLE_SUFFIX}");
             match files.get(example.as_str()) {

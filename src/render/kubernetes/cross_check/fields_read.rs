@@ -36,7 +36,13 @@ static READ: LazyLock<Value> = LazyLock::new(|| {
     json!({
         "apiVersion": true,
         "kind": true,
-        "metadata": {"name": true, "namespace": true, "labels": true},
+        "metadata": {
+            "name": true,
+            "namespace": true,
+            "labels": true,
+            // An Ingress's ingress-nginx basic authentication.
+            "annotations": {"nginx.ingress.kubernetes.io/auth-secret": true},
+        },
         "spec": {
             // Workloads, Services, ServiceMonitors.
             "selector": true,

@@ -252,7 +252,7 @@ impl<'a> References<'_, 'a> {
 }
 
 /// Whether an object has `key` in one of its maps `fields`.
-fn has_key(object: &Object, fields: &[&str], key: &str) -> bool {
+pub(super) fn has_key(object: &Object, fields: &[&str], key: &str) -> bool {
     fields.iter().any(|field| {
         object
             .at(&format!("/{field}"))
