@@ -19,6 +19,7 @@ mod slo;
 mod slo_series;
 mod slo_windows;
 mod table;
+mod user;
 
 pub use alerting::{
     AlertRule, AlertTest, AlertTestAlert, AlertTestSeries, Alertmanager, DeadMansSwitch,
@@ -52,6 +53,7 @@ pub use slo::{
 pub use slo_series::{EventShare, SliSeries};
 pub use slo_windows::{BurnTier, BurnWindow, BurnWindows, burn_windows, prometheus_duration};
 pub use table::Table;
+pub use user::User;
 
 pub use crate::syntax::{
     ByteSize, ContainerName, Cpus, DockerLabelKey, Duration, EnvName, LabelName, SecretRef,

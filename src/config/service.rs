@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Mount, Port, Table};
+use super::{Mount, Port, Table, User};
 use crate::syntax::{
     BuildArgName, ByteSize, ContainerName, Cpus, DockerLabelKey, Duration, EnvName, Ranged,
 };
@@ -111,7 +111,8 @@ pub struct Service {
     pub hostname: Option<String>,
     /// The user the container runs as.
     #[serde(default)]
-    pub user: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub user: Option<User>,
     /// The working directory inside the container.
     #[serde(default)]
     pub working_dir: Option<String>,

@@ -77,8 +77,8 @@ pub struct PlannedService {
     pub probes: Vec<String>,
     /// The hostname.
     pub hostname: Option<String>,
-    /// The user.
-    pub user: Option<String>,
+    /// The user, as written and as numeric IDs.
+    pub user: Option<crate::config::User>,
     /// The working directory.
     pub working_dir: Option<String>,
     /// Compose secrets mounted at `/run/secrets/<name>`.

@@ -114,7 +114,7 @@ fn service(planned: &PlannedService) -> ComposeService {
         hostname: planned.hostname.clone(),
         command: planned.command.clone(),
         entrypoint: planned.entrypoint.clone(),
-        user: planned.user.clone(),
+        user: planned.user.as_ref().map(|user| user.as_str().to_owned()),
         working_dir: planned.working_dir.clone(),
         profiles: planned.profiles.clone(),
         restart: planned.restart.map(|r| r.as_str().to_owned()),

@@ -32,7 +32,7 @@ pub struct PlannedContainer {
     /// The working directory.
     pub working_dir: Option<String>,
     /// The numeric user and group to run as (`user = "1000:1000"`).
-    pub run_as: Option<(i64, Option<i64>)>,
+    pub run_as: Option<(u32, Option<u32>)>,
 }
 
 impl PlannedContainer {
@@ -427,19 +427,6 @@ fn secret_variable(key: &str, env: &mut Vec<EnvVar>, keys: &mut BTreeSet<String>
         },
     );
     name
-}
-
-/// `user = "1000"` or `"1000:1000"` as numeric user and group; `None` for names.
-pub fn numeric_user(user: &str) -> Option<(i64, Option<i64>)> {
-    let (uid, gid) = match user.split_once(':') {
-        Some((uid, gid)) => (uid, Some(gid)),
-        None => (user, None),
-    };
-    let uid = uid.parse().ok()?;
-    match gid {
-        Some(gid) => Some((uid, Some(gid.parse().ok()?))),
-        None => Some((uid, None)),
-    }
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ fn workload(
     main.resources = service.resources.as_ref().map(container::resources);
     main.working_dir.clone_from(&service.working_dir);
     if let Some(user) = &service.user {
-        main.run_as = container::numeric_user(user);
+        main.run_as = user.ids();
         if main.run_as.is_none() {
             losses.push(Loss {
                 pointer: at("user"),

@@ -138,8 +138,8 @@ fn container(kubernetes: &KubernetesPlan, planned: &PlannedContainer) -> Contain
         resources: planned.resources.as_ref().map(resources),
         working_dir: planned.working_dir.clone(),
         security_context: planned.run_as.map(|(user, group)| SecurityContext {
-            run_as_user: Some(user),
-            run_as_group: group,
+            run_as_user: Some(i64::from(user)),
+            run_as_group: group.map(i64::from),
             ..SecurityContext::default()
         }),
         ..Container::default()

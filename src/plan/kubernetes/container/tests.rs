@@ -277,10 +277,3 @@ fn a_reference_named_like_a_variable_of_the_service_gets_a_helper() {
         EnvSource::Text("Bearer $(STACKGEN_SECRET_TOKEN)".into())
     );
 }
-
-#[test]
-fn users() {
-    assert_eq!(numeric_user("1000"), Some((1000, None)));
-    assert_eq!(numeric_user("1000:50"), Some((1000, Some(50))));
-    assert_eq!(numeric_user("postgres"), None);
-}
