@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::syntax::nginx::{AllowAddress, RequestRate, ServerName};
 use crate::syntax::{ByteSize, Duration};
 
 /// The nginx reverse proxy and load balancer.
@@ -21,7 +22,8 @@ pub struct Ingress {
     pub https_port: Option<u16>,
     /// Server names, such as `example.com` or `*.example.com` (any name when empty).
     #[serde(default)]
-    pub server_names: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub server_names: Vec<ServerName>,
     /// TLS termination.
     #[serde(default)]
     pub tls: Option<Tls>,
@@ -34,7 +36,8 @@ pub struct Ingress {
     /// IP addresses or CIDR blocks allowed to read the `stub_status` page at `/nginx-status`
     /// (loopback and the private ranges by default, which include the Docker networks).
     #[serde(default)]
-    pub status_allow: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub status_allow: Vec<AllowAddress>,
     /// Run `nginx-prometheus-exporter` (service `nginx-exporter`, port 9113) against the
     /// `stub_status` page; Prometheus scrapes it.
     #[serde(default)]
@@ -69,11 +72,12 @@ pub struct Tls {
 }
 
 /// A rate-limit zone.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RateLimit {
     /// The rate per client address: `<n>r/s` or `<n>r/m`, such as `10r/s` or `300r/m`.
-    pub rate: String,
+    #[schemars(with = "String")]
+    pub rate: RequestRate,
     /// Requests allowed above the rate before refusing.
     #[serde(default)]
     #[schemars(range(max = 4_294_967_295_u32))]

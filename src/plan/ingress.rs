@@ -12,7 +12,7 @@ use super::web_root::routable;
 use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{Balance, Duration, Ingress, ResolvedMount, RouteKind};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
-use crate::syntax::nginx::parse_allow;
+use crate::syntax::nginx::{Rate, ServerName};
 
 /// The nginx service name.
 pub const SERVICE: &str = "nginx";
@@ -56,7 +56,7 @@ const STREAM_READ_TIMEOUT_MS: u64 = 3_600_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedIngress {
     /// The host names served; empty serves any host.
-    pub server_names: Vec<String>,
+    pub server_names: Vec<ServerName>,
     /// TLS termination, if any.
     pub tls: Option<PlannedTls>,
     /// The largest request body accepted, in bytes.
@@ -92,8 +92,8 @@ pub struct PlannedTls {
 pub struct PlannedRateLimit {
     /// The zone's name.
     pub name: String,
-    /// The rate, such as `10r/s` or `300r/m`.
-    pub rate: String,
+    /// The rate, such as 10 per second or 300 per minute.
+    pub rate: Rate,
     /// Requests allowed above the rate before refusing.
     pub burst: Option<u32>,
 }
@@ -344,16 +344,19 @@ fn routing(plan: &Plan, ingress: &Ingress) -> PlannedIngress {
             ingress
                 .status_allow
                 .iter()
-                .map(|address| parse_allow(address).unwrap_or_else(|| address.clone()))
+                .map(|address| address.canonical().unwrap_or(address.as_str()).to_owned())
                 .collect()
         },
         rate_limits: ingress
             .rate_limits
             .iter()
-            .map(|(name, limit)| PlannedRateLimit {
-                name: name.clone(),
-                rate: limit.rate.clone(),
-                burst: limit.burst,
+            // Validation refuses a rate that does not read.
+            .filter_map(|(name, limit)| {
+                Some(PlannedRateLimit {
+                    name: name.clone(),
+                    rate: limit.rate.rate()?,
+                    burst: limit.burst,
+                })
             })
             .collect(),
         upstreams,

@@ -11,6 +11,7 @@ use super::grafana::{CONTAINER_PORT as GRAFANA_PORT, SERVICE as GRAFANA};
 use super::ingress::{HTTP_PORT, HTTPS_PORT};
 use super::prometheus::{PROMETHEUS, PROMETHEUS_PORT};
 use crate::config::Stack;
+use crate::syntax::nginx::{ServerName, ServerNameForm};
 
 /// A generated service a route may point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,12 +97,12 @@ pub fn web_roots(stack: &Stack) -> Vec<PlannedWebRoot> {
         .server_names
         .iter()
         .find(|name| {
-            !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            matches!(
+                name.form(),
+                Ok(ServerNameForm::Host | ServerNameForm::Address)
+            )
         })
-        .map_or("localhost", String::as_str);
+        .map_or("localhost", ServerName::as_str);
     let authority = |host: &str| {
         if port == default_port {
             host.to_owned()

@@ -18,9 +18,7 @@ use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::ingress::{AUTH_DIR, CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
 use crate::plan::ingress::{AUTH_REALM, Backend, PlannedAuth, PlannedIngress};
-use crate::syntax::nginx::{
-    bundle_file_name, is_rate, route_host_problem, route_path_problem, server_name_problem,
-};
+use crate::syntax::nginx::{bundle_file_name, route_host_problem, route_path_problem};
 use crate::syntax::unsafe_char;
 use crate::templates;
 
@@ -242,21 +240,19 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
 
     let mut rate_limits = Vec::new();
     for limit in &ingress.rate_limits {
-        if !is_rate(&limit.rate) {
-            return Err(bug(&limit.rate, "not a request rate"));
-        }
+        let unit = if limit.rate.per_minute { 'm' } else { 's' };
         rate_limits.push(ZoneContext {
             zone_arg: format!("zone={}:{ZONE_SIZE}", limit.name),
-            rate_arg: format!("rate={}", limit.rate),
+            rate_arg: format!("rate={}r/{unit}", limit.rate.requests),
         });
     }
 
     let mut server_names = Vec::new();
     for name in &ingress.server_names {
-        if let Some(reason) = server_name_problem(name) {
-            return Err(bug(name, &reason));
+        if let Err(reason) = name.form() {
+            return Err(bug(name.as_str(), reason));
         }
-        server_names.push(name.clone());
+        server_names.push(name.as_str().to_owned());
     }
     if server_names.is_empty() {
         server_names.push(ANY_SERVER_NAME.to_owned());

@@ -1,8 +1,10 @@
 //! Values that land in nginx.conf as single plain tokens: route paths,
-//! server names, request rates, `allow` addresses and the file names TLS
-//! files get in the bundle.
+//! server names, request rates ([`RequestRate`], read once while the stack
+//! loads), `allow` addresses and the file names TLS files get in the bundle.
 
 use std::net::IpAddr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::syntax::unsafe_char;
 
@@ -59,36 +61,190 @@ pub fn server_name_problem(name: &str) -> Option<String> {
     None
 }
 
+/// A name of `[ingress] server-names`, read once while the stack loads: as
+/// written, and which form it has, or why it is no server name (validation
+/// reports it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerName {
+    text: String,
+    form: Result<ServerNameForm, String>,
+}
+
+/// The forms of a server name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerNameForm {
+    /// `_`: any host.
+    Any,
+    /// `*.example.com`: every host below a domain.
+    Wildcard,
+    /// `example.com`: one host name.
+    Host,
+    /// `192.0.2.10`: digits only, an address rather than a name.
+    Address,
+}
+
+impl ServerName {
+    /// Reads `text`.
+    pub fn new(text: &str) -> Self {
+        let form = match server_name_problem(text) {
+            Some(problem) => Err(problem),
+            None if text == "_" => Ok(ServerNameForm::Any),
+            None if text.starts_with("*.") => Ok(ServerNameForm::Wildcard),
+            None if text
+                .split('.')
+                .all(|label| label.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                Ok(ServerNameForm::Address)
+            }
+            None => Ok(ServerNameForm::Host),
+        };
+        Self {
+            text: text.to_owned(),
+            form,
+        }
+    }
+
+    /// The name as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Its form, or why it is no server name.
+    pub fn form(&self) -> Result<ServerNameForm, &str> {
+        self.form.as_ref().copied().map_err(String::as_str)
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Self::new(&text))
+    }
+}
+
+impl Serialize for ServerName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
 /// Why `name` is not the host name of a route (`grafana.example.com`: a
 /// server name without `*.` or `_`, not an address), or `None`.
 pub fn route_host_problem(name: &str) -> Option<String> {
     if name == "_" || name.starts_with("*.") {
         return Some("it is not one host name".to_owned());
     }
-    if let Some(problem) = server_name_problem(name) {
-        return Some(problem);
+    match ServerName::new(name).form() {
+        Err(problem) => Some(problem.to_owned()),
+        Ok(ServerNameForm::Address) => Some("it is an address, not a host name".to_owned()),
+        Ok(_) => None,
     }
-    if name
-        .split('.')
-        .all(|label| label.chars().all(|c| c.is_ascii_digit()))
-    {
-        return Some("it is an address, not a host name".to_owned());
-    }
-    None
 }
 
-/// Whether `rate` is an nginx request rate: `<n>r/s` or `<n>r/m`.
-pub fn is_rate(rate: &str) -> bool {
-    let Some(number) = rate
-        .strip_suffix("r/s")
-        .or_else(|| rate.strip_suffix("r/m"))
-    else {
-        return false;
+/// A rate-limit zone's request rate per client address, read once while
+/// the stack loads: as written, for messages, and what it reads as, or
+/// `None` when it is not `<n>r/s` or `<n>r/m` (validation reports it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRate {
+    text: String,
+    rate: Option<Rate>,
+}
+
+/// A request rate: so many requests per second or per minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// Requests per unit, at least 1 (nine digits at most).
+    pub requests: u32,
+    /// Per minute, else per second.
+    pub per_minute: bool,
+}
+
+impl RequestRate {
+    /// Reads `text`.
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            rate: read_rate(text),
+        }
+    }
+
+    /// The rate as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// What it reads as, or `None` when it is not a request rate.
+    pub fn rate(&self) -> Option<Rate> {
+        self.rate
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestRate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Self::new(&text))
+    }
+}
+
+impl Serialize for RequestRate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+/// `<n>r/s` or `<n>r/m`: one to nine digits, not all zero.
+fn read_rate(text: &str) -> Option<Rate> {
+    let (number, per_minute) = match text.strip_suffix("r/m") {
+        Some(number) => (number, true),
+        None => (text.strip_suffix("r/s")?, false),
     };
-    !number.is_empty()
-        && number.len() <= 9
-        && number.chars().all(|c| c.is_ascii_digit())
-        && number.chars().any(|c| c != '0')
+    if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let requests: u32 = number.parse().ok().filter(|n| *n > 0)?;
+    Some(Rate {
+        requests,
+        per_minute,
+    })
+}
+
+/// An address of `[ingress] status-allow`, read once while the stack loads:
+/// as written, and in canonical form, or `None` when it is neither an IP
+/// address nor a CIDR block (validation reports it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowAddress {
+    text: String,
+    canonical: Option<String>,
+}
+
+impl AllowAddress {
+    /// Reads `text`.
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            canonical: parse_allow(text),
+        }
+    }
+
+    /// The address as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The address or block in canonical form, as nginx's `allow` takes it.
+    pub fn canonical(&self) -> Option<&str> {
+        self.canonical.as_deref()
+    }
+}
+
+impl<'de> Deserialize<'de> for AllowAddress {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Self::new(&text))
+    }
+}
+
+impl Serialize for AllowAddress {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
 }
 
 /// Parses an `allow` address: an IP address or a CIDR block, returned in canonical form.
@@ -137,8 +293,32 @@ mod tests {
 
     #[test]
     fn predicates() {
-        assert!(is_rate("10r/s") && is_rate("300r/m"));
-        assert!(!is_rate("0r/s") && !is_rate("r/s") && !is_rate("10r/h") && !is_rate("1 r/s"));
+        let rate = |text: &str| RequestRate::new(text).rate();
+        assert_eq!(
+            rate("10r/s"),
+            Some(Rate {
+                requests: 10,
+                per_minute: false
+            })
+        );
+        assert_eq!(
+            rate("0300r/m"),
+            Some(Rate {
+                requests: 300,
+                per_minute: true
+            })
+        );
+        for text in ["0r/s", "r/s", "10r/h", "1 r/s", "+1r/s", "1234567890r/s"] {
+            assert_eq!(rate(text), None, "{text}");
+        }
+        let form = |text: &str| ServerName::new(text).form().map_err(str::to_owned);
+        assert_eq!(form("_"), Ok(ServerNameForm::Any));
+        assert_eq!(form("*.example.com"), Ok(ServerNameForm::Wildcard));
+        assert_eq!(form("Example.com"), Ok(ServerNameForm::Host));
+        assert_eq!(form("192.0.2.10"), Ok(ServerNameForm::Address));
+        assert!(form("ex_ample.com").is_err());
+        assert_eq!(AllowAddress::new("::0:1").canonical(), Some("::1"));
+        assert_eq!(AllowAddress::new("all").canonical(), None);
         assert_eq!(parse_allow("10.0.0.0/8").as_deref(), Some("10.0.0.0/8"));
         assert_eq!(parse_allow("fd00::/8").as_deref(), Some("fd00::/8"));
         assert_eq!(parse_allow("10.0.0.1/"), None);

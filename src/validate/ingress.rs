@@ -16,10 +16,7 @@ use crate::error::{Diagnostic, ErrorKind};
 use crate::load::{Section, closest, pointer};
 use crate::plan::web_root::{ROUTABLE, routable};
 use crate::syntax::check_dns_label;
-use crate::syntax::nginx::{
-    bundle_file_name, is_rate, parse_allow, route_host_problem, route_path_problem,
-    server_name_problem,
-};
+use crate::syntax::nginx::{bundle_file_name, route_host_problem, route_path_problem};
 
 /// The largest TLS file read, in bytes (a certificate chain is a few KiB).
 const MAX_TLS_FILE_BYTES: u64 = 1024 * 1024;
@@ -77,23 +74,23 @@ pub fn check_routes(checker: &mut Checker<'_>) {
 
 fn check_values(checker: &mut Checker<'_>, ingress: &Ingress) {
     for (position, name) in ingress.server_names.iter().enumerate() {
-        if let Some(reason) = server_name_problem(name) {
+        if let Err(reason) = name.form() {
             checker.error(
                 &pointer(["ingress", "server-names", &position.to_string()]),
                 invalid(
-                    name,
-                    reason,
+                    name.as_str(),
+                    reason.to_owned(),
                     "write a host name such as `example.com` or `*.example.com`",
                 ),
             );
         }
     }
     for (position, address) in ingress.status_allow.iter().enumerate() {
-        if parse_allow(address).is_none() {
+        if address.canonical().is_none() {
             checker.error(
                 &pointer(["ingress", "status-allow", &position.to_string()]),
                 invalid(
-                    address,
+                    address.as_str(),
                     "not an IP address or CIDR block".to_owned(),
                     "write an address such as `10.0.0.5` or a block such as `172.16.0.0/12`",
                 ),
@@ -111,11 +108,11 @@ fn check_values(checker: &mut Checker<'_>, ingress: &Ingress) {
                 },
             );
         }
-        if !is_rate(&limit.rate) {
+        if limit.rate.rate().is_none() {
             checker.error(
                 &pointer(["ingress", "rate-limits", name, "rate"]),
                 invalid(
-                    &limit.rate,
+                    limit.rate.as_str(),
                     "not a request rate".to_owned(),
                     "write requests per second or minute, such as `10r/s` or `300r/m`",
                 ),
@@ -268,7 +265,7 @@ fn check_route_host(checker: &mut Checker<'_>, ingress: &Ingress, position: usiz
     if ingress
         .server_names
         .iter()
-        .any(|name| name.eq_ignore_ascii_case(host))
+        .any(|name| name.as_str().eq_ignore_ascii_case(host))
     {
         checker.error(
             &at,

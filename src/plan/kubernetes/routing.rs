@@ -12,6 +12,7 @@ use crate::load::pointer;
 use crate::plan::Plan;
 use crate::plan::ingress::{Backend, PlannedAuth, PlannedIngress, PlannedIngressRoute};
 use crate::plan::web_root::routable;
+use crate::syntax::nginx::ServerNameForm;
 
 /// The HTTP routing of the Kubernetes target, decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,17 +99,15 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
     let mut hostnames = Vec::new();
     let mut any_host = false;
     for (index, name) in planned.server_names.iter().enumerate() {
-        if name == "_" {
+        let form = name.form();
+        if form == Ok(ServerNameForm::Any) {
             any_host = true;
             continue;
         }
-        if name
-            .split('.')
-            .all(|label| label.chars().all(|c| c.is_ascii_digit()))
-        {
+        if form == Ok(ServerNameForm::Address) {
             losses.push(Loss {
                 pointer: pointer(["ingress", "server-names", &index.to_string()]),
-                what: format!("the server name `{name}`"),
+                what: format!("the server name `{}`", name.as_str()),
                 consequence:
                     "Kubernetes routes match host names, not addresses: the routes answer any host"
                         .to_owned(),
@@ -117,7 +116,7 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
             any_host = true;
             continue;
         }
-        let lower = name.to_ascii_lowercase();
+        let lower = name.as_str().to_ascii_lowercase();
         if !hostnames.contains(&lower) {
             hostnames.push(lower);
         }
@@ -279,22 +278,17 @@ fn auth_secret(secrets: &mut Vec<PlannedAuthSecret>, stack: &str, user_file: &st
     name
 }
 
-/// The rate of zone `zone` (`<n>r/s` or `<n>r/m`) with `burst`.
+/// The rate of zone `zone` with `burst`.
 fn rate_limit(
     planned: &PlannedIngress,
     zone: &str,
     burst: Option<u32>,
 ) -> Option<PlannedRateLimit> {
-    let limit = planned.rate_limits.iter().find(|l| l.name == zone)?;
-    let (number, per_minute) = match limit.rate.strip_suffix("r/m") {
-        Some(number) => (number, true),
-        None => (limit.rate.strip_suffix("r/s")?, false),
-    };
-    let requests: u32 = number.parse().ok().filter(|n| *n > 0)?;
+    let rate = planned.rate_limits.iter().find(|l| l.name == zone)?.rate;
     Some(PlannedRateLimit {
-        requests,
-        per_minute,
-        burst_multiplier: burst.unwrap_or(0).div_ceil(requests).max(1),
+        requests: rate.requests,
+        per_minute: rate.per_minute,
+        burst_multiplier: burst.unwrap_or(0).div_ceil(rate.requests).max(1),
     })
 }
 
