@@ -1,18 +1,15 @@
 //! Where every key and value sits in the TOML text.
 //!
 //! The parsed document is turned into a JSON value (for the schema check and
-//! for serde) and, alongside it, an index from JSON pointer (`/services/app/ports/0`)
-//! to the byte ranges of the key and the value. Every later stage reports
-//! problems by pointer; the index turns the pointer back into a span.
-//!
-//! A valid stack usually has nothing to report, so the index of a parsed
-//! file is built only when first asked for, by parsing the file's text
-//! again (the same text parses the same way).
+//! for serde) and, in the same walk, an index from JSON pointer
+//! (`/services/app/ports/0`) to the byte ranges of the key and the value.
+//! Every later stage reports problems by pointer; the index turns the
+//! pointer back into a span.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 use toml::Spanned;
@@ -20,20 +17,36 @@ use toml::de::{DeTable, DeValue};
 
 use crate::error::{Location, SourceFile};
 
-/// Spans of one key/value pair.
+/// Spans of one key/value pair, as byte offsets (a stack file is at most
+/// [`super::MAX_STACK_BYTES`] long). An array item has no key: its key
+/// span is its value's.
 #[derive(Debug, Clone)]
 struct Entry {
     source: Arc<SourceFile>,
-    key: Option<Range<usize>>,
-    value: Range<usize>,
+    key: [u32; 2],
+    value: [u32; 2],
+}
+
+impl Entry {
+    fn new(source: &Arc<SourceFile>, key: Range<usize>, value: Range<usize>) -> Self {
+        Self {
+            source: Arc::clone(source),
+            key: offsets(key),
+            value: offsets(value),
+        }
+    }
+}
+
+/// A span as two `u32` offsets.
+fn offsets(span: Range<usize>) -> [u32; 2] {
+    [span.start, span.end].map(|at| u32::try_from(at).unwrap_or(u32::MAX))
 }
 
 /// An index from JSON pointer to source spans.
 #[derive(Debug, Clone)]
 pub struct SpanIndex {
     root: Arc<SourceFile>,
-    /// Built from `root`'s text when first needed, for an index of a whole file.
-    entries: OnceLock<HashMap<String, Entry>>,
+    entries: HashMap<Box<str>, Entry>,
     /// The pointers of the floats the file writes as `nan` or `inf`, which
     /// the document (JSON) holds as their text.
     non_finite: Vec<String>,
@@ -44,29 +57,9 @@ impl SpanIndex {
     pub fn new(root: Arc<SourceFile>) -> Self {
         Self {
             root,
-            entries: OnceLock::from(HashMap::new()),
+            entries: HashMap::new(),
             non_finite: Vec::new(),
         }
-    }
-
-    /// The index of every key and value of `root`, a file that parses.
-    fn of_file(root: Arc<SourceFile>) -> Self {
-        Self {
-            root,
-            entries: OnceLock::new(),
-            non_finite: Vec::new(),
-        }
-    }
-
-    fn entries(&self) -> &HashMap<String, Entry> {
-        self.entries.get_or_init(|| index_file(&self.root))
-    }
-
-    fn entries_mut(&mut self) -> &mut HashMap<String, Entry> {
-        self.entries();
-        self.entries
-            .get_mut()
-            .expect("the entries were built on the line above")
     }
 
     /// The file the stack was loaded from.
@@ -76,14 +69,13 @@ impl SpanIndex {
 
     /// The value at `pointer`, or the nearest enclosing value that has a span.
     pub fn value(&self, pointer: &str) -> Location {
-        self.find(pointer, |entry| Some(entry.value.clone()))
+        self.find(pointer, |entry| entry.value)
     }
 
-    /// The key at `pointer` (falls back to the value, then to enclosing entries).
+    /// The key at `pointer` (the value of an array item, which has no key;
+    /// falls back to enclosing entries).
     pub fn key(&self, pointer: &str) -> Location {
-        self.find(pointer, |entry| {
-            entry.key.clone().or_else(|| Some(entry.value.clone()))
-        })
+        self.find(pointer, |entry| entry.key)
     }
 
     /// The pointers of the values the file writes as `nan` or `inf` (with
@@ -94,19 +86,17 @@ impl SpanIndex {
 
     /// Whether the document has a value at `pointer`.
     pub fn contains(&self, pointer: &str) -> bool {
-        self.entries().contains_key(pointer)
+        self.entries.contains_key(pointer)
     }
 
-    fn find(&self, pointer: &str, pick: impl Fn(&Entry) -> Option<Range<usize>>) -> Location {
-        let entries = self.entries();
+    fn find(&self, pointer: &str, pick: impl Fn(&Entry) -> [u32; 2]) -> Location {
         let mut current = pointer;
         loop {
-            if let Some(entry) = entries.get(current)
-                && let Some(span) = pick(entry)
-            {
+            if let Some(entry) = self.entries.get(current) {
+                let [start, end] = pick(entry).map(|at| at as usize);
                 return Location {
                     source: Arc::clone(&entry.source),
-                    span,
+                    span: start..end,
                 };
             }
             match current.rfind('/') {
@@ -121,21 +111,16 @@ impl SpanIndex {
         }
     }
 
-    fn insert(&mut self, pointer: String, entry: Entry) {
-        self.entries_mut().insert(pointer, entry);
-    }
-
     /// Forgets the entry at `pointer` and every entry below it.
     pub fn remove_subtree(&mut self, pointer: &str) {
-        self.entries_mut().retain(|at, _| !is_within(at, pointer));
+        self.entries.retain(|at, _| !is_within(at, pointer));
     }
 
     /// Copies the entry at `pointer` and every entry below it from `other`.
     pub fn copy_subtree(&mut self, other: &Self, pointer: &str) {
-        let entries = self.entries_mut();
-        for (at, entry) in other.entries() {
+        for (at, entry) in &other.entries {
             if is_within(at, pointer) {
-                entries.insert(at.clone(), entry.clone());
+                self.entries.insert(at.clone(), entry.clone());
             }
         }
     }
@@ -145,9 +130,11 @@ impl SpanIndex {
     #[must_use]
     pub fn rebased(&self, prefix: &str) -> Self {
         let mut index = Self::new(Arc::clone(&self.root));
-        for (at, entry) in self.entries() {
+        for (at, entry) in &self.entries {
             if is_within(at, prefix) {
-                index.insert(at[prefix.len()..].to_owned(), entry.clone());
+                index
+                    .entries
+                    .insert(at[prefix.len()..].into(), entry.clone());
             }
         }
         index.non_finite = self
@@ -162,8 +149,7 @@ impl SpanIndex {
     /// Takes over every entry of `other` (an overlay): its spans win.
     pub fn overlay(&mut self, mut other: Self) {
         self.non_finite.append(&mut other.non_finite);
-        let other = std::mem::take(other.entries_mut());
-        self.entries_mut().extend(other);
+        self.entries.extend(other.entries);
     }
 }
 
@@ -272,126 +258,70 @@ where
     })
 }
 
-/// Converts a parsed TOML document into JSON; the index of its spans is
-/// built from `source` (the text `table` was parsed from) when first asked for.
+/// Converts a parsed TOML document into JSON and the index of its spans,
+/// in one walk; `source` is the text `table` was parsed from.
 pub fn to_json(table: &Spanned<DeTable<'_>>, source: &Arc<SourceFile>) -> (Value, SpanIndex) {
-    let mut index = SpanIndex::of_file(Arc::clone(source));
-    non_finite_in_table(table.get_ref(), &mut String::new(), &mut index.non_finite);
-    (table_to_json(table.get_ref()), index)
-}
-
-/// Collects the pointers of the non-finite floats below `path`.
-fn non_finite_in_table(table: &DeTable<'_>, path: &mut String, found: &mut Vec<String>) {
-    for (key, value) in table {
-        let parent = path.len();
-        path.push('/');
-        push_escaped(path, key.get_ref());
-        non_finite_in_value(value.get_ref(), path, found);
-        path.truncate(parent);
-    }
-}
-
-fn non_finite_in_value(value: &DeValue<'_>, path: &mut String, found: &mut Vec<String>) {
-    match value {
-        DeValue::Float(float) if float.as_str().parse::<f64>().is_ok_and(|f| !f.is_finite()) => {
-            found.push(path.clone());
-        }
-        DeValue::Array(items) => {
-            for (position, item) in items.iter().enumerate() {
-                let parent = path.len();
-                let _ = write!(path, "/{position}");
-                non_finite_in_value(item.get_ref(), path, found);
-                path.truncate(parent);
-            }
-        }
-        DeValue::Table(table) => non_finite_in_table(table, path, found),
-        _ => {}
-    }
-}
-
-fn table_to_json(table: &DeTable<'_>) -> Value {
-    let mut map = Map::with_capacity(table.len());
-    for (key, value) in table {
-        map.insert(key.get_ref().to_string(), value_to_json(value.get_ref()));
-    }
-    Value::Object(map)
-}
-
-fn value_to_json(value: &DeValue<'_>) -> Value {
-    match value {
-        DeValue::String(text) => Value::String(text.to_string()),
-        DeValue::Integer(integer) => integer_to_json(integer.as_str(), integer.radix()),
-        DeValue::Float(float) => float_to_json(float.as_str()),
-        DeValue::Boolean(flag) => Value::Bool(*flag),
-        DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
-        DeValue::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| value_to_json(item.get_ref()))
-                .collect(),
-        ),
-        DeValue::Table(table) => table_to_json(table),
-    }
-}
-
-/// The spans of every key and value of `source`, by pointer.
-fn index_file(source: &Arc<SourceFile>) -> HashMap<String, Entry> {
-    let (table, _) = DeTable::parse_recoverable(&source.text);
-    let mut indexer = Indexer {
-        source,
-        entries: HashMap::new(),
+    let mut converter = Converter {
+        index: SpanIndex::new(Arc::clone(source)),
         path: String::new(),
     };
-    indexer.record(None, table.span());
-    indexer.table(table.get_ref());
-    indexer.entries
+    converter.record(table.span(), table.span());
+    let document = converter.table(table.get_ref());
+    (document, converter.index)
 }
 
 /// The walk over a parsed document; `path` is the pointer of the value at hand.
-struct Indexer<'a> {
-    source: &'a Arc<SourceFile>,
-    entries: HashMap<String, Entry>,
+struct Converter {
+    index: SpanIndex,
     path: String,
 }
 
-impl Indexer<'_> {
+impl Converter {
     /// Records the spans of the value at `path`.
-    fn record(&mut self, key: Option<Range<usize>>, value: Range<usize>) {
-        self.entries.insert(
-            self.path.clone(),
-            Entry {
-                source: Arc::clone(self.source),
-                key,
-                value,
-            },
-        );
+    fn record(&mut self, key: Range<usize>, value: Range<usize>) {
+        let entry = Entry::new(&self.index.root, key, value);
+        self.index.entries.insert(self.path.as_str().into(), entry);
     }
 
-    fn table(&mut self, table: &DeTable<'_>) {
+    fn table(&mut self, table: &DeTable<'_>) -> Value {
+        let mut map = Map::with_capacity(table.len());
         for (key, value) in table {
             let parent = self.path.len();
             self.path.push('/');
             push_escaped(&mut self.path, key.get_ref());
-            self.record(Some(key.span()), value.span());
-            self.value(value.get_ref());
+            self.record(key.span(), value.span());
+            map.insert(key.get_ref().to_string(), self.value(value.get_ref()));
             self.path.truncate(parent);
         }
+        Value::Object(map)
     }
 
-    fn value(&mut self, value: &DeValue<'_>) {
+    fn value(&mut self, value: &DeValue<'_>) -> Value {
         match value {
+            DeValue::String(text) => Value::String(text.to_string()),
+            DeValue::Integer(integer) => integer_to_json(integer.as_str(), integer.radix()),
+            DeValue::Float(float) => {
+                let text = float.as_str();
+                if text.parse::<f64>().is_ok_and(|f| !f.is_finite()) {
+                    self.index.non_finite.push(self.path.clone());
+                }
+                float_to_json(text)
+            }
+            DeValue::Boolean(flag) => Value::Bool(*flag),
+            DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
             DeValue::Array(items) => {
+                let mut array = Vec::with_capacity(items.len());
                 for (position, item) in items.iter().enumerate() {
                     let parent = self.path.len();
                     // Writing to a String cannot fail.
                     let _ = write!(self.path, "/{position}");
-                    self.record(None, item.span());
-                    self.value(item.get_ref());
+                    self.record(item.span(), item.span());
+                    array.push(self.value(item.get_ref()));
                     self.path.truncate(parent);
                 }
+                Value::Array(array)
             }
             DeValue::Table(table) => self.table(table),
-            _ => {}
         }
     }
 }
