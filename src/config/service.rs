@@ -613,17 +613,19 @@ impl Default for DependsOn {
 
 impl DependsOn {
     /// Each dependency with its condition, in the order written.
-    pub fn entries(&self) -> Vec<(String, DependsCondition)> {
-        match self {
-            Self::List(names) => names
-                .iter()
-                .map(|name| (name.clone(), DependsCondition::Started))
-                .collect(),
-            Self::Map(map) => map
-                .iter()
-                .map(|(name, entry)| (name.clone(), entry.condition()))
-                .collect(),
-        }
+    pub fn entries(&self) -> impl Iterator<Item = (&str, DependsCondition)> {
+        let (list, map) = match self {
+            Self::List(names) => (names.as_slice(), None),
+            Self::Map(map) => (&[][..], Some(map)),
+        };
+        let listed = list
+            .iter()
+            .map(|name| (name.as_str(), DependsCondition::Started));
+        let mapped = map
+            .into_iter()
+            .flatten()
+            .map(|(name, entry)| (name.as_str(), entry.condition()));
+        listed.chain(mapped)
     }
 
     /// The JSON pointer suffix under `depends-on` for the dependency at `index` named `name`.

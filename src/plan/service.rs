@@ -360,8 +360,11 @@ pub fn plan_service(name: &str, service: &Service, default_networks: &[String]) 
     };
     // A dependency on a replicated service is one edge: Compose waits for
     // every replica of it.
-    let depends_on: IndexMap<String, DependsCondition> =
-        service.depends_on.entries().into_iter().collect();
+    let depends_on: IndexMap<String, DependsCondition> = service
+        .depends_on
+        .entries()
+        .map(|(name, condition)| (name.to_owned(), condition))
+        .collect();
     let networks = if service.networks.is_empty() {
         default_networks.to_vec()
     } else {

@@ -43,12 +43,12 @@ pub fn check(checker: &mut Checker<'_>) {
     let mut known = checker.defined_names(Section::Services);
     known.extend(generated.iter().map(|s| (*s).to_owned()));
     for (name, service) in &stack.services {
-        let entries = service.depends_on.entries();
-        for (position, (target, condition)) in entries.iter().cloned().enumerate() {
+        let entries: Vec<(&str, DependsCondition)> = service.depends_on.entries().collect();
+        for (position, &(target, condition)) in entries.iter().enumerate() {
             let at = pointer(["services", name, "depends-on"])
                 + "/"
-                + &service.depends_on.pointer(position, &target);
-            if target == *name {
+                + &service.depends_on.pointer(position, target);
+            if target == name {
                 checker.error(
                     &at,
                     ErrorKind::DependencyCycle {
@@ -57,14 +57,14 @@ pub fn check(checker: &mut Checker<'_>) {
                 );
                 continue;
             }
-            let Some(dependency) = stack.services.get(&target) else {
-                if !generated.contains(&target.as_str()) {
+            let Some(dependency) = stack.services.get(target) else {
+                if !generated.contains(&target) {
                     // Only a name the entry could take: not the service
                     // itself, one it already names, one that depends on it,
                     // nor, for `healthy`, one without a health check.
                     let fits = |candidate: &&String| {
                         *candidate != name
-                            && !entries.iter().any(|(listed, _)| listed == *candidate)
+                            && !entries.iter().any(|(listed, _)| listed == candidate)
                             && !reaches(stack, candidate, name)
                             && (condition != DependsCondition::Healthy
                                 || stack
@@ -77,8 +77,8 @@ pub fn check(checker: &mut Checker<'_>) {
                         &at,
                         ErrorKind::DanglingReference {
                             what: "service",
-                            suggestion: closest(&target, &candidates),
-                            name: target.clone(),
+                            suggestion: closest(target, &candidates),
+                            name: target.to_owned(),
                         },
                     );
                 }
@@ -88,7 +88,7 @@ pub fn check(checker: &mut Checker<'_>) {
                 checker.error(
                     &at,
                     ErrorKind::HealthyWithoutHealthcheck {
-                        dependency: target.clone(),
+                        dependency: target.to_owned(),
                     },
                 );
             }
@@ -97,17 +97,17 @@ pub fn check(checker: &mut Checker<'_>) {
 }
 
 /// Whether service `from` depends on `to`, directly or through others.
-fn reaches(stack: &Stack, from: &str, to: &str) -> bool {
+fn reaches<'a>(stack: &'a Stack, from: &'a str, to: &str) -> bool {
     let mut seen = BTreeSet::new();
-    let mut next = vec![from.to_owned()];
+    let mut next = vec![from];
     while let Some(at) = next.pop() {
         if at == to {
             return true;
         }
-        if let Some(service) = stack.services.get(&at)
+        if let Some(service) = stack.services.get(at)
             && seen.insert(at)
         {
-            next.extend(service.depends_on.entries().into_iter().map(|(t, _)| t));
+            next.extend(service.depends_on.entries().map(|(t, _)| t));
         }
     }
     false
@@ -137,16 +137,15 @@ pub fn check_networks(checker: &mut Checker<'_>) {
 /// at the edge that closes it.
 pub fn check_cycles(checker: &mut Checker<'_>) {
     let stack = checker.stack;
-    let edges: HashMap<&str, Vec<(usize, String)>> = stack
+    let edges: HashMap<&str, Vec<(usize, &str)>> = stack
         .services
         .iter()
         .map(|(name, service)| {
             let targets = service
                 .depends_on
                 .entries()
-                .into_iter()
                 .enumerate()
-                .filter(|(_, (target, _))| target != name && stack.services.contains_key(target))
+                .filter(|(_, (target, _))| target != name && stack.services.contains_key(*target))
                 .map(|(position, (target, _))| (position, target))
                 .collect();
             (name.as_str(), targets)
@@ -163,31 +162,31 @@ pub fn check_cycles(checker: &mut Checker<'_>) {
         state.insert(start.as_str(), Visit::InProgress);
         while let Some(&mut (node, ref mut next)) = path.last_mut() {
             let targets = edges.get(node).map(Vec::as_slice).unwrap_or_default();
-            let Some((position, target)) = targets.get(*next) else {
+            let Some(&(position, target)) = targets.get(*next) else {
                 state.insert(node, Visit::Done);
                 path.pop();
                 continue;
             };
             *next += 1;
-            match state.get(target.as_str()) {
+            match state.get(target) {
                 Some(Visit::InProgress) => {
-                    let from = path.iter().position(|(n, _)| n == target).unwrap_or(0);
+                    let from = path.iter().position(|(n, _)| *n == target).unwrap_or(0);
                     let mut cycle: Vec<String> =
                         path[from..].iter().map(|(n, _)| (*n).to_owned()).collect();
-                    cycle.push(target.clone());
+                    cycle.push(target.to_owned());
                     let mut key = cycle.clone();
                     key.sort();
                     if seen_cycles.insert(key) {
                         let service = &stack.services[node];
                         let at = pointer(["services", node, "depends-on"])
                             + "/"
-                            + &service.depends_on.pointer(*position, target);
+                            + &service.depends_on.pointer(position, target);
                         checker.error(&at, ErrorKind::DependencyCycle { cycle });
                     }
                 }
                 Some(Visit::Done) => {}
                 None => {
-                    if let Some((key, _)) = edges.get_key_value(target.as_str()) {
+                    if let Some((key, _)) = edges.get_key_value(target) {
                         state.insert(key, Visit::InProgress);
                         path.push((key, 0));
                     }

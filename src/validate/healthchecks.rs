@@ -2,6 +2,8 @@
 //! the timing the check sets), nothing empty, a port for `http`, and
 //! `port` and `http-tool` only with `http`.
 
+use std::collections::HashSet;
+
 use super::Checker;
 use crate::config::{DependsCondition, Healthcheck};
 use crate::error::ErrorKind;
@@ -10,6 +12,14 @@ use crate::load::pointer;
 /// Checks every service's health check.
 pub fn check(checker: &mut Checker<'_>) {
     let stack = checker.stack;
+    // The services another one waits for until they are healthy.
+    let awaited: HashSet<&str> = stack
+        .services
+        .values()
+        .flat_map(|service| service.depends_on.entries())
+        .filter(|(_, condition)| *condition == DependsCondition::Healthy)
+        .map(|(target, _)| target)
+        .collect();
     for (name, service) in &stack.services {
         let Some(check) = &service.healthcheck else {
             continue;
@@ -20,15 +30,7 @@ pub fn check(checker: &mut Checker<'_>) {
         // to probe, removing the check only when no service waits for it.
         let can_probe =
             check.port.is_some_and(|port| port != 0) || service.primary_port().is_some();
-        let needed = stack.services.values().any(|other| {
-            other
-                .depends_on
-                .entries()
-                .iter()
-                .any(|(target, condition)| {
-                    target == name && *condition == DependsCondition::Healthy
-                })
-        });
+        let needed = awaited.contains(name.as_str());
         let empty = |what: String| ErrorKind::HealthcheckEmpty {
             what,
             can_probe,
