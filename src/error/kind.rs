@@ -216,12 +216,15 @@ error_kinds! {
         #[error("the health check has {forms}; it runs only one")]
         #[diagnostic(
             code("stackgen::health::several-forms"),
-            help("keep one of `command`, `shell` and `http` and remove the others")
+            help("{}", several_forms_help(keep))
         )]
         #[label("more than one check")]
         HealthcheckForms {
             /// The forms written, as `` `command` and `http` ``.
             forms: String,
+            /// The forms written that the other checks take (not empty, and
+            /// `http` only with a port to probe).
+            keep: Vec<&'static str>,
         },
         /// A health check with nothing to run: no form, or an empty one.
         #[error("the health check {what}")]
@@ -882,6 +885,18 @@ fn unknown_key_help(suggestion: Option<&str>, taken: Option<&str>, allowed: &[St
         (Some(suggestion), None) => format!("did you mean `{suggestion}`?"),
         (None, None) if allowed.is_empty() => "remove the key; no keys are allowed here".to_owned(),
         (None, None) => format!("remove the key; allowed keys here: {}", allowed.join(", ")),
+    }
+}
+
+fn several_forms_help(keep: &[&str]) -> String {
+    let listed: Vec<String> = keep.iter().map(|form| format!("`{form}`")).collect();
+    match listed.split_last() {
+        None => "keep one check with something to run (`http` needs a port to probe) and remove the others".to_owned(),
+        Some((only, [])) => format!("keep {only} and remove the others"),
+        Some((last, first)) => format!(
+            "keep one of {} and {last} and remove the others",
+            first.join(", ")
+        ),
     }
 }
 

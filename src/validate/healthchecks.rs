@@ -26,6 +26,9 @@ pub fn check(checker: &mut Checker<'_>) {
         };
         let at = pointer(["services", name, "healthcheck"]);
         let forms = forms(check);
+        // Blank as the shell reads it: ASCII spaces, tabs and newlines only
+        // (`sh` takes U+2028 for a word).
+        let blank = |text: &str| text.trim_ascii().is_empty();
         // What an empty check's help may propose: `http` only with a port
         // to probe, removing the check only when no service waits for it.
         let can_probe =
@@ -66,20 +69,30 @@ pub fn check(checker: &mut Checker<'_>) {
             ),
             [_] => {}
             _ => {
-                let listed: Vec<String> = forms.iter().map(|form| format!("`{form}`")).collect();
-                if let Some((last, first)) = listed.split_last() {
-                    checker.error(
-                        &at,
-                        ErrorKind::HealthcheckForms {
-                            forms: format!("{} and {last}", first.join(", ")),
-                        },
-                    );
-                }
+                // The help names only the forms the other checks would take:
+                // not an empty one, nor `http` without a port to probe.
+                let keep = forms
+                    .iter()
+                    .copied()
+                    .filter(|form| match *form {
+                        "command" => check
+                            .command
+                            .as_ref()
+                            .and_then(|command| command.first())
+                            .is_some_and(|program| !blank(program)),
+                        "shell" => check.shell.as_deref().is_some_and(|shell| !blank(shell)),
+                        _ => can_probe && check.http.as_deref().is_some_and(|http| !blank(http)),
+                    })
+                    .collect();
+                checker.error(
+                    &at,
+                    ErrorKind::HealthcheckForms {
+                        forms: and_list(&forms),
+                        keep,
+                    },
+                );
             }
         }
-        // Blank as the shell reads it: ASCII spaces, tabs and newlines only
-        // (`sh` takes U+2028 for a word).
-        let blank = |text: &str| text.trim_ascii().is_empty();
         if let Some(command) = &check.command
             && command.first().is_none_or(|program| blank(program))
         {
@@ -118,6 +131,15 @@ pub fn check(checker: &mut Checker<'_>) {
 }
 
 /// The forms of `check` that are set, in the order they are documented.
+/// `` `command`, `shell` and `http` ``.
+fn and_list(forms: &[&str]) -> String {
+    let listed: Vec<String> = forms.iter().map(|form| format!("`{form}`")).collect();
+    match listed.split_last() {
+        Some((last, first)) if !first.is_empty() => format!("{} and {last}", first.join(", ")),
+        _ => listed.concat(),
+    }
+}
+
 fn forms(check: &Healthcheck) -> Vec<&'static str> {
     [
         ("command", check.command.is_some()),
