@@ -16,7 +16,7 @@ use miette::{LabeledSpan, Severity, SourceCode};
 mod define;
 mod kind;
 
-pub use kind::ErrorKind;
+pub use kind::{ErrorKind, ROUTE_PATH, ROUTE_PATH_ON_HOST};
 
 /// A source file that diagnostics point into.
 #[derive(Debug)]

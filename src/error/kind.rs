@@ -166,7 +166,7 @@ error_kinds! {
         },
         /// A name used twice where names must be unique.
         #[error("{what} `{name}` is defined more than once")]
-        #[diagnostic(code("stackgen::names::duplicate"), help("rename one of them"))]
+        #[diagnostic(code("stackgen::names::duplicate"), help("{}", duplicate_help(what)))]
         #[label("defined again here")]
         DuplicateName {
             /// What is named.
@@ -885,6 +885,25 @@ fn unknown_key_help(suggestion: Option<&str>, taken: Option<&str>, allowed: &[St
         (Some(suggestion), None) => format!("did you mean `{suggestion}`?"),
         (None, None) if allowed.is_empty() => "remove the key; no keys are allowed here".to_owned(),
         (None, None) => format!("remove the key; allowed keys here: {}", allowed.join(", ")),
+    }
+}
+
+/// What a duplicate route path of the main server is called.
+pub const ROUTE_PATH: &str = "route path";
+/// What a duplicate route path of a route's own host is called.
+pub const ROUTE_PATH_ON_HOST: &str = "route path on this host";
+
+/// How to undo a duplicate: a route path is unique per host, so a route
+/// can also move to a host; anything else is renamed.
+fn duplicate_help(what: &str) -> &'static str {
+    match what {
+        ROUTE_PATH => {
+            "serve one of them under another path, or on a host of its own (`host = \"...\"` in the route)"
+        }
+        ROUTE_PATH_ON_HOST => {
+            "serve one of them under another path, or on another host (its `host`)"
+        }
+        _ => "rename one of them",
     }
 }
 

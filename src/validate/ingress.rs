@@ -12,7 +12,7 @@ use super::logs::GENERATED as GENERATED_BY_LOGS;
 use super::names::reserved_service_owner;
 use super::tls;
 use crate::config::{Balance, Ingress};
-use crate::error::{Diagnostic, ErrorKind};
+use crate::error::{Diagnostic, ErrorKind, ROUTE_PATH, ROUTE_PATH_ON_HOST};
 use crate::load::{Section, closest, pointer};
 use crate::plan::web_root::{ROUTABLE, routable};
 use crate::syntax::check_dns_label;
@@ -210,9 +210,9 @@ fn check_route_values(checker: &mut Checker<'_>, ingress: &Ingress) {
                 &at("path"),
                 ErrorKind::DuplicateName {
                     what: if host.is_some() {
-                        "route path on this host"
+                        ROUTE_PATH_ON_HOST
                     } else {
-                        "route path"
+                        ROUTE_PATH
                     },
                     name: route.path.clone(),
                 },
