@@ -75,8 +75,8 @@ pub fn rows(plan: &Plan) -> Vec<[String; 6]> {
                 port.container.to_string(),
                 port.protocol().as_str().to_owned(),
                 port.bind
-                    .clone()
-                    .unwrap_or_else(|| ALL_ADDRESSES.to_owned()),
+                    .as_ref()
+                    .map_or_else(|| ALL_ADDRESSES.to_owned(), |bind| bind.as_str().to_owned()),
                 proxy.clone(),
             ]);
         }

@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::BindAddress;
 use crate::syntax::{Duration, LabelMatcher, LabelName, SecretRef};
 
 /// One alerting rule of your own.
@@ -176,7 +177,8 @@ pub struct Alertmanager {
     pub port: Option<u16>,
     /// The host address the port is published on, such as `127.0.0.1` to keep it off other machines (all addresses by default).
     #[serde(default)]
-    pub bind: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub bind: Option<BindAddress>,
     /// The receiver for alerts no other route takes.
     pub default_receiver: String,
     /// Labels that group alerts into one notification (`alertname`, `service`, `severity` by default).

@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Table;
+use super::{BindAddress, Table};
 use crate::syntax::{Duration, ReleaseVersion};
 
 /// The Loki release when `[logs] loki.version` is unset.
@@ -52,7 +52,8 @@ pub struct Loki {
     pub port: Option<u16>,
     /// The host address the port is published on, such as `127.0.0.1` to keep it off other machines (all addresses by default).
     #[serde(default)]
-    pub bind: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub bind: Option<BindAddress>,
 }
 
 /// The Alloy agent of `[logs]`.

@@ -38,7 +38,7 @@ pub use logs::{
 };
 pub use monitoring::{DEFAULT_INTERVAL_MS, DEFAULT_RETENTION, ExtraScrape, Grafana, Prometheus};
 pub use mount::{Mount, MountSource, ResolvedMount};
-pub use port::{Port, check_address};
+pub use port::{BindAddress, Port, check_address};
 pub use service::{
     Build, DependsCondition, DependsOn, DependsOnEntry, DependsOnTable, EnvValue, Exporter,
     ExporterSettings, Healthcheck, HttpTool, LimitValue, Metrics, PortMapping, PortSpec, Protocol,

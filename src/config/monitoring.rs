@@ -4,6 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::BindAddress;
 use crate::syntax::{ByteSize, Duration, LabelName, SecretRef};
 
 /// How long Prometheus keeps data when `retention` is unset (its own default).
@@ -24,7 +25,8 @@ pub struct Prometheus {
     pub port: Option<u16>,
     /// The host address the port is published on, such as `127.0.0.1` to keep it off other machines (all addresses by default).
     #[serde(default)]
-    pub bind: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub bind: Option<BindAddress>,
     /// How often to scrape targets (15s by default).
     #[serde(default)]
     pub scrape_interval: Option<Duration>,
@@ -98,7 +100,8 @@ pub struct Grafana {
     pub port: Option<u16>,
     /// The host address the port is published on, such as `127.0.0.1` to keep it off other machines (all addresses by default).
     #[serde(default)]
-    pub bind: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub bind: Option<BindAddress>,
     /// The admin user name (`admin` by default).
     #[serde(default)]
     pub admin_user: Option<String>,

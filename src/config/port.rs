@@ -2,6 +2,8 @@
 //! stack loads: validation reports what does not read, the plan takes the
 //! [`PortMapping`].
 
+use std::net::IpAddr;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{PortMapping, PortSpec, Protocol, Service};
@@ -61,7 +63,7 @@ fn resolve_port(spec: &PortSpec) -> Result<PortMapping, String> {
                 return Err("port 0 is not allowed".to_owned());
             }
             if let Some(bind) = &long.bind {
-                check_address(bind)?;
+                check_address(bind.as_str())?;
             }
             Ok(long.0.clone())
         }
@@ -91,7 +93,7 @@ fn parse_short(text: &str) -> Result<PortMapping, String> {
         [bind, host, container] => {
             check_address(bind)?;
             (
-                Some((*bind).to_owned()),
+                Some(BindAddress::new(bind)),
                 Some(number(host)?),
                 number(container)?,
             )
@@ -114,10 +116,56 @@ fn read_protocol(written: &str) -> Result<Protocol, String> {
     }
 }
 
+/// A host address that published ports are bound to, read once while the
+/// stack loads: as written, and the IP address it reads as (validation
+/// reports one that does not read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindAddress {
+    text: String,
+    address: Option<IpAddr>,
+}
+
+impl BindAddress {
+    /// Reads `text`.
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            address: text.parse().ok(),
+        }
+    }
+
+    /// The address as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The IP address, or `None` when it is none.
+    pub fn address(&self) -> Option<IpAddr> {
+        self.address
+    }
+
+    /// Whether it binds every address of the host (`0.0.0.0`, `::`, however written).
+    pub fn is_everywhere(&self) -> bool {
+        self.address.is_some_and(|address| address.is_unspecified())
+    }
+}
+
+impl<'de> Deserialize<'de> for BindAddress {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Self::new(&text))
+    }
+}
+
+impl Serialize for BindAddress {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
 /// Checks that `address` is an IP address.
 pub fn check_address(address: &str) -> Result<(), String> {
     address
-        .parse::<std::net::IpAddr>()
+        .parse::<IpAddr>()
         .map(|_| ())
         .map_err(|_| format!("`{address}` is not an IP address"))
 }
@@ -132,11 +180,25 @@ mod tests {
             resolve_port(&PortSpec::Short("127.0.0.1:8080:80/udp".into())).expect("valid");
         assert_eq!(mapping.host, Some(8080));
         assert_eq!(mapping.container, 80);
-        assert_eq!(mapping.bind.as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            mapping.bind.as_ref().map(BindAddress::as_str),
+            Some("127.0.0.1")
+        );
         assert_eq!(mapping.protocol, Some(Protocol::Udp));
         assert!(resolve_port(&PortSpec::Short("80:x".into())).is_err());
         assert!(resolve_port(&PortSpec::Short("1:2:3:4".into())).is_err());
         assert!(resolve_port(&PortSpec::Short("70000".into())).is_err());
         assert!(resolve_port(&PortSpec::Short("80/sctp".into())).is_err());
+    }
+
+    #[test]
+    fn every_address_is_told_by_the_address_not_its_spelling() {
+        for everywhere in ["0.0.0.0", "::", "0:0:0:0:0:0:0:0", "::0"] {
+            assert!(BindAddress::new(everywhere).is_everywhere(), "{everywhere}");
+        }
+        for one in ["127.0.0.1", "::1", "[::]", "localhost"] {
+            assert!(!BindAddress::new(one).is_everywhere(), "{one}");
+        }
+        assert_eq!(BindAddress::new("localhost").address(), None);
     }
 }

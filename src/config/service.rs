@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Mount, Port, Table, User};
+use super::{BindAddress, Mount, Port, Table, User};
 use crate::syntax::{
     BuildArgName, ByteSize, ContainerName, Cpus, DockerLabelKey, Duration, EnvName, Ranged,
 };
@@ -415,7 +415,8 @@ pub struct PortMapping {
     pub host: Option<u16>,
     /// The host address to bind, such as `127.0.0.1`.
     #[serde(default)]
-    pub bind: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub bind: Option<BindAddress>,
     /// `tcp` (default) or `udp`.
     #[serde(default)]
     pub protocol: Option<Protocol>,

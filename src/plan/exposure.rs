@@ -9,6 +9,7 @@
 use super::Plan;
 use super::grafana::SERVICE as GRAFANA;
 use super::web_root::ROUTABLE;
+use crate::config::BindAddress;
 use crate::load::pointer;
 
 /// One finding about a generated service's reach.
@@ -87,10 +88,7 @@ pub fn exposures(plan: &Plan) -> Vec<Exposure> {
         let root = plan.web_root(target.name);
         let has_login = target.name == GRAFANA;
         for port in &service.ports {
-            let everywhere = port
-                .bind
-                .as_deref()
-                .is_none_or(|bind| matches!(bind, "0.0.0.0" | "::" | "[::]"));
+            let everywhere = port.bind.as_ref().is_none_or(BindAddress::is_everywhere);
             let Some(host) = port.host.filter(|_| everywhere) else {
                 continue;
             };

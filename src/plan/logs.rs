@@ -290,7 +290,13 @@ host-logs = true
         assert_eq!(loki.image.as_deref(), Some("grafana/loki:2.9.17"));
         assert_eq!(loki.ports[0].host, Some(3200));
         assert_eq!(loki.ports[0].container, 3100);
-        assert_eq!(loki.ports[0].bind.as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            loki.ports[0]
+                .bind
+                .as_ref()
+                .map(crate::config::BindAddress::as_str),
+            Some("127.0.0.1")
+        );
         let check = loki.healthcheck.as_ref().expect("health check");
         assert_eq!(
             check.test.iter().flatten().last().map(String::as_str),

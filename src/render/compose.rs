@@ -126,7 +126,7 @@ fn service(planned: &PlannedService) -> ComposeService {
             .map(|port| ComposePort {
                 target: port.container,
                 published: port.host.map(|h| h.to_string()),
-                host_ip: port.bind.clone(),
+                host_ip: port.bind.as_ref().map(|bind| bind.as_str().to_owned()),
                 protocol: port.protocol(),
             })
             .collect(),

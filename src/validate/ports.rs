@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use crate::config::{PortMapping, PortSpec, Protocol, check_address};
+use crate::config::{BindAddress, PortMapping, PortSpec, Protocol, check_address};
 use crate::error::{Diagnostic, ErrorKind};
 use crate::load::pointer;
 use crate::plan::prometheus::{NODE_EXPORTER, NODE_EXPORTER_PORT};
@@ -44,12 +44,12 @@ pub fn check(checker: &mut Checker<'_>) {
     }
     for (owner, section, port, bind) in generated_ports(checker) {
         if let Some((address, at)) = &bind
-            && let Err(reason) = check_address(address)
+            && let Err(reason) = check_address(address.as_str())
         {
             checker.error(
                 at,
                 ErrorKind::InvalidValue {
-                    value: address.clone(),
+                    value: address.as_str().to_owned(),
                     reason,
                     fix: "write an IP address, such as `127.0.0.1` for this machine only"
                         .to_owned(),
@@ -85,7 +85,11 @@ fn claim(
     owner: &str,
     at: &str,
 ) {
-    let bind = mapping.bind.clone().unwrap_or_default();
+    let bind = mapping
+        .bind
+        .as_ref()
+        .map(|bind| bind.as_str().to_owned())
+        .unwrap_or_default();
     let claims = taken.entry((host, mapping.protocol())).or_default();
     let clashes = claims
         .iter()
@@ -114,7 +118,7 @@ fn claim(
 
 /// A generated service's host port: the service, where the port is set, the
 /// port, and the address it is bound to with where that is set.
-type GeneratedPort = (String, String, u16, Option<(String, String)>);
+type GeneratedPort = (String, String, u16, Option<(BindAddress, String)>);
 
 /// Host ports of the services that the stack's sections generate: the
 /// service, where the port is set, the port, and the address it is bound to
@@ -187,7 +191,7 @@ fn generated_ports(checker: &Checker<'_>) -> Vec<GeneratedPort> {
 }
 
 /// A bind address with the pointer to where it is set.
-fn bind_at(bind: Option<&String>, at: &[&str]) -> Option<(String, String)> {
+fn bind_at(bind: Option<&BindAddress>, at: &[&str]) -> Option<(BindAddress, String)> {
     bind.cloned()
         .map(|address| (address, pointer(at.iter().copied())))
 }
