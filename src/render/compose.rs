@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::OutputFile;
-use super::format::{to_value, yaml_file};
+use super::format::{to_value, tree_yaml_file};
 use crate::config::MountSource;
 use crate::config::{Duration, Protocol, Ulimit};
 use crate::error::Error;
@@ -74,7 +74,7 @@ pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     };
     let mut files = vec![OutputFile::text(
         PATH,
-        yaml_file(plan, &interpolated(&file)?)?,
+        tree_yaml_file(plan, &interpolated(&file)?)?,
     )];
     files.extend(shipped_files(plan)?);
     Ok(files)

@@ -3,20 +3,23 @@
 //!
 //! Every YAML file is parsed back before it is returned, in release builds
 //! too: what serde-saphyr reads from the emitted text must be the data of the
-//! value written, so no string can change a file's structure. Both sides are
-//! compared as compact JSON, the text read back transcoded as it is parsed,
-//! so no tree of a large file is built. serde-saphyr quotes every string
-//! that a YAML 1.1 reader (Go's yaml.v2 in Prometheus and Alertmanager,
-//! Compose) would take for anything else; the YAML 1.1 rules of `yaml11.rs`
-//! hold it to that in tests. JSON is `serde_json`'s own output and is not read
-//! back.
+//! value written, so no string can change a file's structure. The value is
+//! serialized once, to a `serde_json` tree; the YAML is written from that
+//! tree, and the text is compared with it while serde-saphyr parses it
+//! (`read_back.rs`), so no second tree of a large file is built. serde-saphyr
+//! quotes every string that a YAML 1.1 reader (Go's yaml.v2 in Prometheus and
+//! Alertmanager, Compose) would take for anything else; the YAML 1.1 rules of
+//! `yaml11.rs` hold it to that in tests. JSON is `serde_json`'s own output and
+//! is not read back.
 
+mod read_back;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod yaml11;
 
 use serde::Serialize;
+use serde::de::DeserializeSeed as _;
 use serde_json::Value;
 
 use crate::error::Error;
@@ -36,15 +39,32 @@ pub fn header_lines(plan: &Plan) -> String {
 /// Serializes `value` as YAML under a `#` comment header, checked to parse
 /// back to the same data.
 pub fn yaml_file<T: Serialize>(plan: &Plan, value: &T) -> Result<String, Error> {
-    let body = to_yaml(value)?;
-    Ok(format!("# {}\n{body}", header_lines(plan)))
+    tree_yaml_file(plan, &to_value(value)?)
+}
+
+/// [`yaml_file`] of data already serialized to a tree.
+pub fn tree_yaml_file(plan: &Plan, tree: &Value) -> Result<String, Error> {
+    Ok(format!("# {}\n{}", header_lines(plan), tree_yaml(tree)?))
 }
 
 /// Serializes `value` as YAML and checks it parses back to the same data.
 pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, Error> {
-    let body = serde_saphyr::to_string(value)
+    tree_yaml(&to_value(value)?)
+}
+
+/// The YAML of `value` with the data tree it was written from: `value` is
+/// serialized once, to a tree; the YAML is written from the tree, and its
+/// text parsed back must be the same tree.
+pub fn to_yaml_and_value<T: Serialize>(value: &T) -> Result<(String, Value), Error> {
+    let tree = to_value(value)?;
+    Ok((tree_yaml(&tree)?, tree))
+}
+
+/// The YAML of a tree, checked to parse back to the same tree.
+fn tree_yaml(tree: &Value) -> Result<String, Error> {
+    let body = serde_saphyr::to_string(tree)
         .map_err(|e| Error::Bug(format!("YAML serialization failed: {e}")))?;
-    check_yaml(value, &body)?;
+    check_yaml(tree, &body)?;
     Ok(body)
 }
 
@@ -88,18 +108,23 @@ fn own_yaml_options() -> serde_saphyr::Options {
     }
 }
 
-/// Parses `body` back and checks that it holds the data of `value`: the
-/// compact JSON of the two must be the same text (the same kinds, map keys in
-/// the same order, strings, booleans and numbers; serde-saphyr writes every
-/// float with a dot, so a float reads back as a float).
-fn check_yaml<T: Serialize>(value: &T, body: &str) -> Result<(), Error> {
-    let wrote = serde_json::to_vec(value)
-        .map_err(|e| Error::Bug(format!("JSON conversion failed: {e}")))?;
-    let read =
-        yaml_as_json(body).map_err(|e| Error::Bug(format!("emitted YAML does not parse: {e}")))?;
-    if wrote == read {
+/// Parses `body` back and checks that it holds the data `wrote`: the same
+/// kinds, map keys in the same order, strings, booleans and numbers (an
+/// integer and a float differ; serde-saphyr writes every float with a dot,
+/// so a float reads back as a float). The text is compared with the tree
+/// while it is parsed ([`read_back`]); only a difference builds the tree of
+/// the text, to show where.
+fn check_yaml(wrote: &Value, body: &str) -> Result<(), Error> {
+    let compared =
+        serde_saphyr::with_deserializer_from_str_with_options(body, own_yaml_options(), |yaml| {
+            read_back::Expect(wrote).deserialize(yaml)
+        });
+    if compared.is_ok() {
         return Ok(());
     }
+    let read = parse_own_yaml(body)
+        .map_err(|e| Error::Bug(format!("emitted YAML does not parse: {e}")))?;
+    let [wrote, read] = [wrote, &read].map(|v| serde_json::to_vec(v).unwrap_or_default());
     let same = wrote.iter().zip(&read).take_while(|(w, r)| w == r).count();
     let excerpt = |json: &[u8]| {
         let from = same.saturating_sub(40);
@@ -110,15 +135,4 @@ fn check_yaml<T: Serialize>(value: &T, body: &str) -> Result<(), Error> {
         excerpt(&wrote),
         excerpt(&read)
     )))
-}
-
-/// The compact JSON of the data in `body`, written by `serde_json` while
-/// serde-saphyr reads it: no tree is built.
-fn yaml_as_json(body: &str) -> Result<Vec<u8>, serde_saphyr::Error> {
-    let mut json = Vec::with_capacity(body.len());
-    serde_saphyr::with_deserializer_from_str_with_options(body, own_yaml_options(), |yaml| {
-        serde_transcode::transcode(yaml, &mut serde_json::Serializer::new(&mut json))
-            .map_err(serde::de::Error::custom)
-    })?;
-    Ok(json)
 }

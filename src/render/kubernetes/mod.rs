@@ -27,7 +27,7 @@ mod workloads;
 use serde::Serialize;
 
 use super::OutputFile;
-use super::format::{header_lines, to_value, to_yaml};
+use super::format::{header_lines, to_yaml_and_value};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::kubernetes::KubernetesPlan;
@@ -119,8 +119,9 @@ impl Files {
             if index > 0 {
                 text.push_str("---\n");
             }
-            text.push_str(&to_yaml(object)?);
-            documents.push(to_value(object)?);
+            let (yaml, document) = to_yaml_and_value(object)?;
+            text.push_str(&yaml);
+            documents.push(document);
         }
         self.manifests.push(Manifest::new(path.clone(), documents));
         self.files.push(OutputFile::text(path, text));
