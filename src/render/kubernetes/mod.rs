@@ -26,8 +26,8 @@ mod workloads;
 
 use serde::Serialize;
 
-use super::OutputFile;
 use super::format::{header_lines, to_yaml_and_value};
+use super::{OutputFile, parallel};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::kubernetes::KubernetesPlan;
@@ -57,14 +57,16 @@ const SUB_RENDERERS: [SubRenderer; 6] = [
 
 /// Renders `k8s/`: every sub-renderer's files, then the kustomization that
 /// lists their manifests, held to each other by [`cross_check`]. Nothing
-/// when the plan has no Kubernetes target.
+/// when the plan has no Kubernetes target. The sub-renderers only read the
+/// plan, so they share out among the cores; their files are added in the
+/// order of [`SUB_RENDERERS`] whichever finishes first.
 pub fn render(plan: &Plan) -> Result<Vec<OutputFile>, Error> {
     if plan.kubernetes.is_none() {
         return Ok(Vec::new());
     }
     let mut rendered = Files::default();
-    for sub_renderer in SUB_RENDERERS {
-        rendered.append(sub_renderer(plan)?);
+    for files in parallel::map_in_order(&SUB_RENDERERS, |sub_renderer| sub_renderer(plan)) {
+        rendered.append(files?);
     }
     let Files {
         mut files,
