@@ -28,6 +28,7 @@ impl Fed {
     /// What the members of a group meet in `plan`.
     pub fn of(plan: &Plan, members: &[LibraryMember]) -> Self {
         let probes = probe_targets(plan);
+        let services = plan.services_by_name();
         Self(
             members
                 .iter()
@@ -37,8 +38,9 @@ impl Fed {
                         .find(|probed| probed.targets.contains(&member.target))
                         .map(|probed| probed.module)
                         .filter(|_| member.job == PROBE_JOB);
+                    let service = services.get(member.job.as_str()).copied();
                     ALL.into_iter()
-                        .filter(|requirement| meets(plan, member, module, *requirement))
+                        .filter(|requirement| meets(plan, service, module, *requirement))
                         .collect()
                 })
                 .collect(),
@@ -71,17 +73,16 @@ const ALL: [Requirement; 7] = [
     Requirement::RedisSystemMetrics,
 ];
 
-/// Whether `member` meets `requirement`: its job's service (all its
-/// replicas alike), its probe `module` for a target of the probe job, or
-/// the stack.
+/// Whether a member meets `requirement`: its job's planned `service` (all
+/// its replicas alike), its probe `module` for a target of the probe job,
+/// or the stack.
 fn meets(
     plan: &Plan,
-    member: &LibraryMember,
+    service: Option<&PlannedService>,
     module: Option<&str>,
     requirement: Requirement,
 ) -> bool {
-    let served =
-        |check: &dyn Fn(&PlannedService) -> bool| plan.service(&member.job).is_some_and(check);
+    let served = |check: &dyn Fn(&PlannedService) -> bool| service.is_some_and(check);
     let alertmanager = plan.stack.alertmanager.as_ref();
     match requirement {
         Requirement::HostNetwork => served(&|s| s.host_network),
