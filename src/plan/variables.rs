@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Stack;
+use crate::load::push_escaped;
 use crate::syntax::interpolation::variables_in;
 
 /// Each variable the stack references, sorted, with where it is used
@@ -116,7 +117,7 @@ fn visit_tree(value: &Value, at: &mut String, visit: &mut impl FnMut(&str, &str)
 /// Appends `/segment` to a JSON pointer, escaping `~` and `/`.
 fn push_segment(at: &mut String, segment: &str) {
     at.push('/');
-    at.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    push_escaped(at, segment);
 }
 
 /// `/services/api/environment/DATABASE_URL (service api)`.
