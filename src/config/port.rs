@@ -119,7 +119,8 @@ fn read_protocol(written: &str) -> Result<Protocol, String> {
 /// A host address that published ports are bound to, read once while the
 /// stack loads: as written, and the IP address it reads as (validation
 /// reports one that does not read).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
 pub struct BindAddress {
     text: String,
     address: Option<IpAddr>,
@@ -150,15 +151,15 @@ impl BindAddress {
     }
 }
 
-impl<'de> Deserialize<'de> for BindAddress {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|text| Self::new(&text))
+impl From<String> for BindAddress {
+    fn from(text: String) -> Self {
+        Self::new(&text)
     }
 }
 
-impl Serialize for BindAddress {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+impl From<BindAddress> for String {
+    fn from(bind_address: BindAddress) -> Self {
+        bind_address.text
     }
 }
 

@@ -2,14 +2,15 @@
 //! takes it as written (a name or an ID, with a group), Kubernetes only as
 //! numeric IDs, which [`User::ids`] holds when it has them.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// The largest user or group ID Kubernetes runs a container as
 /// (`runAsUser` and `runAsGroup` are from 0 to 2^31 - 1).
 pub const MAX_ID: u32 = i32::MAX.unsigned_abs();
 
 /// A container's user: `"app"`, `"1000"`, `"1000:1000"`, `"app:staff"`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
 pub struct User {
     /// As written.
     text: String,
@@ -44,15 +45,15 @@ impl std::fmt::Display for User {
     }
 }
 
-impl<'de> Deserialize<'de> for User {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|text| Self::new(&text))
+impl From<String> for User {
+    fn from(text: String) -> Self {
+        Self::new(&text)
     }
 }
 
-impl Serialize for User {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+impl From<User> for String {
+    fn from(user: User) -> Self {
+        user.text
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::syntax::unsafe_char;
 
@@ -64,7 +64,8 @@ pub fn server_name_problem(name: &str) -> Option<String> {
 /// A name of `[ingress] server-names`, read once while the stack loads: as
 /// written, and which form it has, or why it is no server name (validation
 /// reports it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
 pub struct ServerName {
     text: String,
     form: Result<ServerNameForm, String>,
@@ -115,15 +116,15 @@ impl ServerName {
     }
 }
 
-impl<'de> Deserialize<'de> for ServerName {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|text| Self::new(&text))
+impl From<String> for ServerName {
+    fn from(text: String) -> Self {
+        Self::new(&text)
     }
 }
 
-impl Serialize for ServerName {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+impl From<ServerName> for String {
+    fn from(server_name: ServerName) -> Self {
+        server_name.text
     }
 }
 
@@ -143,7 +144,8 @@ pub fn route_host_problem(name: &str) -> Option<String> {
 /// A rate-limit zone's request rate per client address, read once while
 /// the stack loads: as written, for messages, and what it reads as, or
 /// `None` when it is not `<n>r/s` or `<n>r/m` (validation reports it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
 pub struct RequestRate {
     text: String,
     rate: Option<Rate>,
@@ -178,15 +180,15 @@ impl RequestRate {
     }
 }
 
-impl<'de> Deserialize<'de> for RequestRate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|text| Self::new(&text))
+impl From<String> for RequestRate {
+    fn from(text: String) -> Self {
+        Self::new(&text)
     }
 }
 
-impl Serialize for RequestRate {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+impl From<RequestRate> for String {
+    fn from(request_rate: RequestRate) -> Self {
+        request_rate.text
     }
 }
 
@@ -209,7 +211,8 @@ fn read_rate(text: &str) -> Option<Rate> {
 /// An address of `[ingress] status-allow`, read once while the stack loads:
 /// as written, and in canonical form, or `None` when it is neither an IP
 /// address nor a CIDR block (validation reports it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
 pub struct AllowAddress {
     text: String,
     canonical: Option<String>,
@@ -235,15 +238,15 @@ impl AllowAddress {
     }
 }
 
-impl<'de> Deserialize<'de> for AllowAddress {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|text| Self::new(&text))
+impl From<String> for AllowAddress {
+    fn from(text: String) -> Self {
+        Self::new(&text)
     }
 }
 
-impl Serialize for AllowAddress {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+impl From<AllowAddress> for String {
+    fn from(allow_address: AllowAddress) -> Self {
+        allow_address.text
     }
 }
 
