@@ -43,7 +43,6 @@ fn kind(service: &str, section: &str, finding: &Finding) -> Option<ErrorKind> {
 #[cfg(test)]
 mod tests {
     use crate::error::ErrorKind;
-    use crate::load::load_str;
 
     const STACK: &str = r#"
 [stack]
@@ -67,13 +66,7 @@ service = "alertmanager"
 
     /// The exposure warnings of `text`, with the text under their span.
     fn warnings(text: &str) -> Vec<(ErrorKind, String)> {
-        let loaded = load_str("stack.toml", text).expect("loads");
-        let plan = crate::plan::plan(&loaded);
-        crate::validate::validate_plan(&loaded, &plan)
-            .into_iter()
-            .filter(|d| d.kind.code().starts_with("stackgen::exposure::"))
-            .map(|d| (d.kind, text[d.location.span].to_owned()))
-            .collect()
+        crate::validate::plan_diagnostics(text, "stackgen::exposure::")
     }
 
     #[test]

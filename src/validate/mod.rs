@@ -218,6 +218,19 @@ pub fn validate_plan(loaded: &Loaded, plan: &Plan) -> Vec<Diagnostic> {
     checker.diagnostics
 }
 
+/// The diagnostics [`validate_plan`] gives the stack `text` whose code
+/// starts with `code`, each with the text under its span.
+#[cfg(test)]
+pub(crate) fn plan_diagnostics(text: &str, code: &str) -> Vec<(ErrorKind, String)> {
+    let loaded = crate::load::load_str("stack.toml", text).expect("loads");
+    let plan = crate::plan::plan(&loaded);
+    validate_plan(&loaded, &plan)
+        .into_iter()
+        .filter(|d| d.kind.code().starts_with(code))
+        .map(|d| (d.kind, text[d.location.span].to_owned()))
+        .collect()
+}
+
 /// Collects diagnostics, locating them through the span index.
 pub struct Checker<'a> {
     /// The stack being checked.

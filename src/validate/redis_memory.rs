@@ -70,7 +70,6 @@ fn suggestion(memory: Option<&ByteSize>) -> String {
 #[cfg(test)]
 mod tests {
     use crate::error::ErrorKind;
-    use crate::load::load_str;
 
     const STACK: &str = r#"
 [stack]
@@ -88,13 +87,7 @@ exporter = true
 
     /// The warnings about `maxmemory` of `text`, with the text under their span.
     fn warnings(text: &str) -> Vec<(ErrorKind, String)> {
-        let loaded = load_str("stack.toml", text).expect("loads");
-        let plan = crate::plan::plan(&loaded);
-        crate::validate::validate_plan(&loaded, &plan)
-            .into_iter()
-            .filter(|d| d.kind.code() == "stackgen::alerts::redis-maxmemory")
-            .map(|d| (d.kind, text[d.location.span].to_owned()))
-            .collect()
+        crate::validate::plan_diagnostics(text, "stackgen::alerts::redis-maxmemory")
     }
 
     #[test]
