@@ -66,15 +66,27 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The manifest at `path` holding `documents`, the data of its objects.
-    pub fn new(path: String, documents: Vec<Value>) -> Self {
+    /// The manifest at `path`, with no object yet.
+    pub fn new(path: String) -> Self {
         Self {
             path,
-            documents: documents
-                .into_iter()
-                .map(fields_read::what_checks_read)
-                .collect(),
+            documents: Vec::new(),
         }
+    }
+
+    /// Adds the next object of the file, `document` its data: only what the
+    /// checks read of it is kept, so the whole tree can go at once.
+    pub fn push(&mut self, document: Value) {
+        self.documents.push(fields_read::what_checks_read(document));
+    }
+
+    /// The manifest at `path` holding `documents`, the data of its objects.
+    fn of(path: String, documents: Vec<Value>) -> Self {
+        let mut manifest = Self::new(path);
+        for document in documents {
+            manifest.push(document);
+        }
+        manifest
     }
 }
 
@@ -373,7 +385,7 @@ fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<(Option<Value>, Vec<Manifes
         if path == KUSTOMIZATION {
             kustomization = documents.into_iter().next();
         } else if documents.iter().any(is_object) {
-            manifests.push(Manifest::new(path.clone(), documents));
+            manifests.push(Manifest::of(path.clone(), documents));
         }
     }
     Ok((kustomization, manifests))

@@ -39,6 +39,9 @@ pub const DIR: &str = "k8s";
 /// The suffix of manifest files: every file with it is listed in the kustomization.
 pub const MANIFEST_SUFFIX: &str = ".yaml";
 
+/// What stands between two objects of a manifest file.
+const SEPARATOR: &str = "---\n";
+
 /// One part of the target: reads the plan, returns files under `k8s/`.
 pub type SubRenderer = fn(&Plan) -> Result<Files, Error>;
 
@@ -115,17 +118,26 @@ impl Files {
         objects: &[T],
     ) -> Result<(), Error> {
         let path = format!("{DIR}/{path}");
-        let mut text = format!("# {}\n", header_lines(plan));
+        let header = format!("# {}\n", header_lines(plan));
+        let mut manifest = Manifest::new(path.clone());
         let mut documents = Vec::with_capacity(objects.len());
-        for (index, object) in objects.iter().enumerate() {
-            if index > 0 {
-                text.push_str("---\n");
-            }
+        for object in objects {
             let (yaml, document) = to_yaml_and_value(object)?;
-            text.push_str(&yaml);
-            documents.push(document);
+            documents.push(yaml);
+            manifest.push(document);
         }
-        self.manifests.push(Manifest::new(path.clone(), documents));
+        self.manifests.push(manifest);
+        // Sized once: every file's text is held until the bundle is written.
+        let separators = SEPARATOR.len() * documents.len().saturating_sub(1);
+        let length = header.len() + separators + documents.iter().map(String::len).sum::<usize>();
+        let mut text = String::with_capacity(length);
+        text.push_str(&header);
+        for (index, document) in documents.iter().enumerate() {
+            if index > 0 {
+                text.push_str(SEPARATOR);
+            }
+            text.push_str(document);
+        }
         self.files.push(OutputFile::text(path, text));
         Ok(())
     }

@@ -1,13 +1,14 @@
 //! What the checks read of an object, and nothing more: each manifest's
-//! documents are cut down to [`READ`] as they come in, so the trees of a
-//! bundle of thousands of workloads (probes, rule expressions, dashboard
-//! JSON) are not all held at once. The checks' tests read their bundles
+//! documents are cut down to [`READ`] (a Service's to [`READ_SERVICE`]) as
+//! they come in, each map sized to what it keeps, so the trees of a bundle
+//! of thousands of workloads (probes, rule expressions, dashboard JSON,
+//! labels no selector is matched against) are not all held at once. The checks' tests read their bundles
 //! through the same cut, so a field a check reads but [`READ`] drops fails
 //! them.
 
 use std::sync::LazyLock;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// The fields of a pod template the checks read.
 fn pod_template() -> Value {
@@ -28,10 +29,18 @@ fn pod_template() -> Value {
     })
 }
 
-/// Every field any check reads, as a tree: `true` keeps the whole value,
-/// `"keys"` keeps a map's keys (with null values), an object keeps those of
-/// its fields (of every item, for a list).
-static READ: LazyLock<Value> = LazyLock::new(|| {
+/// Every field any check reads of a Service, as a tree: `true` keeps the
+/// whole value, `"keys"` keeps a map's keys (with null values), an object
+/// keeps those of its fields (of every item, for a list).
+static READ_SERVICE: LazyLock<Value> = LazyLock::new(|| fields_read(true));
+
+/// Every field any check reads of an object of another kind: the same but
+/// its `metadata.labels`, which only a Service's are matched against a
+/// selector (a pod's are in its workload's template).
+static READ: LazyLock<Value> = LazyLock::new(|| fields_read(false));
+
+/// The fields read, with or without the object's own labels.
+fn fields_read(labels: bool) -> Value {
     let keys = json!("keys");
     json!({
         "apiVersion": true,
@@ -39,7 +48,7 @@ static READ: LazyLock<Value> = LazyLock::new(|| {
         "metadata": {
             "name": true,
             "namespace": true,
-            "labels": true,
+            "labels": labels,
             // An Ingress's ingress-nginx basic authentication.
             "annotations": {"nginx.ingress.kubernetes.io/auth-secret": true},
         },
@@ -67,11 +76,16 @@ static READ: LazyLock<Value> = LazyLock::new(|| {
         "binaryData": keys,
         "stringData": keys,
     })
-});
+}
 
 /// `document` cut down to what the checks read.
 pub(super) fn what_checks_read(document: Value) -> Value {
-    cut(document, &READ)
+    let read = if document.get("kind").and_then(Value::as_str) == Some("Service") {
+        &READ_SERVICE
+    } else {
+        &READ
+    };
+    cut(document, read)
 }
 
 fn cut(value: Value, read: &Value) -> Value {
@@ -80,14 +94,20 @@ fn cut(value: Value, read: &Value) -> Value {
         (Value::Object(map), Value::String(_)) => {
             Value::Object(map.into_iter().map(|(key, _)| (key, Value::Null)).collect())
         }
-        (Value::Object(map), Value::Object(fields)) => Value::Object(
-            map.into_iter()
+        (Value::Object(map), Value::Object(fields)) => {
+            let kept: Vec<(String, Value)> = map
+                .into_iter()
                 .filter_map(|(key, value)| {
-                    let read = fields.get(&key)?;
+                    let read = fields.get(&key).filter(|read| **read != false)?;
                     Some((key, cut(value, read)))
                 })
-                .collect(),
-        ),
+                .collect();
+            // Sized once: the trees of every object are held until the
+            // checks run, so no map keeps room to grow.
+            let mut map = Map::with_capacity(kept.len());
+            map.extend(kept);
+            Value::Object(map)
+        }
         (Value::Array(items), read) => {
             Value::Array(items.into_iter().map(|item| cut(item, read)).collect())
         }

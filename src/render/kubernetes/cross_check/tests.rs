@@ -325,7 +325,16 @@ fn objects_are_cut_down_to_what_the_checks_read() {
         "metadata": {"name": "dashboards"},
         "data": {"api.json": "{\"panels\": []}"},
     });
-    let manifest = Manifest::new("k8s/api.yaml".to_owned(), vec![deployment, config_map]);
+    let service = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "api", "labels": {"app": "api"}, "annotations": {"a": "b"}},
+        "spec": {"type": "ClusterIP", "selector": {"app": "api"}, "ports": [{"name": "http", "port": 80}]},
+    });
+    let manifest = Manifest::of(
+        "k8s/api.yaml".to_owned(),
+        vec![deployment, config_map, service],
+    );
     assert_eq!(
         manifest.documents,
         [
@@ -334,7 +343,6 @@ fn objects_are_cut_down_to_what_the_checks_read() {
                 "kind": "Deployment",
                 "metadata": {
                     "name": "api",
-                    "labels": {"app": "api"},
                     "annotations": {"nginx.ingress.kubernetes.io/auth-secret": "s"},
                 },
                 "spec": {
@@ -354,6 +362,12 @@ fn objects_are_cut_down_to_what_the_checks_read() {
                 "kind": "ConfigMap",
                 "metadata": {"name": "dashboards"},
                 "data": {"api.json": null},
+            }),
+            serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "api", "labels": {"app": "api"}, "annotations": {}},
+                "spec": {"selector": {"app": "api"}, "ports": [{"name": "http", "port": 80}]},
             }),
         ]
     );
