@@ -306,68 +306,101 @@ fn objects_are_cut_down_to_what_the_checks_read() {
             "selector": {"matchLabels": {"app": "api"}},
             "template": {
                 "metadata": {"labels": {"app": "api"}, "annotations": {"a": "b"}},
-                "spec": {"containers": [{
-                    "name": "api",
-                    "image": "api:1",
-                    "livenessProbe": {"httpGet": {"path": "/", "port": 80}},
-                    "ports": [{"name": "http", "containerPort": 80}],
-                    "env": [
-                        {"name": "A", "value": "1"},
-                        {"name": "B", "valueFrom": {"secretKeyRef": {"name": "s", "key": "B"}}},
+                "spec": {
+                    "containers": [{
+                        "name": "api",
+                        "image": "api:1",
+                        "livenessProbe": {"httpGet": {"path": "/", "port": 80}},
+                        "ports": [{"name": "http", "containerPort": 80, "protocol": "TCP"}],
+                        "volumeMounts": [{"name": "config", "mountPath": "/etc/api", "readOnly": true}],
+                        "envFrom": [{"secretRef": {"name": "s", "optional": true}, "prefix": "S_"}],
+                        "env": [
+                            {"name": "A", "value": "1"},
+                            {"name": "B", "valueFrom": {"secretKeyRef": {"name": "s", "key": "B"}}},
+                            {"name": "C", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+                        ],
+                    }],
+                    "volumes": [
+                        {"name": "config", "configMap": {"name": "api-files", "items": [{"key": "a", "path": "a"}]}},
+                        {"name": "data", "persistentVolumeClaim": {"claimName": "api-data", "readOnly": false}},
                     ],
-                }]},
+                },
             },
         },
     });
     let config_map = serde_json::json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": {"name": "dashboards"},
+        "metadata": {"name": "dashboards", "labels": {"grafana_dashboard": "1"}},
         "data": {"api.json": "{\"panels\": []}"},
     });
     let service = serde_json::json!({
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": {"name": "api", "labels": {"app": "api"}, "annotations": {"a": "b"}},
-        "spec": {"type": "ClusterIP", "selector": {"app": "api"}, "ports": [{"name": "http", "port": 80}]},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": {"app": "api"},
+            "ports": [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}],
+        },
+    });
+    let ingress = serde_json::json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "admin", "labels": {"app": "api"}, "annotations": {"a": "b", "nginx.ingress.kubernetes.io/auth-secret": "s"}},
+        "spec": {"ingressClassName": "nginx"},
     });
     let manifest = Manifest::of(
         "k8s/api.yaml".to_owned(),
-        vec![deployment, config_map, service],
+        vec![deployment, config_map, service, ingress],
     );
     assert_eq!(
         manifest.documents,
         [
             serde_json::json!({
-                "apiVersion": "apps/v1",
                 "kind": "Deployment",
-                "metadata": {
-                    "name": "api",
-                    "annotations": {"nginx.ingress.kubernetes.io/auth-secret": "s"},
-                },
+                "metadata": {"name": "api"},
                 "spec": {
                     "selector": {"matchLabels": {"app": "api"}},
                     "template": {
                         "metadata": {"labels": {"app": "api"}},
-                        "spec": {"containers": [{
-                            "name": "api",
-                            "ports": [{"name": "http", "containerPort": 80}],
-                            "env": [{}, {"valueFrom": {"secretKeyRef": {"name": "s", "key": "B"}}}],
-                        }]},
+                        "spec": {
+                            "containers": [{
+                                "name": "api",
+                                "ports": [{"name": "http"}],
+                                "volumeMounts": [{"name": "config"}],
+                                "envFrom": [{"secretRef": {"name": "s", "optional": true}}],
+                                "env": [
+                                    {},
+                                    {"valueFrom": {"secretKeyRef": {"name": "s", "key": "B"}}},
+                                    {"valueFrom": {}},
+                                ],
+                            }],
+                            "volumes": [
+                                {"name": "config", "configMap": {"name": "api-files"}},
+                                {"name": "data", "persistentVolumeClaim": {"claimName": "api-data"}},
+                            ],
+                        },
                     },
                 },
             }),
             serde_json::json!({
-                "apiVersion": "v1",
                 "kind": "ConfigMap",
                 "metadata": {"name": "dashboards"},
                 "data": {"api.json": null},
             }),
             serde_json::json!({
-                "apiVersion": "v1",
                 "kind": "Service",
-                "metadata": {"name": "api", "labels": {"app": "api"}, "annotations": {}},
-                "spec": {"selector": {"app": "api"}, "ports": [{"name": "http", "port": 80}]},
+                "metadata": {"name": "api", "labels": {"app": "api"}},
+                "spec": {
+                    "selector": {"app": "api"},
+                    "ports": [{"name": "http", "port": 80, "targetPort": "http"}],
+                },
+            }),
+            serde_json::json!({
+                "kind": "Ingress",
+                "metadata": {"name": "admin", "annotations": {"nginx.ingress.kubernetes.io/auth-secret": "s"}},
+                "spec": {},
             }),
         ]
     );
