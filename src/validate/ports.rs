@@ -1,6 +1,7 @@
 //! Ports: each one parses, and no host port is published twice.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 use super::Checker;
 use crate::config::{BindAddress, PortMapping, PortSpec, Protocol, check_address};
@@ -68,8 +69,35 @@ pub fn check(checker: &mut Checker<'_>) {
 }
 
 /// Published host ports by (port, protocol): who claimed them, in the order
-/// they were claimed, as (bind address, owner, pointer).
-type Claims = HashMap<(u16, Protocol), Vec<(String, String, String)>>;
+/// they were claimed, as (addresses, owner, pointer).
+type Claims = HashMap<(u16, Protocol), Vec<(Addresses, String, String)>>;
+
+/// The host addresses a port is published on: every address of the host
+/// (no bind address), or one IP address, where an unspecified one
+/// (`0.0.0.0`, `::`) stands for every address of its family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Addresses {
+    /// Every address of the host, IPv4 and IPv6.
+    All,
+    /// One bind address.
+    Bound(IpAddr),
+}
+
+impl Addresses {
+    /// Whether a port published on both would be published twice on some
+    /// address. `0.0.0.0` and `::` do not overlap: Docker publishes a port
+    /// with no bind address on both of them, as two separate listeners.
+    fn overlaps(self, other: Self) -> bool {
+        match (self, other) {
+            (Self::All, _) | (_, Self::All) => true,
+            (Self::Bound(one), Self::Bound(other)) => {
+                one == other
+                    || (one.is_ipv4() == other.is_ipv4()
+                        && (one.is_unspecified() || other.is_unspecified()))
+            }
+        }
+    }
+}
 
 /// Claims `host` for `owner`, and reports a clash with the first earlier
 /// claim it overlaps (every run names the same one). Every claim counts,
@@ -85,15 +113,18 @@ fn claim(
     owner: &str,
     at: &str,
 ) {
-    let bind = mapping
-        .bind
-        .as_ref()
-        .map(|bind| bind.as_str().to_owned())
-        .unwrap_or_default();
+    let addresses = match &mapping.bind {
+        None => Addresses::All,
+        Some(bind) => match bind.address() {
+            Some(address) => Addresses::Bound(address),
+            // Reported where the port is read; it publishes nothing.
+            None => return,
+        },
+    };
     let claims = taken.entry((host, mapping.protocol())).or_default();
     let clashes = claims
         .iter()
-        .find(|(other_bind, _, _)| other_bind.is_empty() || bind.is_empty() || *other_bind == bind)
+        .find(|(other, _, _)| other.overlaps(addresses))
         .map(|(_, owner, at)| (owner.clone(), at.clone()));
     if let Some((first_owner, first_at)) = clashes {
         let first = checker.spans.value(&first_at);
@@ -113,7 +144,7 @@ fn claim(
         }
         checker.push(diagnostic);
     }
-    claims.push((bind, owner.to_owned(), at.to_owned()));
+    claims.push((addresses, owner.to_owned(), at.to_owned()));
 }
 
 /// A generated service's host port: the service, where the port is set, the
@@ -248,6 +279,127 @@ ports = ["8080:80"]
                 .collect();
             assert_eq!(firsts, ["a"]);
         }
+    }
+
+    /// Two services publishing host port 8080: whether the second is
+    /// reported, by the addresses they bind, however the addresses are
+    /// written.
+    #[test]
+    fn bind_addresses_clash_by_the_addresses_they_cover() {
+        let v6 = |bind: &str| format!("{{ container = 80, host = 8080, bind = \"{bind}\" }}");
+        let cases = [
+            // No bind address covers every address.
+            ("\"8080:80\"".to_owned(), "\"8080:80\"".to_owned(), true),
+            (
+                "\"8080:80\"".to_owned(),
+                "\"127.0.0.1:8080:80\"".to_owned(),
+                true,
+            ),
+            (
+                "\"127.0.0.1:8080:80\"".to_owned(),
+                "\"8080:80\"".to_owned(),
+                true,
+            ),
+            ("\"8080:80\"".to_owned(), v6("::1"), true),
+            // An unspecified address covers every address of its family.
+            (
+                "\"0.0.0.0:8080:80\"".to_owned(),
+                "\"127.0.0.1:8080:80\"".to_owned(),
+                true,
+            ),
+            (
+                "\"10.0.0.1:8080:80\"".to_owned(),
+                "\"0.0.0.0:8080:80\"".to_owned(),
+                true,
+            ),
+            (
+                "\"0.0.0.0:8080:80\"".to_owned(),
+                "\"0.0.0.0:8080:80\"".to_owned(),
+                true,
+            ),
+            (v6("::"), v6("::1"), true),
+            (v6("fd00::1"), v6("0:0:0:0:0:0:0:0"), true),
+            // Equal addresses, however written.
+            (
+                "\"127.0.0.1:8080:80\"".to_owned(),
+                "\"127.0.0.1:8080:80\"".to_owned(),
+                true,
+            ),
+            (v6("::1"), v6("0:0:0:0:0:0:0:1"), true),
+            // Different addresses, and the two families' unspecified
+            // addresses, which Docker binds as separate listeners.
+            (
+                "\"127.0.0.1:8080:80\"".to_owned(),
+                "\"10.0.0.1:8080:80\"".to_owned(),
+                false,
+            ),
+            ("\"0.0.0.0:8080:80\"".to_owned(), v6("::"), false),
+            ("\"0.0.0.0:8080:80\"".to_owned(), v6("::1"), false),
+            (v6("::"), "\"127.0.0.1:8080:80\"".to_owned(), false),
+            (v6("::1"), v6("fd00::1"), false),
+            // Another protocol is another port.
+            (
+                "\"0.0.0.0:8080:80\"".to_owned(),
+                "\"127.0.0.1:8080:80/udp\"".to_owned(),
+                false,
+            ),
+        ];
+        for (first, second, clash) in cases {
+            let text = format!(
+                "[stack]\nname = \"s\"\n[services.a]\nimage = \"x\"\nports = [{first}]\n\
+                 [services.b]\nimage = \"x\"\nports = [{second}]\n"
+            );
+            let loaded = crate::load::load_str("s.toml", &text).expect("loads");
+            let found: Vec<(ErrorKind, &str)> = crate::validate::validate(&loaded)
+                .into_iter()
+                .map(|d| (d.kind, &text[d.location.span]))
+                .collect();
+            let expected = if clash {
+                vec![(
+                    ErrorKind::PortConflict {
+                        port: 8080,
+                        first: "a".to_owned(),
+                    },
+                    second.as_str(),
+                )]
+            } else {
+                Vec::new()
+            };
+            assert_eq!(found, expected, "{first} then {second}");
+        }
+    }
+
+    /// A generated service's bind address counts as a service's does.
+    #[test]
+    fn generated_ports_clash_by_address() {
+        let text = r#"
+[stack]
+name = "s"
+[services.a]
+image = "x"
+ports = ["127.0.0.1:9090:80"]
+[prometheus]
+port = 9090
+bind = "0.0.0.0"
+"#;
+        let loaded = crate::load::load_str("s.toml", text).expect("loads");
+        let found: Vec<(ErrorKind, &str)> = crate::validate::validate(&loaded)
+            .into_iter()
+            .map(|d| (d.kind, &text[d.location.span]))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                ErrorKind::PortConflict {
+                    port: 9090,
+                    first: "a".to_owned()
+                },
+                "9090"
+            )]
+        );
+        let apart =
+            crate::load::load_str("s.toml", &text.replace("0.0.0.0", "10.0.0.1")).expect("loads");
+        assert!(crate::validate::validate(&apart).is_empty());
     }
 
     /// node-exporter runs on the host's network: its port 9100 is the host's.
