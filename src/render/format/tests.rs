@@ -97,6 +97,22 @@ fn a_changed_sequence_length_or_type_is_rejected() {
 }
 
 #[test]
+fn a_repeated_or_merge_key_is_rejected() {
+    for changed in [
+        SERVICE_YAML.replace("  tier: \"true\"\n", "  tier: \"true\"\n  tier: \"true\"\n"),
+        SERVICE_YAML.replace(
+            "labels:\n  tier: \"true\"\n",
+            "labels:\n  <<: {tier: \"true\"}\n",
+        ),
+    ] {
+        assert!(read_back(&changed).is_err(), "{changed}");
+    }
+    // A `<<` key is written quoted, so it reads back as the string.
+    let text = to_yaml(&IndexMap::from([("<<", "a")])).expect("reads back");
+    assert!(!text.starts_with("<<"), "{text}");
+}
+
+#[test]
 fn text_that_does_not_parse_is_reported_as_such() {
     match read_back("name: web\nport: \"80\n") {
         Err(Error::Bug(message)) => {
