@@ -96,7 +96,7 @@ impl Graph {
         if let Some(ingress) = &plan.ingress {
             let nginx = graph.generated_node(plan, "ingress", "nginx");
             for route in &ingress.routes {
-                graph.push(&nginx, &route.service, &route.path, EdgeKind::Route);
+                graph.push(&nginx, &route.service, route.path.as_str(), EdgeKind::Route);
             }
         }
         if plan.stack.prometheus.is_some() {

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::syntax::nginx::{AllowAddress, RequestRate, ServerName};
+use crate::syntax::route::{RouteHost, RoutePath};
 use crate::syntax::{ByteSize, Duration};
 
 /// The nginx reverse proxy and load balancer.
@@ -85,20 +86,22 @@ pub struct RateLimit {
 }
 
 /// A route from a path to a service.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct IngressRoute {
     /// The path prefix, such as `/api/`. A route to the generated `grafana`,
     /// `prometheus` or `alertmanager` other than `/` serves it under that
     /// prefix: stackgen sets its external URL and route prefix to match.
-    pub path: String,
+    #[schemars(with = "String")]
+    pub path: RoutePath,
     /// The host name this route answers on, such as `grafana.example.com`,
     /// in an nginx `server` block of its own (and, on Kubernetes, as the
     /// route's own host); the `server-names` of `[ingress]` when unset. A
     /// route to the generated `grafana`, `prometheus` or `alertmanager` with
     /// `path = "/"` serves it at that host's root.
     #[serde(default)]
-    pub host: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub host: Option<RouteHost>,
     /// The service that serves it: a `[services]` entry (all its replicas
     /// form the upstream), or the generated `grafana`, `prometheus` or
     /// `alertmanager` of their sections.

@@ -13,6 +13,7 @@ use super::{Plan, PlannedHealthcheck, PlannedMetrics, PlannedService};
 use crate::config::{Balance, Duration, Ingress, ResolvedMount, RouteKind};
 use crate::config::{DependsCondition, PortMapping, ServiceKind};
 use crate::syntax::nginx::{Rate, ServerName};
+use crate::syntax::route::{HostName, PathPrefix};
 
 /// The nginx service name.
 pub const SERVICE: &str = "nginx";
@@ -120,10 +121,10 @@ pub struct PlannedUpstream {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedIngressRoute {
     /// The path prefix, such as `/api/`.
-    pub path: String,
+    pub path: PathPrefix,
     /// The host name it answers on in a server of its own, lowercased;
     /// `None` serves it on the ingress's server names.
-    pub host: Option<String>,
+    pub host: Option<HostName>,
     /// The kind of traffic: plain HTTP, server-sent events or websockets.
     pub kind: RouteKind,
     /// The `[services]` entry serving it.
@@ -300,9 +301,18 @@ fn routing(plan: &Plan, ingress: &Ingress) -> PlannedIngress {
             RouteKind::Http => HTTP_READ_TIMEOUT_MS,
             RouteKind::Sse | RouteKind::Websocket => STREAM_READ_TIMEOUT_MS,
         };
+        // Validation refused a stack whose path or host does not read.
+        let Ok(path) = route.path.prefix().cloned() else {
+            continue;
+        };
+        let host = match route.host.as_ref().map(|host| host.name().cloned()) {
+            None => None,
+            Some(Ok(host)) => Some(host),
+            Some(Err(_)) => continue,
+        };
         routes.push(PlannedIngressRoute {
-            path: route.path.clone(),
-            host: route.host.as_ref().map(|host| host.to_ascii_lowercase()),
+            path,
+            host,
             kind: route.kind,
             service: route.service.clone(),
             port,

@@ -121,17 +121,21 @@ pub fn web_roots(stack: &Stack) -> Vec<PlannedWebRoot> {
         {
             continue;
         }
-        let prefix = route.path.trim_end_matches('/').to_owned();
+        // Validation refused a stack whose path or host does not read.
+        let Ok(path) = route.path.prefix() else {
+            continue;
+        };
+        let own_host = match route.host.as_ref().map(|own| own.name()) {
+            None => None,
+            Some(Ok(own)) => Some(own.as_str()),
+            Some(Err(_)) => continue,
+        };
+        let prefix = path.as_str().trim_end_matches('/').to_owned();
         roots.push(PlannedWebRoot {
             service: target.name.to_owned(),
             external_url: format!(
                 "{scheme}://{}{prefix}/",
-                authority(
-                    &route
-                        .host
-                        .as_ref()
-                        .map_or_else(|| host.to_owned(), |own| own.to_ascii_lowercase())
-                )
+                authority(own_host.unwrap_or(host))
             ),
             prefix,
             authenticated: route.auth.is_some(),

@@ -18,7 +18,8 @@ use crate::error::Error;
 use crate::plan::Plan;
 use crate::plan::ingress::{AUTH_DIR, CERTS_DIR, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, STATUS_PATH};
 use crate::plan::ingress::{AUTH_REALM, Backend, PlannedAuth, PlannedIngress};
-use crate::syntax::nginx::{bundle_file_name, route_host_problem, route_path_problem};
+use crate::syntax::nginx::bundle_file_name;
+use crate::syntax::route::HostName;
 use crate::syntax::unsafe_char;
 use crate::templates;
 
@@ -187,14 +188,6 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
     // The routes without a host, then each host's, in the order hosts first appear.
     let mut groups: Vec<(Option<&str>, Vec<RouteContext>)> = vec![(None, Vec::new())];
     for (position, route) in ingress.routes.iter().enumerate() {
-        if let Some(reason) = route_path_problem(&route.path) {
-            return Err(bug(&route.path, &reason));
-        }
-        if let Some(host) = &route.host {
-            if let Some(reason) = route_host_problem(host) {
-                return Err(bug(host, &reason));
-            }
-        }
         let (proxy_pass, resolved_target) = match &route.backend {
             Backend::Upstream(index) => {
                 let upstream = ingress
@@ -209,7 +202,7 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
         };
         let context = RouteContext {
             index: position + 1,
-            path: route.path.clone(),
+            path: route.path.to_string(),
             upgrade: route.kind == RouteKind::Websocket,
             buffering: route.buffering,
             proxy_pass,
@@ -227,7 +220,7 @@ fn build_context(ingress: &PlannedIngress) -> Result<Context, Error> {
                 None => None,
             },
         };
-        let host = route.host.as_deref();
+        let host = route.host.as_ref().map(HostName::as_str);
         match groups.iter_mut().find(|(group, _)| *group == host) {
             Some((_, routes)) => routes.push(context),
             None => groups.push((host, vec![context])),

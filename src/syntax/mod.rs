@@ -1,8 +1,8 @@
 //! Value syntax: the small languages inside the stack file's strings and
 //! numbers (durations, byte sizes, `${VAR}` references, bounded numbers,
 //! Alertmanager matchers, Go regexes, DNS-safe names, label names, names
-//! used as keys, nginx tokens, Alloy strings, release numbers), each read by
-//! one function here that every stage shares.
+//! used as keys, nginx tokens, route paths and hosts, Alloy strings, release
+//! numbers), each read by one function here that every stage shares.
 //!
 //! A type whose whole grammar the JSON Schema states (a `pattern`, a range,
 //! or a `format` the schema check is taught, see [`FORMATS`]) refuses bad
@@ -25,6 +25,7 @@ mod promql_dialect;
 pub mod promql_error;
 mod ranged;
 mod release;
+pub mod route;
 mod secret_ref;
 mod text;
 

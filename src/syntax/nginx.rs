@@ -1,40 +1,13 @@
-//! Values that land in nginx.conf as single plain tokens: route paths,
-//! server names, request rates ([`RequestRate`], read once while the stack
-//! loads), `allow` addresses and the file names TLS files get in the bundle.
+//! Values that land in nginx.conf as single plain tokens: server names,
+//! request rates ([`RequestRate`], read once while the stack loads),
+//! `allow` addresses and the file names TLS files get in the bundle. Route
+//! paths and hosts are in [`super::route`].
 
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::syntax::unsafe_char;
-
-/// Why `path` is not a route path nginx can take as a plain prefix, or `None`.
-pub fn route_path_problem(path: &str) -> Option<String> {
-    if let Some(what) = unsafe_char(path, false) {
-        return Some(format!("it contains {what}"));
-    }
-    if !path.starts_with('/') {
-        return Some("it must start with `/`".to_owned());
-    }
-    // nginx normalizes a request path before it matches a location (merged
-    // slashes, `.` and `..` resolved, `%2F` decoded), so such a prefix never
-    // matches; the Gateway API refuses it too.
-    let lower = path.to_ascii_lowercase();
-    if ["//", "/./", "/../", "%2f", "%5c"]
-        .iter()
-        .any(|piece| lower.contains(piece))
-        || lower.ends_with("/.")
-        || lower.ends_with("/..")
-    {
-        return Some(
-            "it has an empty, `.` or `..` segment or an encoded slash, which a request path never keeps"
-                .to_owned(),
-        );
-    }
-    path.chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "/-._~%!*+,:=@&()".contains(*c)))
-        .map(|c| format!("it contains `{c}`, which is not a URL path character"))
-}
 
 /// Why `name` is not a server name (`example.com`, `*.example.com`, `_`), or `None`.
 pub fn server_name_problem(name: &str) -> Option<String> {
@@ -125,19 +98,6 @@ impl From<String> for ServerName {
 impl From<ServerName> for String {
     fn from(server_name: ServerName) -> Self {
         server_name.text
-    }
-}
-
-/// Why `name` is not the host name of a route (`grafana.example.com`: a
-/// server name without `*.` or `_`, not an address), or `None`.
-pub fn route_host_problem(name: &str) -> Option<String> {
-    if name == "_" || name.starts_with("*.") {
-        return Some("it is not one host name".to_owned());
-    }
-    match ServerName::new(name).form() {
-        Err(problem) => Some(problem.to_owned()),
-        Ok(ServerNameForm::Address) => Some("it is an address, not a host name".to_owned()),
-        Ok(_) => None,
     }
 }
 
@@ -329,30 +289,15 @@ mod tests {
         assert_eq!(bundle_file_name("../../etc/site.crt"), Ok("site.crt"));
         assert!(bundle_file_name("certs/..").is_err());
         assert!(bundle_file_name("certs/.hidden").is_err());
-        assert!(route_path_problem("/api/v1/").is_none());
-        assert!(route_path_problem("~ /x").is_some());
-        assert!(route_path_problem("@named").is_some());
-        for unnormal in ["/a//b", "/a/./b", "/a/../b", "/a/.", "/..", "/a%2Fb"] {
-            assert!(route_path_problem(unnormal).is_some(), "{unnormal}");
-        }
-        assert!(route_path_problem("/a.b/.well-known/..x").is_none());
         assert!(server_name_problem("*.example.com").is_none());
         assert!(server_name_problem("ex_ample.com").is_some());
-        assert!(route_host_problem("grafana.example.com").is_none());
-        for bad in ["*.example.com", "_", "10.0.0.1", "a b", "ex_ample.com", ""] {
-            assert!(route_host_problem(bad).is_some(), "{bad}");
-        }
     }
 
     /// What would end or open an nginx directive, quote, escape, start a
-    /// variable or a comment is refused in a route path and a server name.
+    /// variable or a comment is refused in a server name.
     #[test]
-    fn nginx_syntax_is_refused_in_paths_and_names() {
+    fn nginx_syntax_is_refused_in_names() {
         for bad in [";", "{", "}", " ", "\"", "'", "$", "#", "\\", "\n", "\t"] {
-            assert!(
-                route_path_problem(&format!("/a{bad}b")).is_some(),
-                "{bad:?}"
-            );
             let name = format!("a{bad}b.example.com");
             assert!(server_name_problem(&name).is_some(), "{bad:?}");
         }

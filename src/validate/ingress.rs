@@ -16,7 +16,8 @@ use crate::error::{Diagnostic, ErrorKind, ROUTE_PATH, ROUTE_PATH_ON_HOST};
 use crate::load::{Section, closest, pointer};
 use crate::plan::web_root::{ROUTABLE, routable};
 use crate::syntax::check_dns_label;
-use crate::syntax::nginx::{bundle_file_name, route_host_problem, route_path_problem};
+use crate::syntax::nginx::bundle_file_name;
+use crate::syntax::route::{ROUTE_HOST_FIX, ROUTE_PATH_FIX, RouteHost};
 
 /// The largest TLS file read, in bytes (a certificate chain is a few KiB).
 const MAX_TLS_FILE_BYTES: u64 = 1024 * 1024;
@@ -192,18 +193,17 @@ fn check_route_values(checker: &mut Checker<'_>, ingress: &Ingress) {
         if let Some(host) = &route.host {
             check_route_host(checker, ingress, position, host);
         }
-        let host = route.host.as_ref().map(|host| host.to_ascii_lowercase());
-        if let Some(reason) = route_path_problem(&route.path) {
+        let host = route
+            .host
+            .as_ref()
+            .map(|host| host.as_str().to_ascii_lowercase());
+        if let Err(reason) = route.path.prefix() {
             checker.error(
                 &at("path"),
-                invalid(
-                    &route.path,
-                    reason,
-                    "write a URL path prefix such as `/api/`",
-                ),
+                invalid(route.path.as_str(), reason.to_owned(), ROUTE_PATH_FIX),
             );
         } else if seen_paths
-            .insert((host.clone(), &route.path), position)
+            .insert((host.clone(), route.path.as_str()), position)
             .is_some()
         {
             checker.error(
@@ -214,7 +214,7 @@ fn check_route_values(checker: &mut Checker<'_>, ingress: &Ingress) {
                     } else {
                         ROUTE_PATH
                     },
-                    name: route.path.clone(),
+                    name: route.path.as_str().to_owned(),
                 },
             );
         }
@@ -249,17 +249,16 @@ fn check_route_values(checker: &mut Checker<'_>, ingress: &Ingress) {
 /// A route's own host: one host name, not one of the `server-names` (the
 /// main server answers those), and named by the TLS certificate when the
 /// proxy terminates TLS.
-fn check_route_host(checker: &mut Checker<'_>, ingress: &Ingress, position: usize, host: &str) {
+fn check_route_host(
+    checker: &mut Checker<'_>,
+    ingress: &Ingress,
+    position: usize,
+    route_host: &RouteHost,
+) {
     let at = pointer(["ingress", "routes", &position.to_string(), "host"]);
-    if let Some(reason) = route_host_problem(host) {
-        checker.error(
-            &at,
-            invalid(
-                host,
-                reason,
-                "write one host name such as `grafana.example.com` (no scheme, port, path or `*.`)",
-            ),
-        );
+    let host = route_host.as_str();
+    if let Err(reason) = route_host.name() {
+        checker.error(&at, invalid(host, reason.to_owned(), ROUTE_HOST_FIX));
         return;
     }
     if ingress
@@ -378,7 +377,7 @@ fn check_generated_target(
                 value: format!("`{name}`"),
                 reason: format!(
                     "an earlier route serves `{name}` at `{}`, and it has one external URL and route prefix",
-                    first.path
+                    first.path.as_str()
                 ),
                 fix: format!("keep one route to `{name}`"),
             },

@@ -221,11 +221,11 @@ pub fn plan_routes(plan: &Plan, kubernetes: &mut KubernetesPlan) {
         });
         routes.push(PlannedHttpRoute {
             name,
-            path: route.path.clone(),
+            path: route.path.to_string(),
             hostnames: route
                 .host
                 .as_ref()
-                .map_or_else(|| hostnames.clone(), |host| vec![host.clone()]),
+                .map_or_else(|| hostnames.clone(), |host| vec![host.to_string()]),
             kind: route.kind,
             buffering: route.buffering,
             service: workload.name.clone(),
