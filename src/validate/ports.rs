@@ -251,6 +251,16 @@ fn describe(spec: &PortSpec) -> String {
 mod tests {
     use super::*;
 
+    /// What validating the stack `text` reports: each problem with the text
+    /// it points at.
+    fn diagnostics(text: &str) -> Vec<(ErrorKind, &str)> {
+        let loaded = crate::load::load_str("s.toml", text).expect("loads");
+        crate::validate::validate(&loaded)
+            .into_iter()
+            .map(|d| (d.kind, &text[d.location.span]))
+            .collect()
+    }
+
     /// `c` clashes with both earlier claims; the first one is named, on
     /// every run (each run's hash maps order their entries differently).
     #[test]
@@ -349,11 +359,7 @@ ports = ["8080:80"]
                 "[stack]\nname = \"s\"\n[services.a]\nimage = \"x\"\nports = [{first}]\n\
                  [services.b]\nimage = \"x\"\nports = [{second}]\n"
             );
-            let loaded = crate::load::load_str("s.toml", &text).expect("loads");
-            let found: Vec<(ErrorKind, &str)> = crate::validate::validate(&loaded)
-                .into_iter()
-                .map(|d| (d.kind, &text[d.location.span]))
-                .collect();
+            let found = diagnostics(&text);
             let expected = if clash {
                 vec![(
                     ErrorKind::PortConflict {
@@ -382,13 +388,8 @@ ports = ["127.0.0.1:9090:80"]
 port = 9090
 bind = "0.0.0.0"
 "#;
-        let loaded = crate::load::load_str("s.toml", text).expect("loads");
-        let found: Vec<(ErrorKind, &str)> = crate::validate::validate(&loaded)
-            .into_iter()
-            .map(|d| (d.kind, &text[d.location.span]))
-            .collect();
         assert_eq!(
-            found,
+            diagnostics(text),
             [(
                 ErrorKind::PortConflict {
                     port: 9090,
@@ -397,9 +398,7 @@ bind = "0.0.0.0"
                 "9090"
             )]
         );
-        let apart =
-            crate::load::load_str("s.toml", &text.replace("0.0.0.0", "10.0.0.1")).expect("loads");
-        assert!(crate::validate::validate(&apart).is_empty());
+        assert!(diagnostics(&text.replace("0.0.0.0", "10.0.0.1")).is_empty());
     }
 
     /// node-exporter runs on the host's network: its port 9100 is the host's.
@@ -414,13 +413,8 @@ ports = ["9100:80"]
 [prometheus]
 node-exporter = true
 "#;
-        let loaded = crate::load::load_str("s.toml", text).expect("loads");
-        let found: Vec<(ErrorKind, &str)> = crate::validate::validate(&loaded)
-            .into_iter()
-            .map(|d| (d.kind, &text[d.location.span]))
-            .collect();
         assert_eq!(
-            found,
+            diagnostics(text),
             [(
                 ErrorKind::PortConflict {
                     port: 9100,
@@ -429,9 +423,7 @@ node-exporter = true
                 "true"
             )]
         );
-        let moved =
-            crate::load::load_str("s.toml", &text.replace("9100:80", "9101:80")).expect("loads");
-        assert!(crate::validate::validate(&moved).is_empty());
+        assert!(diagnostics(&text.replace("9100:80", "9101:80")).is_empty());
     }
 
     /// `b` on every address clashes with `a`, and `c` on one address with
