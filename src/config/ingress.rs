@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::syntax::nginx::{AllowAddress, RequestRate, ServerName};
-use crate::syntax::route::{RouteHost, RoutePath};
+use crate::syntax::route::{HostName, PathPrefix, RouteHost, RoutePath};
 use crate::syntax::{ByteSize, Duration};
 
 /// The nginx reverse proxy and load balancer.
@@ -126,6 +126,16 @@ pub struct IngressRoute {
     /// `{ basic-file = "auth/htpasswd" }`.
     #[serde(default)]
     pub auth: Option<RouteAuth>,
+}
+
+impl IngressRoute {
+    /// The path prefix and own host the route reads as, or `None` when
+    /// either does not read (validation reports it and refuses the stack).
+    pub fn read_place(&self) -> Option<(&PathPrefix, Option<&HostName>)> {
+        let path = self.path.prefix().ok()?;
+        let host = self.host.as_ref().map(RouteHost::name).transpose().ok()?;
+        Some((path, host))
+    }
 }
 
 /// How a route authenticates its clients.

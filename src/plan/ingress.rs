@@ -302,17 +302,12 @@ fn routing(plan: &Plan, ingress: &Ingress) -> PlannedIngress {
             RouteKind::Sse | RouteKind::Websocket => STREAM_READ_TIMEOUT_MS,
         };
         // Validation refused a stack whose path or host does not read.
-        let Ok(path) = route.path.prefix().cloned() else {
+        let Some((path, host)) = route.read_place() else {
             continue;
         };
-        let host = match route.host.as_ref().map(|host| host.name().cloned()) {
-            None => None,
-            Some(Ok(host)) => Some(host),
-            Some(Err(_)) => continue,
-        };
         routes.push(PlannedIngressRoute {
-            path,
-            host,
+            path: path.clone(),
+            host: host.cloned(),
             kind: route.kind,
             service: route.service.clone(),
             port,

@@ -12,6 +12,7 @@ use super::ingress::{HTTP_PORT, HTTPS_PORT};
 use super::prometheus::{PROMETHEUS, PROMETHEUS_PORT};
 use crate::config::Stack;
 use crate::syntax::nginx::{ServerName, ServerNameForm};
+use crate::syntax::route::HostName;
 
 /// A generated service a route may point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,20 +123,15 @@ pub fn web_roots(stack: &Stack) -> Vec<PlannedWebRoot> {
             continue;
         }
         // Validation refused a stack whose path or host does not read.
-        let Ok(path) = route.path.prefix() else {
+        let Some((path, own_host)) = route.read_place() else {
             continue;
-        };
-        let own_host = match route.host.as_ref().map(|own| own.name()) {
-            None => None,
-            Some(Ok(own)) => Some(own.as_str()),
-            Some(Err(_)) => continue,
         };
         let prefix = path.as_str().trim_end_matches('/').to_owned();
         roots.push(PlannedWebRoot {
             service: target.name.to_owned(),
             external_url: format!(
                 "{scheme}://{}{prefix}/",
-                authority(own_host.unwrap_or(host))
+                authority(own_host.map_or(host, HostName::as_str))
             ),
             prefix,
             authenticated: route.auth.is_some(),
