@@ -443,13 +443,10 @@ ports = ["8080:80"]
 image = "x"
 ports = ["10.0.0.2:8080:80"]
 "#;
-        let loaded = crate::load::load_str("s.toml", text).expect("loads");
-        let clashes: Vec<(String, &str)> = crate::validate::validate(&loaded)
+        let clashes: Vec<(String, &str)> = diagnostics(text)
             .into_iter()
-            .filter_map(|diagnostic| match diagnostic.kind {
-                ErrorKind::PortConflict { first, .. } => {
-                    Some((first, &text[diagnostic.location.span]))
-                }
+            .filter_map(|(kind, at)| match kind {
+                ErrorKind::PortConflict { first, .. } => Some((first, at)),
                 _ => None,
             })
             .collect();
